@@ -1,0 +1,125 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { type IngestConfig, loadIngestConfig } from '../../shared/config';
+import { type BatchResult, ingestBatch, type RecordCounts } from '../../shared/ingest-batch';
+import { DIM_REASON, HEALTH } from '../../shared/metric-contract';
+import { createPriceTable, type PriceData, type PriceTable } from '../../shared/pricing';
+import priceData from '../../shared/pricing-data.json';
+import { decodeSubscriptionEvent, SubscriptionDecodeError } from '../../shared/subscription';
+
+export interface IngestDependencies {
+  config: IngestConfig;
+  priceTable: PriceTable;
+  /** Clock for CloudWatch's acceptance window and delivery lag. */
+  now: () => number;
+  logger: Logger;
+  /** Powertools Metrics for the pipeline's own health (no ModelId). */
+  metrics: Metrics;
+  /** Writes one EMF document to the function's log stream. */
+  emit: (line: string) => void;
+}
+
+/** What the handler returns: the batch's record counts (ignored by Lambda, read by replay and tests). */
+export type IngestSummary = RecordCounts & { documents: number };
+
+/** How many rejections one batch logs one by one; the rest are counted only. */
+const REJECTIONS_LOGGED_PER_BATCH = 10;
+
+function publishHealth(metrics: Metrics, result: BatchResult): void {
+  const { counts } = result;
+  metrics.addMetric(HEALTH.recordsReceived, MetricUnit.Count, counts.received);
+  metrics.addMetric(HEALTH.recordsAccepted, MetricUnit.Count, counts.accepted);
+  metrics.addMetric(HEALTH.duplicateRecords, MetricUnit.Count, counts.duplicates);
+  metrics.addMetric(HEALTH.rejectedRecords, MetricUnit.Count, counts.rejected);
+  if (result.maxDeliveryLagMs !== undefined) {
+    metrics.addMetric(HEALTH.deliveryLag, MetricUnit.Milliseconds, result.maxDeliveryLagMs);
+  }
+  metrics.publishStoredMetrics();
+  // Powertools takes one dimension value per publish: one single-metric document per reason.
+  for (const [reason, count] of Object.entries(counts.rejectedByReason)) {
+    metrics
+      .singleMetric()
+      .addDimension(DIM_REASON, reason)
+      .addMetric(HEALTH.rejectedRecords, MetricUnit.Count, count);
+  }
+}
+
+/**
+ * Builds the ingest handler around its dependencies, so Lambda, replay and tests run the same
+ * code. Order matters: decode and process the whole batch first (a failure there throws and
+ * Lambda retries a batch of which nothing was counted), then emit, then never throw.
+ */
+export function createIngestHandler(deps: IngestDependencies) {
+  const { config, logger, metrics } = deps;
+  const ingest = async (event: unknown, _context: Context): Promise<IngestSummary> => {
+    metrics.captureColdStartMetric();
+    let result: BatchResult;
+    try {
+      const payload = decodeSubscriptionEvent(event, { maxDecompressedBytes: config.maxDecompressedBytes });
+      result = ingestBatch(payload, {
+        nowMs: deps.now(),
+        priceTable: deps.priceTable,
+        emf: { namespace: config.namespace, service: config.service },
+      });
+    } catch (error) {
+      if (error instanceof SubscriptionDecodeError) {
+        logger.error('Batch could not be decoded; failing the invocation so Lambda retries it', {
+          failure: error.failure,
+          error,
+        });
+        metrics.addMetric(HEALTH.batchDecodeFailures, MetricUnit.Count, 1);
+        metrics.publishStoredMetrics();
+      }
+      throw error;
+    }
+
+    // From here on nothing may throw: the metrics are out, and a retry would count them twice.
+    let emitFailures = 0;
+    for (const document of result.documents) {
+      try {
+        deps.emit(document);
+      } catch {
+        emitFailures++;
+      }
+    }
+    try {
+      publishHealth(metrics, result);
+      for (const rejection of result.rejections.slice(0, REJECTIONS_LOGGED_PER_BATCH)) {
+        // Reason, ids and field path only: the record body never reaches the logs.
+        logger.warn('Log event rejected', { ...rejection });
+      }
+      for (const modelId of result.unpricedModels) {
+        logger.warn('Model has no price; its calls are counted in UnpricedInvocations', { modelId });
+      }
+      if (emitFailures > 0) logger.error('EMF documents could not be written', { emitFailures });
+      logger.info('Batch processed', { ...result.counts, documents: result.documents.length });
+    } catch (error) {
+      try {
+        logger.error('Reporting after emit failed; not rethrown to avoid double counting', { error });
+      } catch {
+        // Nothing left to report to.
+      }
+    }
+    return { ...result.counts, documents: result.documents.length };
+  };
+  return middy(ingest).use(injectLambdaContext(logger));
+}
+
+/** Production wiring: settings from the environment, the bundled price table, stdout. */
+export function createDefaultDependencies(env: NodeJS.ProcessEnv = process.env): IngestDependencies {
+  const config = loadIngestConfig(env);
+  return {
+    config,
+    priceTable: createPriceTable(priceData as PriceData),
+    now: Date.now,
+    logger: new Logger({ serviceName: config.service }),
+    metrics: new Metrics({ namespace: config.namespace, serviceName: config.service }),
+    // Raw stdout, not console.log: Lambda's console wrapper would prefix the JSON and break EMF.
+    emit: (line) => process.stdout.write(`${line}\n`),
+  };
+}
+
+export const handler = createIngestHandler(createDefaultDependencies());

@@ -1,0 +1,86 @@
+import { ERROR_CLASSES, type ErrorClass } from './error-class';
+import type { Invocation } from './invocation-record';
+import { MINUTE_MS } from './limits';
+import type { PriceResult } from './pricing';
+
+/** Everything one model did in one UTC minute (by the records' own timestamps). */
+export interface ModelMinuteBucket {
+  minuteStartMs: number;
+  modelId: string;
+  invocations: number;
+  errors: Record<ErrorClass, number>;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadInputTokens: number;
+  cacheWriteInputTokens: number;
+  /** Every raw value, so CloudWatch can compute true percentiles. */
+  latencyMs: number[];
+  timeToFirstTokenMs: number[];
+  /** Invocations whose log carries no latency (InvokeModel, bodies off or offloaded, errors). */
+  latencyUnavailable: number;
+  costUsd: number;
+  pricedInvocations: number;
+  unpricedInvocations: number;
+}
+
+export const zeroErrors = (): Record<ErrorClass, number> =>
+  Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
+
+function emptyBucket(minuteStartMs: number, modelId: string): ModelMinuteBucket {
+  return {
+    minuteStartMs,
+    modelId,
+    invocations: 0,
+    errors: zeroErrors(),
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadInputTokens: 0,
+    cacheWriteInputTokens: 0,
+    latencyMs: [],
+    timeToFirstTokenMs: [],
+    latencyUnavailable: 0,
+    costUsd: 0,
+    pricedInvocations: 0,
+    unpricedInvocations: 0,
+  };
+}
+
+/**
+ * Groups invocations per UTC minute × model id (exactly as logged) and prices each one.
+ * Buckets come back ordered by minute, then model id, so output is deterministic.
+ */
+export function aggregateByMinute(
+  invocations: readonly Invocation[],
+  price: (invocation: Invocation) => PriceResult,
+): ModelMinuteBucket[] {
+  const buckets = new Map<string, ModelMinuteBucket>();
+  for (const inv of invocations) {
+    const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
+    const key = `${minuteStartMs}|${inv.modelId}`;
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      bucket = emptyBucket(minuteStartMs, inv.modelId);
+      buckets.set(key, bucket);
+    }
+    bucket.invocations++;
+    if (inv.errorClass) bucket.errors[inv.errorClass]++;
+    bucket.inputTokens += inv.inputTokens ?? 0;
+    bucket.outputTokens += inv.outputTokens ?? 0;
+    bucket.cacheReadInputTokens += inv.cacheReadInputTokens ?? 0;
+    bucket.cacheWriteInputTokens += inv.cacheWriteInputTokens ?? 0;
+    if (inv.latencyMs === undefined) bucket.latencyUnavailable++;
+    else bucket.latencyMs.push(inv.latencyMs);
+    if (inv.timeToFirstTokenMs !== undefined) bucket.timeToFirstTokenMs.push(inv.timeToFirstTokenMs);
+    const priced = price(inv);
+    if (priced.kind === 'priced') {
+      bucket.costUsd += priced.usd;
+      bucket.pricedInvocations++;
+    } else if (priced.kind === 'unpriced') {
+      bucket.unpricedInvocations++;
+    }
+  }
+  return [...buckets.values()].sort(
+    (a, b) =>
+      a.minuteStartMs - b.minuteStartMs || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0),
+  );
+}
