@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { type ModelMinuteBucket, zeroErrors } from '../shared/aggregate';
+import { toEmfDocuments } from '../shared/emf';
+import { readEmfSeries, seriesKey } from '../shared/emf-reader';
+import { MODEL_COUNTERS } from '../shared/metric-contract';
+import { emfProblems } from './emf-validator';
+import { T0 } from './helpers';
+
+const options = { namespace: 'BedrockWatch', service: 'bedrock-watch' };
+
+const bucket = (overrides: Partial<ModelMinuteBucket> = {}): ModelMinuteBucket => ({
+  minuteStartMs: T0,
+  modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+  invocations: 3,
+  errors: { ...zeroErrors(), Throttling: 1 },
+  inputTokens: 120,
+  outputTokens: 60,
+  cacheReadInputTokens: 7,
+  cacheWriteInputTokens: 3,
+  latencyMs: [800, 900],
+  timeToFirstTokenMs: [250],
+  latencyUnavailable: 1,
+  costUsd: 0.1 + 0.2,
+  pricedInvocations: 2,
+  unpricedInvocations: 0,
+  ...overrides,
+});
+
+const parse = (doc: string) =>
+  JSON.parse(doc) as Record<string, unknown> & {
+    _aws: {
+      Timestamp: number;
+      CloudWatchMetrics: {
+        Namespace: string;
+        Dimensions: string[][];
+        Metrics: { Name: string; Unit: string }[];
+      }[];
+    };
+  };
+
+describe('toEmfDocuments', () => {
+  it('writes one valid document per bucket, at the minute start, under ModelId and all-models sets', () => {
+    const [doc, ...rest] = toEmfDocuments([bucket()], options);
+    expect(rest).toHaveLength(0);
+    expect(emfProblems(doc as string)).toEqual([]);
+    const parsed = parse(doc as string);
+    expect(parsed._aws.Timestamp).toBe(T0);
+    expect(parsed._aws.CloudWatchMetrics[0]?.Namespace).toBe('BedrockWatch');
+    expect(parsed._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'ModelId'], ['service']]);
+    expect(parsed).toMatchObject({
+      service: 'bedrock-watch',
+      ModelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+      Invocations: 3,
+      InputTokens: 120,
+      OutputTokens: 60,
+      CacheReadInputTokens: 7,
+      CacheWriteInputTokens: 3,
+      ThrottlingErrors: 1,
+      TimeoutErrors: 0,
+      ValidationErrors: 0,
+      AuthErrors: 0,
+      ModelErrors: 0,
+      ServerErrors: 0,
+      LatencyUnavailable: 1,
+      UnpricedInvocations: 0,
+      CostUSD: 0.3,
+      Latency: [800, 900],
+      TimeToFirstToken: [250],
+    });
+  });
+
+  it('declares the contract units', () => {
+    const units = Object.fromEntries(
+      parse(toEmfDocuments([bucket()], options)[0] as string)._aws.CloudWatchMetrics[0]?.Metrics.map((m) => [
+        m.Name,
+        m.Unit,
+      ]) ?? [],
+    );
+    for (const m of MODEL_COUNTERS) expect(units[m.name]).toBe('Count');
+    expect(units).toMatchObject({
+      CostUSD: 'None',
+      Latency: 'Milliseconds',
+      TimeToFirstToken: 'Milliseconds',
+    });
+  });
+
+  it('splits more than 100 latency values into further documents with the same timestamp', () => {
+    const latencyMs = Array.from({ length: 250 }, (_, i) => i + 1);
+    const timeToFirstTokenMs = Array.from({ length: 120 }, (_, i) => i + 1000);
+    const docs = toEmfDocuments([bucket({ latencyMs, timeToFirstTokenMs, invocations: 250 })], options);
+    expect(docs).toHaveLength(3);
+    for (const doc of docs) expect(emfProblems(doc)).toEqual([]);
+    const parsed = docs.map(parse);
+    expect(parsed.map((d) => d._aws.Timestamp)).toEqual([T0, T0, T0]);
+    expect(parsed.map((d) => (d.Latency as number[]).length)).toEqual([100, 100, 50]);
+    expect(parsed.map((d) => (d.TimeToFirstToken as number[] | undefined)?.length)).toEqual([
+      100,
+      20,
+      undefined,
+    ]);
+    // Counters are written once, so sums stay right.
+    expect(parsed.map((d) => d.Invocations)).toEqual([250, undefined, undefined]);
+    const series = readEmfSeries(docs);
+    const dims = { service: 'bedrock-watch', ModelId: 'anthropic.claude-3-haiku-20240307-v1:0' };
+    expect(series.get(seriesKey('BedrockWatch', 'Latency', dims))?.values).toEqual(latencyMs);
+    expect(series.get(seriesKey('BedrockWatch', 'Latency', { service: 'bedrock-watch' }))?.values).toEqual(
+      latencyMs,
+    );
+    expect(series.get(seriesKey('BedrockWatch', 'Invocations', dims))?.values).toEqual([250]);
+  });
+
+  it('omits CostUSD when nothing in the bucket could be priced', () => {
+    const doc = parse(
+      toEmfDocuments(
+        [bucket({ pricedInvocations: 0, unpricedInvocations: 2, costUsd: 0 })],
+        options,
+      )[0] as string,
+    );
+    expect(doc.CostUSD).toBeUndefined();
+    expect(doc.UnpricedInvocations).toBe(2);
+    expect(doc._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).not.toContain('CostUSD');
+  });
+
+  it('reports a zero cost for a bucket of failed calls only (nothing was billed)', () => {
+    const doc = parse(
+      toEmfDocuments(
+        [bucket({ pricedInvocations: 0, unpricedInvocations: 0, costUsd: 0 })],
+        options,
+      )[0] as string,
+    );
+    expect(doc.CostUSD).toBe(0);
+  });
+
+  it('stays far below 256 KB with a 1024-character model id and 100 values', () => {
+    const docs = toEmfDocuments(
+      [
+        bucket({
+          modelId: 'm'.repeat(1024),
+          latencyMs: Array(100).fill(999_999),
+          timeToFirstTokenMs: Array(100).fill(999_999),
+        }),
+      ],
+      options,
+    );
+    expect(docs).toHaveLength(1);
+    expect(emfProblems(docs[0] as string)).toEqual([]);
+    expect(Buffer.byteLength(docs[0] as string)).toBeLessThan(8 * 1024);
+  });
+});
+
+describe('emfProblems (the validator the tests rely on)', () => {
+  it('flags what CloudWatch would drop', () => {
+    const good = toEmfDocuments([bucket()], options)[0] as string;
+    const doc = JSON.parse(good);
+    expect(emfProblems(JSON.stringify({ ...doc, Latency: Array(101).fill(1) }))).toContain(
+      'Latency: 101 values',
+    );
+    expect(emfProblems(JSON.stringify({ ...doc, ModelId: 'ünï' }))).toContain(
+      'dimension ModelId value is not 1-1024 printable ASCII',
+    );
+    expect(emfProblems(JSON.stringify({ ...doc, Invocations: -1 }))).toContain('Invocations: bad value -1');
+    expect(emfProblems(JSON.stringify({ ...doc, _aws: { ...doc._aws, Timestamp: '1' } }))).toContain(
+      '_aws.Timestamp is not epoch milliseconds',
+    );
+    expect(emfProblems('nope')).toEqual(['not JSON']);
+  });
+});

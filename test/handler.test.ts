@@ -1,0 +1,171 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it } from 'vitest';
+import { SubscriptionDecodeError } from '../shared/subscription';
+import { emfProblems } from './emf-validator';
+import {
+  ANSWER_CANARY,
+  captureOutput,
+  context,
+  emfLines,
+  line,
+  makeEvent,
+  makeHandler,
+  makeRecord,
+  modelDocs,
+  PROMPT_CANARY,
+  readFixture,
+  T0,
+} from './helpers';
+
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+
+describe('ingest handler, end to end on a gzipped subscription event', () => {
+  it('emits valid per-minute EMF for the batch, health metrics, and returns the counts', async () => {
+    const dup = makeRecord({ time: T0 + 1000, latencyMs: 500 });
+    const event = makeEvent([
+      'Permissions are correctly set for Amazon Bedrock logs.',
+      line(dup),
+      line(dup),
+      line(
+        makeRecord({
+          time: T0 + 2000,
+          latencyMs: 700,
+          operation: 'InvokeModelWithResponseStream',
+          ttftMs: 200,
+        }),
+      ),
+      line(makeRecord({ time: T0 + 61_000, errorCode: 'AccessDeniedException' })),
+      line(makeRecord({ time: T0 + 62_000, modelId: 'amazon.nova-lite-v1:0', operation: 'InvokeModel' })),
+    ]);
+    const handler = makeHandler();
+    const { result, stdout, error } = await captureOutput(() => handler(event, context));
+    expect(error).toBeUndefined();
+    expect(result).toEqual({
+      received: 6,
+      accepted: 4,
+      duplicates: 1,
+      rejected: 1,
+      rejectedByReason: { 'not-json': 1 },
+      documents: 3,
+    });
+    for (const doc of emfLines(stdout)) expect(emfProblems(doc)).toEqual([]);
+    const docs = modelDocs(stdout);
+    expect(
+      docs.map((d) => [d.ModelId, (d._aws as { Timestamp: number }).Timestamp - T0, d.Invocations]),
+    ).toEqual([
+      [HAIKU, 0, 2],
+      ['amazon.nova-lite-v1:0', 60_000, 1],
+      [HAIKU, 60_000, 1],
+    ]);
+    expect(docs[0]).toMatchObject({ Latency: [500, 700], TimeToFirstToken: [200], InputTokens: 200 });
+    expect(docs[2]).toMatchObject({ AuthErrors: 1, LatencyUnavailable: 1, CostUSD: 0 });
+    const health = emfLines(stdout)
+      .map((l) => JSON.parse(l))
+      .filter((d) => 'RecordsReceived' in d || 'Reason' in d);
+    expect(health.find((d) => 'RecordsReceived' in d)).toMatchObject({
+      RecordsReceived: 6,
+      RecordsAccepted: 4,
+      DuplicateRecords: 1,
+      RejectedRecords: 1,
+      DeliveryLag: 60 * 60_000 - 1000,
+      service: 'bedrock-watch',
+    });
+    expect(health.find((d) => 'Reason' in d)).toMatchObject({ Reason: 'not-json', RejectedRecords: 1 });
+  });
+
+  it('processes the sample event from the reference without failing', async () => {
+    const event = JSON.parse(readFixture('subscription-lambda-event.json'));
+    const handler = makeHandler({}, Date.parse('2025-06-12T15:00:00Z'));
+    const { result, error, stdout } = await captureOutput(() => handler(event, context));
+    expect(error).toBeUndefined();
+    expect(result?.received).toBeGreaterThan(0);
+    expect(result?.accepted).toBe(result?.received);
+    for (const doc of emfLines(stdout)) expect(emfProblems(doc)).toEqual([]);
+  });
+
+  it('ignores a CONTROL_MESSAGE without emitting model metrics', async () => {
+    const handler = makeHandler();
+    const { result, stdout } = await captureOutput(() =>
+      handler(makeEvent(['probe'], 'CONTROL_MESSAGE'), context),
+    );
+    expect(result).toMatchObject({ received: 0, accepted: 0, documents: 0 });
+    expect(modelDocs(stdout)).toHaveLength(0);
+  });
+
+  it('fails a batch it cannot decode before emitting anything about models', async () => {
+    const handler = makeHandler();
+    const { error, stdout } = await captureOutput(() =>
+      handler({ awslogs: { data: 'not*base64' } }, context),
+    );
+    expect(error).toBeInstanceOf(SubscriptionDecodeError);
+    expect((error as SubscriptionDecodeError).failure).toBe('invalid-base64');
+    expect(modelDocs(stdout)).toHaveLength(0);
+    const failure = emfLines(stdout)
+      .map((l) => JSON.parse(l))
+      .find((d) => 'BatchDecodeFailures' in d);
+    expect(failure?.BatchDecodeFailures).toBe(1);
+  });
+
+  it('never fails the batch for bad records', async () => {
+    const handler = makeHandler();
+    const bad = makeRecord();
+    (bad.input as Record<string, unknown>).inputTokenCount = 'many';
+    const { result, error } = await captureOutput(() =>
+      handler(makeEvent([line(bad), '{"truncated":', 'null', 17, line(makeRecord())]), context),
+    );
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ received: 5, accepted: 1, rejected: 4 });
+    expect(result?.rejectedByReason).toEqual({
+      'invalid-field:input.inputTokenCount': 1,
+      'not-json': 1,
+      'not-invocation-record': 1,
+      'invalid-log-event': 1,
+    });
+  });
+
+  it('does not throw once it has emitted, even when logging or writing fails', async () => {
+    const logger = new Logger({ serviceName: 'bedrock-watch' });
+    for (const method of ['info', 'warn', 'error'] as const) {
+      logger[method] = () => {
+        throw new Error('log sink broken');
+      };
+    }
+    let emitted = 0;
+    const handler = makeHandler({
+      logger,
+      emit: () => {
+        emitted++;
+        throw new Error('stdout closed');
+      },
+    });
+    const { error, result } = await captureOutput(() =>
+      handler(makeEvent([line(makeRecord()), 'junk']), context),
+    );
+    expect(error).toBeUndefined();
+    expect(emitted).toBe(1);
+    expect(result).toMatchObject({ accepted: 1, rejected: 1 });
+  });
+
+  it('writes no prompt or answer text to stdout or stderr, even at DEBUG with rejections', async () => {
+    const handler = makeHandler();
+    const broken = makeRecord();
+    delete broken.modelId;
+    const { stdout, stderr } = await captureOutput(() =>
+      handler(
+        makeEvent([
+          line(makeRecord({ operation: 'InvokeModelWithResponseStream' })),
+          line(makeRecord({ operation: 'Converse' })),
+          line(broken),
+          `${PROMPT_CANARY} is not json`,
+          line(makeRecord()).slice(0, 300),
+        ]),
+        context,
+      ),
+    );
+    const all = [...stdout, ...stderr].join('\n');
+    expect(all.length).toBeGreaterThan(0);
+    expect(all).not.toContain(PROMPT_CANARY);
+    expect(all).not.toContain(ANSWER_CANARY);
+    expect(all).toContain('Log event rejected');
+  });
+});

@@ -1,0 +1,189 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CLASSES } from '../shared/error-class';
+import type { ReplaySummary } from '../shared/summary';
+import { emfProblems } from './emf-validator';
+import { ANSWER_CANARY, fixturePath, line, makeRecord, PROMPT_CANARY, T0 } from './helpers';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+async function replay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, [join(ROOT, 'scripts', 'replay.ts'), ...args], {
+      cwd: ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+describe('npm run replay', () => {
+  it('replays the bundled sample set into one JSON summary whose parts add up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
+    const emfFile = join(dir, 'out.emf');
+    const { code, stdout } = await replay(['--json', '--emf', emfFile]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as ReplaySummary;
+    const { records, models, totals } = summary;
+    expect(records.total).toBeGreaterThan(1500);
+    expect(records.accepted + records.duplicates + records.rejected).toBe(records.total);
+    expect(records.duplicates).toBeGreaterThan(0);
+    expect(Object.keys(records.rejectedByReason).sort()).toEqual([
+      'invalid-field:input.inputTokenCount',
+      'not-invocation-record',
+      'not-json',
+    ]);
+    expect(summary.batches.failed).toBe(0);
+    expect(models.length).toBeGreaterThanOrEqual(6);
+    expect(sum(models.map((m) => m.invocations))).toBe(records.accepted);
+    expect(totals.invocations).toBe(records.accepted);
+    expect(totals.inputTokens).toBe(sum(models.map((m) => m.inputTokens)));
+    expect(totals.costUsd).toBeCloseTo(sum(models.map((m) => m.costUsd)), 6);
+    for (const c of ERROR_CLASSES) expect(totals.errors[c], c).toBeGreaterThan(0);
+    expect(totals.cacheReadInputTokens).toBeGreaterThan(0);
+    expect(totals.latencyMs.count).toBe(sum(models.map((m) => m.latencyMs.count)));
+    expect(totals.timeToFirstTokenMs.count).toBeGreaterThan(0);
+    const { p50, p95, p99 } = totals.latencyMs;
+    expect(p50 !== null && p95 !== null && p99 !== null && p50 <= p95 && p95 <= p99).toBe(true);
+    expect(summary.unpricedModels).toEqual([
+      'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/k2x9v7q4m1ab',
+    ]);
+
+    const emf = readFileSync(emfFile, 'utf8').trimEnd().split('\n');
+    for (const doc of emf) expect(emfProblems(doc)).toEqual([]);
+    const invocationsInEmf = sum(
+      emf
+        .map((l) => JSON.parse(l))
+        .filter((d) => typeof d.ModelId === 'string')
+        .map((d) => d.Invocations ?? 0),
+    );
+    expect(invocationsInEmf).toBe(records.accepted);
+    // The burst minute puts more than 100 latency values into one bucket: split documents.
+    const perMinuteModel = new Map<string, number>();
+    for (const d of emf.map((l) => JSON.parse(l)).filter((x) => typeof x.ModelId === 'string')) {
+      const key = `${d._aws.Timestamp}|${d.ModelId}`;
+      perMinuteModel.set(key, (perMinuteModel.get(key) ?? 0) + 1);
+    }
+    expect(Math.max(...perMinuteModel.values())).toBeGreaterThan(1);
+    expect(stdout + readFileSync(emfFile, 'utf8')).not.toMatch(
+      /Summarise ticket|Lieferung|SELECT customer_id/,
+    );
+  });
+
+  it('reports hand-checked figures for the reference samples at a given clock', async () => {
+    const { code, stdout } = await replay([
+      '--json',
+      '--now',
+      '2025-06-12T15:00:00Z',
+      fixturePath('bedrock-invocation-records.jsonl'),
+      fixturePath('subscription-permission-check-decoded.json'),
+    ]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as ReplaySummary;
+    // The October record is more than 2 h ahead of the June clock.
+    expect(summary.records).toEqual({
+      total: 10,
+      accepted: 8,
+      duplicates: 0,
+      rejected: 2,
+      rejectedByReason: { 'outside-time-window': 1, 'not-json': 1 },
+    });
+    const haiku = summary.models.find((m) => m.modelId === 'anthropic.claude-3-haiku-20240307-v1:0');
+    expect(haiku).toMatchObject({
+      invocations: 3,
+      errors: { Throttling: 1, Timeout: 0, Validation: 0, Auth: 0, Model: 0, Server: 0 },
+      inputTokens: 52,
+      outputTokens: 32,
+      // (52 × 0.00025 + 32 × 0.00125) / 1000
+      costUsd: 0.000053,
+      latencyMs: { count: 2, p50: 611, p95: 842, p99: 842 },
+      timeToFirstTokenMs: { count: 1, p50: 287, p95: 287, p99: 287 },
+    });
+    const profile = summary.models.find((m) => m.modelId.includes('application-inference-profile'));
+    expect(profile).toMatchObject({
+      invocations: 1,
+      unpricedInvocations: 1,
+      costUsd: 0,
+      outputTokens: 28417,
+    });
+    expect(profile?.latencyMs.count).toBe(0);
+  });
+
+  it('prints a readable table by default', async () => {
+    const { code, stdout } = await replay([
+      '--now',
+      '2025-06-12T15:00:00Z',
+      fixturePath('bedrock-invocation-records.jsonl'),
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('anthropic.claude-3-haiku-20240307-v1:0');
+    expect(stdout).toContain('ALL MODELS');
+    expect(stdout).toMatch(/Rejected records by reason:\n\s+outside-time-window\s+1/);
+    expect(stdout).toContain('Unpriced models');
+  });
+
+  it('replays Lambda events, arrays of them and decoded payloads alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
+    const event = JSON.parse(readFileSync(fixturePath('subscription-lambda-event.json'), 'utf8'));
+    writeFileSync(join(dir, 'one.json'), JSON.stringify(event));
+    writeFileSync(join(dir, 'many.json'), JSON.stringify([event, event]));
+    const { code, stdout } = await replay(['--json', dir]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as ReplaySummary;
+    expect(summary.batches.total).toBe(3);
+    // The same batch three times: each delivery is counted, as Lambda would (dedupe is per batch).
+    expect(summary.records.total % 3).toBe(0);
+  });
+
+  it('keeps prompt and answer text out of stdout, stderr and EMF', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
+    const lines = [
+      line(makeRecord({ time: T0 })),
+      line(makeRecord({ time: T0, operation: 'InvokeModelWithResponseStream' })),
+      `${PROMPT_CANARY} not json`,
+      line(makeRecord({ time: T0 })).slice(0, 200),
+    ];
+    writeFileSync(join(dir, 'canary.jsonl'), `${lines.join('\n')}\n`);
+    const emfFile = join(dir, 'out.emf');
+    const result = await replay(['--emf', emfFile, join(dir, 'canary.jsonl')]);
+    const all = result.stdout + result.stderr + readFileSync(emfFile, 'utf8');
+    expect(result.code).toBe(0);
+    expect(all).not.toContain(PROMPT_CANARY);
+    expect(all).not.toContain(ANSWER_CANARY);
+  });
+
+  it('exits 2 with a clear message for an unreadable path or a bad flag', async () => {
+    const missing = await replay(['/no/such/path.jsonl']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read /no/such/path.jsonl: ENOENT');
+    const badNow = await replay(['--now', 'yesterday']);
+    expect(badNow.code).toBe(2);
+    expect(badNow.stderr).toContain('--now');
+    const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
+    writeFileSync(join(dir, 'x.json'), '{"hello": 1}');
+    const wrongShape = await replay([join(dir, 'x.json')]);
+    expect(wrongShape.code).toBe(2);
+    expect(wrongShape.stderr).toContain('not a Lambda event');
+  });
+
+  it('reports a batch that cannot be decoded and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ awslogs: { data: 'H4sI' } }));
+    const { code, stdout } = await replay(['--json', join(dir, 'bad.json')]);
+    expect(code).toBe(1);
+    const summary = JSON.parse(stdout) as ReplaySummary;
+    expect(summary.batches.failed).toBe(1);
+    expect(summary.batches.failures[0]?.error).toMatch(/^invalid-gzip/);
+  });
+});
