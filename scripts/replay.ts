@@ -38,15 +38,16 @@ export interface ReplayRun {
   nowMs: number;
 }
 
-function fakeContext(index: number): Context {
+/** A Lambda context for running the handler outside Lambda. */
+export function localLambdaContext(functionName: string, awsRequestId: string): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: 'bedrock-watch-ingest-replay',
+    functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bedrock-watch-ingest-replay',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
     memoryLimitInMB: '256',
-    awsRequestId: `replay-${index}`,
-    logGroupName: '/aws/lambda/bedrock-watch-ingest-replay',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'replay',
     getRemainingTimeInMillis: () => 60_000,
     done: () => undefined,
@@ -109,7 +110,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   for (const [index, item] of items.entries()) {
     try {
       const result = await captureStdout(
-        () => handler(item.event, fakeContext(index)),
+        () => handler(item.event, localLambdaContext('bedrock-watch-ingest-replay', `replay-${index}`)),
         (line) => (isEmf(line) ? emf.push(line) : writeLog(line)),
       );
       records.total += result.received;

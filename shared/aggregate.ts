@@ -3,16 +3,20 @@ import type { Invocation } from './invocation-record';
 import { MINUTE_MS } from './limits';
 import type { PriceResult } from './pricing';
 
-/** Everything one model did in one UTC minute (by the records' own timestamps). */
-export interface ModelMinuteBucket {
-  minuteStartMs: number;
-  modelId: string;
+/** The call and token counters shared by buckets and summaries. */
+export interface UsageCounters {
   invocations: number;
   errors: Record<ErrorClass, number>;
   inputTokens: number;
   outputTokens: number;
   cacheReadInputTokens: number;
   cacheWriteInputTokens: number;
+}
+
+/** Everything one model did in one UTC minute (by the records' own timestamps). */
+export interface ModelMinuteBucket extends UsageCounters {
+  minuteStartMs: number;
+  modelId: string;
   /** Every raw value, so CloudWatch can compute true percentiles. */
   latencyMs: number[];
   timeToFirstTokenMs: number[];

@@ -1,16 +1,11 @@
+import type { UsageCounters } from './aggregate';
 import type { EmfSeries } from './emf-reader';
 import { ERROR_CLASSES, type ErrorClass, errorMetricName } from './error-class';
 import type { RecordCounts } from './ingest-batch';
 import { COST_METRIC, DIM_MODEL_ID, LATENCY_METRIC, TTFT_METRIC } from './metric-contract';
 import { type PercentileSummary, summarisePercentiles } from './percentile';
 
-export interface ModelTotals {
-  invocations: number;
-  errors: Record<ErrorClass, number>;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadInputTokens: number;
-  cacheWriteInputTokens: number;
+export interface ModelTotals extends UsageCounters {
   costUsd: number;
   unpricedInvocations: number;
   latencyMs: PercentileSummary;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
 import { createIngestHandler, type IngestDependencies } from '../functions/ingest/handler';
+import { localLambdaContext } from '../scripts/replay';
 import { loadIngestConfig } from '../shared/config';
 import { createPriceTable, type PriceData } from '../shared/pricing';
 import priceData from '../shared/pricing-data.json';
@@ -140,20 +140,7 @@ export function makeEvent(messages: readonly unknown[], messageType = 'DATA_MESS
 
 export const line = (record: unknown) => JSON.stringify(record);
 
-export const context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'bedrock-watch-ingest-test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bedrock-watch-ingest-test',
-  memoryLimitInMB: '256',
-  awsRequestId: 'test-request',
-  logGroupName: '/aws/lambda/test',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+export const context = localLambdaContext('bedrock-watch-ingest-test', 'test-request');
 
 /**
  * A handler wired like production but with a fixed clock and every write to stdout/stderr
