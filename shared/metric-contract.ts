@@ -41,3 +41,9 @@ export const HEALTH = {
   deliveryLag: 'DeliveryLag',
   batchDecodeFailures: 'BatchDecodeFailures',
 } as const;
+
+/** Metrics made by Logs metric filters on the invocation log group (dimension ModelId). */
+export const FILTER_METRICS = {
+  highOutputTokenRequests: 'HighOutputTokenRequests',
+  accessDeniedCalls: 'AccessDeniedCalls',
+} as const;

@@ -131,3 +131,29 @@ export function validatePayload(parsed: unknown): SubscriptionPayload {
 export function encodeSubscriptionEvent(payload: unknown): { awslogs: { data: string } } {
   return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload), 'utf8')).toString('base64') } };
 }
+
+/**
+ * Decodes either event shape the ingest function receives: a direct CloudWatch Logs subscription
+ * (`{awslogs:{data}}`) or a Kinesis batch (`{Records:[{kinesis:{data}}]}`) in which every record
+ * is one subscription payload. A Kinesis batch becomes one payload, so it is deduplicated as a
+ * whole; any undecodable record fails the whole batch before anything is emitted.
+ */
+export function decodeLambdaEvent(event: unknown, options: DecodeOptions = {}): SubscriptionPayload {
+  const records = (event as { Records?: unknown } | null)?.Records;
+  if (!Array.isArray(records)) return decodeSubscriptionEvent(event, options);
+  const logEvents: LogEvent[] = [];
+  let messageType: SubscriptionPayload['messageType'] = 'CONTROL_MESSAGE';
+  for (const [index, record] of records.entries()) {
+    const data = (record as { kinesis?: { data?: unknown } } | null)?.kinesis?.data;
+    if (typeof data !== 'string') {
+      throw new SubscriptionDecodeError(
+        'not-subscription-event',
+        `Records[${index}] has no string kinesis.data`,
+      );
+    }
+    const payload = decodeSubscriptionData(data, options);
+    if (payload.messageType === 'DATA_MESSAGE') messageType = 'DATA_MESSAGE';
+    for (const e of payload.logEvents) logEvents.push(e);
+  }
+  return { messageType, logEvents };
+}

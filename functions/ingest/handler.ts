@@ -8,7 +8,7 @@ import { type BatchResult, ingestBatch, type RecordCounts } from '../../shared/i
 import { DIM_REASON, HEALTH } from '../../shared/metric-contract';
 import { createPriceTable, type PriceData, type PriceTable } from '../../shared/pricing';
 import priceData from '../../shared/pricing-data.json';
-import { decodeSubscriptionEvent, SubscriptionDecodeError } from '../../shared/subscription';
+import { decodeLambdaEvent, SubscriptionDecodeError } from '../../shared/subscription';
 
 export interface IngestDependencies {
   config: IngestConfig;
@@ -58,7 +58,7 @@ export function createIngestHandler(deps: IngestDependencies) {
     metrics.captureColdStartMetric();
     let result: BatchResult;
     try {
-      const payload = decodeSubscriptionEvent(event, { maxDecompressedBytes: config.maxDecompressedBytes });
+      const payload = decodeLambdaEvent(event, { maxDecompressedBytes: config.maxDecompressedBytes });
       result = ingestBatch(payload, {
         nowMs: deps.now(),
         priceTable: deps.priceTable,

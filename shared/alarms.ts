@@ -1,0 +1,509 @@
+/**
+ * Alarm definitions as plain data, generated from the metric contract and the stack parameters.
+ * deploy/ turns them into CloudFormation; a local alarm simulator can evaluate the same data.
+ */
+import { ERROR_CLASSES, errorMetricName } from './error-class';
+import {
+  COST_METRIC,
+  DIM_MODEL_ID,
+  DIM_SERVICE,
+  type EmfUnit,
+  HEALTH,
+  LATENCY_METRIC,
+} from './metric-contract';
+import type { StackParameters } from './stack-parameters';
+
+export type AlarmLevel = 'warning' | 'critical';
+export type TreatMissingData = 'missing' | 'notBreaching' | 'breaching' | 'ignore';
+export type Comparison =
+  | 'GreaterThanThreshold'
+  | 'GreaterThanOrEqualToThreshold'
+  | 'LessThanThreshold'
+  | 'GreaterThanUpperThreshold'
+  | 'LessThanLowerOrGreaterThanUpperThreshold';
+
+export interface MetricRef {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  /** Sum, Maximum, Average, SampleCount, or a percentile such as p95. */
+  stat: string;
+  period: number;
+  unit?: EmfUnit;
+}
+
+export interface MetricQuery {
+  id: string;
+  metric?: MetricRef;
+  expression?: string;
+  label?: string;
+  returnData: boolean;
+}
+
+interface AlarmBase {
+  /** Stable, unique within the stack; also the CloudFormation logical id's source. */
+  key: string;
+  name: string;
+  description: string;
+  /** Which SNS topic it notifies; 'none' = only an input to a composite alarm. */
+  level: AlarmLevel | 'none';
+}
+
+export interface MetricAlarmDefinition extends AlarmBase {
+  kind: 'metric';
+  queries: MetricQuery[];
+  comparison: Comparison;
+  threshold?: number;
+  /** For anomaly-detection alarms: the id of the ANOMALY_DETECTION_BAND query. */
+  thresholdMetricId?: string;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  treatMissingData: TreatMissingData;
+  evaluateLowSampleCountPercentile?: 'evaluate' | 'ignore';
+  /** Why this M-of-N and missing-data choice: kept next to the numbers on purpose. */
+  rationale: string;
+}
+
+export interface CompositeAlarmDefinition extends AlarmBase {
+  kind: 'composite';
+  /** Keys of the child alarms, all of which must be in ALARM. */
+  allOf: string[];
+  rationale: string;
+}
+
+export type AlarmDefinition = MetricAlarmDefinition | CompositeAlarmDefinition;
+
+export interface AlarmContext {
+  /** Prefix for alarm names, e.g. `bedrock-watch-prod`. */
+  namePrefix: string;
+  ingestFunctionName: string;
+  ingestLogGroupName: string;
+  failureQueueName: string;
+}
+
+interface Scope {
+  key: string;
+  label: string;
+  dimensions: Record<string, string>;
+}
+
+const FIVE_MINUTES = 300;
+
+/** A short, stable, name-safe token for a model id (alarm names and logical ids need one). */
+export function scopeToken(modelId: string): string {
+  let hash = 2166136261;
+  for (const ch of modelId) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  const readable = modelId
+    .replace(/^arn:.*\//, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .slice(0, 48);
+  return `${readable}-${hash.toString(36)}`;
+}
+
+function scopes(params: StackParameters): Scope[] {
+  const service = { [DIM_SERVICE]: params.serviceName };
+  return [
+    { key: 'all', label: 'all models', dimensions: service },
+    ...params.watchedModels.map((modelId) => ({
+      key: scopeToken(modelId),
+      label: modelId,
+      dimensions: { ...service, [DIM_MODEL_ID]: modelId },
+    })),
+  ];
+}
+
+const ours = (
+  params: StackParameters,
+  metricName: string,
+  dimensions: Record<string, string>,
+  stat: string,
+  period: number,
+  unit?: EmfUnit,
+): MetricRef => ({
+  namespace: params.metricsNamespace,
+  metricName,
+  dimensions,
+  stat,
+  period,
+  ...(unit ? { unit } : {}),
+});
+
+function levels(warning: number, critical: number): [AlarmLevel, number][] {
+  return [
+    ['warning', warning],
+    ['critical', critical],
+  ];
+}
+
+/** Every alarm of the stack. Pure: the same parameters give the same definitions. */
+export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext): AlarmDefinition[] {
+  const alarms: AlarmDefinition[] = [];
+  const name = (suffix: string) => `${ctx.namePrefix}-${suffix}`;
+  const guard = params.minInvocationsForRate;
+
+  for (const scope of scopes(params)) {
+    const dims = scope.dimensions;
+    const inv = {
+      id: 'inv',
+      metric: ours(params, 'Invocations', dims, 'Sum', FIVE_MINUTES, 'Count'),
+      returnData: false,
+    };
+
+    for (const [level, threshold] of levels(params.latencyP95WarningMs, params.latencyP95CriticalMs)) {
+      alarms.push({
+        kind: 'metric',
+        key: `latency-p95-${level}-${scope.key}`,
+        name: name(`latency-p95-${level}-${scope.key}`),
+        description: `p95 latency of ${scope.label} above ${threshold} ms`,
+        level,
+        queries: [
+          {
+            id: 'p95',
+            metric: ours(params, LATENCY_METRIC.name, dims, 'p95', FIVE_MINUTES, LATENCY_METRIC.unit),
+            returnData: true,
+          },
+        ],
+        comparison: 'GreaterThanThreshold',
+        threshold,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: 'notBreaching',
+        evaluateLowSampleCountPercentile: 'evaluate',
+        rationale:
+          '5-minute periods gather enough samples for a p95; 2 of 3 rides out one slow burst. No traffic is not slowness (notBreaching). Low sample counts are evaluated, or quiet accounts would never alarm.',
+      });
+    }
+
+    const errorIds = ERROR_CLASSES.filter((c) => c !== 'Throttling').map((c) => ({
+      id: `e${c.toLowerCase()}`,
+      metric: ours(params, errorMetricName(c), dims, 'Sum', FIVE_MINUTES, 'Count'),
+      returnData: false,
+    }));
+    const errorSum = errorIds.map((q) => `FILL(${q.id}, 0)`).join(' + ');
+    for (const [level, threshold] of levels(params.errorRateWarningPct, params.errorRateCriticalPct)) {
+      alarms.push({
+        kind: 'metric',
+        key: `error-rate-${level}-${scope.key}`,
+        name: name(`error-rate-${level}-${scope.key}`),
+        description: `Error rate (all classes but throttling) of ${scope.label} above ${threshold} %, with at least ${guard} calls per 5 minutes`,
+        level,
+        queries: [
+          ...errorIds,
+          inv,
+          {
+            id: 'rate',
+            expression: `IF(inv >= ${guard}, 100 * (${errorSum}) / inv, 0)`,
+            label: 'error rate %',
+            returnData: true,
+          },
+        ],
+        comparison: 'GreaterThanThreshold',
+        threshold,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: 'notBreaching',
+        rationale: `The volume guard (${guard} calls) keeps one failure at night from paging; 2 of 3 periods filters a single bad burst. No traffic means no errors (notBreaching).`,
+      });
+    }
+
+    for (const [level, threshold] of levels(params.throttleRateWarningPct, params.throttleRateCriticalPct)) {
+      alarms.push({
+        kind: 'metric',
+        key: `throttle-rate-${level}-${scope.key}`,
+        name: name(`throttle-rate-${level}-${scope.key}`),
+        description: `Throttled share of calls to ${scope.label} above ${threshold} %`,
+        level,
+        queries: [
+          {
+            id: 'thr',
+            metric: ours(params, errorMetricName('Throttling'), dims, 'Sum', FIVE_MINUTES, 'Count'),
+            returnData: false,
+          },
+          inv,
+          {
+            id: 'rate',
+            expression: `IF(inv >= ${guard}, 100 * FILL(thr, 0) / inv, 0)`,
+            label: 'throttle rate %',
+            returnData: true,
+          },
+        ],
+        comparison: 'GreaterThanThreshold',
+        threshold,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: 'notBreaching',
+        rationale:
+          'Same volume guard and 2-of-3 as the error rate: throttling comes in bursts that clients retry.',
+      });
+    }
+
+    const anomaly = (
+      key: string,
+      metricName: string,
+      stat: string,
+      unit: EmfUnit,
+      level: AlarmLevel | 'none',
+      what: string,
+    ): MetricAlarmDefinition => ({
+      kind: 'metric',
+      key: `${key}-${scope.key}`,
+      name: name(`${key}-${scope.key}`),
+      description: `${what} of ${scope.label} above its anomaly-detection band (width ${params.anomalyBandWidth})`,
+      level,
+      queries: [
+        { id: 'm', metric: ours(params, metricName, dims, stat, FIVE_MINUTES, unit), returnData: true },
+        {
+          id: 'band',
+          expression: `ANOMALY_DETECTION_BAND(m, ${params.anomalyBandWidth})`,
+          label: 'expected',
+          returnData: true,
+        },
+      ],
+      comparison: 'GreaterThanUpperThreshold',
+      thresholdMetricId: 'band',
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: 'notBreaching',
+      rationale:
+        'Only spikes matter (upper band); 3 of 3 periods so a single busy 5 minutes is not news. A quiet period is not a spike.',
+    });
+    alarms.push(anomaly('output-tokens-anomaly', 'OutputTokens', 'Sum', 'Count', 'warning', 'Output tokens'));
+    alarms.push(anomaly('cost-anomaly', COST_METRIC.name, 'Sum', COST_METRIC.unit, 'warning', 'Cost'));
+    const latencyAnomaly = anomaly(
+      'latency-anomaly',
+      LATENCY_METRIC.name,
+      'p95',
+      LATENCY_METRIC.unit,
+      'none',
+      'p95 latency',
+    );
+    latencyAnomaly.datapointsToAlarm = 2;
+    latencyAnomaly.rationale =
+      'Input to the composite alarm only (no notification): 2 of 3 periods above the band.';
+    alarms.push(latencyAnomaly);
+    alarms.push({
+      kind: 'composite',
+      key: `latency-and-errors-${scope.key}`,
+      name: name(`latency-and-errors-${scope.key}`),
+      description: `${scope.label}: latency is anomalous AND the error rate is above warning`,
+      level: 'critical',
+      allOf: [latencyAnomaly.key, `error-rate-warning-${scope.key}`],
+      rationale: 'Either signal alone is often noise; together they mean users are hurting.',
+    });
+  }
+
+  for (const [modelId, quota] of Object.entries(params.quotas)) {
+    const dims = { [DIM_SERVICE]: params.serviceName, [DIM_MODEL_ID]: modelId };
+    const token = scopeToken(modelId);
+    const minute = (metricName: string, id: string) => ({
+      id,
+      metric: ours(params, metricName, dims, 'Sum', 60, 'Count'),
+      returnData: false,
+    });
+    for (const [level, threshold] of levels(params.quotaWarningPct, params.quotaCriticalPct)) {
+      alarms.push({
+        kind: 'metric',
+        key: `quota-tpm-${level}-${token}`,
+        name: name(`quota-tpm-${level}-${token}`),
+        description: `${modelId}: tokens per minute above ${threshold} % of the ${quota.tokensPerMinute} quota`,
+        level,
+        queries: [
+          minute('InputTokens', 'tin'),
+          minute('CacheWriteInputTokens', 'tcw'),
+          minute('OutputTokens', 'tout'),
+          {
+            id: 'used',
+            expression: `100 * (FILL(tin, 0) + FILL(tcw, 0) + FILL(tout, 0)) / ${quota.tokensPerMinute}`,
+            label: 'TPM quota used %',
+            returnData: true,
+          },
+        ],
+        comparison: 'GreaterThanThreshold',
+        threshold,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: 'notBreaching',
+        rationale: 'Quotas are per minute, so 1-minute periods; 2 of 3 so one peak minute does not page.',
+      });
+      alarms.push({
+        kind: 'metric',
+        key: `quota-rpm-${level}-${token}`,
+        name: name(`quota-rpm-${level}-${token}`),
+        description: `${modelId}: requests per minute above ${threshold} % of the ${quota.requestsPerMinute} quota`,
+        level,
+        queries: [
+          minute('Invocations', 'req'),
+          {
+            id: 'used',
+            expression: `100 * FILL(req, 0) / ${quota.requestsPerMinute}`,
+            label: 'RPM quota used %',
+            returnData: true,
+          },
+        ],
+        comparison: 'GreaterThanThreshold',
+        threshold,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: 'notBreaching',
+        rationale: 'Quotas are per minute, so 1-minute periods; 2 of 3 so one peak minute does not page.',
+      });
+    }
+  }
+
+  const service = { [DIM_SERVICE]: params.serviceName };
+  const health = (
+    key: string,
+    description: string,
+    queries: MetricQuery[],
+    threshold: number,
+    rationale: string,
+    datapointsToAlarm = 1,
+    evaluationPeriods = 1,
+  ): MetricAlarmDefinition => ({
+    kind: 'metric',
+    key: `pipeline-${key}`,
+    name: name(`pipeline-${key}`),
+    description,
+    level: 'warning',
+    queries,
+    comparison: 'GreaterThanThreshold',
+    threshold,
+    evaluationPeriods,
+    datapointsToAlarm,
+    treatMissingData: 'notBreaching',
+    rationale,
+  });
+  const aws = (
+    namespace: string,
+    metricName: string,
+    dimensions: Record<string, string>,
+    stat: string,
+    period = FIVE_MINUTES,
+  ): MetricRef => ({
+    namespace,
+    metricName,
+    dimensions,
+    stat,
+    period,
+  });
+  alarms.push(
+    health(
+      'ingest-errors',
+      'The ingest function failed (batches are retried, then kept in the failure queue)',
+      [
+        {
+          id: 'm',
+          metric: aws('AWS/Lambda', 'Errors', { FunctionName: ctx.ingestFunctionName }, 'Sum'),
+          returnData: true,
+        },
+      ],
+      0,
+      'Any failure is worth a look; Lambda publishes no point without invocations, which is fine (notBreaching).',
+    ),
+    health(
+      'failure-queue-depth',
+      'Events wait in the ingest failure queue: redrive them (README, Reliability)',
+      [
+        {
+          id: 'm',
+          metric: aws(
+            'AWS/SQS',
+            'ApproximateNumberOfMessagesVisible',
+            { QueueName: ctx.failureQueueName },
+            'Maximum',
+          ),
+          returnData: true,
+        },
+      ],
+      0,
+      'One message is lost visibility until redriven; SQS stops publishing for idle queues (notBreaching).',
+    ),
+    health(
+      'rejected-records',
+      `More than ${params.rejectedRecordsWarningPct} % of received log events were rejected`,
+      [
+        {
+          id: 'rej',
+          metric: ours(params, HEALTH.rejectedRecords, service, 'Sum', FIVE_MINUTES, 'Count'),
+          returnData: false,
+        },
+        {
+          id: 'rcv',
+          metric: ours(params, HEALTH.recordsReceived, service, 'Sum', FIVE_MINUTES, 'Count'),
+          returnData: false,
+        },
+        {
+          id: 'ratio',
+          expression: `IF(rcv >= ${guard}, 100 * FILL(rej, 0) / rcv, 0)`,
+          label: 'rejected %',
+          returnData: true,
+        },
+      ],
+      params.rejectedRecordsWarningPct,
+      'A format change upstream shows as a lasting rejection share: 2 of 3 periods, with the same volume guard as the rates.',
+      2,
+      3,
+    ),
+    health(
+      'unpriced-invocations',
+      'Calls to a model without a price: cost figures are incomplete (add the price)',
+      [
+        {
+          id: 'm',
+          metric: ours(params, 'UnpricedInvocations', service, 'Sum', 3600, 'Count'),
+          returnData: true,
+        },
+      ],
+      0,
+      'Hourly: not urgent, but every unpriced call makes the cost figures wrong.',
+    ),
+    health(
+      'emf-rejected',
+      'CloudWatch dropped EMF documents from the ingest function: metrics are missing',
+      [
+        {
+          id: 'val',
+          metric: aws('AWS/Logs', 'EMFValidationErrors', { LogGroupName: ctx.ingestLogGroupName }, 'Sum'),
+          returnData: false,
+        },
+        {
+          id: 'par',
+          metric: aws('AWS/Logs', 'EMFParsingErrors', { LogGroupName: ctx.ingestLogGroupName }, 'Sum'),
+          returnData: false,
+        },
+        { id: 'bad', expression: 'FILL(val, 0) + FILL(par, 0)', label: 'EMF errors', returnData: true },
+      ],
+      0,
+      'Invalid EMF is dropped silently; these counters are the only trace, so any value alarms.',
+    ),
+    health(
+      'bedrock-log-delivery',
+      'Bedrock failed to deliver invocation logs to CloudWatch Logs',
+      [
+        {
+          id: 'm',
+          metric: aws('AWS/Bedrock', 'ModelInvocationLogsCloudWatchDeliveryFailure', {}, 'Sum'),
+          returnData: true,
+        },
+      ],
+      0,
+      'Undelivered logs are calls this monitor never sees.',
+    ),
+    health(
+      'delivery-lag',
+      `Records reach the ingest function more than ${params.deliveryLagWarningMs / 60_000} minutes late`,
+      [
+        {
+          id: 'm',
+          metric: ours(params, HEALTH.deliveryLag, service, 'Maximum', FIVE_MINUTES, 'Milliseconds'),
+          returnData: true,
+        },
+      ],
+      params.deliveryLagWarningMs,
+      '2 of 3 periods: retries make single batches late; a lasting lag means the pipeline falls behind.',
+      2,
+      3,
+    ),
+  );
+  return alarms;
+}

@@ -1,0 +1,84 @@
+/**
+ * What the logging-config custom resource asks of Bedrock, decided purely: which model-invocation
+ * logging configuration to set, and how the previous one is kept for restoring on delete.
+ */
+import type { LoggingConfig } from '@aws-sdk/client-bedrock';
+
+export interface LoggingProperties {
+  logGroupName: string;
+  roleArn: string;
+  /** S3 bucket for bodies larger than 100 KB; optional. */
+  largeDataBucket?: string;
+  largeDataKeyPrefix?: string;
+  /** SSM parameter that keeps the configuration found before the stack took over. */
+  previousConfigParameter: string;
+}
+
+export class LoggingPropertiesError extends Error {
+  override readonly name = 'LoggingPropertiesError';
+}
+
+/** Validates the custom resource's properties (CloudFormation passes every value as a string). */
+export function parseLoggingProperties(raw: Record<string, unknown> | undefined): LoggingProperties {
+  const text = (key: string, required: boolean): string | undefined => {
+    const value = raw?.[key];
+    if (value === undefined || value === '') {
+      if (required) throw new LoggingPropertiesError(`property ${key} is required`);
+      return undefined;
+    }
+    if (typeof value !== 'string') throw new LoggingPropertiesError(`property ${key} must be a string`);
+    return value;
+  };
+  const props: LoggingProperties = {
+    logGroupName: text('LogGroupName', true) as string,
+    roleArn: text('RoleArn', true) as string,
+    previousConfigParameter: text('PreviousConfigParameter', true) as string,
+  };
+  const bucket = text('LargeDataBucket', false);
+  if (bucket) props.largeDataBucket = bucket;
+  const prefix = text('LargeDataKeyPrefix', false);
+  if (prefix) props.largeDataKeyPrefix = prefix;
+  return props;
+}
+
+/**
+ * The configuration to put: CloudWatch Logs delivery to our log group with text bodies on
+ * (latency and stop reasons live in the bodies). Whatever else the account had — S3 delivery,
+ * image or embedding bodies — is kept, so taking over logging breaks no one's archive.
+ */
+export function desiredLoggingConfig(
+  previous: LoggingConfig | undefined,
+  props: LoggingProperties,
+): LoggingConfig {
+  return {
+    ...previous,
+    cloudWatchConfig: {
+      logGroupName: props.logGroupName,
+      roleArn: props.roleArn,
+      ...(props.largeDataBucket
+        ? {
+            largeDataDeliveryS3Config: {
+              bucketName: props.largeDataBucket,
+              ...(props.largeDataKeyPrefix ? { keyPrefix: props.largeDataKeyPrefix } : {}),
+            },
+          }
+        : {}),
+    },
+    textDataDeliveryEnabled: true,
+  };
+}
+
+/** How the previous configuration is stored: `{"previous":null}` when logging was off. */
+export function serialisePrevious(previous: LoggingConfig | undefined): string {
+  return JSON.stringify({ previous: previous ?? null });
+}
+
+export function parsePrevious(stored: string): LoggingConfig | undefined {
+  const parsed = JSON.parse(stored) as { previous?: LoggingConfig | null };
+  return parsed.previous ?? undefined;
+}
+
+/** A configuration is "off" when it delivers nowhere. */
+export function isLoggingOn(config: LoggingConfig | undefined): boolean {
+  return Boolean(config?.cloudWatchConfig?.logGroupName || config?.s3Config?.bucketName);
+}
