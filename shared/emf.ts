@@ -53,7 +53,7 @@ function document(
 
 /**
  * Turns buckets into EMF documents (one JSON line each), timestamped at the bucket's minute.
- * The first document of a bucket carries the counters; latency and time-to-first-token values
+ * The first document of a bucket carries the non-zero counters; latency and time-to-first-token values
  * beyond 100 go into further documents with the same timestamp and dimensions (EMF's array limit).
  * Each document also feeds the `[service]` all-models series, so no second copy is needed.
  */
@@ -75,11 +75,18 @@ export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: E
       LatencyUnavailable: bucket.latencyUnavailable,
       UnpricedInvocations: bucket.unpricedInvocations,
     };
-    const metrics: MetricDef[] = MODEL_COUNTERS.map((m) => ({ Name: m.name, Unit: m.unit }));
+    const metrics: MetricDef[] = [];
     const values: Record<string, number | number[]> = {};
-    for (const m of MODEL_COUNTERS) values[m.name] = counters[m.name] ?? 0;
-    // A model we cannot price reports no cost at all, never a silent zero.
-    if (bucket.pricedInvocations > 0 || bucket.unpricedInvocations === 0) {
+    // Zero counters are left out: every metric that receives data is billed for that hour, and
+    // alarms and dashboards FILL gaps with 0. Invocations is never zero in a bucket.
+    for (const m of MODEL_COUNTERS) {
+      const value = counters[m.name] ?? 0;
+      if (value === 0) continue;
+      metrics.push({ Name: m.name, Unit: m.unit });
+      values[m.name] = value;
+    }
+    // Cost of the calls we could price; a model we cannot price reports no cost, never a silent zero.
+    if (bucket.pricedInvocations > 0) {
       metrics.push({ Name: COST_METRIC.name, Unit: COST_METRIC.unit });
       values[COST_METRIC.name] = roundUsd(bucket.costUsd);
     }

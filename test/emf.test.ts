@@ -56,25 +56,37 @@ describe('toEmfDocuments', () => {
       CacheReadInputTokens: 7,
       CacheWriteInputTokens: 3,
       ThrottlingErrors: 1,
-      TimeoutErrors: 0,
-      ValidationErrors: 0,
-      AuthErrors: 0,
-      ModelErrors: 0,
-      ServerErrors: 0,
       LatencyUnavailable: 1,
-      UnpricedInvocations: 0,
       CostUSD: 0.3,
       Latency: [800, 900],
       TimeToFirstToken: [250],
     });
   });
 
+  it('leaves zero counters out (CloudWatch bills every metric that gets data; consumers FILL gaps)', () => {
+    const doc = parse(toEmfDocuments([bucket()], options)[0] as string);
+    for (const name of [
+      'TimeoutErrors',
+      'ValidationErrors',
+      'AuthErrors',
+      'ModelErrors',
+      'ServerErrors',
+      'UnpricedInvocations',
+    ]) {
+      expect(doc[name], name).toBeUndefined();
+      expect(doc._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).not.toContain(name);
+    }
+  });
+
   it('declares the contract units', () => {
+    const everyCounter = bucket({
+      errors: { Throttling: 1, Timeout: 1, Validation: 1, Auth: 1, Model: 1, Server: 1 },
+      unpricedInvocations: 1,
+    });
     const units = Object.fromEntries(
-      parse(toEmfDocuments([bucket()], options)[0] as string)._aws.CloudWatchMetrics[0]?.Metrics.map((m) => [
-        m.Name,
-        m.Unit,
-      ]) ?? [],
+      parse(toEmfDocuments([everyCounter], options)[0] as string)._aws.CloudWatchMetrics[0]?.Metrics.map(
+        (m) => [m.Name, m.Unit],
+      ) ?? [],
     );
     for (const m of MODEL_COUNTERS) expect(units[m.name]).toBe('Count');
     expect(units).toMatchObject({
@@ -121,14 +133,15 @@ describe('toEmfDocuments', () => {
     expect(doc._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).not.toContain('CostUSD');
   });
 
-  it('reports a zero cost for a bucket of failed calls only (nothing was billed)', () => {
+  it('writes no cost for a bucket of failed calls only (nothing was billed)', () => {
     const doc = parse(
       toEmfDocuments(
         [bucket({ pricedInvocations: 0, unpricedInvocations: 0, costUsd: 0 })],
         options,
       )[0] as string,
     );
-    expect(doc.CostUSD).toBe(0);
+    expect(doc.CostUSD).toBeUndefined();
+    expect(doc.Invocations).toBe(3);
   });
 
   it('stays far below 256 KB with a 1024-character model id and 100 values', () => {

@@ -58,7 +58,8 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
       [HAIKU, 60_000, 1],
     ]);
     expect(docs[0]).toMatchObject({ Latency: [500, 700], TimeToFirstToken: [200], InputTokens: 200 });
-    expect(docs[2]).toMatchObject({ AuthErrors: 1, LatencyUnavailable: 1, CostUSD: 0 });
+    expect(docs[2]).toMatchObject({ AuthErrors: 1, LatencyUnavailable: 1 });
+    expect(docs[2]?.CostUSD).toBeUndefined();
     const health = emfLines(stdout)
       .map((l) => JSON.parse(l))
       .filter((d) => 'RecordsReceived' in d || 'Reason' in d);
@@ -167,5 +168,43 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
     expect(all).not.toContain(PROMPT_CANARY);
     expect(all).not.toContain(ANSWER_CANARY);
     expect(all).toContain('Log event rejected');
+  });
+});
+
+describe('ingest handler, Kinesis event shape', () => {
+  it('treats a Kinesis batch of subscription payloads as one batch', async () => {
+    const dup = makeRecord({ time: T0 + 1000 });
+    const toRecord = (event: { awslogs: { data: string } }) => ({
+      eventSource: 'aws:kinesis',
+      kinesis: { data: event.awslogs.data },
+    });
+    const kinesisEvent = {
+      Records: [
+        toRecord(makeEvent([line(dup), 'junk'])),
+        toRecord(makeEvent([line(dup), line(makeRecord({ time: T0 + 2000 }))])),
+        toRecord(makeEvent(['probe'], 'CONTROL_MESSAGE')),
+      ],
+    };
+    const handler = makeHandler();
+    const { result, error } = await captureOutput(() => handler(kinesisEvent, context));
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ received: 4, accepted: 2, duplicates: 1, rejected: 1 });
+  });
+
+  it('fails the whole Kinesis batch before emitting when one record cannot be decoded', async () => {
+    const handler = makeHandler();
+    const { error, stdout } = await captureOutput(() =>
+      handler(
+        {
+          Records: [
+            { kinesis: { data: makeEvent([line(makeRecord())]).awslogs.data } },
+            { kinesis: { data: '%%' } },
+          ],
+        },
+        context,
+      ),
+    );
+    expect(error).toBeInstanceOf(SubscriptionDecodeError);
+    expect(modelDocs(stdout)).toHaveLength(0);
   });
 });

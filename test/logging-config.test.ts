@@ -1,0 +1,192 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  BedrockClient,
+  DeleteModelInvocationLoggingConfigurationCommand,
+  GetModelInvocationLoggingConfigurationCommand,
+  PutModelInvocationLoggingConfigurationCommand,
+} from '@aws-sdk/client-bedrock';
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  ParameterNotFound,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createLoggingConfigHandler } from '../functions/logging-config/handler';
+import { context } from './helpers';
+
+const bedrock = mockClient(BedrockClient);
+const ssm = mockClient(SSMClient);
+const PARAM = '/bedrock-watch/prod/previous-invocation-logging-config';
+const PROPS = {
+  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x',
+  LogGroupName: '/aws/bedrock/modelinvocations',
+  RoleArn: 'arn:aws:iam::123456789012:role/bedrock-logging',
+  PreviousConfigParameter: PARAM,
+};
+
+function event(
+  RequestType: 'Create' | 'Update' | 'Delete',
+  props: Record<string, string> = PROPS,
+): CloudFormationCustomResourceEvent {
+  return {
+    RequestType,
+    ServiceToken: props.ServiceToken ?? '',
+    ResponseURL: 'https://cloudformation-response.example/presigned',
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/bedrock-watch-prod/abc-123',
+    RequestId: 'req-1',
+    LogicalResourceId: 'InvocationLoggingConfig',
+    ResourceType: 'Custom::BedrockInvocationLogging',
+    ResourceProperties: props,
+    ...(RequestType === 'Create'
+      ? {}
+      : { PhysicalResourceId: 'bedrock-invocation-logging-bedrock-watch-prod' }),
+    ...(RequestType === 'Update' ? { OldResourceProperties: props } : {}),
+  } as CloudFormationCustomResourceEvent;
+}
+
+function setup() {
+  const responses: Record<string, string>[] = [];
+  const sleeps: number[] = [];
+  const handler = createLoggingConfigHandler({
+    bedrock: new BedrockClient({ region: 'us-east-1' }),
+    ssm: new SSMClient({ region: 'us-east-1' }),
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    respond: async (_url, body) => {
+      responses.push(JSON.parse(body));
+    },
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
+  return { handler, responses, sleeps };
+}
+
+const ourConfig = {
+  cloudWatchConfig: {
+    logGroupName: '/aws/bedrock/modelinvocations',
+    roleArn: 'arn:aws:iam::123456789012:role/bedrock-logging',
+  },
+  textDataDeliveryEnabled: true,
+};
+
+describe('logging-config custom resource', () => {
+  beforeEach(() => {
+    bedrock.reset();
+    ssm.reset();
+  });
+
+  it('on create, keeps the configuration it found, then turns text logging on for our log group', async () => {
+    const previous = {
+      s3Config: { bucketName: 'archive' },
+      imageDataDeliveryEnabled: true,
+      textDataDeliveryEnabled: false,
+    };
+    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'none', $metadata: {} }));
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({ loggingConfig: previous });
+    const { handler, responses } = setup();
+    await handler(event('Create'), context);
+    expect(ssm.commandCalls(PutParameterCommand)[0]?.args[0].input).toMatchObject({
+      Name: PARAM,
+      Value: JSON.stringify({ previous }),
+      Overwrite: false,
+    });
+    // The account's S3 archive and image delivery are kept.
+    expect(
+      bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig,
+    ).toEqual({
+      ...previous,
+      ...ourConfig,
+    });
+    expect(responses).toEqual([
+      expect.objectContaining({
+        Status: 'SUCCESS',
+        PhysicalResourceId: 'bedrock-invocation-logging-bedrock-watch-prod',
+        RequestId: 'req-1',
+      }),
+    ]);
+  });
+
+  it('adds S3 delivery of large bodies when a bucket is given', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"previous":null}' } });
+    const { handler } = setup();
+    await handler(
+      event('Update', { ...PROPS, LargeDataBucket: 'bodies', LargeDataKeyPrefix: 'invocation-bodies' }),
+      context,
+    );
+    expect(
+      bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig
+        ?.cloudWatchConfig,
+    ).toEqual({
+      ...ourConfig.cloudWatchConfig,
+      largeDataDeliveryS3Config: { bucketName: 'bodies', keyPrefix: 'invocation-bodies' },
+    });
+    // An update never overwrites what was kept at create.
+    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
+  });
+
+  it('retries while the new Bedrock role is not usable yet', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"previous":null}' } });
+    const notYet = Object.assign(new Error('Failed to validate permissions for log group'), {
+      name: 'ValidationException',
+    });
+    bedrock
+      .on(PutModelInvocationLoggingConfigurationCommand)
+      .rejectsOnce(notYet)
+      .rejectsOnce(notYet)
+      .resolves({});
+    const { handler, responses, sleeps } = setup();
+    await handler(event('Create'), context);
+    expect(bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)).toHaveLength(3);
+    expect(sleeps).toEqual([5000, 10000]);
+    expect(responses[0]?.Status).toBe('SUCCESS');
+  });
+
+  it('on delete, restores the configuration from before the stack', async () => {
+    const previous = {
+      cloudWatchConfig: { logGroupName: '/theirs', roleArn: 'arn:aws:iam::1:role/theirs' },
+      textDataDeliveryEnabled: true,
+    };
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ previous }) } });
+    const { handler, responses } = setup();
+    await handler(event('Delete'), context);
+    expect(
+      bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig,
+    ).toEqual(previous);
+    expect(bedrock.commandCalls(DeleteModelInvocationLoggingConfigurationCommand)).toHaveLength(0);
+    expect(ssm.commandCalls(DeleteParameterCommand)[0]?.args[0].input).toEqual({ Name: PARAM });
+    expect(responses[0]).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'bedrock-invocation-logging-bedrock-watch-prod',
+    });
+  });
+
+  it('on delete, turns logging off when it was off before', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"previous":null}' } });
+    const { handler } = setup();
+    await handler(event('Delete'), context);
+    expect(bedrock.commandCalls(DeleteModelInvocationLoggingConfigurationCommand)).toHaveLength(1);
+    expect(bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)).toHaveLength(0);
+  });
+
+  it('reports FAILED with the reason instead of leaving CloudFormation waiting', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"previous":null}' } });
+    bedrock
+      .on(PutModelInvocationLoggingConfigurationCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'ServiceQuotaExceededException' }));
+    const { handler, responses } = setup();
+    await handler(event('Create'), context);
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toContain('ServiceQuotaExceededException: not allowed');
+  });
+
+  it('rejects missing properties', async () => {
+    const { handler, responses } = setup();
+    await handler(event('Create', { ServiceToken: 'x', LogGroupName: '/g' }), context);
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toContain('property RoleArn is required');
+  });
+});

@@ -1,0 +1,435 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildStack, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack';
+import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/replay';
+import { readEmfSeries } from '../shared/emf-reader';
+import { FILTER_METRICS } from '../shared/metric-contract';
+import { parseStackParameters } from '../shared/stack-parameters';
+import { contractProblems, type EmittedSeries, metricUses } from './contract-helpers';
+import { emfProblems } from './emf-validator';
+import { fixturePath } from './helpers';
+import {
+  asList,
+  cfnLint,
+  packageTemplate,
+  policyStatements,
+  resourcesOfType,
+  type Template,
+} from './stack-helpers';
+
+const run = promisify(execFile);
+const WATCHED = ['anthropic.claude-3-haiku-20240307-v1:0', 'us.anthropic.claude-3-5-sonnet-20240620-v1:0'];
+let direct: Template;
+let directDir: string;
+let kinesis: Template;
+let emitted: EmittedSeries[];
+
+beforeAll(async () => {
+  // One at a time: serverless-esbuild builds in the repo's .esbuild folder.
+  ({ template: direct, dir: directDir } = await packageTemplate({
+    watchedModels: WATCHED.join(','),
+    quotas: `${WATCHED[0]}=2000000:1000`,
+    dashboardRegions: 'us-east-1,us-west-2',
+    criticalEmail: 'oncall@example.com',
+    largeDataBucket: 'create',
+  }));
+  ({ template: kinesis } = await packageTemplate({ ingestMode: 'kinesis', reservedConcurrency: '0' }));
+  // What the ingest function really emits: replay the sample set through the handler.
+  const run = await runReplay({ paths: [DEFAULT_SAMPLE_DIR], writeLog: () => undefined });
+  emitted = [...readEmfSeries(run.emf).values()].map((s) => ({
+    metricName: s.name,
+    unit: s.unit,
+    dimensionNames: Object.keys(s.dimensions),
+  }));
+  // Metric filters emit their own series, with the dimensions they declare.
+  for (const [, filter] of resourcesOfType(direct, 'AWS::Logs::MetricFilter')) {
+    for (const t of filter.Properties.MetricTransformations) {
+      emitted.push({
+        metricName: t.MetricName,
+        unit: t.Unit,
+        dimensionNames: t.Dimensions.map((d: { Key: string }) => d.Key),
+      });
+    }
+  }
+}, 120_000);
+
+const one = (template: Template, type: string) => {
+  const found = resourcesOfType(template, type);
+  expect(found, type).toHaveLength(1);
+  return (found[0] as [string, Template['Resources'][string]])[1];
+};
+
+describe('the packaged stack (serverless package, offline)', () => {
+  it('bundles ingest functions that run on Node 20 without the AWS SDK inside', async () => {
+    const zip = join(directDir, 'bedrock-watch.zip');
+    expect(existsSync(zip)).toBe(true);
+    // python3 ships on every machine image; unzip may not.
+    await run('python3', ['-m', 'zipfile', '-e', zip, join(directDir, 'code')]);
+    const bundle = join(directDir, 'code', 'functions', 'ingest', 'handler.mjs');
+    expect(statSync(bundle).size).toBeLessThan(250 * 1024);
+    expect(readFileSync(bundle, 'utf8')).not.toMatch(/@aws-sdk\/client/);
+    expect(existsSync(join(directDir, 'code', 'functions', 'logging-config', 'handler.mjs'))).toBe(true);
+    // Run the bundle in a fresh Node process, as Lambda would.
+    const script = `
+      import { readFileSync } from 'node:fs';
+      const { handler } = await import(${JSON.stringify(bundle)});
+      const event = JSON.parse(readFileSync(${JSON.stringify(fixturePath('subscription-lambda-event.json'))}, 'utf8'));
+      const result = await handler(event, { functionName: 'f', awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 });
+      process.stderr.write(JSON.stringify(result));`;
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: directDir,
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    });
+    const result = JSON.parse(stderr);
+    expect(result.received).toBeGreaterThan(0);
+    expect(result.accepted + result.rejected + result.duplicates).toBe(result.received);
+    const emf = stdout.split('\n').filter((l) => l.includes('"_aws"'));
+    expect(emf.length).toBeGreaterThan(0);
+    for (const doc of emf) expect(emfProblems(doc)).toEqual([]);
+  });
+
+  it('creates the invocation log group and the role Bedrock assumes to write into it', () => {
+    const logGroup = direct.Resources.InvocationLogGroup;
+    expect(logGroup?.Properties).toEqual({
+      LogGroupName: '/aws/bedrock/modelinvocations',
+      RetentionInDays: 30,
+    });
+    expect(logGroup?.DeletionPolicy).toBe('Retain');
+    const trust = direct.Resources.BedrockLoggingRole?.Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Principal).toEqual({ Service: 'bedrock.amazonaws.com' });
+    expect(trust.Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+    const write = direct.Resources.BedrockLoggingRole?.Properties.Policies[0].PolicyDocument.Statement[0];
+    expect(write.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(JSON.stringify(write.Resource)).toContain(
+      ':log-group:/aws/bedrock/modelinvocations:log-stream:aws/bedrock/modelinvocations',
+    );
+  });
+
+  it('turns model-invocation logging on with text delivery through a custom resource', () => {
+    const custom = one(direct, 'Custom::BedrockInvocationLogging');
+    expect(custom.Properties).toMatchObject({
+      ServiceToken: { 'Fn::GetAtt': ['LoggingConfigLambdaFunction', 'Arn'] },
+      LogGroupName: '/aws/bedrock/modelinvocations',
+      RoleArn: { 'Fn::GetAtt': ['BedrockLoggingRole', 'Arn'] },
+      LargeDataBucket: { Ref: 'LargeDataBucket' },
+      PreviousConfigParameter: '/bedrock-watch/prod/previous-invocation-logging-config',
+    });
+    expect(custom.DependsOn).toEqual(expect.arrayContaining(['InvocationLogGroup', 'BedrockLoggingRole']));
+    const bucketPolicy = direct.Resources.LargeDataBucketPolicy?.Properties.PolicyDocument.Statement[0];
+    expect(bucketPolicy.Principal).toEqual({ Service: 'bedrock.amazonaws.com' });
+  });
+
+  it('subscribes the ingest function directly, with retries and a 14-day failure queue', () => {
+    const filter = one(direct, 'AWS::Logs::SubscriptionFilter');
+    expect(filter.Properties).toMatchObject({
+      FilterPattern: SUBSCRIPTION_FILTER_PATTERN,
+      LogGroupName: '/aws/bedrock/modelinvocations',
+      DestinationArn: { 'Fn::GetAtt': ['IngestLambdaFunction', 'Arn'] },
+    });
+    expect(filter.DependsOn).toContain('IngestSubscriptionPermission');
+    expect(direct.Resources.IngestSubscriptionPermission?.Properties.Principal).toBe('logs.amazonaws.com');
+    expect(one(direct, 'AWS::Lambda::EventInvokeConfig').Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21_600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['IngestFailureQueue', 'Arn'] } } },
+    });
+    expect(direct.Resources.IngestFailureQueue?.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(direct.Resources.IngestLambdaFunction?.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      ReservedConcurrentExecutions: 10,
+    });
+  });
+
+  it('in Kinesis mode, routes the subscription through a stream that feeds the same handler', () => {
+    const filter = one(kinesis, 'AWS::Logs::SubscriptionFilter');
+    expect(filter.Properties.DestinationArn).toEqual({ 'Fn::GetAtt': ['IngestStream', 'Arn'] });
+    expect(filter.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['LogsToKinesisRole', 'Arn'] });
+    expect(one(kinesis, 'AWS::Lambda::EventSourceMapping').Properties).toMatchObject({
+      FunctionName: { Ref: 'IngestLambdaFunction' },
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['IngestFailureQueue', 'Arn'] } } },
+    });
+    expect(resourcesOfType(kinesis, 'AWS::Lambda::EventInvokeConfig')).toHaveLength(0);
+    expect(kinesis.Resources.IngestLambdaFunction?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(kinesis.Resources.IngestLambdaFunction?.Properties.Handler).toBe(
+      'functions/ingest/handler.handler',
+    );
+  });
+
+  it('adds the seed metric filters for high-token requests and access-denied calls, per model', () => {
+    const filters = resourcesOfType(direct, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    expect(filters.map((f) => f.MetricTransformations[0].MetricName).sort()).toEqual(
+      [FILTER_METRICS.accessDeniedCalls, FILTER_METRICS.highOutputTokenRequests].sort(),
+    );
+    expect(filters.find((f) => f.FilterPattern.includes('outputTokenCount'))?.FilterPattern).toContain(
+      '> 4000',
+    );
+    for (const f of filters)
+      expect(f.MetricTransformations[0].Dimensions).toEqual([{ Key: 'ModelId', Value: '$.modelId' }]);
+  });
+
+  it('grants no wildcard action anywhere', () => {
+    for (const template of [direct, kinesis]) {
+      // A Deny may be broad (the framework's TLS-only bucket policy denies s3:*); a grant may not.
+      for (const { owner, statement } of policyStatements(template).filter(
+        (s) => s.statement.Effect === 'Allow',
+      )) {
+        for (const action of asList(statement.Action)) {
+          expect(String(action), owner).not.toMatch(/(^\*$)|(:\*$)/);
+        }
+      }
+    }
+  });
+
+  it('gives each function role exactly the actions its function calls', () => {
+    const actions = (template: Template, role: string) =>
+      policyStatements(template)
+        .filter((s) => s.owner === role)
+        .flatMap((s) => asList(s.statement.Action))
+        .sort();
+    expect(actions(direct, 'IngestRole')).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:SendMessage',
+    ]);
+    expect(actions(kinesis, 'IngestRole')).toEqual([
+      'kinesis:DescribeStream',
+      'kinesis:DescribeStreamSummary',
+      'kinesis:GetRecords',
+      'kinesis:GetShardIterator',
+      'kinesis:ListShards',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:SendMessage',
+    ]);
+    expect(actions(direct, 'LoggingConfigRole')).toEqual([
+      'bedrock:DeleteModelInvocationLoggingConfiguration',
+      'bedrock:GetModelInvocationLoggingConfiguration',
+      'bedrock:PutModelInvocationLoggingConfiguration',
+      'iam:PassRole',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'ssm:DeleteParameter',
+      'ssm:GetParameter',
+      'ssm:PutParameter',
+    ]);
+    // Only the Bedrock logging actions, which have no resource type, may name "*".
+    for (const { owner, statement } of policyStatements(direct).filter(
+      (s) => s.statement.Effect === 'Allow',
+    )) {
+      if (statement.Resource === '*') {
+        expect(owner).toBe('LoggingConfigRole');
+        for (const a of asList(statement.Action))
+          expect(String(a)).toMatch(/^bedrock:\w+ModelInvocationLoggingConfiguration$/);
+      }
+    }
+    expect(resourcesOfType(direct, 'AWS::IAM::Role').map(([id]) => id)).not.toContain(
+      'IamRoleLambdaExecution',
+    );
+  });
+
+  it('creates warning and critical topics, with an e-mail subscription when one is given', () => {
+    expect(direct.Resources.WarningTopic?.Type).toBe('AWS::SNS::Topic');
+    expect(direct.Resources.CriticalTopic?.Type).toBe('AWS::SNS::Topic');
+    expect(one(direct, 'AWS::SNS::Subscription').Properties).toEqual({
+      TopicArn: { Ref: 'CriticalTopic' },
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+  });
+
+  it('has the seed alarms per watched model and for all models, each sent to its level', () => {
+    const alarms = resourcesOfType(direct, 'AWS::CloudWatch::Alarm').map(
+      ([, a]) => a.Properties as Record<string, any>,
+    );
+    const named = (fragment: string): Record<string, any>[] =>
+      alarms.filter((a) => a.AlarmName.includes(fragment));
+    const first = (fragment: string): Record<string, any> => named(fragment)[0] ?? {};
+    expect(named('latency-p95-warning')).toHaveLength(3);
+    const p95Critical = first('latency-p95-critical-all');
+    expect(p95Critical).toMatchObject({
+      ExtendedStatistic: 'p95',
+      Threshold: 5000,
+      MetricName: 'Latency',
+      AlarmActions: [{ Ref: 'CriticalTopic' }],
+    });
+    expect(first('latency-p95-warning-all')).toMatchObject({
+      Threshold: 3000,
+      AlarmActions: [{ Ref: 'WarningTopic' }],
+    });
+    const errorRate = first('error-rate-critical-all');
+    expect(errorRate.Threshold).toBe(2);
+    const expression = errorRate.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression;
+    expect(expression).toMatch(/^IF\(inv >= 20, 100 \* \(.+\) \/ inv, 0\)$/);
+    expect(first('error-rate-warning-all').Threshold).toBe(1);
+    expect(named('throttle-rate')).toHaveLength(6);
+    expect(named('output-tokens-anomaly')).toHaveLength(3);
+    expect(first('cost-anomaly')).toMatchObject({
+      ComparisonOperator: 'GreaterThanUpperThreshold',
+      ThresholdMetricId: 'band',
+    });
+    expect(named('quota-tpm')).toHaveLength(2);
+    expect(first('quota-tpm-warning').Threshold).toBe(80);
+    expect(first('quota-rpm-critical').Threshold).toBe(95);
+    for (const a of alarms) {
+      expect(a.TreatMissingData, a.AlarmName).toBeDefined();
+      expect(a.DatapointsToAlarm, a.AlarmName).toBeLessThanOrEqual(a.EvaluationPeriods);
+      expect(a.AlarmDescription, a.AlarmName).toContain('Why these settings:');
+    }
+  });
+
+  it('pages through a composite only when latency is anomalous AND the error rate is above warning', () => {
+    const composites = resourcesOfType(direct, 'AWS::CloudWatch::CompositeAlarm').map(([, c]) => c);
+    expect(composites).toHaveLength(3);
+    const all = composites.find((c) => c.Properties.AlarmName.endsWith('-all'));
+    expect(all?.Properties.AlarmRule).toBe(
+      'ALARM("bedrock-watch-prod-latency-anomaly-all") AND ALARM("bedrock-watch-prod-error-rate-warning-all")',
+    );
+    expect(all?.Properties.AlarmActions).toEqual([{ Ref: 'CriticalTopic' }]);
+    const anomaly = resourcesOfType(direct, 'AWS::CloudWatch::Alarm').find(([, a]) =>
+      a.Properties.AlarmName.endsWith('latency-anomaly-all'),
+    );
+    expect(anomaly?.[1].Properties.ActionsEnabled).toBe(false);
+  });
+
+  it('watches the pipeline itself', () => {
+    const names = resourcesOfType(direct, 'AWS::CloudWatch::Alarm').map(
+      ([, a]) => a.Properties.AlarmName as string,
+    );
+    for (const key of [
+      'ingest-errors',
+      'failure-queue-depth',
+      'rejected-records',
+      'unpriced-invocations',
+      'emf-rejected',
+      'bedrock-log-delivery',
+      'delivery-lag',
+    ]) {
+      expect(names).toContain(`bedrock-watch-prod-pipeline-${key}`);
+    }
+    const emf = resourcesOfType(direct, 'AWS::CloudWatch::Alarm').find(([, a]) =>
+      a.Properties.AlarmName.endsWith('emf-rejected'),
+    )?.[1];
+    const metrics = emf?.Properties.Metrics.filter((m: any) => m.MetricStat).map(
+      (m: any) => m.MetricStat.Metric,
+    );
+    expect(metrics).toEqual([
+      {
+        Namespace: 'AWS/Logs',
+        MetricName: 'EMFValidationErrors',
+        Dimensions: [{ Name: 'LogGroupName', Value: '/aws/lambda/bedrock-watch-prod-ingest' }],
+      },
+      {
+        Namespace: 'AWS/Logs',
+        MetricName: 'EMFParsingErrors',
+        Dimensions: [{ Name: 'LogGroupName', Value: '/aws/lambda/bedrock-watch-prod-ingest' }],
+      },
+    ]);
+  });
+
+  it('builds the four dashboards, the cross-region one with a region per metric', () => {
+    const dashboards: Record<string, any> = Object.fromEntries(
+      resourcesOfType(direct, 'AWS::CloudWatch::Dashboard').map(([, d]) => [
+        d.Properties.DashboardName,
+        JSON.parse(d.Properties.DashboardBody['Fn::Sub']),
+      ]),
+    );
+    expect(Object.keys(dashboards).sort()).toEqual([
+      'bedrock-watch-prod-executive',
+      'bedrock-watch-prod-model-comparison',
+      'bedrock-watch-prod-operations',
+      'bedrock-watch-prod-regions',
+    ]);
+    const titles = (name: string) =>
+      dashboards[name].widgets.map((w: any) => w.properties.title).filter(Boolean);
+    expect(titles('bedrock-watch-prod-operations')).toEqual(
+      expect.arrayContaining([
+        'Invocations per model',
+        'Errors by class (all models)',
+        'Latency p50 / p95 / p99 (all models, ms)',
+        'Pipeline: lag and failures',
+      ]),
+    );
+    expect(titles('bedrock-watch-prod-model-comparison')).toEqual([
+      'p95 latency (ms)',
+      'Error rate (%)',
+      'Cost per 1,000 invocations (USD)',
+      'Output / input token ratio',
+    ]);
+    const executive = dashboards['bedrock-watch-prod-executive'];
+    expect(executive.widgets.some((w: any) => w.type === 'alarm' && w.properties.alarms.length > 0)).toBe(
+      true,
+    );
+    expect(executive.widgets.some((w: any) => w.type === 'text')).toBe(true);
+    const regions = dashboards['bedrock-watch-prod-regions'].widgets
+      .filter((w: any) => w.type === 'metric')
+      .flatMap((w: any) => w.properties.metrics.map((m: any[]) => m.at(-1).region));
+    expect(new Set(regions)).toEqual(new Set(['us-east-1', 'us-west-2']));
+    for (const dashboard of Object.values(dashboards) as any[]) {
+      for (const w of dashboard.widgets) {
+        expect(w.width).toBeLessThanOrEqual(24);
+        expect(w.x + w.width).toBeLessThanOrEqual(24);
+      }
+    }
+    expect(resourcesOfType(kinesis, 'AWS::CloudWatch::Dashboard')).toHaveLength(3);
+  });
+
+  it('reads only metrics the ingest function and the metric filters actually emit, with their units and dimensions', () => {
+    const uses = metricUses(direct);
+    expect(uses.filter((u) => u.namespace === 'BedrockWatch').length).toBeGreaterThan(100);
+    expect(contractProblems(uses, emitted, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
+    expect(contractProblems(metricUses(kinesis), emitted, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
+  });
+
+  it('catches a typo in a metric name, a dimension or a unit', () => {
+    const broken = JSON.parse(JSON.stringify(direct)) as Template;
+    const alarm = Object.values(broken.Resources).find((r) => r.Properties?.MetricName === 'Latency');
+    if (!alarm) throw new Error('no single-metric Latency alarm');
+    alarm.Properties.MetricName = 'Latancy';
+    const withUnit = Object.values(broken.Resources).find(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.Metrics?.[0]?.MetricStat?.Unit,
+    );
+    if (!withUnit) throw new Error('no alarm with a unit');
+    withUnit.Properties.Metrics[0].MetricStat.Unit = 'Seconds';
+    const problems = contractProblems(metricUses(broken), emitted, 'BedrockWatch', 'bedrock-watch');
+    expect(problems.some((p) => p.includes('nobody emits Latancy'))).toBe(true);
+    expect(problems.some((p) => p.includes('unit Seconds'))).toBe(true);
+    const wrongDims = contractProblems(
+      [{ where: 'x', namespace: 'BedrockWatch', metricName: 'Invocations', dimensions: { Model: 'm' } }],
+      emitted,
+      'BedrockWatch',
+      'bedrock-watch',
+    );
+    expect(wrongDims).toEqual(['x: Invocations is not emitted under [Model]']);
+  });
+
+  it('validates offline with cfn-lint and the current resource specification', () => {
+    for (const template of [direct, kinesis]) {
+      const result = cfnLint(template);
+      expect(result.problems).toEqual([]);
+      expect(result.valid).toBe(true);
+    }
+    const broken = JSON.parse(JSON.stringify(direct)) as Template;
+    (
+      broken.Resources.IngestFailureQueue as { Properties: Record<string, unknown> }
+    ).Properties.RetentionDays = 14;
+    expect(cfnLint(broken).valid).toBe(false);
+  });
+});
+
+describe('buildStack with an existing log group', () => {
+  it('subscribes to it and creates no log group, no Bedrock role and no logging configuration', () => {
+    const { Resources } = buildStack(parseStackParameters({ existingLogGroup: '/my/bedrock/logs' }), {
+      service: 'bedrock-watch',
+      stage: 'dev',
+    });
+    expect(Resources.InvocationLogGroup).toBeUndefined();
+    expect(Resources.BedrockLoggingRole).toBeUndefined();
+    expect(Resources.InvocationLoggingConfig).toBeUndefined();
+    expect(Resources.InvocationSubscription?.Properties?.LogGroupName).toBe('/my/bedrock/logs');
+    expect(Resources.InvocationSubscription?.DependsOn).toEqual(['IngestSubscriptionPermission']);
+  });
+});
