@@ -135,106 +135,119 @@ function levels(warning: number, critical: number): [AlarmLevel, number][] {
   ];
 }
 
+interface Window {
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+}
+const TWO_OF_THREE: Window = { evaluationPeriods: 3, datapointsToAlarm: 2 };
+const ONE_OF_ONE: Window = { evaluationPeriods: 1, datapointsToAlarm: 1 };
+
 /** Every alarm of the stack. Pure: the same parameters give the same definitions. */
 export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext): AlarmDefinition[] {
   const alarms: AlarmDefinition[] = [];
-  const name = (suffix: string) => `${ctx.namePrefix}-${suffix}`;
   const guard = params.minInvocationsForRate;
+  /** A static-threshold alarm: above the threshold in `window`; no data is not a breach. */
+  const above = (
+    key: string,
+    level: AlarmLevel,
+    description: string,
+    queries: MetricQuery[],
+    threshold: number,
+    window: Window,
+    rationale: string,
+  ): MetricAlarmDefinition => ({
+    kind: 'metric',
+    key,
+    name: `${ctx.namePrefix}-${key}`,
+    description,
+    level,
+    queries,
+    comparison: 'GreaterThanThreshold',
+    threshold,
+    ...window,
+    treatMissingData: 'notBreaching',
+    rationale,
+  });
+  /** `100 * (a + b …) / denominator`, gaps filled with 0. */
+  const percentOf = (ids: string[], denominator: string) =>
+    `100 * (${ids.map((id) => `FILL(${id}, 0)`).join(' + ')}) / ${denominator}`;
 
   for (const scope of scopes(params)) {
     const dims = scope.dimensions;
-    const inv = {
-      id: 'inv',
-      metric: ours(params, 'Invocations', dims, 'Sum', FIVE_MINUTES, 'Count'),
+    const sum = (id: string, metricName: string): MetricQuery => ({
+      id,
+      metric: ours(params, metricName, dims, 'Sum', FIVE_MINUTES, 'Count'),
       returnData: false,
-    };
+    });
+    const inv = sum('inv', 'Invocations');
 
     for (const [level, threshold] of levels(params.latencyP95WarningMs, params.latencyP95CriticalMs)) {
       alarms.push({
-        kind: 'metric',
-        key: `latency-p95-${level}-${scope.key}`,
-        name: name(`latency-p95-${level}-${scope.key}`),
-        description: `p95 latency of ${scope.label} above ${threshold} ms`,
-        level,
-        queries: [
-          {
-            id: 'p95',
-            metric: ours(params, LATENCY_METRIC.name, dims, 'p95', FIVE_MINUTES, LATENCY_METRIC.unit),
-            returnData: true,
-          },
-        ],
-        comparison: 'GreaterThanThreshold',
-        threshold,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        treatMissingData: 'notBreaching',
-        evaluateLowSampleCountPercentile: 'evaluate',
-        rationale:
+        ...above(
+          `latency-p95-${level}-${scope.key}`,
+          level,
+          `p95 latency of ${scope.label} above ${threshold} ms`,
+          [
+            {
+              id: 'p95',
+              metric: ours(params, LATENCY_METRIC.name, dims, 'p95', FIVE_MINUTES, LATENCY_METRIC.unit),
+              returnData: true,
+            },
+          ],
+          threshold,
+          TWO_OF_THREE,
           '5-minute periods gather enough samples for a p95; 2 of 3 rides out one slow burst. No traffic is not slowness (notBreaching). Low sample counts are evaluated, or quiet accounts would never alarm.',
+        ),
+        evaluateLowSampleCountPercentile: 'evaluate',
       });
     }
 
-    const errorIds = ERROR_CLASSES.filter((c) => c !== 'Throttling').map((c) => ({
-      id: `e${c.toLowerCase()}`,
-      metric: ours(params, errorMetricName(c), dims, 'Sum', FIVE_MINUTES, 'Count'),
-      returnData: false,
-    }));
-    const errorSum = errorIds.map((q) => `FILL(${q.id}, 0)`).join(' + ');
-    for (const [level, threshold] of levels(params.errorRateWarningPct, params.errorRateCriticalPct)) {
-      alarms.push({
-        kind: 'metric',
-        key: `error-rate-${level}-${scope.key}`,
-        name: name(`error-rate-${level}-${scope.key}`),
-        description: `Error rate (all classes but throttling) of ${scope.label} above ${threshold} %, with at least ${guard} calls per 5 minutes`,
-        level,
-        queries: [
-          ...errorIds,
-          inv,
-          {
-            id: 'rate',
-            expression: `IF(inv >= ${guard}, 100 * (${errorSum}) / inv, 0)`,
-            label: 'error rate %',
-            returnData: true,
-          },
-        ],
-        comparison: 'GreaterThanThreshold',
-        threshold,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        treatMissingData: 'notBreaching',
+    const errors = ERROR_CLASSES.filter((c) => c !== 'Throttling').map((c) =>
+      sum(`e${c.toLowerCase()}`, errorMetricName(c)),
+    );
+    const rates = [
+      {
+        key: 'error-rate',
+        what: 'Error rate (all classes but throttling)',
+        numerators: errors,
+        levels: levels(params.errorRateWarningPct, params.errorRateCriticalPct),
         rationale: `The volume guard (${guard} calls) keeps one failure at night from paging; 2 of 3 periods filters a single bad burst. No traffic means no errors (notBreaching).`,
-      });
-    }
-
-    for (const [level, threshold] of levels(params.throttleRateWarningPct, params.throttleRateCriticalPct)) {
-      alarms.push({
-        kind: 'metric',
-        key: `throttle-rate-${level}-${scope.key}`,
-        name: name(`throttle-rate-${level}-${scope.key}`),
-        description: `Throttled share of calls to ${scope.label} above ${threshold} %`,
-        level,
-        queries: [
-          {
-            id: 'thr',
-            metric: ours(params, errorMetricName('Throttling'), dims, 'Sum', FIVE_MINUTES, 'Count'),
-            returnData: false,
-          },
-          inv,
-          {
-            id: 'rate',
-            expression: `IF(inv >= ${guard}, 100 * FILL(thr, 0) / inv, 0)`,
-            label: 'throttle rate %',
-            returnData: true,
-          },
-        ],
-        comparison: 'GreaterThanThreshold',
-        threshold,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        treatMissingData: 'notBreaching',
+      },
+      {
+        key: 'throttle-rate',
+        what: 'Throttled share of calls',
+        numerators: [sum('thr', errorMetricName('Throttling'))],
+        levels: levels(params.throttleRateWarningPct, params.throttleRateCriticalPct),
         rationale:
           'Same volume guard and 2-of-3 as the error rate: throttling comes in bursts that clients retry.',
-      });
+      },
+    ];
+    for (const rate of rates) {
+      for (const [level, threshold] of rate.levels) {
+        alarms.push(
+          above(
+            `${rate.key}-${level}-${scope.key}`,
+            level,
+            `${rate.what} of ${scope.label} above ${threshold} %, with at least ${guard} calls per 5 minutes`,
+            [
+              ...rate.numerators,
+              inv,
+              {
+                id: 'rate',
+                expression: `IF(inv >= ${guard}, ${percentOf(
+                  rate.numerators.map((q) => q.id),
+                  'inv',
+                )}, 0)`,
+                label: `${rate.key} %`,
+                returnData: true,
+              },
+            ],
+            threshold,
+            TWO_OF_THREE,
+            rate.rationale,
+          ),
+        );
+      }
     }
 
     const anomaly = (
@@ -244,10 +257,12 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
       unit: EmfUnit,
       level: AlarmLevel | 'none',
       what: string,
+      window: Window,
+      rationale: string,
     ): MetricAlarmDefinition => ({
       kind: 'metric',
       key: `${key}-${scope.key}`,
-      name: name(`${key}-${scope.key}`),
+      name: `${ctx.namePrefix}-${key}-${scope.key}`,
       description: `${what} of ${scope.label} above its anomaly-detection band (width ${params.anomalyBandWidth})`,
       level,
       queries: [
@@ -261,14 +276,37 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
       ],
       comparison: 'GreaterThanUpperThreshold',
       thresholdMetricId: 'band',
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
+      ...window,
       treatMissingData: 'notBreaching',
-      rationale:
-        'Only spikes matter (upper band); 3 of 3 periods so a single busy 5 minutes is not news. A quiet period is not a spike.',
+      rationale,
     });
-    alarms.push(anomaly('output-tokens-anomaly', 'OutputTokens', 'Sum', 'Count', 'warning', 'Output tokens'));
-    alarms.push(anomaly('cost-anomaly', COST_METRIC.name, 'Sum', COST_METRIC.unit, 'warning', 'Cost'));
+    const spikes =
+      'Only spikes matter (upper band); 3 of 3 periods so a single busy 5 minutes is not news. A quiet period is not a spike.';
+    const threeOfThree = { evaluationPeriods: 3, datapointsToAlarm: 3 };
+    alarms.push(
+      anomaly(
+        'output-tokens-anomaly',
+        'OutputTokens',
+        'Sum',
+        'Count',
+        'warning',
+        'Output tokens',
+        threeOfThree,
+        spikes,
+      ),
+    );
+    alarms.push(
+      anomaly(
+        'cost-anomaly',
+        COST_METRIC.name,
+        'Sum',
+        COST_METRIC.unit,
+        'warning',
+        'Cost',
+        threeOfThree,
+        spikes,
+      ),
+    );
     const latencyAnomaly = anomaly(
       'latency-anomaly',
       LATENCY_METRIC.name,
@@ -276,15 +314,14 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
       LATENCY_METRIC.unit,
       'none',
       'p95 latency',
+      TWO_OF_THREE,
+      'Input to the composite alarm only (no notification): 2 of 3 periods above the band.',
     );
-    latencyAnomaly.datapointsToAlarm = 2;
-    latencyAnomaly.rationale =
-      'Input to the composite alarm only (no notification): 2 of 3 periods above the band.';
     alarms.push(latencyAnomaly);
     alarms.push({
       kind: 'composite',
       key: `latency-and-errors-${scope.key}`,
-      name: name(`latency-and-errors-${scope.key}`),
+      name: `${ctx.namePrefix}-latency-and-errors-${scope.key}`,
       description: `${scope.label}: latency is anomalous AND the error rate is above warning`,
       level: 'critical',
       allOf: [latencyAnomaly.key, `error-rate-warning-${scope.key}`],
@@ -295,97 +332,78 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
   for (const [modelId, quota] of Object.entries(params.quotas)) {
     const dims = { [DIM_SERVICE]: params.serviceName, [DIM_MODEL_ID]: modelId };
     const token = scopeToken(modelId);
-    const minute = (metricName: string, id: string) => ({
+    const perMinute = (id: string, metricName: string): MetricQuery => ({
       id,
       metric: ours(params, metricName, dims, 'Sum', 60, 'Count'),
       returnData: false,
     });
-    for (const [level, threshold] of levels(params.quotaWarningPct, params.quotaCriticalPct)) {
-      alarms.push({
-        kind: 'metric',
-        key: `quota-tpm-${level}-${token}`,
-        name: name(`quota-tpm-${level}-${token}`),
-        description: `${modelId}: tokens per minute above ${threshold} % of the ${quota.tokensPerMinute} quota`,
-        level,
-        queries: [
-          minute('InputTokens', 'tin'),
-          minute('CacheWriteInputTokens', 'tcw'),
-          minute('OutputTokens', 'tout'),
-          {
-            id: 'used',
-            expression: `100 * (FILL(tin, 0) + FILL(tcw, 0) + FILL(tout, 0)) / ${quota.tokensPerMinute}`,
-            label: 'TPM quota used %',
-            returnData: true,
-          },
+    const kinds = [
+      {
+        key: 'quota-tpm',
+        what: 'tokens per minute',
+        limit: quota.tokensPerMinute,
+        used: [
+          perMinute('tin', 'InputTokens'),
+          perMinute('tcw', 'CacheWriteInputTokens'),
+          perMinute('tout', 'OutputTokens'),
         ],
-        comparison: 'GreaterThanThreshold',
-        threshold,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        treatMissingData: 'notBreaching',
-        rationale: 'Quotas are per minute, so 1-minute periods; 2 of 3 so one peak minute does not page.',
-      });
-      alarms.push({
-        kind: 'metric',
-        key: `quota-rpm-${level}-${token}`,
-        name: name(`quota-rpm-${level}-${token}`),
-        description: `${modelId}: requests per minute above ${threshold} % of the ${quota.requestsPerMinute} quota`,
-        level,
-        queries: [
-          minute('Invocations', 'req'),
-          {
-            id: 'used',
-            expression: `100 * FILL(req, 0) / ${quota.requestsPerMinute}`,
-            label: 'RPM quota used %',
-            returnData: true,
-          },
-        ],
-        comparison: 'GreaterThanThreshold',
-        threshold,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        treatMissingData: 'notBreaching',
-        rationale: 'Quotas are per minute, so 1-minute periods; 2 of 3 so one peak minute does not page.',
-      });
+      },
+      {
+        key: 'quota-rpm',
+        what: 'requests per minute',
+        limit: quota.requestsPerMinute,
+        used: [perMinute('req', 'Invocations')],
+      },
+    ];
+    for (const kind of kinds) {
+      for (const [level, threshold] of levels(params.quotaWarningPct, params.quotaCriticalPct)) {
+        alarms.push(
+          above(
+            `${kind.key}-${level}-${token}`,
+            level,
+            `${modelId}: ${kind.what} above ${threshold} % of the ${kind.limit} quota`,
+            [
+              ...kind.used,
+              {
+                id: 'used',
+                expression: percentOf(
+                  kind.used.map((q) => q.id),
+                  String(kind.limit),
+                ),
+                label: `${kind.what} quota used %`,
+                returnData: true,
+              },
+            ],
+            threshold,
+            TWO_OF_THREE,
+            'Quotas are per minute, so 1-minute periods; 2 of 3 so one peak minute does not page.',
+          ),
+        );
+      }
     }
   }
 
   const service = { [DIM_SERVICE]: params.serviceName };
-  const health = (
-    key: string,
-    description: string,
-    queries: MetricQuery[],
-    threshold: number,
-    rationale: string,
-    datapointsToAlarm = 1,
-    evaluationPeriods = 1,
-  ): MetricAlarmDefinition => ({
-    kind: 'metric',
-    key: `pipeline-${key}`,
-    name: name(`pipeline-${key}`),
-    description,
-    level: 'warning',
-    queries,
-    comparison: 'GreaterThanThreshold',
-    threshold,
-    evaluationPeriods,
-    datapointsToAlarm,
-    treatMissingData: 'notBreaching',
-    rationale,
-  });
   const aws = (
     namespace: string,
     metricName: string,
     dimensions: Record<string, string>,
     stat: string,
-    period = FIVE_MINUTES,
   ): MetricRef => ({
     namespace,
     metricName,
     dimensions,
     stat,
-    period,
+    period: FIVE_MINUTES,
   });
+  const health = (
+    key: string,
+    description: string,
+    queries: MetricQuery[],
+    threshold: number,
+    window: Window,
+    rationale: string,
+  ) => above(`pipeline-${key}`, 'warning', description, queries, threshold, window, rationale);
   alarms.push(
     health(
       'ingest-errors',
@@ -398,6 +416,7 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
         },
       ],
       0,
+      ONE_OF_ONE,
       'Any failure is worth a look; Lambda publishes no point without invocations, which is fine (notBreaching).',
     ),
     health(
@@ -416,6 +435,7 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
         },
       ],
       0,
+      ONE_OF_ONE,
       'One message is lost visibility until redriven; SQS stops publishing for idle queues (notBreaching).',
     ),
     health(
@@ -434,15 +454,14 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
         },
         {
           id: 'ratio',
-          expression: `IF(rcv >= ${guard}, 100 * FILL(rej, 0) / rcv, 0)`,
+          expression: `IF(rcv >= ${guard}, ${percentOf(['rej'], 'rcv')}, 0)`,
           label: 'rejected %',
           returnData: true,
         },
       ],
       params.rejectedRecordsWarningPct,
+      TWO_OF_THREE,
       'A format change upstream shows as a lasting rejection share: 2 of 3 periods, with the same volume guard as the rates.',
-      2,
-      3,
     ),
     health(
       'unpriced-invocations',
@@ -455,6 +474,7 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
         },
       ],
       0,
+      ONE_OF_ONE,
       'Hourly: not urgent, but every unpriced call makes the cost figures wrong.',
     ),
     health(
@@ -474,6 +494,7 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
         { id: 'bad', expression: 'FILL(val, 0) + FILL(par, 0)', label: 'EMF errors', returnData: true },
       ],
       0,
+      ONE_OF_ONE,
       'Invalid EMF is dropped silently; these counters are the only trace, so any value alarms.',
     ),
     health(
@@ -487,6 +508,7 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
         },
       ],
       0,
+      ONE_OF_ONE,
       'Undelivered logs are calls this monitor never sees.',
     ),
     health(
@@ -500,9 +522,8 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
         },
       ],
       params.deliveryLagWarningMs,
+      TWO_OF_THREE,
       '2 of 3 periods: retries make single batches late; a lasting lag means the pipeline falls behind.',
-      2,
-      3,
     ),
   );
   return alarms;
