@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { emfProblems } from '../scripts/emf-validator';
 import { type ModelMinuteBucket, zeroErrors } from '../shared/aggregate';
 import { toEmfDocuments } from '../shared/emf';
 import { readEmfSeries, seriesKey } from '../shared/emf-reader';
 import { MODEL_COUNTERS } from '../shared/metric-contract';
-import { emfProblems } from './emf-validator';
 import { T0 } from './helpers';
 
 const options = { namespace: 'BedrockWatch', service: 'bedrock-watch' };

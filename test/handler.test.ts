@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
+import { emfProblems } from '../scripts/emf-validator';
 import { SubscriptionDecodeError } from '../shared/subscription';
-import { emfProblems } from './emf-validator';
 import {
   ANSWER_CANARY,
   captureOutput,

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { emfProblems } from '../scripts/emf-validator';
 import { readEmfSeries } from '../shared/emf-reader';
 import { ingestBatch } from '../shared/ingest-batch';
 import type { SubscriptionPayload } from '../shared/subscription';
 import { summariseModels } from '../shared/summary';
-import { emfProblems } from './emf-validator';
 import { line, makeRecord, type Operation, priceTable, T0 } from './helpers';
 
 const NOW = T0 + 2 * 3_600_000;

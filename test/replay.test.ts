@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { emfProblems } from '../scripts/emf-validator';
 import { ERROR_CLASSES } from '../shared/error-class';
 import type { ReplaySummary } from '../shared/summary';
-import { emfProblems } from './emf-validator';
 import { ANSWER_CANARY, fixturePath, line, makeRecord, PROMPT_CANARY, T0 } from './helpers';
 
 const run = promisify(execFile);

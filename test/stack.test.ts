@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildStack, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack';
+import { emfProblems } from '../scripts/emf-validator';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/replay';
 import { readEmfSeries } from '../shared/emf-reader';
 import { FILTER_METRICS } from '../shared/metric-contract';
 import { parseStackParameters } from '../shared/stack-parameters';
 import { contractProblems, type EmittedSeries, metricUses } from './contract-helpers';
-import { emfProblems } from './emf-validator';
 import { fixturePath } from './helpers';
 import {
   asList,

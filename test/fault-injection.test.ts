@@ -1,0 +1,170 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  captureOutput,
+  context,
+  line,
+  makeEvent,
+  makeHandler,
+  makeRecord,
+  modelDocs,
+  priceTable,
+  T0,
+} from './helpers';
+
+// Each pure stage can be made to throw, as a bug in it would.
+const fail = vi.hoisted(() => ({ stage: '' }));
+const injected = (stage: string) => {
+  if (fail.stage === stage) throw new Error(`injected failure in ${stage}`);
+};
+vi.mock('../shared/subscription', async (original) => {
+  const m = await original<typeof import('../shared/subscription')>();
+  return {
+    ...m,
+    decodeLambdaEvent: (...a: Parameters<typeof m.decodeLambdaEvent>) => (
+      injected('decode'), m.decodeLambdaEvent(...a)
+    ),
+  };
+});
+vi.mock('../shared/invocation-record', async (original) => {
+  const m = await original<typeof import('../shared/invocation-record')>();
+  return {
+    ...m,
+    parseInvocationRecord: (...a: Parameters<typeof m.parseInvocationRecord>) => (
+      injected('parse'), m.parseInvocationRecord(...a)
+    ),
+  };
+});
+vi.mock('../shared/dedupe', async (original) => {
+  const m = await original<typeof import('../shared/dedupe')>();
+  return {
+    ...m,
+    dedupeInvocations: (...a: Parameters<typeof m.dedupeInvocations>) => (
+      injected('dedupe'), m.dedupeInvocations(...a)
+    ),
+  };
+});
+vi.mock('../shared/aggregate', async (original) => {
+  const m = await original<typeof import('../shared/aggregate')>();
+  return {
+    ...m,
+    aggregateByMinute: (...a: Parameters<typeof m.aggregateByMinute>) => (
+      injected('aggregate'), m.aggregateByMinute(...a)
+    ),
+  };
+});
+vi.mock('../shared/pricing', async (original) => {
+  const m = await original<typeof import('../shared/pricing')>();
+  return {
+    ...m,
+    priceInvocation: (...a: Parameters<typeof m.priceInvocation>) => (
+      injected('price'), m.priceInvocation(...a)
+    ),
+  };
+});
+vi.mock('../shared/emf', async (original) => {
+  const m = await original<typeof import('../shared/emf')>();
+  return {
+    ...m,
+    toEmfDocuments: (...a: Parameters<typeof m.toEmfDocuments>) => (injected('emf'), m.toEmfDocuments(...a)),
+  };
+});
+
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const event = () =>
+  makeEvent([
+    line(makeRecord({ time: T0, modelId: HAIKU })),
+    line(makeRecord({ time: T0 + 61_000, modelId: 'amazon.nova-lite-v1:0' })),
+    line(makeRecord({ time: T0 + 62_000, errorCode: 'ThrottlingException' })),
+    'junk',
+  ]);
+
+async function baselineDocs() {
+  fail.stage = '';
+  const { stdout } = await captureOutput(() => makeHandler()(event(), context));
+  return modelDocs(stdout);
+}
+
+describe('fault injection: all or nothing', () => {
+  beforeEach(() => {
+    fail.stage = '';
+  });
+
+  it.each(['decode', 'parse', 'dedupe', 'aggregate', 'price', 'emf'])(
+    'a failure in %s propagates and nothing about models was emitted',
+    async (stage) => {
+      fail.stage = stage;
+      const { error, stdout } = await captureOutput(() => makeHandler()(event(), context));
+      expect(String(error)).toContain(`injected failure in ${stage}`);
+      expect(modelDocs(stdout)).toEqual([]);
+    },
+  );
+
+  it('a failing clock propagates before anything is emitted', async () => {
+    const { error, stdout } = await captureOutput(() =>
+      makeHandler({
+        now: () => {
+          throw new Error('clock broken');
+        },
+      })(event(), context),
+    );
+    expect(String(error)).toContain('clock broken');
+    expect(modelDocs(stdout)).toEqual([]);
+  });
+
+  it('a failing price table propagates before anything is emitted', async () => {
+    const { error, stdout } = await captureOutput(() =>
+      makeHandler({
+        priceTable: {
+          ...priceTable,
+          lookup: () => {
+            throw new Error('price table broken');
+          },
+        },
+      })(event(), context),
+    );
+    expect(String(error)).toContain('price table broken');
+    expect(modelDocs(stdout)).toEqual([]);
+  });
+
+  it('a sink that fails on one document: every other document is still written and nothing throws', async () => {
+    const expected = (await baselineDocs()).map((d) => JSON.stringify(d));
+    const written: string[] = [];
+    let calls = 0;
+    const { error } = await captureOutput(() =>
+      makeHandler({
+        emit: (l) => {
+          calls++;
+          if (calls === 1) throw new Error('EPIPE');
+          written.push(l);
+        },
+      })(event(), context),
+    );
+    expect(error).toBeUndefined();
+    expect(calls).toBe(expected.length);
+    expect(written).toEqual(expected.slice(1));
+  });
+
+  it('failing health metrics and logs after the emit: everything emitted, nothing thrown', async () => {
+    const expected = await baselineDocs();
+    const metrics = new Metrics({ namespace: 'BedrockWatch', serviceName: 'bedrock-watch' });
+    metrics.publishStoredMetrics = () => {
+      throw new Error('metrics broken');
+    };
+    const logger = new Logger({ serviceName: 'bedrock-watch' });
+    logger.warn = () => {
+      throw new Error('logger broken');
+    };
+    logger.info = logger.warn;
+    logger.error = logger.warn;
+    const { error, stdout } = await captureOutput(() => makeHandler({ metrics, logger })(event(), context));
+    expect(error).toBeUndefined();
+    expect(modelDocs(stdout)).toEqual(expected);
+  });
+
+  it('without faults the batch emits its documents (the baseline the cases compare with)', async () => {
+    const docs = await baselineDocs();
+    expect(docs.map((d) => d.ModelId)).toEqual([HAIKU, 'amazon.nova-lite-v1:0', HAIKU]);
+  });
+});

@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bombCase, fuzzCaseArb, hugeBatchCase } from '../scripts/fuzz/arbitraries';
+import { createFuzzRunner } from '../scripts/fuzz/check';
+
+// The same campaign `npm run fuzz` runs, at a size fit for every test run.
+const runner = createFuzzRunner();
+
+describe('fuzzing the handler with mutated events', () => {
+  it('keeps every invariant for mutated records, junk lines and broken envelopes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fuzzCaseArb, async (fuzzCase) => {
+        expect(await runner.check(fuzzCase)).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('stops a decompression bomb by name, emitting nothing about models', async () => {
+    expect(await runner.check(bombCase(runner.maxDecompressedBytes))).toEqual([]);
+  });
+
+  it('processes a 10,500-event batch near the 1 MB compressed limit', async () => {
+    const huge = hugeBatchCase();
+    const compressed = (huge.event as { awslogs: { data: string } }).awslogs.data.length * 0.75;
+    expect(compressed).toBeGreaterThan(100 * 1024);
+    expect(await runner.check(huge)).toEqual([]);
+  }, 60_000);
+
+  it('reports a broken invariant (the checker can fail)', async () => {
+    // A well-formed event labelled broken must be reported as accepted.
+    const [valid] = fc.sample(
+      fuzzCaseArb.filter((c) => !c.broken),
+      { seed: 7, numRuns: 1 },
+    );
+    if (!valid) throw new Error('no sample');
+    expect(await runner.check({ ...valid, broken: true })).toContain(`a broken ${valid.kind} was accepted`);
+    expect(await runner.check({ ...valid, events: (valid.events ?? 0) + 1 })).toEqual([
+      `received ${valid.events} of ${(valid.events ?? 0) + 1} events`,
+    ]);
+  });
+});
