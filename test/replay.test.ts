@@ -13,10 +13,14 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-async function replay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function replay(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(TSX, [join(ROOT, 'scripts', 'replay.ts'), ...args], {
       cwd: ROOT,
+      env: { ...process.env, ...env },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
@@ -146,21 +150,53 @@ describe('npm run replay', () => {
     expect(summary.records.total % 3).toBe(0);
   });
 
-  it('keeps prompt and answer text out of stdout, stderr and EMF', async () => {
+  it('keeps prompt and answer text out of stdout, stderr, EMF and summaries, even at DEBUG', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
+    const broken = makeRecord({ time: T0 });
+    (broken.input as Record<string, unknown>).inputTokenCount = -1;
     const lines = [
       line(makeRecord({ time: T0 })),
       line(makeRecord({ time: T0, operation: 'InvokeModelWithResponseStream' })),
+      line(broken),
       `${PROMPT_CANARY} not json`,
       line(makeRecord({ time: T0 })).slice(0, 200),
     ];
     writeFileSync(join(dir, 'canary.jsonl'), `${lines.join('\n')}\n`);
     const emfFile = join(dir, 'out.emf');
-    const result = await replay(['--emf', emfFile, join(dir, 'canary.jsonl')]);
-    const all = result.stdout + result.stderr + readFileSync(emfFile, 'utf8');
-    expect(result.code).toBe(0);
+    const debug = { POWERTOOLS_LOG_LEVEL: 'DEBUG' };
+    const table = await replay(['--emf', emfFile, join(dir, 'canary.jsonl')], debug);
+    const json = await replay(['--json', join(dir, 'canary.jsonl')], debug);
+    const all = table.stdout + table.stderr + json.stdout + json.stderr + readFileSync(emfFile, 'utf8');
+    expect(table.code).toBe(0);
     expect(all).not.toContain(PROMPT_CANARY);
     expect(all).not.toContain(ANSWER_CANARY);
+    // Rejections are logged with their reason and ids only.
+    const rejections = table.stderr
+      .split('\n')
+      .filter((l) => l.includes('Log event rejected'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rejections.map((r) => r.reason).sort()).toEqual([
+      'invalid-field:input.inputTokenCount',
+      'not-json',
+      'not-json',
+    ]);
+    const allowed = [
+      'level',
+      'message',
+      'timestamp',
+      'service',
+      'sampling_rate',
+      'xray_trace_id',
+      'cold_start',
+      'function_arn',
+      'function_memory_size',
+      'function_name',
+      'function_request_id',
+      'reason',
+      'logEventId',
+      'requestId',
+    ];
+    for (const r of rejections) for (const key of Object.keys(r)) expect(allowed, key).toContain(key);
   });
 
   it('exits 2 with a clear message for an unreadable path or a bad flag', async () => {
