@@ -116,7 +116,7 @@ describe('priceInvocation', () => {
     ],
     [
       'cache tokens on a model without cache prices',
-      call('amazon.nova-lite-v1:0', { inputTokens: 5, cacheReadInputTokens: 100 }),
+      call('meta.llama3-8b-instruct-v1:0', { inputTokens: 5, cacheReadInputTokens: 100 }),
       'no-cache-price',
     ],
   ])('reports %s as unpriced, never as a zero cost', (_name, invocation, reason) => {
