@@ -4,10 +4,11 @@
  * subscription event, and prints the process's peak RSS. Usage: npm run -s measure-memory
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { INGEST_NODE_OPTIONS } from '../deploy/stack';
 import { buildLargeBatch } from './large-batch';
 
 const dir = mkdtempSync(join(tmpdir(), 'bw-memory-'));
@@ -37,11 +38,8 @@ const child = `
   const result = await handler(event, { functionName: 'f', awsRequestId: 'r', getRemainingTimeInMillis: () => 60000 });
   const ms = performance.now() - started;
   process.stderr.write(JSON.stringify({ before, after: process.resourceUsage().maxRSS, ms, result }));`;
-// Run with the NODE_OPTIONS the function is deployed with (serverless.yml), as Lambda would.
-const deployed =
-  /NODE_OPTIONS:\s*(.+)/
-    .exec(readFileSync(join(import.meta.dirname, '..', 'serverless.yml'), 'utf8'))?.[1]
-    ?.trim() ?? '';
+// Run with the NODE_OPTIONS the function is deployed with, as Lambda would.
+const deployed = INGEST_NODE_OPTIONS;
 const run = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
   env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', NODE_OPTIONS: deployed },
   // The handler's EMF goes to stdout: discarded, as a null sink.
@@ -62,6 +60,6 @@ process.stdout.write(
     `batch: ${batch.events} events, ${(batch.compressedBytes / 1024).toFixed(0)} KiB compressed, ${(batch.decompressedBytes / 1024 / 1024).toFixed(1)} MiB decompressed`,
     `handler: ${result.received} received, ${result.accepted} accepted, ${result.documents} EMF documents in ${ms.toFixed(0)} ms`,
     `peak RSS: ${mb(after)} MiB (${mb(before)} MiB before the batch: Node, the bundle and the event itself)`,
-    `node ${process.version}, ${process.platform}/${process.arch}, NODE_OPTIONS="${deployed}" (from serverless.yml)`,
+    `node ${process.version}, ${process.platform}/${process.arch}, NODE_OPTIONS="${deployed}" (as deployed)`,
   ].join('\n') + '\n',
 );

@@ -27,6 +27,9 @@ function modelRow(name: string, m: ModelTotals): string[] {
     ms(m.timeToFirstTokenMs.p50),
     ms(m.timeToFirstTokenMs.p95),
     m.unpricedInvocations > 0 && m.costUsd === 0 ? 'unpriced' : usd(m.costUsd),
+    m.costPer1kInvocations === null || (m.unpricedInvocations > 0 && m.costUsd === 0)
+      ? '-'
+      : usd(m.costPer1kInvocations),
     int(m.unpricedInvocations),
   ];
 }
@@ -55,6 +58,7 @@ export function formatSummary(summary: ReplaySummary): string {
     'ttft p50',
     'p95',
     'cost',
+    '$/1k calls',
     'unpriced',
   ];
   const rows = summary.models.map((m) => modelRow(m.modelId, m));
@@ -65,6 +69,32 @@ export function formatSummary(summary: ReplaySummary): string {
     'Errors by class: throt(tling) timeo(ut) valid(ation) auth model serve(r). Latency and TTFT in ms,',
     `from ${int(summary.totals.latencyMs.count)} latency and ${int(summary.totals.timeToFirstTokenMs.count)} TTFT values (nearest rank).`,
   );
+  for (const [key, values] of Object.entries(summary.attribution)) {
+    out.push('', `By ${key}:`);
+    out.push(
+      table(
+        [key, 'calls', 'errors', 'in tok', 'out tok', 'lat p50', 'p95', 'p99', 'cost', '$/1k calls'],
+        values.map((v) => [
+          v.value,
+          int(v.invocations),
+          int(v.errors),
+          int(v.inputTokens),
+          int(v.outputTokens),
+          ms(v.latencyMs.p50),
+          ms(v.latencyMs.p95),
+          ms(v.latencyMs.p99),
+          usd(v.costUsd),
+          v.costPer1kInvocations === null ? '-' : usd(v.costPer1kInvocations),
+        ]),
+      ),
+    );
+  }
+  for (const p of summary.provisionedModels) {
+    out.push(
+      '',
+      `Provisioned/custom model ${p.modelId}: ${int(p.invocations)} calls, billed at $${p.hourlyUsd}/hour (not in cost)`,
+    );
+  }
   if (summary.unpricedModels.length > 0) {
     out.push('', `Unpriced models (cost not included): ${summary.unpricedModels.join(', ')}`);
   }

@@ -7,9 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
+import { dimensionNameOf } from '../shared/attribution';
 import { readEmfSeries } from '../shared/emf-reader';
 import type { ReplaySummary } from '../shared/summary';
-import { summariseModels } from '../shared/summary';
+import { summariseAttribution, summariseModels } from '../shared/summary';
 import { formatSummary } from './replay-format';
 import {
   collectFiles,
@@ -126,9 +127,13 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     options.onProgress?.(index + 1, items.length);
   }
 
-  const { models, totals, unpricedModels } = summariseModels(
-    readEmfSeries(emf).values(),
+  const series = [...readEmfSeries(emf).values()];
+  const { models, totals, unpricedModels } = summariseModels(series, deps.config.namespace);
+  const keys = deps.config.attribution.keys;
+  const attribution = summariseAttribution(
+    series,
     deps.config.namespace,
+    Object.fromEntries(keys.map((k) => [k, dimensionNameOf(k)])),
   );
   return {
     nowMs,
@@ -138,12 +143,19 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
       models,
       totals,
       unpricedModels,
+      attribution,
+      provisionedModels: Object.entries(deps.config.provisionedModels).map(([modelId, { hourlyUsd }]) => ({
+        modelId,
+        hourlyUsd,
+        invocations: models.find((m) => m.modelId === modelId)?.invocations ?? 0,
+      })),
       batches: { total: items.length, failed: failures.length, failures },
     },
   };
 }
 
-const USAGE = 'usage: npm run -s replay -- [--json] [--emf FILE] [--now ISO-TIME] [PATH ...]';
+const USAGE =
+  'usage: npm run -s replay -- [--json] [--emf FILE] [--now ISO-TIME] [--attribute caller,team] [--config FILE] [PATH ...]';
 
 async function main(argv: string[]): Promise<number> {
   let args: ReturnType<
@@ -156,6 +168,8 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         emf: { type: 'string' },
         now: { type: 'string' },
+        attribute: { type: 'string' },
+        config: { type: 'string' },
         help: { type: 'boolean' },
       },
       allowPositionals: true,
@@ -176,6 +190,10 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  // The same settings the deployed function reads, from the same variables.
+  if (typeof args.values.config === 'string') process.env.BEDROCK_WATCH_CONFIG = args.values.config;
+  if (typeof args.values.attribute === 'string')
+    process.env.BEDROCK_WATCH_ATTRIBUTION = args.values.attribute;
   const progress = process.stderr.isTTY
     ? (done: number, total: number) => {
         if (total >= 20 && (done % 10 === 0 || done === total)) {
@@ -191,7 +209,7 @@ async function main(argv: string[]): Promise<number> {
       ...(progress ? { onProgress: progress } : {}),
     });
   } catch (error) {
-    if (error instanceof ReplayInputError) {
+    if (error instanceof ReplayInputError || (error instanceof Error && error.name === 'ConfigError')) {
       process.stderr.write(`replay: ${error.message}\n`);
       return 2;
     }

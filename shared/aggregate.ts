@@ -88,3 +88,73 @@ export function aggregateByMinute(
       a.minuteStartMs - b.minuteStartMs || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0),
   );
 }
+
+/** What one attribution value (a team, a caller) did on one model in one minute. */
+export interface AttributionMinuteBucket {
+  minuteStartMs: number;
+  /** The dimension name (`Caller`, `team`, …) and its value. */
+  dimension: string;
+  value: string;
+  modelId: string;
+  invocations: number;
+  /** Failed calls of every class. */
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  pricedInvocations: number;
+  latencyMs: number[];
+}
+
+/**
+ * Groups invocations per minute × attribution dimension × value × model. `attributes` gives each
+ * invocation's value per dimension (already sanitised and capped).
+ */
+export function aggregateAttribution(
+  invocations: readonly Invocation[],
+  price: (invocation: Invocation) => PriceResult,
+  attributes: (invocation: Invocation) => Record<string, string>,
+): AttributionMinuteBucket[] {
+  const buckets = new Map<string, AttributionMinuteBucket>();
+  for (const inv of invocations) {
+    const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
+    const priced = price(inv);
+    for (const [dimension, value] of Object.entries(attributes(inv))) {
+      const key = `${minuteStartMs}|${dimension}|${value}|${inv.modelId}`;
+      let bucket = buckets.get(key);
+      if (!bucket) {
+        bucket = {
+          minuteStartMs,
+          dimension,
+          value,
+          modelId: inv.modelId,
+          invocations: 0,
+          errors: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          costUsd: 0,
+          pricedInvocations: 0,
+          latencyMs: [],
+        };
+        buckets.set(key, bucket);
+      }
+      bucket.invocations++;
+      if (inv.errorClass) bucket.errors++;
+      bucket.inputTokens += inv.inputTokens ?? 0;
+      bucket.outputTokens += inv.outputTokens ?? 0;
+      if (inv.latencyMs !== undefined) bucket.latencyMs.push(inv.latencyMs);
+      if (priced.kind === 'priced') {
+        bucket.costUsd += priced.usd;
+        bucket.pricedInvocations++;
+      }
+    }
+  }
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...buckets.values()].sort(
+    (a, b) =>
+      a.minuteStartMs - b.minuteStartMs ||
+      order(a.dimension, b.dimension) ||
+      order(a.value, b.value) ||
+      order(a.modelId, b.modelId),
+  );
+}

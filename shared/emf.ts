@@ -1,10 +1,11 @@
-import type { ModelMinuteBucket } from './aggregate';
+import type { AttributionMinuteBucket, ModelMinuteBucket } from './aggregate';
 import { EMF_MAX_VALUES_PER_METRIC } from './limits';
 import {
   COST_METRIC,
   DIM_MODEL_ID,
   DIM_SERVICE,
   type EmfUnit,
+  ERRORS_METRIC,
   LATENCY_METRIC,
   MODEL_COUNTERS,
   MODEL_DIMENSION_SETS,
@@ -16,46 +17,66 @@ export interface EmfOptions {
   service: string;
 }
 
-interface MetricDef {
-  Name: string;
-  Unit: EmfUnit;
-}
+/** One metric of a series group: a counter (one number) or raw values (any count). */
+type Metric = { name: string; unit: EmfUnit } & ({ value: number } | { values: readonly number[] });
 
 /** Money is summed in floating point; rounding keeps documents free of 0.30000000000000004 noise. */
 const roundUsd = (usd: number): number => Math.round(usd * 1e10) / 1e10;
 
-function chunk(values: readonly number[]): number[][] {
-  const chunks: number[][] = [];
-  for (let i = 0; i < values.length; i += EMF_MAX_VALUES_PER_METRIC) {
-    chunks.push(values.slice(i, i + EMF_MAX_VALUES_PER_METRIC));
-  }
-  return chunks;
-}
-
-function document(
-  bucket: ModelMinuteBucket,
+/**
+ * The documents for one timestamp and one set of dimension values. Counters go into the first
+ * document; raw-value arrays are cut at 100 values (EMF's limit) and the rest go into further
+ * documents with the same timestamp and dimensions. Zero counters are left out: CloudWatch bills
+ * every metric that receives data, and consumers FILL gaps with 0.
+ */
+function documentsFor(
   options: EmfOptions,
-  metrics: MetricDef[],
-  values: Record<string, number | number[]>,
-): string {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: bucket.minuteStartMs,
-      CloudWatchMetrics: [
-        { Namespace: options.namespace, Dimensions: MODEL_DIMENSION_SETS, Metrics: metrics },
-      ],
-    },
-    [DIM_SERVICE]: options.service,
-    [DIM_MODEL_ID]: bucket.modelId,
-    ...values,
-  });
+  timestamp: number,
+  dimensionSets: readonly (readonly string[])[],
+  dimensions: Record<string, string>,
+  metrics: Metric[],
+): string[] {
+  const parts: { defs: { Name: string; Unit: EmfUnit }[]; values: Record<string, number | number[]> }[] = [];
+  const part = (i: number) => {
+    while (parts.length <= i) parts.push({ defs: [], values: {} });
+    return parts[i] as (typeof parts)[number];
+  };
+  part(0);
+  for (const metric of metrics) {
+    if ('value' in metric) {
+      if (metric.value === 0) continue;
+      const p = part(0);
+      p.defs.push({ Name: metric.name, Unit: metric.unit });
+      p.values[metric.name] = metric.value;
+      continue;
+    }
+    for (let i = 0; i * EMF_MAX_VALUES_PER_METRIC < metric.values.length; i++) {
+      const p = part(i);
+      p.defs.push({ Name: metric.name, Unit: metric.unit });
+      p.values[metric.name] = metric.values.slice(
+        i * EMF_MAX_VALUES_PER_METRIC,
+        (i + 1) * EMF_MAX_VALUES_PER_METRIC,
+      );
+    }
+  }
+  return parts
+    .filter((p) => p.defs.length > 0)
+    .map((p) =>
+      JSON.stringify({
+        _aws: {
+          Timestamp: timestamp,
+          CloudWatchMetrics: [{ Namespace: options.namespace, Dimensions: dimensionSets, Metrics: p.defs }],
+        },
+        ...dimensions,
+        ...p.values,
+      }),
+    );
 }
 
 /**
- * Turns buckets into EMF documents (one JSON line each), timestamped at the bucket's minute.
- * The first document of a bucket carries the non-zero counters; latency and time-to-first-token values
- * beyond 100 go into further documents with the same timestamp and dimensions (EMF's array limit).
- * Each document also feeds the `[service]` all-models series, so no second copy is needed.
+ * Turns model buckets into EMF documents (one JSON line each), timestamped at the bucket's minute,
+ * under `[service, ModelId]` and `[service]`: each document also feeds the all-models series, so
+ * no second copy is needed.
  */
 export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: EmfOptions): string[] {
   const documents: string[] = [];
@@ -75,39 +96,60 @@ export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: E
       LatencyUnavailable: bucket.latencyUnavailable,
       UnpricedInvocations: bucket.unpricedInvocations,
     };
-    const metrics: MetricDef[] = [];
-    const values: Record<string, number | number[]> = {};
-    // Zero counters are left out: every metric that receives data is billed for that hour, and
-    // alarms and dashboards FILL gaps with 0. Invocations is never zero in a bucket.
-    for (const m of MODEL_COUNTERS) {
-      const value = counters[m.name] ?? 0;
-      if (value === 0) continue;
-      metrics.push({ Name: m.name, Unit: m.unit });
-      values[m.name] = value;
-    }
+    const metrics: Metric[] = MODEL_COUNTERS.map((m) => ({
+      name: m.name,
+      unit: m.unit,
+      value: counters[m.name] ?? 0,
+    }));
     // Cost of the calls we could price; a model we cannot price reports no cost, never a silent zero.
-    if (bucket.pricedInvocations > 0) {
-      metrics.push({ Name: COST_METRIC.name, Unit: COST_METRIC.unit });
-      values[COST_METRIC.name] = roundUsd(bucket.costUsd);
-    }
-    const latency = chunk(bucket.latencyMs);
-    const ttft = chunk(bucket.timeToFirstTokenMs);
-    const parts = Math.max(1, latency.length, ttft.length);
-    for (let part = 0; part < parts; part++) {
-      const partMetrics = part === 0 ? metrics : [];
-      const partValues = part === 0 ? values : {};
-      const lat = latency[part];
-      const first = ttft[part];
-      if (lat) {
-        partMetrics.push({ Name: LATENCY_METRIC.name, Unit: LATENCY_METRIC.unit });
-        partValues[LATENCY_METRIC.name] = lat;
-      }
-      if (first) {
-        partMetrics.push({ Name: TTFT_METRIC.name, Unit: TTFT_METRIC.unit });
-        partValues[TTFT_METRIC.name] = first;
-      }
-      documents.push(document(bucket, options, partMetrics, partValues));
-    }
+    if (bucket.pricedInvocations > 0) metrics.push({ ...COST_METRIC, value: roundUsd(bucket.costUsd) });
+    metrics.push(
+      { ...LATENCY_METRIC, values: bucket.latencyMs },
+      { ...TTFT_METRIC, values: bucket.timeToFirstTokenMs },
+    );
+    documents.push(
+      ...documentsFor(
+        options,
+        bucket.minuteStartMs,
+        MODEL_DIMENSION_SETS,
+        { [DIM_SERVICE]: options.service, [DIM_MODEL_ID]: bucket.modelId },
+        metrics,
+      ),
+    );
+  }
+  return documents;
+}
+
+/**
+ * Attribution documents: per minute, attribution value and model, under `[service, <Dim>]` (the
+ * team's total) and `[service, <Dim>, ModelId]` (the team on one model).
+ */
+export function toAttributionEmfDocuments(
+  buckets: readonly AttributionMinuteBucket[],
+  options: EmfOptions,
+): string[] {
+  const documents: string[] = [];
+  for (const bucket of buckets) {
+    const metrics: Metric[] = [
+      { name: 'Invocations', unit: 'Count', value: bucket.invocations },
+      { name: 'InputTokens', unit: 'Count', value: bucket.inputTokens },
+      { name: 'OutputTokens', unit: 'Count', value: bucket.outputTokens },
+      { ...ERRORS_METRIC, value: bucket.errors },
+    ];
+    if (bucket.pricedInvocations > 0) metrics.push({ ...COST_METRIC, value: roundUsd(bucket.costUsd) });
+    metrics.push({ ...LATENCY_METRIC, values: bucket.latencyMs });
+    documents.push(
+      ...documentsFor(
+        options,
+        bucket.minuteStartMs,
+        [
+          [DIM_SERVICE, bucket.dimension],
+          [DIM_SERVICE, bucket.dimension, DIM_MODEL_ID],
+        ],
+        { [DIM_SERVICE]: options.service, [bucket.dimension]: bucket.value, [DIM_MODEL_ID]: bucket.modelId },
+        metrics,
+      ),
+    );
   }
   return documents;
 }

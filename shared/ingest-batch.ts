@@ -1,8 +1,14 @@
-import { aggregateByMinute, type ModelMinuteBucket } from './aggregate';
+import {
+  type AttributionMinuteBucket,
+  aggregateAttribution,
+  aggregateByMinute,
+  type ModelMinuteBucket,
+} from './aggregate';
+import { type AttributionResolver, dimensionNameOf } from './attribution';
 import { dedupeInvocations } from './dedupe';
-import { type EmfOptions, toEmfDocuments } from './emf';
+import { type EmfOptions, toAttributionEmfDocuments, toEmfDocuments } from './emf';
 import { type Invocation, parseInvocationRecord, type Rejection } from './invocation-record';
-import { type PriceTable, priceInvocation } from './pricing';
+import { type PriceResult, type PriceTable, priceInvocation } from './pricing';
 import type { SubscriptionPayload } from './subscription';
 
 export interface BatchDependencies {
@@ -10,6 +16,10 @@ export interface BatchDependencies {
   nowMs: number;
   priceTable: PriceTable;
   emf: EmfOptions;
+  /** Application inference profile (ARN or id) → model id; configured and looked up. */
+  inferenceProfiles?: ReadonlyMap<string, string>;
+  /** Attribution by caller and requestMetadata keys; none when absent. */
+  attribution?: AttributionResolver;
 }
 
 export interface RecordCounts {
@@ -27,6 +37,7 @@ export interface BatchResult {
   counts: RecordCounts;
   rejections: Rejection[];
   buckets: ModelMinuteBucket[];
+  attributionBuckets: AttributionMinuteBucket[];
   documents: string[];
   /** processing time − the oldest accepted record's time; undefined when nothing was accepted. */
   maxDeliveryLagMs?: number;
@@ -35,8 +46,9 @@ export interface BatchResult {
 }
 
 /**
- * Runs one decoded batch through parse → dedupe → aggregate → price → EMF. Pure: it prints
- * nothing, so the caller can emit only once the whole batch is done.
+ * Runs one decoded batch through parse → dedupe → aggregate → price → EMF. Pure apart from the
+ * attribution resolver's bounded memory of values seen: it prints nothing, so the caller can emit
+ * only once the whole batch is done.
  */
 export function ingestBatch(payload: SubscriptionPayload, deps: BatchDependencies): BatchResult {
   const parsed: Invocation[] = [];
@@ -52,12 +64,25 @@ export function ingestBatch(payload: SubscriptionPayload, deps: BatchDependencie
     }
   }
   const { invocations, duplicates } = dedupeInvocations(parsed);
+  // Priced once per invocation: model and attribution series must agree to the cent.
+  const prices = new Map<Invocation, PriceResult>();
   const unpriced = new Set<string>();
-  const buckets = aggregateByMinute(invocations, (invocation) => {
-    const price = priceInvocation(invocation, deps.priceTable);
+  for (const invocation of invocations) {
+    const price = priceInvocation(invocation, deps.priceTable, deps.inferenceProfiles);
     if (price.kind === 'unpriced') unpriced.add(invocation.modelId);
-    return price;
-  });
+    prices.set(invocation, price);
+  }
+  const priceOf = (invocation: Invocation) => prices.get(invocation) ?? { kind: 'not-billable' as const };
+  const buckets = aggregateByMinute(invocations, priceOf);
+  const attribution = deps.attribution;
+  const attributionBuckets = attribution
+    ? aggregateAttribution(invocations, priceOf, (invocation) => {
+        const values: Record<string, string> = {};
+        for (const [key, value] of Object.entries(attribution.resolve(invocation)))
+          values[dimensionNameOf(key)] = value;
+        return values;
+      })
+    : [];
   let oldest = Number.POSITIVE_INFINITY;
   for (const inv of invocations) oldest = Math.min(oldest, inv.timeMs);
   return {
@@ -70,7 +95,11 @@ export function ingestBatch(payload: SubscriptionPayload, deps: BatchDependencie
     },
     rejections,
     buckets,
-    documents: toEmfDocuments(buckets, deps.emf),
+    attributionBuckets,
+    documents: [
+      ...toEmfDocuments(buckets, deps.emf),
+      ...toAttributionEmfDocuments(attributionBuckets, deps.emf),
+    ],
     ...(invocations.length > 0 ? { maxDeliveryLagMs: Math.max(0, deps.nowMs - oldest) } : {}),
     unpricedModels: [...unpriced].sort(),
   };

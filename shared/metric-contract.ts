@@ -28,6 +28,8 @@ export const MODEL_COUNTERS = [
 ] as const satisfies readonly { name: string; unit: EmfUnit }[];
 
 export const COST_METRIC = { name: 'CostUSD', unit: 'None' } as const;
+/** Attribution series only: failed calls of every class together. */
+export const ERRORS_METRIC = { name: 'Errors', unit: 'Count' } as const;
 export const LATENCY_METRIC = { name: 'Latency', unit: 'Milliseconds' } as const;
 export const TTFT_METRIC = { name: 'TimeToFirstToken', unit: 'Milliseconds' } as const;
 

@@ -62,21 +62,49 @@ export function resolveModelId(modelId: string): ResolvedModel {
   return { kind: 'foundation', baseModelId: id, routing: 'in-region' };
 }
 
+const NO_PROFILES: ReadonlyMap<string, string> = new Map();
+
+/** The part of an ARN after the resource type: `…:application-inference-profile/abc` → `abc`. */
+export const resourceIdOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
+
+/**
+ * Resolves a model id, following an application inference profile to the model it invokes when
+ * the map knows it (by full ARN or by its id). Application profiles copied from a geographic
+ * profile resolve to that profile, so its routing premium still applies.
+ */
+export function resolveWithProfiles(
+  modelId: string,
+  inferenceProfiles: ReadonlyMap<string, string>,
+): ResolvedModel {
+  const resolved = resolveModelId(modelId);
+  if (resolved.kind !== 'opaque' || resolved.resource !== 'application-inference-profile') return resolved;
+  const target = inferenceProfiles.get(modelId) ?? inferenceProfiles.get(resourceIdOf(modelId));
+  if (target === undefined) return resolved;
+  const inner = resolveModelId(target);
+  return inner.kind === 'opaque' ? resolved : inner;
+}
+
 export interface PriceTable {
   lookup(baseModelId: string, region: string): ModelPrice | undefined;
   /** Whether any region prices this model (tells an unknown model from an unpriced region). */
   hasModel(baseModelId: string): boolean;
 }
 
-/** Indexes price data by region and model, following the file's region fallbacks. */
-export function createPriceTable(data: PriceData): PriceTable {
+/**
+ * Indexes price data by region and model, following the region fallbacks. An overlay (the user's
+ * own prices) replaces entries for the same model and region and adds new ones.
+ */
+export function createPriceTable(
+  data: Pick<PriceData, 'prices' | 'regionFallbacks'>,
+  overlay?: Pick<PriceData, 'prices' | 'regionFallbacks'>,
+): PriceTable {
   const byKey = new Map<string, ModelPrice>();
   const models = new Set<string>();
-  for (const price of data.prices) {
+  for (const price of [...data.prices, ...(overlay?.prices ?? [])]) {
     byKey.set(`${price.region}|${price.modelId}`, price);
     models.add(price.modelId);
   }
-  const fallbacks = data.regionFallbacks ?? {};
+  const fallbacks = { ...data.regionFallbacks, ...overlay?.regionFallbacks };
   return {
     lookup(baseModelId, region) {
       const direct = byKey.get(`${region}|${baseModelId}`);
@@ -92,9 +120,13 @@ export function createPriceTable(data: PriceData): PriceTable {
  * Prices one invocation in its source region (AWS bills cross-region inference at the price of
  * the region the request was made in). Returns `unpriced` rather than a silent zero.
  */
-export function priceInvocation(invocation: Invocation, table: PriceTable): PriceResult {
+export function priceInvocation(
+  invocation: Invocation,
+  table: PriceTable,
+  inferenceProfiles: ReadonlyMap<string, string> = NO_PROFILES,
+): PriceResult {
   if (invocation.errorCode !== undefined) return { kind: 'not-billable' };
-  const resolved = resolveModelId(invocation.modelId);
+  const resolved = resolveWithProfiles(invocation.modelId, inferenceProfiles);
   if (resolved.kind === 'opaque') return { kind: 'unpriced', reason: 'opaque-model' };
   const price = table.lookup(resolved.baseModelId, invocation.region);
   if (!price) {

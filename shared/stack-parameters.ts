@@ -27,6 +27,14 @@ export interface StackParameters {
   maximumEventAgeSeconds: number;
   metricsNamespace: string;
   serviceName: string;
+  logLevel: string;
+  /** Attribution dimensions: `caller` and/or requestMetadata keys (README: Attribution). */
+  attributionKeys: string[];
+  attributionMaxValues: number;
+  /** Look application inference profiles up with bedrock:GetInferenceProfile (adds that permission). */
+  resolveInferenceProfiles: boolean;
+  /** Inline JSON for BEDROCK_WATCH_CONFIG: price overlay, profile map, attribution allow-lists. */
+  configJson: string;
   watchedModels: string[];
   warningEmail: string;
   criticalEmail: string;
@@ -64,6 +72,11 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   maximumEventAgeSeconds: 21_600,
   metricsNamespace: 'BedrockWatch',
   serviceName: 'bedrock-watch',
+  logLevel: 'INFO',
+  attributionKeys: [],
+  attributionMaxValues: 25,
+  resolveInferenceProfiles: true,
+  configJson: '',
   watchedModels: [],
   warningEmail: '',
   criticalEmail: '',

@@ -2,11 +2,13 @@ import type { UsageCounters } from './aggregate';
 import type { EmfSeries } from './emf-reader';
 import { ERROR_CLASSES, type ErrorClass, errorMetricName } from './error-class';
 import type { RecordCounts } from './ingest-batch';
-import { COST_METRIC, DIM_MODEL_ID, LATENCY_METRIC, TTFT_METRIC } from './metric-contract';
+import { COST_METRIC, DIM_MODEL_ID, ERRORS_METRIC, LATENCY_METRIC, TTFT_METRIC } from './metric-contract';
 import { type PercentileSummary, summarisePercentiles } from './percentile';
 
 export interface ModelTotals extends UsageCounters {
   costUsd: number;
+  /** costUsd per 1,000 invocations (failed ones included); null without invocations. */
+  costPer1kInvocations: number | null;
   unpricedInvocations: number;
   latencyMs: PercentileSummary;
   timeToFirstTokenMs: PercentileSummary;
@@ -16,12 +18,28 @@ export interface ModelSummary extends ModelTotals {
   modelId: string;
 }
 
+/** One attribution value (a team, a caller) over all models. */
+export interface AttributionSummary {
+  value: string;
+  invocations: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  costPer1kInvocations: number | null;
+  latencyMs: PercentileSummary;
+}
+
 /** The replay's `--json` document. */
 export interface ReplaySummary {
   records: Omit<RecordCounts, 'received'> & { total: number };
   models: ModelSummary[];
   totals: ModelTotals;
   unpricedModels: string[];
+  /** Per attribution key (`caller`, `team`, …), every value, most invocations first. */
+  attribution: Record<string, AttributionSummary[]>;
+  /** Configured provisioned-throughput or custom models: billed by the hour, not in costUsd. */
+  provisionedModels: { modelId: string; hourlyUsd: number; invocations: number }[];
   batches: { total: number; failed: number; failures: { source: string; error: string }[] };
 }
 
@@ -41,6 +59,8 @@ const COUNTER_FIELDS = {
 } as const;
 
 const roundUsd = (usd: number): number => Math.round(usd * 1e9) / 1e9;
+const per1k = (cost: number, invocations: number) =>
+  invocations > 0 ? roundUsd((1000 * cost) / invocations) : null;
 
 function toTotals(acc: Accumulator): ModelTotals {
   const counter = (name: string) => acc.counters.get(name) ?? 0;
@@ -56,6 +76,7 @@ function toTotals(acc: Accumulator): ModelTotals {
     cacheReadInputTokens: counter(COUNTER_FIELDS.cacheReadInputTokens),
     cacheWriteInputTokens: counter(COUNTER_FIELDS.cacheWriteInputTokens),
     costUsd: roundUsd(counter(COST_METRIC.name)),
+    costPer1kInvocations: per1k(counter(COST_METRIC.name), counter(COUNTER_FIELDS.invocations)),
     unpricedInvocations: counter(COUNTER_FIELDS.unpricedInvocations),
     latencyMs: summarisePercentiles(acc.latency),
     timeToFirstTokenMs: summarisePercentiles(acc.ttft),
@@ -86,7 +107,9 @@ export function summariseModels(
   const all = newAccumulator();
   for (const s of series) {
     const modelId = s.dimensions[DIM_MODEL_ID];
-    if (s.namespace !== namespace || modelId === undefined) continue;
+    // The model series are exactly [service, ModelId]; attribution series carry a third dimension.
+    if (s.namespace !== namespace || modelId === undefined || Object.keys(s.dimensions).length !== 2)
+      continue;
     let acc = perModel.get(modelId);
     if (!acc) {
       acc = newAccumulator();
@@ -103,4 +126,55 @@ export function summariseModels(
     totals: toTotals(all),
     unpricedModels: models.filter((m) => m.unpricedInvocations > 0).map((m) => m.modelId),
   };
+}
+
+/**
+ * Per attribution key, the totals of every value, from the `[service, <Dim>]` series.
+ * @param dimensions attribution key → its dimension name
+ */
+export function summariseAttribution(
+  series: Iterable<EmfSeries>,
+  namespace: string,
+  dimensions: Record<string, string>,
+): Record<string, AttributionSummary[]> {
+  const byDimension = new Map(Object.entries(dimensions).map(([key, dim]) => [dim, key]));
+  const acc = new Map<string, Map<string, Accumulator>>();
+  for (const s of series) {
+    const names = Object.keys(s.dimensions);
+    if (s.namespace !== namespace || names.length !== 2) continue;
+    const dim = names.find((n) => byDimension.has(n));
+    if (dim === undefined) continue;
+    const key = byDimension.get(dim) as string;
+    const value = s.dimensions[dim] as string;
+    let values = acc.get(key);
+    if (!values) {
+      values = new Map();
+      acc.set(key, values);
+    }
+    let a = values.get(value);
+    if (!a) {
+      a = newAccumulator();
+      values.set(value, a);
+    }
+    add(a, s);
+  }
+  const out: Record<string, AttributionSummary[]> = {};
+  for (const key of Object.keys(dimensions)) {
+    out[key] = [...(acc.get(key) ?? new Map<string, Accumulator>()).entries()]
+      .map(([value, a]) => {
+        const counter = (name: string) => a.counters.get(name) ?? 0;
+        return {
+          value,
+          invocations: counter('Invocations'),
+          errors: counter(ERRORS_METRIC.name),
+          inputTokens: counter('InputTokens'),
+          outputTokens: counter('OutputTokens'),
+          costUsd: roundUsd(counter(COST_METRIC.name)),
+          costPer1kInvocations: per1k(counter(COST_METRIC.name), counter('Invocations')),
+          latencyMs: summarisePercentiles(a.latency),
+        };
+      })
+      .sort((x, y) => y.invocations - x.invocations || (x.value < y.value ? -1 : 1));
+  }
+  return out;
 }

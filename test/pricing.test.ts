@@ -125,9 +125,6 @@ describe('priceInvocation', () => {
 
   it('follows region fallbacks declared in the price data', () => {
     const table = createPriceTable({
-      currency: 'USD',
-      source: 'test',
-      effectiveDate: '2025-01-01',
       regionFallbacks: { 'eu-west-1': 'eu-central-1' },
       prices: [{ modelId: 'm', region: 'eu-central-1', input: 1, output: 2 }],
     });

@@ -3,7 +3,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { AttributionResolver } from '../../shared/attribution';
 import { type IngestConfig, loadIngestConfig } from '../../shared/config';
+import {
+  applicationProfilesIn,
+  createProfileResolver,
+  type ProfileResolver,
+} from '../../shared/inference-profiles';
 import { type BatchResult, ingestBatch, type RecordCounts } from '../../shared/ingest-batch';
 import { DIM_REASON, HEALTH } from '../../shared/metric-contract';
 import { createPriceTable, type PriceData, type PriceTable } from '../../shared/pricing';
@@ -20,6 +26,10 @@ export interface IngestDependencies {
   metrics: Metrics;
   /** Writes one EMF document to the function's log stream. */
   emit: (line: string) => void;
+  /** Attribution by caller / requestMetadata; keeps its bounded set of values across invocations. */
+  attribution?: AttributionResolver;
+  /** Application inference profile → model, configured and looked up. */
+  profiles?: ProfileResolver;
 }
 
 /** What the handler returns: the batch's record counts (ignored by Lambda, read by replay and tests). */
@@ -59,10 +69,20 @@ export function createIngestHandler(deps: IngestDependencies) {
     let result: BatchResult;
     try {
       const payload = decodeLambdaEvent(event, { maxDecompressedBytes: config.maxDecompressedBytes });
+      if (deps.profiles) {
+        // Unknown application profiles are looked up before pricing; a failure only leaves them unpriced.
+        const { failed } = await deps.profiles.prepare(
+          applicationProfilesIn(payload.logEvents.map((e) => e.message)),
+        );
+        if (failed.length > 0)
+          logger.warn('Application inference profiles could not be resolved', { failed });
+      }
       result = ingestBatch(payload, {
         nowMs: deps.now(),
         priceTable: deps.priceTable,
         emf: { namespace: config.namespace, service: config.service },
+        ...(deps.profiles ? { inferenceProfiles: deps.profiles.profiles } : {}),
+        ...(deps.attribution ? { attribution: deps.attribution } : {}),
       });
     } catch (error) {
       if (error instanceof SubscriptionDecodeError) {
@@ -113,13 +133,35 @@ export function createDefaultDependencies(env: NodeJS.ProcessEnv = process.env):
   const config = loadIngestConfig(env);
   return {
     config,
-    priceTable: createPriceTable(priceData as PriceData),
+    priceTable: createPriceTable(priceData as PriceData, config.priceOverlay),
     now: Date.now,
+    ...(config.attribution.keys.length > 0
+      ? { attribution: new AttributionResolver(config.attribution) }
+      : {}),
+    profiles: createProfileResolver({
+      configured: config.inferenceProfiles,
+      now: Date.now,
+      ...(config.resolveInferenceProfiles ? { lookup: lookupInferenceProfile } : {}),
+    }),
     logger: new Logger({ serviceName: config.service }),
     metrics: new Metrics({ namespace: config.namespace, serviceName: config.service }),
     // Raw stdout, not console.log: Lambda's console wrapper would prefix the JSON and break EMF.
     emit: (line) => process.stdout.write(`${line}\n`),
   };
 }
+
+/**
+ * bedrock:GetInferenceProfile, loaded on first use: the SDK comes from the Lambda runtime and stays
+ * out of the bundle and out of cold starts that never meet an application profile.
+ */
+async function lookupInferenceProfile(arn: string): Promise<string | undefined> {
+  const { BedrockClient, GetInferenceProfileCommand } = await import('@aws-sdk/client-bedrock');
+  client ??= new BedrockClient({});
+  const out = await client.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: arn }));
+  const modelArn = out.models?.[0]?.modelArn;
+  // A profile copied from a system profile lists that profile's models: foundation-model ARNs.
+  return modelArn ? modelArn.slice(modelArn.lastIndexOf('/') + 1) : undefined;
+}
+let client: import('@aws-sdk/client-bedrock').BedrockClient | undefined;
 
 export const handler = createIngestHandler(createDefaultDependencies());
