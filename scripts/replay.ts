@@ -30,6 +30,8 @@ export interface ReplayOptions {
   onProgress?: (done: number, total: number) => void;
   /** Where the handler's non-EMF output (its logs) goes. */
   writeLog?: (line: string) => void;
+  /** Settings as the function reads them (default: this process's environment). */
+  env?: Record<string, string>;
 }
 
 export interface ReplayRun {
@@ -95,7 +97,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   // Replay is quiet unless asked: per-record warnings would drown the report.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const { createDefaultDependencies, createIngestHandler } = await import('../functions/ingest/handler');
-  const deps = createDefaultDependencies(process.env);
+  const deps = createDefaultDependencies({ ...process.env, ...options.env });
   const handler = createIngestHandler({ ...deps, now: () => nowMs });
 
   const emf: string[] = [];

@@ -49,8 +49,8 @@ export function callerFromArn(arn: string | undefined): string | undefined {
  */
 export function sanitiseValue(raw: string): string {
   const cleaned = raw
-    .replace(/[^\x20-\x7e]/g, '_')
     .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '_')
     .trim()
     .slice(0, MAX_VALUE_LENGTH)
     .trim();

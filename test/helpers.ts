@@ -189,8 +189,14 @@ export async function captureOutput<T>(
 const splitLines = (chunks: string[]) => chunks.join('').split('\n').filter(Boolean);
 
 export const emfLines = (lines: string[]) => lines.filter((l) => l.includes('"_aws"'));
-/** EMF documents that carry a ModelId (the per-minute contract series). */
+/** The per-minute model documents: they feed [service, ModelId] and the all-models [service]. */
 export const modelDocs = (lines: string[]) =>
   emfLines(lines)
     .map((l) => JSON.parse(l) as Json)
-    .filter((d) => typeof d.ModelId === 'string');
+    .filter(
+      (d) =>
+        typeof d.ModelId === 'string' &&
+        (d._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0]?.Dimensions.some(
+          (set) => set.join(',') === 'service',
+        ),
+    );

@@ -124,6 +124,26 @@ describe('npm run replay', () => {
     expect(profile?.latencyMs.count).toBe(0);
   });
 
+  it('takes attribution from --attribute and validates --config like the function does', async () => {
+    const { code, stdout } = await replay(['--json', '--attribute', 'caller,team']);
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as ReplaySummary;
+    expect(Object.keys(summary.attribution)).toEqual(['caller', 'team']);
+    expect(summary.attribution.team?.[0]).toMatchObject({
+      value: expect.any(String),
+      invocations: expect.any(Number),
+    });
+    expect(summary.totals.costPer1kInvocations).toBeCloseTo(
+      (1000 * summary.totals.costUsd) / summary.totals.invocations,
+      6,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
+    writeFileSync(join(dir, 'bad.json'), '{"attribution":{"keys":["Invocations"]}}');
+    const bad = await replay(['--config', join(dir, 'bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('attribution key "Invocations"');
+  });
+
   it('prints a readable table by default', async () => {
     const { code, stdout } = await replay([
       '--now',

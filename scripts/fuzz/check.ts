@@ -4,6 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createIngestHandler, type IngestDependencies } from '../../functions/ingest/handler';
+import { AttributionResolver } from '../../shared/attribution';
 import { loadIngestConfig } from '../../shared/config';
 import { createPriceTable, type PriceData } from '../../shared/pricing';
 import priceData from '../../shared/pricing-data.json';
@@ -18,7 +19,7 @@ export const INVARIANTS = [
   'every emitted document is valid EMF within the limits (no NaN, Infinity or negative value)',
   'accepted + rejected + duplicates = events received',
   'every rejection has a reason, and the reasons add up to the rejections',
-  'Invocations in the EMF = accepted records',
+  'Invocations in the EMF = accepted records, per model and per attribution key (caller, team, tenant)',
   'no canary text (prompt or answer) in stdout, stderr or EMF',
 ] as const;
 
@@ -66,6 +67,8 @@ export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunn
     logger: new Logger({ serviceName: config.service, logLevel }),
     metrics: new Metrics({ namespace: config.namespace, serviceName: config.service }),
     emit: (line) => process.stdout.write(`${line}\n`),
+    // Attribution on, with a small cap: hostile metadata must not break the EMF either.
+    attribution: new AttributionResolver({ keys: ['caller', 'team', 'tenant'], maxValues: 5, allow: {} }),
   };
   const handler = createIngestHandler(deps);
   const context = localLambdaContext('bedrock-watch-fuzz', 'fuzz');
@@ -77,7 +80,16 @@ export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunn
       const lines = out.join('').split('\n').filter(Boolean);
       const emf = lines.filter((l) => l.includes('"_aws"'));
       const docs = emf.map((l) => JSON.parse(l) as Record<string, unknown>);
-      const modelDocs = docs.filter((d) => typeof d.ModelId === 'string');
+      const sets = (d: Record<string, unknown>) =>
+        (
+          (d._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0]?.Dimensions ??
+          []
+        ).map((s) => s.join(','));
+      // Model documents feed [service, ModelId] and [service]; attribution ones [service, Dim] and [service, Dim, ModelId].
+      const modelDocs = docs.filter((d) => typeof d.ModelId === 'string' && sets(d).includes('service'));
+      const attributionDocs = docs.filter(
+        (d) => typeof d.ModelId === 'string' && !sets(d).includes('service'),
+      );
       if (error !== undefined) {
         if (!(error instanceof SubscriptionDecodeError)) problems.push(`threw ${String(error)}`);
         else if (!fuzzCase.broken) problems.push(`a well-formed ${fuzzCase.kind} threw ${error.failure}`);
