@@ -4,6 +4,7 @@
  * Fn::Sub, so one definition serves every account and region.
  */
 import type { AlarmDefinition } from './alarms';
+import { dimensionNameOf } from './attribution';
 import { ERROR_CLASSES, errorMetricName } from './error-class';
 import {
   COST_METRIC,
@@ -315,6 +316,24 @@ function executive(
       ],
     ],
   });
+  for (const key of params.attributionKeys) {
+    const dim = dimensionNameOf(key);
+    g.add('metric', 12, 6, {
+      title: `Top 10 by ${key}: cost (USD per day)`,
+      region: REGION,
+      view: 'timeSeries',
+      period: 86400,
+      metrics: [
+        [
+          {
+            expression: `SORT(SEARCH('{${ns},${DIM_SERVICE},${dim}} MetricName="${COST_METRIC.name}"', 'Sum', 86400), SUM, DESC, 10)`,
+            id: `top${dim.replace(/[^A-Za-z0-9]/g, '')}`,
+            label: '',
+          },
+        ],
+      ],
+    });
+  }
   const notifying = alarms.filter(
     (a) => a.level === 'critical' || (a.level === 'warning' && a.key.endsWith('-all')),
   );

@@ -35,10 +35,15 @@ beforeAll(async () => {
     dashboardRegions: 'us-east-1,us-west-2',
     criticalEmail: 'oncall@example.com',
     largeDataBucket: 'create',
+    attributionKeys: 'caller,team',
   }));
   ({ template: kinesis } = await packageTemplate({ ingestMode: 'kinesis', reservedConcurrency: '0' }));
   // What the ingest function really emits: replay the sample set through the handler.
-  const run = await runReplay({ paths: [DEFAULT_SAMPLE_DIR], writeLog: () => undefined });
+  const run = await runReplay({
+    paths: [DEFAULT_SAMPLE_DIR],
+    writeLog: () => undefined,
+    env: { BEDROCK_WATCH_ATTRIBUTION: 'caller,team' },
+  });
   emitted = [...readEmfSeries(run.emf).values()].map((s) => ({
     metricName: s.name,
     unit: s.unit,
@@ -143,6 +148,12 @@ describe('the packaged stack (serverless package, offline)', () => {
     expect(direct.Resources.IngestLambdaFunction?.Properties).toMatchObject({
       Runtime: 'nodejs22.x',
       ReservedConcurrentExecutions: 10,
+    });
+    expect(direct.Resources.IngestLambdaFunction?.Properties.Environment.Variables).toMatchObject({
+      NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=4',
+      POWERTOOLS_METRICS_NAMESPACE: 'BedrockWatch',
+      BEDROCK_WATCH_ATTRIBUTION: 'caller,team',
+      BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES: 'true',
     });
   });
 
