@@ -2,17 +2,14 @@
  * Application inference profiles are opaque ARNs in the logs. This keeps the map from profile to
  * model: the configured entries, plus what a lookup (bedrock:GetInferenceProfile) found, cached.
  */
-import { resourceIdOf } from './pricing';
+import { resolveModelId, resourceIdOf } from './pricing';
 
-const APPLICATION_PROFILE =
-  /"modelId"\s*:\s*"(arn:aws[a-z-]*:bedrock:[a-z0-9-]*:\d{12}:application-inference-profile\/[A-Za-z0-9]+)"/g;
-
-/** The application-inference-profile ARNs in raw log lines, found without parsing them. */
-export function applicationProfilesIn(messages: Iterable<unknown>): string[] {
+/** The application-inference-profile ARNs among a batch's model ids. */
+export function applicationProfilesIn(modelIds: Iterable<string>): string[] {
   const found = new Set<string>();
-  for (const message of messages) {
-    if (typeof message !== 'string' || !message.includes('application-inference-profile/')) continue;
-    for (const match of message.matchAll(APPLICATION_PROFILE)) found.add(match[1] as string);
+  for (const id of modelIds) {
+    const resolved = resolveModelId(id);
+    if (resolved.kind === 'opaque' && resolved.resource === 'application-inference-profile') found.add(id);
   }
   return [...found];
 }

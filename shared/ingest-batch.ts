@@ -8,7 +8,7 @@ import { type AttributionResolver, dimensionNameOf } from './attribution';
 import { dedupeInvocations } from './dedupe';
 import { type EmfOptions, toAttributionEmfDocuments, toEmfDocuments } from './emf';
 import { type Invocation, parseInvocationRecord, type Rejection } from './invocation-record';
-import { type PriceResult, type PriceTable, priceInvocation } from './pricing';
+import { applyPriceRule, type PriceResult, type PriceRule, type PriceTable, priceRuleFor } from './pricing';
 import type { SubscriptionPayload } from './subscription';
 
 export interface BatchDependencies {
@@ -45,17 +45,22 @@ export interface BatchResult {
   unpricedModels: string[];
 }
 
-/**
- * Runs one decoded batch through parse → dedupe → aggregate → price → EMF. Pure apart from the
- * attribution resolver's bounded memory of values seen: it prints nothing, so the caller can emit
- * only once the whole batch is done.
- */
-export function ingestBatch(payload: SubscriptionPayload, deps: BatchDependencies): BatchResult {
+/** A batch after parsing and deduplication, before pricing and EMF. */
+export interface ParsedBatch {
+  received: number;
+  invocations: Invocation[];
+  duplicates: number;
+  rejections: Rejection[];
+  rejectedByReason: Record<string, number>;
+}
+
+/** Parse and deduplicate: the part of a batch that needs nothing but the clock. */
+export function parseBatch(payload: SubscriptionPayload, nowMs: number): ParsedBatch {
   const parsed: Invocation[] = [];
   const rejections: Rejection[] = [];
   const rejectedByReason: Record<string, number> = {};
   for (const event of payload.logEvents) {
-    const result = parseInvocationRecord(event.message, { nowMs: deps.nowMs, logEventId: event.id });
+    const result = parseInvocationRecord(event.message, { nowMs, logEventId: event.id });
     if (result.ok) {
       parsed.push(result.invocation);
     } else {
@@ -64,11 +69,25 @@ export function ingestBatch(payload: SubscriptionPayload, deps: BatchDependencie
     }
   }
   const { invocations, duplicates } = dedupeInvocations(parsed);
-  // Priced once per invocation: model and attribution series must agree to the cent.
+  return { received: payload.logEvents.length, invocations, duplicates, rejections, rejectedByReason };
+}
+
+/** Price, aggregate and write the EMF of a parsed batch. Prints nothing. */
+export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): BatchResult {
+  const { invocations } = batch;
+  // Priced once per invocation (model and attribution series must agree to the cent), with one
+  // rule per model id and region: a batch holds thousands of calls to a handful of models.
+  const rules = new Map<string, PriceRule>();
   const prices = new Map<Invocation, PriceResult>();
   const unpriced = new Set<string>();
   for (const invocation of invocations) {
-    const price = priceInvocation(invocation, deps.priceTable, deps.inferenceProfiles);
+    const key = `${invocation.modelId}|${invocation.region}`;
+    let rule = rules.get(key);
+    if (!rule) {
+      rule = priceRuleFor(invocation.modelId, invocation.region, deps.priceTable, deps.inferenceProfiles);
+      rules.set(key, rule);
+    }
+    const price = applyPriceRule(rule, invocation);
     if (price.kind === 'unpriced') unpriced.add(invocation.modelId);
     prices.set(invocation, price);
   }
@@ -87,13 +106,13 @@ export function ingestBatch(payload: SubscriptionPayload, deps: BatchDependencie
   for (const inv of invocations) oldest = Math.min(oldest, inv.timeMs);
   return {
     counts: {
-      received: payload.logEvents.length,
+      received: batch.received,
       accepted: invocations.length,
-      duplicates,
-      rejected: rejections.length,
-      rejectedByReason,
+      duplicates: batch.duplicates,
+      rejected: batch.rejections.length,
+      rejectedByReason: batch.rejectedByReason,
     },
-    rejections,
+    rejections: batch.rejections,
     buckets,
     attributionBuckets,
     documents: [
@@ -103,4 +122,13 @@ export function ingestBatch(payload: SubscriptionPayload, deps: BatchDependencie
     ...(invocations.length > 0 ? { maxDeliveryLagMs: Math.max(0, deps.nowMs - oldest) } : {}),
     unpricedModels: [...unpriced].sort(),
   };
+}
+
+/**
+ * Runs one decoded batch through parse → dedupe → price → aggregate → EMF. Pure apart from the
+ * attribution resolver's bounded memory of values seen: it prints nothing, so the caller can emit
+ * only once the whole batch is done.
+ */
+export function ingestBatch(payload: SubscriptionPayload, deps: BatchDependencies): BatchResult {
+  return completeBatch(parseBatch(payload, deps.nowMs), deps);
 }

@@ -146,13 +146,25 @@ function readMetadata(record: Json): Record<string, string> {
   const raw = record.requestMetadata;
   if (raw === undefined || raw === null) return {};
   if (!isObject(raw)) throw new FieldError('requestMetadata');
-  const metadata: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw)) {
+  for (const key in raw) {
     // The key is caller data: the path names the map only, so reasons stay a small, fixed set.
-    if (typeof value !== 'string') throw new FieldError('requestMetadata');
-    metadata[key] = value;
+    if (typeof raw[key] !== 'string') throw new FieldError('requestMetadata');
   }
-  return metadata;
+  // Freshly parsed JSON, owned by us: kept as it is rather than copied.
+  return raw as Record<string, string>;
+}
+
+/** A rejection; defined once, outside the hot path (no closure per record). */
+function reject(context: ParseContext, reason: RejectionReason, requestId?: string): ParseResult {
+  return {
+    ok: false,
+    rejection: {
+      reason,
+      logEventId: context.logEventId,
+      // A malformed record's requestId could hold anything; only an id-shaped value is kept.
+      ...(requestId && REQUEST_ID.test(requestId) ? { requestId } : {}),
+    },
+  };
 }
 
 /**
@@ -161,24 +173,16 @@ function readMetadata(record: Json): Record<string, string> {
  * CloudWatch would still accept a data point at the record's minute.
  */
 export function parseInvocationRecord(message: unknown, context: ParseContext): ParseResult {
-  const reject = (reason: RejectionReason, requestId?: string): ParseResult => ({
-    ok: false,
-    rejection: {
-      reason,
-      logEventId: context.logEventId,
-      // A malformed record's requestId could hold anything; only an id-shaped value is kept.
-      ...(requestId && REQUEST_ID.test(requestId) ? { requestId } : {}),
-    },
-  });
-  if (typeof message !== 'string') return reject('invalid-log-event');
+  if (typeof message !== 'string') return reject(context, 'invalid-log-event');
   let record: unknown;
   try {
     record = JSON.parse(message);
   } catch {
     // e.g. Bedrock's "Permissions are correctly set for Amazon Bedrock logs." line.
-    return reject('not-json');
+    return reject(context, 'not-json');
   }
-  if (!isObject(record) || record.schemaType !== 'ModelInvocationLog') return reject('not-invocation-record');
+  if (!isObject(record) || record.schemaType !== 'ModelInvocationLog')
+    return reject(context, 'not-invocation-record');
 
   const requestIdValue = typeof record.requestId === 'string' ? record.requestId : undefined;
   try {
@@ -215,18 +219,15 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
 
     const minuteStart = Math.floor(timeMs / MINUTE_MS) * MINUTE_MS;
     if (minuteStart < context.nowMs - MAX_RECORD_AGE_MS || timeMs > context.nowMs + MAX_RECORD_FUTURE_MS) {
-      return reject('outside-time-window', requestId);
+      return reject(context, 'outside-time-window', requestId);
     }
 
-    const invocation: Invocation = {
-      timeMs,
-      requestId,
-      operation,
-      modelId,
-      region,
-      requestMetadata,
-      ...readBodyFacts(operation, output),
-    };
+    const invocation: Invocation = { timeMs, requestId, operation, modelId, region, requestMetadata };
+    // Optional fields are only ever added, never deleted: objects keep a fast shape on the hot path.
+    const facts = readBodyFacts(operation, output);
+    if (facts.latencyMs !== undefined) invocation.latencyMs = facts.latencyMs;
+    if (facts.timeToFirstTokenMs !== undefined) invocation.timeToFirstTokenMs = facts.timeToFirstTokenMs;
+    if (facts.stopReason !== undefined) invocation.stopReason = facts.stopReason;
     if (inferenceRegion !== undefined) invocation.inferenceRegion = inferenceRegion;
     if (callerArn !== undefined) invocation.callerArn = callerArn;
     if (inputTokens !== undefined) invocation.inputTokens = inputTokens;
@@ -237,12 +238,9 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
       invocation.errorCode = errorCode;
       invocation.errorClass = classifyErrorCode(errorCode);
     }
-    for (const key of ['latencyMs', 'timeToFirstTokenMs', 'stopReason'] as const) {
-      if (invocation[key] === undefined) delete invocation[key];
-    }
     return { ok: true, invocation };
   } catch (error) {
-    if (error instanceof FieldError) return reject(`invalid-field:${error.path}`, requestIdValue);
+    if (error instanceof FieldError) return reject(context, `invalid-field:${error.path}`, requestIdValue);
     throw error;
   }
 }

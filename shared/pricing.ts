@@ -126,15 +126,43 @@ export function priceInvocation(
   inferenceProfiles: ReadonlyMap<string, string> = NO_PROFILES,
 ): PriceResult {
   if (invocation.errorCode !== undefined) return { kind: 'not-billable' };
-  const resolved = resolveWithProfiles(invocation.modelId, inferenceProfiles);
+  return applyPriceRule(
+    priceRuleFor(invocation.modelId, invocation.region, table, inferenceProfiles),
+    invocation,
+  );
+}
+
+/** How calls to one model id in one region are priced: the same for every call, so cacheable. */
+export type PriceRule =
+  | { kind: 'rate'; price: ModelPrice; multiplier: number }
+  | { kind: 'unpriced'; reason: 'unknown-model' | 'unknown-region' | 'opaque-model' };
+
+export function priceRuleFor(
+  modelId: string,
+  region: string,
+  table: PriceTable,
+  inferenceProfiles: ReadonlyMap<string, string> = NO_PROFILES,
+): PriceRule {
+  const resolved = resolveWithProfiles(modelId, inferenceProfiles);
   if (resolved.kind === 'opaque') return { kind: 'unpriced', reason: 'opaque-model' };
-  const price = table.lookup(resolved.baseModelId, invocation.region);
-  if (!price) {
+  const price = table.lookup(resolved.baseModelId, region);
+  if (!price)
     return {
       kind: 'unpriced',
       reason: table.hasModel(resolved.baseModelId) ? 'unknown-region' : 'unknown-model',
     };
-  }
+  return {
+    kind: 'rate',
+    price,
+    multiplier: resolved.routing === 'global' ? 1 : (price.nonGlobalMultiplier ?? 1),
+  };
+}
+
+/** Applies a rule to one successful call's token counts. */
+export function applyPriceRule(rule: PriceRule, invocation: Invocation): PriceResult {
+  if (invocation.errorCode !== undefined) return { kind: 'not-billable' };
+  if (rule.kind === 'unpriced') return { kind: 'unpriced', reason: rule.reason };
+  const { price, multiplier } = rule;
   const cacheRead = invocation.cacheReadInputTokens ?? 0;
   const cacheWrite = invocation.cacheWriteInputTokens ?? 0;
   if (
@@ -148,6 +176,5 @@ export function priceInvocation(
     (invocation.outputTokens ?? 0) * price.output +
     cacheRead * (price.cacheRead ?? 0) +
     cacheWrite * (price.cacheWrite ?? 0);
-  const multiplier = resolved.routing === 'global' ? 1 : (price.nonGlobalMultiplier ?? 1);
   return { kind: 'priced', usd: (per1k / 1000) * multiplier };
 }

@@ -123,13 +123,13 @@ describe('attribution configuration', () => {
 
 describe('application inference profiles', () => {
   const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/k2x9v7q4m1ab';
-  it('finds profile ARNs in raw log lines without parsing them', () => {
+  it("picks the application-profile ARNs out of a batch's model ids", () => {
     expect(
       applicationProfilesIn([
-        `{"a":1,"modelId":"${arn}","x":2}`,
-        `{"modelId":"${arn}"}`,
-        '{"modelId":"amazon.nova-lite-v1:0"}',
-        42,
+        arn,
+        arn,
+        'amazon.nova-lite-v1:0',
+        'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/x',
       ]),
     ).toEqual([arn]);
   });

@@ -14,61 +14,40 @@ import {
 } from './helpers';
 
 // Each pure stage can be made to throw, as a bug in it would.
-const fail = vi.hoisted(() => ({ stage: '' }));
-const injected = (stage: string) => {
-  if (fail.stage === stage) throw new Error(`injected failure in ${stage}`);
-};
+const { fail, wrap } = vi.hoisted(() => {
+  const fail = { stage: '' };
+  /** The real function, throwing first when its stage is the one set to fail. */
+  const wrap =
+    <A extends unknown[], R>(stage: string, fn: (...args: A) => R) =>
+    (...args: A): R => {
+      if (fail.stage === stage) throw new Error(`injected failure in ${stage}`);
+      return fn(...args);
+    };
+  return { fail, wrap };
+});
 vi.mock('../shared/subscription', async (original) => {
   const m = await original<typeof import('../shared/subscription')>();
-  return {
-    ...m,
-    decodeLambdaEvent: (...a: Parameters<typeof m.decodeLambdaEvent>) => (
-      injected('decode'), m.decodeLambdaEvent(...a)
-    ),
-  };
+  return { ...m, decodeLambdaEvent: wrap('decode', m.decodeLambdaEvent) };
 });
 vi.mock('../shared/invocation-record', async (original) => {
   const m = await original<typeof import('../shared/invocation-record')>();
-  return {
-    ...m,
-    parseInvocationRecord: (...a: Parameters<typeof m.parseInvocationRecord>) => (
-      injected('parse'), m.parseInvocationRecord(...a)
-    ),
-  };
+  return { ...m, parseInvocationRecord: wrap('parse', m.parseInvocationRecord) };
 });
 vi.mock('../shared/dedupe', async (original) => {
   const m = await original<typeof import('../shared/dedupe')>();
-  return {
-    ...m,
-    dedupeInvocations: (...a: Parameters<typeof m.dedupeInvocations>) => (
-      injected('dedupe'), m.dedupeInvocations(...a)
-    ),
-  };
+  return { ...m, dedupeInvocations: wrap('dedupe', m.dedupeInvocations) };
 });
 vi.mock('../shared/aggregate', async (original) => {
   const m = await original<typeof import('../shared/aggregate')>();
-  return {
-    ...m,
-    aggregateByMinute: (...a: Parameters<typeof m.aggregateByMinute>) => (
-      injected('aggregate'), m.aggregateByMinute(...a)
-    ),
-  };
+  return { ...m, aggregateByMinute: wrap('aggregate', m.aggregateByMinute) };
 });
 vi.mock('../shared/pricing', async (original) => {
   const m = await original<typeof import('../shared/pricing')>();
-  return {
-    ...m,
-    priceInvocation: (...a: Parameters<typeof m.priceInvocation>) => (
-      injected('price'), m.priceInvocation(...a)
-    ),
-  };
+  return { ...m, applyPriceRule: wrap('price', m.applyPriceRule) };
 });
 vi.mock('../shared/emf', async (original) => {
   const m = await original<typeof import('../shared/emf')>();
-  return {
-    ...m,
-    toEmfDocuments: (...a: Parameters<typeof m.toEmfDocuments>) => (injected('emf'), m.toEmfDocuments(...a)),
-  };
+  return { ...m, toEmfDocuments: wrap('emf', m.toEmfDocuments) };
 });
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';

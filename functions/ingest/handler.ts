@@ -10,7 +10,7 @@ import {
   createProfileResolver,
   type ProfileResolver,
 } from '../../shared/inference-profiles';
-import { type BatchResult, ingestBatch, type RecordCounts } from '../../shared/ingest-batch';
+import { type BatchResult, completeBatch, parseBatch, type RecordCounts } from '../../shared/ingest-batch';
 import { DIM_REASON, HEALTH } from '../../shared/metric-contract';
 import { createPriceTable, type PriceData, type PriceTable } from '../../shared/pricing';
 import priceData from '../../shared/pricing-data.json';
@@ -69,16 +69,17 @@ export function createIngestHandler(deps: IngestDependencies) {
     let result: BatchResult;
     try {
       const payload = decodeLambdaEvent(event, { maxDecompressedBytes: config.maxDecompressedBytes });
+      const nowMs = deps.now();
+      const parsed = parseBatch(payload, nowMs);
       if (deps.profiles) {
         // Unknown application profiles are looked up before pricing; a failure only leaves them unpriced.
-        const { failed } = await deps.profiles.prepare(
-          applicationProfilesIn(payload.logEvents.map((e) => e.message)),
-        );
+        const modelIds = new Set(parsed.invocations.map((i) => i.modelId));
+        const { failed } = await deps.profiles.prepare(applicationProfilesIn(modelIds));
         if (failed.length > 0)
           logger.warn('Application inference profiles could not be resolved', { failed });
       }
-      result = ingestBatch(payload, {
-        nowMs: deps.now(),
+      result = completeBatch(parsed, {
+        nowMs,
         priceTable: deps.priceTable,
         emf: { namespace: config.namespace, service: config.service },
         ...(deps.profiles ? { inferenceProfiles: deps.profiles.profiles } : {}),

@@ -123,6 +123,14 @@ export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunn
         );
         if (invocations !== counts.accepted)
           problems.push(`EMF counts ${invocations} invocations, ${counts.accepted} accepted`);
+        for (const dim of ['Caller', 'team', 'tenant']) {
+          const attributed = attributionDocs
+            .filter((d) => typeof d[dim] === 'string')
+            .reduce((a, d) => a + (typeof d.Invocations === 'number' ? d.Invocations : 0), 0);
+          if (attributed !== counts.accepted) {
+            problems.push(`${dim} attribution counts ${attributed} invocations, ${counts.accepted} accepted`);
+          }
+        }
       }
       for (const line of emf) for (const p of emfProblems(line)) problems.push(`EMF: ${p}`);
       const everything = out.join('') + err.join('');
