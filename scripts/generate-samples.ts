@@ -6,23 +6,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prng } from './prng';
 
 const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'events', 'sample-set');
 const START = Date.parse('2025-10-20T09:00:00Z');
 const MINUTES = 90;
 const ACCOUNT = '123456789012';
 
-/** mulberry32: tiny, deterministic, good enough for sample traffic. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(20251020);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
 const int = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1));

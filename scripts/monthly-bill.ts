@@ -9,6 +9,7 @@ import { ingestBatch } from '../shared/ingest-batch';
 import { createPriceTable, type PriceData } from '../shared/pricing';
 import priceData from '../shared/pricing-data.json';
 import type { LogEvent } from '../shared/subscription';
+import { prng } from './prng';
 
 /** List prices, us-east-1, consulted 2026-11-26 (aws.amazon.com/cloudwatch/pricing, aws.amazon.com/lambda/pricing). */
 export const LIST_PRICES = {
@@ -70,17 +71,6 @@ const ERRORS = [
   'AccessDeniedException',
   'ModelErrorException',
 ];
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface BillEstimate {
   reference: ReferenceMonth;

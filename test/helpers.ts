@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createIngestHandler, type IngestDependencies } from '../functions/ingest/handler';
+import { captureWrites } from '../scripts/capture';
 import { localLambdaContext } from '../scripts/replay';
 import { loadIngestConfig } from '../shared/config';
+import type { Invocation } from '../shared/invocation-record';
 import { createPriceTable, type PriceData } from '../shared/pricing';
 import priceData from '../shared/pricing-data.json';
 import { encodeSubscriptionEvent } from '../shared/subscription';
@@ -164,29 +166,11 @@ export function makeHandler(overrides: Partial<IngestDependencies> = {}, nowMs =
 export async function captureOutput<T>(
   fn: () => Promise<T>,
 ): Promise<{ result?: T; error?: unknown; stdout: string[]; stderr: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const origOut = process.stdout.write;
-  const origErr = process.stderr.write;
-  const hook = (sink: string[]) =>
-    ((chunk: string | Uint8Array) => {
-      sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    }) as typeof process.stdout.write;
-  process.stdout.write = hook(out);
-  process.stderr.write = hook(err);
-  try {
-    const result = await fn();
-    return { result, stdout: splitLines(out), stderr: splitLines(err) };
-  } catch (error) {
-    return { error, stdout: splitLines(out), stderr: splitLines(err) };
-  } finally {
-    process.stdout.write = origOut;
-    process.stderr.write = origErr;
-  }
+  const { stdout, stderr, ...outcome } = await captureWrites(fn);
+  return { ...outcome, stdout: splitLines(stdout), stderr: splitLines(stderr) };
 }
 
-const splitLines = (chunks: string[]) => chunks.join('').split('\n').filter(Boolean);
+const splitLines = (text: string) => text.split('\n').filter(Boolean);
 
 export const emfLines = (lines: string[]) => lines.filter((l) => l.includes('"_aws"'));
 /** The per-minute model documents: they feed [service, ModelId] and the all-models [service]. */
@@ -200,3 +184,18 @@ export const modelDocs = (lines: string[]) =>
           (set) => set.join(',') === 'service',
         ),
     );
+
+/** A minimal successful invocation for pricing tests. */
+export const invocationOf = (
+  modelId: string,
+  tokens: Partial<Invocation> = {},
+  region = 'us-east-1',
+): Invocation => ({
+  timeMs: T0,
+  requestId: 'r',
+  operation: 'Converse',
+  modelId,
+  region,
+  requestMetadata: {},
+  ...tokens,
+});

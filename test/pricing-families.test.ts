@@ -5,17 +5,9 @@ import { loadIngestConfig } from '../shared/config';
 import type { Invocation } from '../shared/invocation-record';
 import { createPriceTable, type PriceData, priceInvocation } from '../shared/pricing';
 import priceData from '../shared/pricing-data.json';
-import { priceTable, T0 } from './helpers';
+import { invocationOf, priceTable, T0 } from './helpers';
 
-const call = (modelId: string, tokens: Partial<Invocation> = {}, region = 'us-east-1'): Invocation => ({
-  timeMs: T0,
-  requestId: 'r',
-  operation: 'Converse',
-  modelId,
-  region,
-  requestMetadata: {},
-  ...tokens,
-});
+const call = invocationOf;
 const usd = (invocation: Invocation, table = priceTable, profiles?: Map<string, string>) => {
   const result = priceInvocation(invocation, table, profiles);
   if (result.kind !== 'priced') throw new Error(`not priced: ${JSON.stringify(result)}`);

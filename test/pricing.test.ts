@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Invocation } from '../shared/invocation-record';
 import { createPriceTable, priceInvocation, resolveModelId } from '../shared/pricing';
-import { priceTable } from './helpers';
+import { invocationOf, priceTable } from './helpers';
 
-const call = (modelId: string, tokens: Partial<Invocation> = {}, region = 'us-east-1'): Invocation => ({
-  timeMs: 0,
-  requestId: 'r',
-  operation: 'Converse',
-  modelId,
-  region,
-  requestMetadata: {},
-  ...tokens,
-});
+const call = invocationOf;
 
 describe('resolveModelId', () => {
   it.each([

@@ -9,6 +9,7 @@ import { loadIngestConfig } from '../../shared/config';
 import { createPriceTable, type PriceData } from '../../shared/pricing';
 import priceData from '../../shared/pricing-data.json';
 import { SubscriptionDecodeError } from '../../shared/subscription';
+import { captureWrites } from '../capture';
 import { emfProblems } from '../emf-validator';
 import { localLambdaContext } from '../replay';
 import { CANARY, type FuzzCase } from './arbitraries';
@@ -31,32 +32,6 @@ export interface FuzzRunner {
   maxDecompressedBytes: number;
 }
 
-/** Captures every write to stdout and stderr while `fn` runs. */
-async function capture<T>(
-  fn: () => Promise<T>,
-): Promise<{ result?: T; error?: unknown; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = process.stdout.write;
-  const e = process.stderr.write;
-  const hook = (sink: string[]) =>
-    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      (rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.();
-      return true;
-    }) as typeof process.stdout.write;
-  process.stdout.write = hook(out);
-  process.stderr.write = hook(err);
-  try {
-    return { result: await fn(), out, err };
-  } catch (error) {
-    return { error, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
-
 export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunner {
   const config = loadIngestConfig({ BEDROCK_WATCH_MAX_DECOMPRESSED_BYTES: String(24 * 1024 * 1024) });
   const deps: IngestDependencies = {
@@ -76,8 +51,8 @@ export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunn
     maxDecompressedBytes: config.maxDecompressedBytes,
     async check(fuzzCase) {
       const problems: string[] = [];
-      const { result, error, out, err } = await capture(() => handler(fuzzCase.event, context));
-      const lines = out.join('').split('\n').filter(Boolean);
+      const { result, error, stdout, stderr } = await captureWrites(() => handler(fuzzCase.event, context));
+      const lines = stdout.split('\n').filter(Boolean);
       const emf = lines.filter((l) => l.includes('"_aws"'));
       const docs = emf.map((l) => JSON.parse(l) as Record<string, unknown>);
       const sets = (d: Record<string, unknown>) =>
@@ -133,7 +108,7 @@ export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunn
         }
       }
       for (const line of emf) for (const p of emfProblems(line)) problems.push(`EMF: ${p}`);
-      const everything = out.join('') + err.join('');
+      const everything = stdout + stderr;
       if (everything.includes(CANARY)) problems.push('canary text reached the output');
       return problems;
     },
