@@ -178,6 +178,7 @@ export function ingestNames(ctx: StackContext) {
     ingestFunctionName: `${prefix}-ingest`,
     ingestLogGroupName: `/aws/lambda/${prefix}-ingest`,
     loggingConfigLogGroupName: `/aws/lambda/${prefix}-loggingConfig`,
+    monthToDateLogGroupName: `/aws/lambda/${prefix}-monthToDate`,
     failureQueueName: `${prefix}-ingest-failures`,
   };
 }
@@ -404,6 +405,29 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
                 Action: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
                 Resource: arn('ssm', `parameter${previousConfigParameter}`),
               },
+            ],
+          },
+        },
+      ],
+    },
+  };
+  R.MonthToDateRole = {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: assumeRole('lambda.amazonaws.com'),
+      Policies: [
+        {
+          PolicyName: 'read-cost-metrics',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: arn('logs', `log-group:${names.monthToDateLogGroupName}:*`),
+              },
+              // GetMetricData has no resource type: IAM accepts only "*" here.
+              { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
             ],
           },
         },

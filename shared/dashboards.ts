@@ -12,6 +12,7 @@ import {
   DIM_SERVICE,
   HEALTH,
   LATENCY_METRIC,
+  MONTH_TO_DATE,
   TTFT_METRIC,
 } from './metric-contract';
 import type { StackParameters } from './stack-parameters';
@@ -273,16 +274,19 @@ function executive(
     [
       `# ${params.serviceName}: executive view`,
       'What Bedrock costs in this account and region, from the invocation logs, at on-demand list prices (see the README for what is and is not priced).',
-      '**Cost to date** sums the whole range shown: pick an absolute range from the first of the month for month-to-date. Calls to models without a price are counted in *Unpriced calls* and not in the cost.',
+      '**Month to date** is summed every hour since the first of the month (UTC) by the monthToDate function, with a straight-line projection to the month end. Calls to models without a price are counted in *Unpriced calls* and not in the cost.',
     ].join('\n\n'),
     3,
   );
   g.add('metric', 6, 4, {
-    title: 'Cost to date (USD, shown range)',
+    title: 'Month to date (USD)',
     region: REGION,
     view: 'singleValue',
-    setPeriodToTimeRange: true,
-    metrics: [[ns, COST_METRIC.name, ...svc, { stat: 'Sum', label: 'cost' }]],
+    period: 3600,
+    metrics: [
+      [ns, MONTH_TO_DATE.cost, ...svc, { stat: 'Maximum', label: 'so far' }],
+      [ns, MONTH_TO_DATE.projected, ...svc, { stat: 'Maximum', label: 'projected month' }],
+    ],
   });
   g.add('metric', 6, 4, {
     title: 'Calls and unpriced calls (shown range)',

@@ -49,3 +49,9 @@ export const FILTER_METRICS = {
   highOutputTokenRequests: 'HighOutputTokenRequests',
   accessDeniedCalls: 'AccessDeniedCalls',
 } as const;
+
+/** Published hourly by the month-to-date function under `[service]` (unit None, USD). */
+export const MONTH_TO_DATE = {
+  cost: 'MonthToDateCostUSD',
+  projected: 'ProjectedMonthCostUSD',
+} as const;

@@ -8,6 +8,7 @@ import { emfProblems } from '../scripts/emf-validator';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/replay';
 import { readEmfSeries } from '../shared/emf-reader';
 import { FILTER_METRICS } from '../shared/metric-contract';
+import { monthToDateDocument } from '../shared/month-to-date';
 import { parseStackParameters } from '../shared/stack-parameters';
 import { contractProblems, type EmittedSeries, metricUses } from './contract-helpers';
 import { fixturePath } from './helpers';
@@ -49,6 +50,12 @@ beforeAll(async () => {
     unit: s.unit,
     dimensionNames: Object.keys(s.dimensions),
   }));
+  // The month-to-date function publishes its own series.
+  for (const s of readEmfSeries([
+    monthToDateDocument('BedrockWatch', 'bedrock-watch', Date.now(), 1),
+  ]).values()) {
+    emitted.push({ metricName: s.name, unit: s.unit, dimensionNames: Object.keys(s.dimensions) });
+  }
   // Metric filters emit their own series, with the dimensions they declare.
   for (const [, filter] of resourcesOfType(direct, 'AWS::Logs::MetricFilter')) {
     for (const t of filter.Properties.MetricTransformations) {
@@ -232,19 +239,34 @@ describe('the packaged stack (serverless package, offline)', () => {
       'ssm:GetParameter',
       'ssm:PutParameter',
     ]);
-    // Only the Bedrock logging actions, which have no resource type, may name "*".
+    expect(actions(direct, 'MonthToDateRole')).toEqual([
+      'cloudwatch:GetMetricData',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    // Only actions without a resource type (Bedrock's logging configuration, GetMetricData) may name "*".
     for (const { owner, statement } of policyStatements(direct).filter(
       (s) => s.statement.Effect === 'Allow',
     )) {
       if (statement.Resource === '*') {
-        expect(owner).toBe('LoggingConfigRole');
+        expect(['LoggingConfigRole', 'MonthToDateRole']).toContain(owner);
         for (const a of asList(statement.Action))
-          expect(String(a)).toMatch(/^bedrock:\w+ModelInvocationLoggingConfiguration$/);
+          expect(String(a)).toMatch(
+            /^(bedrock:\w+ModelInvocationLoggingConfiguration|cloudwatch:GetMetricData)$/,
+          );
       }
     }
     expect(resourcesOfType(direct, 'AWS::IAM::Role').map(([id]) => id)).not.toContain(
       'IamRoleLambdaExecution',
     );
+  });
+
+  it('publishes the month-to-date cost every hour from its own function', () => {
+    const rule = resourcesOfType(direct, 'AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rule).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(1 hour)' })]);
+    expect(direct.Resources.MonthToDateLambdaFunction?.Properties.Role).toEqual({
+      'Fn::GetAtt': ['MonthToDateRole', 'Arn'],
+    });
   });
 
   it('creates warning and critical topics, with an e-mail subscription when one is given', () => {
