@@ -54,4 +54,6 @@ export const FILTER_METRICS = {
 export const MONTH_TO_DATE = {
   cost: 'MonthToDateCostUSD',
   projected: 'ProjectedMonthCostUSD',
+  /** The configured hourly cost of provisioned-throughput and custom models, month so far (included above). */
+  provisioned: 'MonthToDateProvisionedUSD',
 } as const;

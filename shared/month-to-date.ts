@@ -57,15 +57,29 @@ export function sumCost(pages: readonly GetMetricDataCommandOutput[]): number {
   return Math.round(total * 1e6) / 1e6;
 }
 
-/** The EMF document with the month-to-date cost and its straight-line projection. */
+/**
+ * Provisioned throughput and custom models bill by the hour whether used or not: their configured
+ * hourly cost for the hours of the month so far.
+ */
+export function provisionedCostSoFar(hourlyUsd: readonly number[], nowMs: number): number {
+  const hours = (nowMs - monthStartUtc(nowMs)) / 3_600_000;
+  return Math.round(hourlyUsd.reduce((a, h) => a + h, 0) * hours * 1e6) / 1e6;
+}
+
+/**
+ * The EMF document with the month-to-date cost (token cost plus configured provisioned hours) and
+ * its straight-line projection to the month's end.
+ */
 export function monthToDateDocument(
   namespace: string,
   service: string,
   nowMs: number,
-  costUsd: number,
+  tokenCostUsd: number,
+  provisionedUsd = 0,
 ): string {
   const start = monthStartUtc(nowMs);
   const elapsed = Math.max(nowMs - start, 3_600_000);
+  const costUsd = Math.round((tokenCostUsd + provisionedUsd) * 1e6) / 1e6;
   const projected = (costUsd * (nextMonthStartUtc(nowMs) - start)) / elapsed;
   return JSON.stringify({
     _aws: {
@@ -77,6 +91,7 @@ export function monthToDateDocument(
           Metrics: [
             { Name: MONTH_TO_DATE.cost, Unit: 'None' },
             { Name: MONTH_TO_DATE.projected, Unit: 'None' },
+            { Name: MONTH_TO_DATE.provisioned, Unit: 'None' },
           ],
         },
       ],
@@ -84,5 +99,6 @@ export function monthToDateDocument(
     [DIM_SERVICE]: service,
     [MONTH_TO_DATE.cost]: costUsd,
     [MONTH_TO_DATE.projected]: Math.round(projected * 1e6) / 1e6,
+    [MONTH_TO_DATE.provisioned]: provisionedUsd,
   });
 }

@@ -4,7 +4,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMonthToDateHandler } from '../functions/month-to-date/handler';
 import { emfProblems } from '../scripts/emf-validator';
-import { monthStartUtc, monthToDateDocument, monthToDateQuery, sumCost } from '../shared/month-to-date';
+import {
+  monthStartUtc,
+  monthToDateDocument,
+  monthToDateQuery,
+  provisionedCostSoFar,
+  sumCost,
+} from '../shared/month-to-date';
 import { context } from './helpers';
 
 const cloudwatch = mockClient(CloudWatchClient);
@@ -56,6 +62,7 @@ describe('month-to-date cost', () => {
       cloudwatch: new CloudWatchClient({ region: 'us-east-1' }),
       namespace: 'BedrockWatch',
       service: 'bedrock-watch',
+      provisionedHourlyUsd: [],
       now: () => NOW,
       logger: new Logger({ logLevel: 'SILENT' }),
       emit: (l) => lines.push(l),
@@ -66,6 +73,17 @@ describe('month-to-date cost', () => {
       'page-2',
     ]);
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ MonthToDateCostUSD: 4, ProjectedMonthCostUSD: 8 });
+  });
+
+  it('adds the configured hourly cost of provisioned models for the hours of the month so far', () => {
+    // 15 days = 360 hours at $2 + $0.5 an hour.
+    expect(provisionedCostSoFar([2, 0.5], NOW)).toBe(900);
+    const doc = JSON.parse(monthToDateDocument('BedrockWatch', 'bedrock-watch', NOW, 100, 900));
+    expect(doc).toMatchObject({
+      MonthToDateCostUSD: 1000,
+      ProjectedMonthCostUSD: 2000,
+      MonthToDateProvisionedUSD: 900,
+    });
   });
 
   it('ignores values that are not finite, non-negative numbers', () => {

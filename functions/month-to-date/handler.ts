@@ -8,18 +8,28 @@ import {
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { loadIngestConfig } from '../../shared/config';
-import { monthToDateDocument, monthToDateQuery, sumCost } from '../../shared/month-to-date';
+import {
+  monthToDateDocument,
+  monthToDateQuery,
+  provisionedCostSoFar,
+  sumCost,
+} from '../../shared/month-to-date';
 
 export interface MonthToDateDependencies {
   cloudwatch: Pick<CloudWatchClient, 'send'>;
   namespace: string;
   service: string;
+  /** Hourly cost of each configured provisioned-throughput or custom model. */
+  provisionedHourlyUsd: number[];
   now: () => number;
   logger: Logger;
   emit: (line: string) => void;
 }
 
-/** Hourly: sums this month's CostUSD and publishes MonthToDateCostUSD and ProjectedMonthCostUSD. */
+/**
+ * Hourly: sums this month's CostUSD, adds the configured provisioned hours, and publishes
+ * MonthToDateCostUSD, ProjectedMonthCostUSD and MonthToDateProvisionedUSD.
+ */
 export function createMonthToDateHandler(deps: MonthToDateDependencies) {
   const run = async (_event: unknown, _context: Context): Promise<{ costUsd: number }> => {
     const nowMs = deps.now();
@@ -33,9 +43,11 @@ export function createMonthToDateHandler(deps: MonthToDateDependencies) {
       pages.push(page);
       nextToken = page.NextToken;
     } while (nextToken);
-    const costUsd = sumCost(pages);
-    deps.emit(monthToDateDocument(deps.namespace, deps.service, nowMs, costUsd));
-    deps.logger.info('Month-to-date cost published', { costUsd });
+    const tokenCostUsd = sumCost(pages);
+    const provisionedUsd = provisionedCostSoFar(deps.provisionedHourlyUsd, nowMs);
+    deps.emit(monthToDateDocument(deps.namespace, deps.service, nowMs, tokenCostUsd, provisionedUsd));
+    const costUsd = Math.round((tokenCostUsd + provisionedUsd) * 1e6) / 1e6;
+    deps.logger.info('Month-to-date cost published', { costUsd, tokenCostUsd, provisionedUsd });
     return { costUsd };
   };
   return middy(run).use(injectLambdaContext(deps.logger));
@@ -46,6 +58,7 @@ export const handler = createMonthToDateHandler({
   cloudwatch: new CloudWatchClient({}),
   namespace: config.namespace,
   service: config.service,
+  provisionedHourlyUsd: Object.values(config.provisionedModels).map((m) => m.hourlyUsd),
   now: Date.now,
   logger: new Logger({ serviceName: config.service }),
   emit: (line) => process.stdout.write(`${line}\n`),
