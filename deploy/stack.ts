@@ -69,6 +69,39 @@ export function logicalId(prefix: string, key: string): string {
     .join('')}`.slice(0, 255);
 }
 
+/**
+ * A function's own role: it may write its log group, and whatever `statements` grant. Every
+ * function gets one, so each lists only the actions it calls.
+ */
+function functionRole(
+  policyName: string,
+  logGroupName: string,
+  statements: Record<string, unknown>[],
+): Resource {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: assumeRole('lambda.amazonaws.com'),
+      Policies: [
+        {
+          PolicyName: policyName,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: arn('logs', `log-group:${logGroupName}:*`),
+              },
+              ...statements,
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
 const assumeRole = (service: string, condition?: Record<string, unknown>) => ({
   Version: '2012-10-17',
   Statement: [
@@ -230,11 +263,6 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
   };
 
   const ingestStatements: Record<string, unknown>[] = [
-    {
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: arn('logs', `log-group:${names.ingestLogGroupName}:*`),
-    },
     { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: arnOf('IngestFailureQueue') },
   ];
   if (params.resolveInferenceProfiles) {
@@ -257,15 +285,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
       Resource: arnOf('IngestStream'),
     });
   }
-  R.IngestRole = {
-    Type: 'AWS::IAM::Role',
-    Properties: {
-      AssumeRolePolicyDocument: assumeRole('lambda.amazonaws.com'),
-      Policies: [
-        { PolicyName: 'ingest', PolicyDocument: { Version: '2012-10-17', Statement: ingestStatements } },
-      ],
-    },
-  };
+  R.IngestRole = functionRole('ingest', names.ingestLogGroupName, ingestStatements);
 
   if (managedLogGroup) {
     R.InvocationLogGroup = {
@@ -365,75 +385,37 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
   }
 
   const previousConfigParameter = `/${ctx.service}/${ctx.stage}/previous-invocation-logging-config`;
-  R.LoggingConfigRole = {
-    Type: 'AWS::IAM::Role',
-    Properties: {
-      AssumeRolePolicyDocument: assumeRole('lambda.amazonaws.com'),
-      Policies: [
-        {
-          PolicyName: 'manage-invocation-logging',
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                Resource: arn('logs', `log-group:${names.loggingConfigLogGroupName}:*`),
-              },
-              {
-                // These Bedrock actions have no resource type: IAM accepts only "*" here.
-                Effect: 'Allow',
-                Action: [
-                  'bedrock:GetModelInvocationLoggingConfiguration',
-                  'bedrock:PutModelInvocationLoggingConfiguration',
-                  'bedrock:DeleteModelInvocationLoggingConfiguration',
-                ],
-                Resource: '*',
-              },
-              ...(managedLogGroup
-                ? [
-                    {
-                      Effect: 'Allow',
-                      Action: ['iam:PassRole'],
-                      Resource: arnOf('BedrockLoggingRole'),
-                      Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
-                    },
-                  ]
-                : []),
-              {
-                Effect: 'Allow',
-                Action: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
-                Resource: arn('ssm', `parameter${previousConfigParameter}`),
-              },
-            ],
-          },
-        },
+  R.LoggingConfigRole = functionRole('manage-invocation-logging', names.loggingConfigLogGroupName, [
+    {
+      // These Bedrock actions have no resource type: IAM accepts only "*" here.
+      Effect: 'Allow',
+      Action: [
+        'bedrock:GetModelInvocationLoggingConfiguration',
+        'bedrock:PutModelInvocationLoggingConfiguration',
+        'bedrock:DeleteModelInvocationLoggingConfiguration',
       ],
+      Resource: '*',
     },
-  };
-  R.MonthToDateRole = {
-    Type: 'AWS::IAM::Role',
-    Properties: {
-      AssumeRolePolicyDocument: assumeRole('lambda.amazonaws.com'),
-      Policies: [
-        {
-          PolicyName: 'read-cost-metrics',
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                Resource: arn('logs', `log-group:${names.monthToDateLogGroupName}:*`),
-              },
-              // GetMetricData has no resource type: IAM accepts only "*" here.
-              { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
-            ],
+    ...(managedLogGroup
+      ? [
+          {
+            Effect: 'Allow',
+            Action: ['iam:PassRole'],
+            Resource: arnOf('BedrockLoggingRole'),
+            Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
           },
-        },
-      ],
+        ]
+      : []),
+    {
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
+      Resource: arn('ssm', `parameter${previousConfigParameter}`),
     },
-  };
+  ]);
+  R.MonthToDateRole = functionRole('read-cost-metrics', names.monthToDateLogGroupName, [
+    // GetMetricData has no resource type: IAM accepts only "*" here.
+    { Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: '*' },
+  ]);
   if (managedLogGroup && params.manageInvocationLogging) {
     R.InvocationLoggingConfig = {
       Type: 'Custom::BedrockInvocationLogging',
