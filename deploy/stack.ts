@@ -231,17 +231,15 @@ export function functionEnvironment(params: StackParameters): Record<string, str
     POWERTOOLS_LOG_LEVEL: params.logLevel,
     BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES: String(params.resolveInferenceProfiles),
   };
-  if (params.attributionKeys.length > 0)
+  if (params.attributionKeys.length > 0) {
     environment.BEDROCK_WATCH_ATTRIBUTION = params.attributionKeys.join(',');
+    environment.BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES = String(params.attributionMaxValues);
+  }
   if (params.configJson !== '') environment.BEDROCK_WATCH_CONFIG = params.configJson;
-  const config = loadIngestConfig(environment, () => {
+  // The function reads these at start; reading them here makes a bad value fail the package instead.
+  loadIngestConfig(environment, () => {
     throw new ConfigError('configJson must be inline JSON: the function package holds no other files');
   });
-  if (params.attributionMaxValues !== config.attribution.maxValues && params.configJson === '') {
-    environment.BEDROCK_WATCH_CONFIG = JSON.stringify({
-      attribution: { maxValues: params.attributionMaxValues },
-    });
-  }
   return environment;
 }
 

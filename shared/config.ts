@@ -90,7 +90,11 @@ export function validatePriceData(
   return { prices, ...(fallbacks ? { regionFallbacks: fallbacks as Record<string, string> } : {}) };
 }
 
-function parseAttribution(raw: unknown, keysOverride: string | undefined): AttributionConfig {
+function parseAttribution(
+  raw: unknown,
+  keysOverride: string | undefined,
+  maxValuesOverride: string | undefined,
+): AttributionConfig {
   const section = raw === undefined ? {} : raw;
   if (!isObject(section)) throw new ConfigError('attribution: expected an object');
   const keys =
@@ -113,7 +117,7 @@ function parseAttribution(raw: unknown, keysOverride: string | undefined): Attri
     }
   }
   if (new Set(keys).size !== keys.length) throw new ConfigError('attribution.keys: a key is listed twice');
-  const maxValues = section.maxValues ?? 25;
+  const maxValues = maxValuesOverride !== undefined ? Number(maxValuesOverride) : (section.maxValues ?? 25);
   if (!Number.isSafeInteger(maxValues) || (maxValues as number) < 1 || (maxValues as number) > 1000) {
     throw new ConfigError('attribution.maxValues: an integer from 1 to 1000');
   }
@@ -169,7 +173,11 @@ export function loadIngestConfig(
     );
   }
   const doc = readConfigDocument(env.BEDROCK_WATCH_CONFIG, readFile);
-  const attribution = parseAttribution(doc.attribution, env.BEDROCK_WATCH_ATTRIBUTION);
+  const attribution = parseAttribution(
+    doc.attribution,
+    env.BEDROCK_WATCH_ATTRIBUTION,
+    env.BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES,
+  );
 
   let priceOverlay: IngestConfig['priceOverlay'];
   if (doc.prices !== undefined) {

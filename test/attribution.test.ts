@@ -84,6 +84,15 @@ describe('attribution configuration', () => {
     expect(config.attribution).toEqual({ keys: ['caller', 'team'], maxValues: 7, allow: { team: ['a'] } });
   });
 
+  it('takes maxValues from BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES over the document', () => {
+    const config = loadIngestConfig({
+      BEDROCK_WATCH_ATTRIBUTION: 'team',
+      BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES: '40',
+      BEDROCK_WATCH_CONFIG: JSON.stringify({ attribution: { maxValues: 7 } }),
+    });
+    expect(config.attribution.maxValues).toBe(40);
+  });
+
   it('reads a config file by path', () => {
     const config = loadIngestConfig({ BEDROCK_WATCH_CONFIG: '/etc/bw.json' }, (path) => {
       expect(path).toBe('/etc/bw.json');
@@ -99,6 +108,7 @@ describe('attribution configuration', () => {
     [{ BEDROCK_WATCH_ATTRIBUTION: '1team' }, 'attribution key "1team"'],
     [{ BEDROCK_WATCH_ATTRIBUTION: 'team,team' }, 'listed twice'],
     [{ BEDROCK_WATCH_CONFIG: '{"attribution":{"maxValues":0}}' }, 'attribution.maxValues'],
+    [{ BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES: 'many' }, 'attribution.maxValues'],
     [
       {
         BEDROCK_WATCH_CONFIG:

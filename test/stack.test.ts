@@ -160,6 +160,7 @@ describe('the packaged stack (serverless package, offline)', () => {
       NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=4',
       POWERTOOLS_METRICS_NAMESPACE: 'BedrockWatch',
       BEDROCK_WATCH_ATTRIBUTION: 'caller,team',
+      BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES: '25',
       BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES: 'true',
     });
   });
