@@ -11,6 +11,7 @@ import { dimensionNameOf } from '../shared/attribution';
 import { readEmfSeries } from '../shared/emf-reader';
 import type { ReplaySummary } from '../shared/summary';
 import { summariseAttribution, summariseModels } from '../shared/summary';
+import { captureWrites } from './capture';
 import { formatSummary } from './replay-format';
 import {
   collectFiles,
@@ -59,33 +60,6 @@ export function localLambdaContext(functionName: string, awsRequestId: string): 
   };
 }
 
-/**
- * Captures what the handler writes to stdout while `fn` runs. Powertools and the EMF sink all
- * write through process.stdout, so this sees exactly what Lambda would ship to CloudWatch Logs.
- */
-async function captureStdout<T>(fn: () => Promise<T>, onLine: (line: string) => void): Promise<T> {
-  const original = process.stdout.write;
-  let pending = '';
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    pending += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    let newline = pending.indexOf('\n');
-    while (newline >= 0) {
-      onLine(pending.slice(0, newline));
-      pending = pending.slice(newline + 1);
-      newline = pending.indexOf('\n');
-    }
-    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    callback?.();
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return await fn();
-  } finally {
-    process.stdout.write = original;
-    if (pending !== '') onLine(pending);
-  }
-}
-
 const isEmf = (line: string) => line.startsWith('{') && line.includes('"_aws"');
 
 /** Replays files through the real handler; throws ReplayInputError for unusable paths. */
@@ -112,10 +86,14 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   const failures: { source: string; error: string }[] = [];
   for (const [index, item] of items.entries()) {
     try {
-      const result = await captureStdout(
-        () => handler(item.event, localLambdaContext('bedrock-watch-ingest-replay', `replay-${index}`)),
-        (line) => (isEmf(line) ? emf.push(line) : writeLog(line)),
+      // Powertools and the EMF sink write through process.stdout: what is captured here is exactly
+      // what Lambda would ship to CloudWatch Logs. Everything that is not EMF is the handler's log.
+      const { result, error, stdout, stderr } = await captureWrites(() =>
+        handler(item.event, localLambdaContext('bedrock-watch-ingest-replay', `replay-${index}`)),
       );
+      for (const line of stdout.split('\n')) if (line !== '') isEmf(line) ? emf.push(line) : writeLog(line);
+      for (const line of stderr.split('\n')) if (line !== '') writeLog(line);
+      if (result === undefined) throw error;
       records.total += result.received;
       records.accepted += result.accepted;
       records.duplicates += result.duplicates;
