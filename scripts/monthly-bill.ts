@@ -5,7 +5,9 @@
  * the EMF bytes, and the Lambda requests and GB-seconds, then prices them at list prices.
  */
 import { AttributionResolver } from '../shared/attribution';
+import { readEmfSeries } from '../shared/emf-reader';
 import { ingestBatch } from '../shared/ingest-batch';
+import { HEALTH } from '../shared/metric-contract';
 import { createPriceTable, type PriceData } from '../shared/pricing';
 import priceData from '../shared/pricing-data.json';
 import type { LogEvent } from '../shared/subscription';
@@ -108,8 +110,9 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
   const attribution = reference.attribution
     ? new AttributionResolver({ keys: ['team'], maxValues: 25, allow: {} })
     : undefined;
-  const seriesPerHour = new Map<number, Set<string>>();
-  const kinds = { model: new Set<string>(), attribution: new Set<string>(), health: new Set<string>() };
+  // Each hour's EMF, read as CloudWatch reads it: a metric is billed for every hour it gets data.
+  const docsPerHour = new Map<number, string[]>();
+  const healthHours = new Set<number>();
   let emfBytes = 0;
   let batches = 0;
   let records = 0;
@@ -128,41 +131,17 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
     );
     for (const doc of result.documents) {
       emfBytes += Buffer.byteLength(doc) + 1;
-      const parsed = JSON.parse(doc) as {
-        _aws: {
-          Timestamp: number;
-          CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[];
-        };
-      } & Record<string, unknown>;
-      const hour = Math.floor(parsed._aws.Timestamp / 3_600_000);
-      let set = seriesPerHour.get(hour);
-      if (!set) {
-        set = new Set();
-        seriesPerHour.set(hour, set);
+      const hour = Math.floor(Number(/"Timestamp":(\d+)/.exec(doc)?.[1]) / 3_600_000);
+      let docs = docsPerHour.get(hour);
+      if (!docs) {
+        docs = [];
+        docsPerHour.set(hour, docs);
       }
-      for (const d of parsed._aws.CloudWatchMetrics) {
-        for (const dims of d.Dimensions) {
-          const key = dims.map((n) => `${n}=${parsed[n]}`).join(',');
-          for (const m of d.Metrics) {
-            const id = `${m.Name}|${key}`;
-            set.add(id);
-            (dims.includes('team') ? kinds.attribution : kinds.model).add(id);
-          }
-        }
-      }
+      docs.push(doc);
     }
-    // Health metrics (Powertools): 5 series under [service] plus per rejection reason; ~600 bytes a batch.
+    // Health metrics (Powertools, [service]), about 600 bytes a batch.
     emfBytes += 600;
-    for (const name of [
-      'RecordsReceived',
-      'RecordsAccepted',
-      'DuplicateRecords',
-      'RejectedRecords',
-      'DeliveryLag',
-    ]) {
-      seriesPerHour.get(Math.floor(nowMs / 3_600_000))?.add(`${name}|service`);
-      kinds.health.add(name);
-    }
+    healthHours.add(Math.floor(nowMs / 3_600_000));
   };
   let window: LogEvent[] = [];
   let windowEnd = 0;
@@ -211,7 +190,20 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
   });
   flush(window, windowEnd);
 
-  const metricHoursPerDay = [...seriesPerHour.values()].reduce((a, s) => a + s.size, 0);
+  const health = [
+    HEALTH.recordsReceived,
+    HEALTH.recordsAccepted,
+    HEALTH.duplicateRecords,
+    HEALTH.rejectedRecords,
+    HEALTH.deliveryLag,
+  ];
+  const kinds = { model: new Set<string>(), attribution: new Set<string>() };
+  let metricHoursPerDay = healthHours.size * health.length;
+  for (const docs of docsPerHour.values()) {
+    const series = readEmfSeries(docs);
+    metricHoursPerDay += series.size;
+    for (const [key, s] of series) ('team' in s.dimensions ? kinds.attribution : kinds.model).add(key);
+  }
   const metricHoursPerMonth = metricHoursPerDay * 30;
   const emfBytesPerMonth = emfBytes * 30;
   const lambdaRequestsPerMonth = batches * 30;
@@ -233,8 +225,8 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
   return {
     reference,
     metricHoursPerMonth,
-    distinctSeries: new Set([...seriesPerHour.values()].flatMap((s) => [...s])).size,
-    seriesByKind: { model: kinds.model.size, attribution: kinds.attribution.size, health: kinds.health.size },
+    distinctSeries: kinds.model.size + kinds.attribution.size + health.length,
+    seriesByKind: { model: kinds.model.size, attribution: kinds.attribution.size, health: health.length },
     emfBytesPerMonth,
     lambdaRequestsPerMonth,
     lambdaGbSeconds: round(lambdaGbSeconds),
