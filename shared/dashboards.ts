@@ -202,7 +202,7 @@ function operations(params: StackParameters, ctx: DashboardContext): DashboardDe
 
 function modelComparison(params: StackParameters, ctx: DashboardContext): DashboardDefinition {
   const ns = params.metricsNamespace;
-  const models = params.watchedModels.length > 0 ? params.watchedModels : [];
+  const models = params.watchedModels;
   const g = new Grid();
   g.text(
     `# ${params.serviceName}: model comparison\nSide by side for the watched models (parameter \`watchedModels\`${models.length === 0 ? ', empty: all models as one line' : ''}). Cost per 1,000 invocations counts failed calls in the denominator.`,
@@ -217,42 +217,59 @@ function modelComparison(params: StackParameters, ctx: DashboardContext): Dashbo
     scopes.map((s) => [ns, LATENCY_METRIC.name, ...s.dims, { stat: 'p95', label: s.label }]),
     { period: 300 },
   );
+  /** Per scope: hidden Sum series (id prefix → metric) and one visible expression over their ids. */
+  const derived = (
+    inputs: [string, string][],
+    idPrefix: string,
+    expression: (id: (prefix: string) => string) => string,
+  ) =>
+    scopes.flatMap((s) => {
+      const id = (prefix: string) => `${prefix}${s.i}`;
+      return [
+        ...inputs.map(([prefix, metric]) => [
+          ns,
+          metric,
+          ...s.dims,
+          { stat: 'Sum', id: id(prefix), ...hidden },
+        ]),
+        [{ expression: expression(id), id: id(idPrefix), label: s.label }],
+      ];
+    });
+  const errorIds = ERROR_CLASSES.map((c) => `e${c.toLowerCase()}`);
   g.chart(
     'Error rate (%)',
-    scopes.flatMap((s) => [
-      ...ERROR_CLASSES.map((c) => [
-        ns,
-        errorMetricName(c),
-        ...s.dims,
-        { stat: 'Sum', id: `e${c.toLowerCase()}${s.i}`, ...hidden },
-      ]),
-      [ns, 'Invocations', ...s.dims, { stat: 'Sum', id: `n${s.i}`, ...hidden }],
+    derived(
       [
-        {
-          expression: `100 * (${ERROR_CLASSES.map((c) => `FILL(e${c.toLowerCase()}${s.i}, 0)`).join(' + ')}) / n${s.i}`,
-          id: `rate${s.i}`,
-          label: s.label,
-        },
+        ...ERROR_CLASSES.map((c, k) => [errorIds[k] as string, errorMetricName(c)] as [string, string]),
+        ['n', 'Invocations'],
       ],
-    ]),
+      'rate',
+      (id) => `100 * (${errorIds.map((e) => `FILL(${id(e)}, 0)`).join(' + ')}) / ${id('n')}`,
+    ),
     { period: 300 },
   );
   g.chart(
     'Cost per 1,000 invocations (USD)',
-    scopes.flatMap((s) => [
-      [ns, COST_METRIC.name, ...s.dims, { stat: 'Sum', id: `c${s.i}`, ...hidden }],
-      [ns, 'Invocations', ...s.dims, { stat: 'Sum', id: `k${s.i}`, ...hidden }],
-      [{ expression: `1000 * c${s.i} / k${s.i}`, id: `per1k${s.i}`, label: s.label }],
-    ]),
+    derived(
+      [
+        ['c', COST_METRIC.name],
+        ['k', 'Invocations'],
+      ],
+      'per1k',
+      (id) => `1000 * ${id('c')} / ${id('k')}`,
+    ),
     { period: 3600 },
   );
   g.chart(
     'Output / input token ratio',
-    scopes.flatMap((s) => [
-      [ns, 'OutputTokens', ...s.dims, { stat: 'Sum', id: `o${s.i}`, ...hidden }],
-      [ns, 'InputTokens', ...s.dims, { stat: 'Sum', id: `i${s.i}`, ...hidden }],
-      [{ expression: `o${s.i} / i${s.i}`, id: `ratio${s.i}`, label: s.label }],
-    ]),
+    derived(
+      [
+        ['o', 'OutputTokens'],
+        ['i', 'InputTokens'],
+      ],
+      'ratio',
+      (id) => `${id('o')} / ${id('i')}`,
+    ),
     { period: 3600 },
   );
   return {
