@@ -1,4 +1,5 @@
 import type { AttributionMinuteBucket, ModelMinuteBucket } from './aggregate';
+import { ERROR_CLASSES, errorMetricName } from './error-class';
 import { EMF_MAX_VALUES_PER_METRIC } from './limits';
 import {
   COST_METRIC,
@@ -87,12 +88,7 @@ export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: E
       OutputTokens: bucket.outputTokens,
       CacheReadInputTokens: bucket.cacheReadInputTokens,
       CacheWriteInputTokens: bucket.cacheWriteInputTokens,
-      ThrottlingErrors: bucket.errors.Throttling,
-      TimeoutErrors: bucket.errors.Timeout,
-      ValidationErrors: bucket.errors.Validation,
-      AuthErrors: bucket.errors.Auth,
-      ModelErrors: bucket.errors.Model,
-      ServerErrors: bucket.errors.Server,
+      ...Object.fromEntries(ERROR_CLASSES.map((c) => [errorMetricName(c), bucket.errors[c]])),
       LatencyUnavailable: bucket.latencyUnavailable,
       UnpricedInvocations: bucket.unpricedInvocations,
     };
