@@ -6,6 +6,6 @@ export default defineConfig({
     // Powertools writes EMF through its own Console on stdout; keep it out of dev mode in tests.
     env: { POWERTOOLS_DEV: 'false', POWERTOOLS_LOG_LEVEL: 'WARN' },
     testTimeout: 30_000,
-    reporters: ['default', './test/closing-line-reporter.ts'],
+    reporters: ['default', './test/support/closing-line-reporter.ts'],
   },
 });

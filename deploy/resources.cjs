@@ -1,12 +1,12 @@
 // Glue between serverless.yml and the TypeScript stack definition: the framework calls this with
-// its variable resolver; tsx loads deploy/stack.ts so the definitions stay typed and tested.
+// its variable resolver; tsx loads deploy/stack/ so the definitions stay typed and tested.
 const { require: tsxRequire } = require('tsx/cjs/api');
 
 const { DEFAULT_STACK_PARAMETERS, parseStackParameters } = tsxRequire(
-  '../shared/stack-parameters.ts',
+  '../shared/monitoring/parameters.ts',
   __filename,
 );
-const { buildStack } = tsxRequire('./stack.ts', __filename);
+const { buildStack } = tsxRequire('./stack/index.ts', __filename);
 
 let cached;
 

@@ -9,16 +9,16 @@ import { gunzipSync } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createIngestHandler } from '../functions/ingest/handler';
-import { loadIngestConfig } from '../shared/config';
-import { ingestBatch } from '../shared/ingest-batch';
-import { parseInvocationRecord } from '../shared/invocation-record';
-import { createPriceTable, type PriceData } from '../shared/pricing';
-import priceData from '../shared/pricing-data.json';
-import { decodeLambdaEvent } from '../shared/subscription';
-import { buildIngestBundle, measurePeakMemory, medianImportMs } from './ingest-bundle';
-import { buildLargeBatch } from './large-batch';
-import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from './monthly-bill';
-import { localLambdaContext } from './replay';
+import { decodeLambdaEvent } from '../shared/ingest/1-decode';
+import { parseInvocationRecord } from '../shared/ingest/2-parse';
+import { createPriceTable, type PriceData } from '../shared/ingest/5-price';
+import { ingestBatch } from '../shared/ingest/batch';
+import { loadIngestConfig } from '../shared/ingest/config';
+import priceData from '../shared/ingest/price-table.json';
+import { buildIngestBundle, measurePeakMemory, medianImportMs } from './lib/ingest-bundle';
+import { localLambdaContext } from './lib/lambda-context';
+import { buildLargeBatch } from './lib/large-batch';
+import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from './lib/monthly-bill';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),

@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { bombCase, type FuzzCase, fuzzCaseArb, hugeBatchCase } from './fuzz/arbitraries';
-import { createFuzzRunner, INVARIANTS } from './fuzz/check';
+import { bombCase, type FuzzCase, fuzzCaseArb, hugeBatchCase } from './lib/fuzz/arbitraries';
+import { createFuzzRunner, INVARIANTS } from './lib/fuzz/check';
 
 const CHUNK = 1000;
 /** The expensive cases (a bomb, a 10,500-event batch) run once per this many runs, and once at the start. */

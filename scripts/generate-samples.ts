@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prng } from './prng';
+import { prng } from './lib/prng';
 
 const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'events', 'sample-set');
 const START = Date.parse('2025-10-20T09:00:00Z');

@@ -3,8 +3,8 @@
  * it in a fresh Node process on a 10,000-event, ~1 MB compressed subscription event, and prints
  * the process's peak RSS. Usage: npm run -s measure-memory
  */
-import { INGEST_NODE_OPTIONS } from '../deploy/stack';
-import { buildIngestBundle, measurePeakMemory } from './ingest-bundle';
+import { INGEST_NODE_OPTIONS } from '../deploy/stack/index';
+import { buildIngestBundle, measurePeakMemory } from './lib/ingest-bundle';
 
 const m = measurePeakMemory(buildIngestBundle());
 const mb = (kib: number) => (kib / 1024).toFixed(1);

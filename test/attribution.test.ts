@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../scripts/emf-validator';
-import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/replay';
-import { AttributionResolver, callerFromArn, sanitiseValue } from '../shared/attribution';
-import { ConfigError, loadIngestConfig } from '../shared/config';
-import { applicationProfilesIn, createProfileResolver } from '../shared/inference-profiles';
-import type { Invocation } from '../shared/invocation-record';
+import { emfProblems } from '../scripts/lib/emf-validator';
+import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/lib/replay';
+import type { Invocation } from '../shared/ingest/2-parse';
+import { applicationProfilesIn, createProfileResolver } from '../shared/ingest/4-resolve-model';
+import { AttributionResolver, callerFromArn, sanitiseValue } from '../shared/ingest/6-attribute';
+import { ConfigError, loadIngestConfig } from '../shared/ingest/config';
 
 const inv = (callerArn: string | undefined, requestMetadata: Record<string, string> = {}): Invocation => ({
   timeMs: 0,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateByMinute } from '../shared/aggregate';
-import { dedupeInvocations, isStreamPlaceholder } from '../shared/dedupe';
-import { type Invocation, parseInvocationRecord } from '../shared/invocation-record';
-import { priceInvocation } from '../shared/pricing';
-import { line, makeRecord, priceTable, type RecordOptions, T0 } from './helpers';
+import { type Invocation, parseInvocationRecord } from '../shared/ingest/2-parse';
+import { dedupeInvocations, isStreamPlaceholder } from '../shared/ingest/3-dedupe';
+import { priceInvocation } from '../shared/ingest/5-price';
+import { aggregateByMinute } from '../shared/ingest/7-aggregate';
+import { line, makeRecord, priceTable, type RecordOptions, T0 } from './support/helpers';
 
 const invocation = (options: RecordOptions): Invocation => {
   const result = parseInvocationRecord(line(makeRecord(options)), { nowMs: T0 + 3_600_000 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../scripts/emf-validator';
-import { type ModelMinuteBucket, zeroErrors } from '../shared/aggregate';
-import { toEmfDocuments } from '../shared/emf';
-import { readEmfSeries, seriesKey } from '../shared/emf-reader';
-import { MODEL_COUNTERS } from '../shared/metric-contract';
-import { T0 } from './helpers';
+import { emfProblems } from '../scripts/lib/emf-validator';
+import { readEmfSeries, seriesKey } from '../shared/analysis/emf-reader';
+import { MODEL_COUNTERS } from '../shared/contract/metrics';
+import { type ModelMinuteBucket, zeroErrors } from '../shared/ingest/7-aggregate';
+import { toEmfDocuments } from '../shared/ingest/8-emf';
+import { T0 } from './support/helpers';
 
 const options = { namespace: 'BedrockWatch', service: 'bedrock-watch' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyErrorCode, errorMetricName } from '../shared/error-class';
+import { classifyErrorCode, errorMetricName } from '../shared/contract/error-classes';
 
 describe('classifyErrorCode', () => {
   it.each([

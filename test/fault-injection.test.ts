@@ -11,7 +11,7 @@ import {
   modelDocs,
   priceTable,
   T0,
-} from './helpers';
+} from './support/helpers';
 
 // Each pure stage can be made to throw, as a bug in it would.
 const { fail, wrap } = vi.hoisted(() => {
@@ -25,28 +25,28 @@ const { fail, wrap } = vi.hoisted(() => {
     };
   return { fail, wrap };
 });
-vi.mock('../shared/subscription', async (original) => {
-  const m = await original<typeof import('../shared/subscription')>();
+vi.mock('../shared/ingest/1-decode', async (original) => {
+  const m = await original<typeof import('../shared/ingest/1-decode')>();
   return { ...m, decodeLambdaEvent: wrap('decode', m.decodeLambdaEvent) };
 });
-vi.mock('../shared/invocation-record', async (original) => {
-  const m = await original<typeof import('../shared/invocation-record')>();
+vi.mock('../shared/ingest/2-parse', async (original) => {
+  const m = await original<typeof import('../shared/ingest/2-parse')>();
   return { ...m, parseInvocationRecord: wrap('parse', m.parseInvocationRecord) };
 });
-vi.mock('../shared/dedupe', async (original) => {
-  const m = await original<typeof import('../shared/dedupe')>();
+vi.mock('../shared/ingest/3-dedupe', async (original) => {
+  const m = await original<typeof import('../shared/ingest/3-dedupe')>();
   return { ...m, dedupeInvocations: wrap('dedupe', m.dedupeInvocations) };
 });
-vi.mock('../shared/aggregate', async (original) => {
-  const m = await original<typeof import('../shared/aggregate')>();
+vi.mock('../shared/ingest/7-aggregate', async (original) => {
+  const m = await original<typeof import('../shared/ingest/7-aggregate')>();
   return { ...m, aggregateByMinute: wrap('aggregate', m.aggregateByMinute) };
 });
-vi.mock('../shared/pricing', async (original) => {
-  const m = await original<typeof import('../shared/pricing')>();
+vi.mock('../shared/ingest/5-price', async (original) => {
+  const m = await original<typeof import('../shared/ingest/5-price')>();
   return { ...m, applyPriceRule: wrap('price', m.applyPriceRule) };
 });
-vi.mock('../shared/emf', async (original) => {
-  const m = await original<typeof import('../shared/emf')>();
+vi.mock('../shared/ingest/8-emf', async (original) => {
+  const m = await original<typeof import('../shared/ingest/8-emf')>();
   return { ...m, toEmfDocuments: wrap('emf', m.toEmfDocuments) };
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bombCase, fuzzCaseArb, hugeBatchCase } from '../scripts/fuzz/arbitraries';
-import { createFuzzRunner } from '../scripts/fuzz/check';
+import { bombCase, fuzzCaseArb, hugeBatchCase } from '../scripts/lib/fuzz/arbitraries';
+import { createFuzzRunner } from '../scripts/lib/fuzz/check';
 
 // The same campaign `npm run fuzz` runs, at a size fit for every test run.
 const runner = createFuzzRunner();

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../scripts/emf-validator';
-import { SubscriptionDecodeError } from '../shared/subscription';
+import { emfProblems } from '../scripts/lib/emf-validator';
+import { SubscriptionDecodeError } from '../shared/ingest/1-decode';
 import {
   ANSWER_CANARY,
   captureOutput,
@@ -15,7 +15,7 @@ import {
   PROMPT_CANARY,
   readFixture,
   T0,
-} from './helpers';
+} from './support/helpers';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseInvocationRecord } from '../shared/invocation-record';
-import { MAX_RECORD_AGE_MS, MAX_RECORD_FUTURE_MS } from '../shared/limits';
+import { MAX_RECORD_AGE_MS, MAX_RECORD_FUTURE_MS } from '../shared/contract/limits';
+import { parseInvocationRecord } from '../shared/ingest/2-parse';
 import {
   ANSWER_CANARY,
   type Delivery,
@@ -10,7 +10,7 @@ import {
   type Operation,
   PROMPT_CANARY,
   T0,
-} from './helpers';
+} from './support/helpers';
 
 const NOW = T0 + 60_000;
 const parse = (message: unknown, nowMs = NOW) => parseInvocationRecord(message, { nowMs, logEventId: 'e1' });

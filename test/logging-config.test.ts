@@ -16,7 +16,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createLoggingConfigHandler } from '../functions/logging-config/handler';
-import { context } from './helpers';
+import { context } from './support/helpers';
 
 const bedrock = mockClient(BedrockClient);
 const ssm = mockClient(SSMClient);

@@ -3,15 +3,15 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMonthToDateHandler } from '../functions/month-to-date/handler';
-import { emfProblems } from '../scripts/emf-validator';
 import {
   monthStartUtc,
   monthToDateDocument,
   monthToDateQuery,
   provisionedCostSoFar,
   sumCost,
-} from '../shared/month-to-date';
-import { context } from './helpers';
+} from '../functions/month-to-date/month-to-date';
+import { emfProblems } from '../scripts/lib/emf-validator';
+import { context } from './support/helpers';
 
 const cloudwatch = mockClient(CloudWatchClient);
 const NOW = Date.parse('2026-11-16T00:00:00Z');

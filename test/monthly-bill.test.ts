@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from '../scripts/monthly-bill';
+import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from '../scripts/lib/monthly-bill';
 
 const small = { ...DEFAULT_REFERENCE, invocations: 60_000, msPerRecord: 0.02 };
 

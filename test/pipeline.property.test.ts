@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../scripts/emf-validator';
-import { readEmfSeries } from '../shared/emf-reader';
-import { ingestBatch } from '../shared/ingest-batch';
-import type { SubscriptionPayload } from '../shared/subscription';
-import { summariseModels } from '../shared/summary';
-import { line, makeRecord, type Operation, priceTable, T0 } from './helpers';
+import { emfProblems } from '../scripts/lib/emf-validator';
+import { readEmfSeries } from '../shared/analysis/emf-reader';
+import { summariseModels } from '../shared/analysis/summary';
+import type { SubscriptionPayload } from '../shared/ingest/1-decode';
+import { ingestBatch } from '../shared/ingest/batch';
+import { line, makeRecord, type Operation, priceTable, T0 } from './support/helpers';
 
 const NOW = T0 + 2 * 3_600_000;
 const deps = { nowMs: NOW, priceTable, emf: { namespace: 'BedrockWatch', service: 'bedrock-watch' } };

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aggregateByMinute } from '../shared/aggregate';
-import { loadIngestConfig } from '../shared/config';
-import type { Invocation } from '../shared/invocation-record';
-import { createPriceTable, type PriceData, priceInvocation } from '../shared/pricing';
-import priceData from '../shared/pricing-data.json';
-import { invocationOf, priceTable, T0 } from './helpers';
+import type { Invocation } from '../shared/ingest/2-parse';
+import { createPriceTable, type PriceData, priceInvocation } from '../shared/ingest/5-price';
+import { aggregateByMinute } from '../shared/ingest/7-aggregate';
+import { loadIngestConfig } from '../shared/ingest/config';
+import priceData from '../shared/ingest/price-table.json';
+import { invocationOf, priceTable, T0 } from './support/helpers';
 
 const call = invocationOf;
 const usd = (invocation: Invocation, table = priceTable, profiles?: Map<string, string>) => {

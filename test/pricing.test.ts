@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPriceTable, priceInvocation, resolveModelId } from '../shared/pricing';
-import { invocationOf, priceTable } from './helpers';
+import { createPriceTable, priceInvocation, resolveModelId } from '../shared/ingest/5-price';
+import { invocationOf, priceTable } from './support/helpers';
 
 const call = invocationOf;
 
@@ -124,7 +124,7 @@ describe('priceInvocation', () => {
   });
 
   it('has a price, source and date for every model in the reference table', async () => {
-    const data = (await import('../shared/pricing-data.json')).default;
+    const data = (await import('../shared/ingest/price-table.json')).default;
     expect(data.source).toMatch(/aws\.amazon\.com\/bedrock\/pricing/);
     expect(data.effectiveDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     for (const id of [

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../scripts/emf-validator';
-import { ERROR_CLASSES } from '../shared/error-class';
-import type { ReplaySummary } from '../shared/summary';
-import { ANSWER_CANARY, fixturePath, line, makeRecord, PROMPT_CANARY, T0 } from './helpers';
+import { emfProblems } from '../scripts/lib/emf-validator';
+import type { ReplaySummary } from '../shared/analysis/summary';
+import { ERROR_CLASSES } from '../shared/contract/error-classes';
+import { ANSWER_CANARY, fixturePath, line, makeRecord, PROMPT_CANARY, T0 } from './support/helpers';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');

@@ -3,15 +3,15 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildStack, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack';
-import { emfProblems } from '../scripts/emf-validator';
-import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/replay';
-import { readEmfSeries } from '../shared/emf-reader';
-import { FILTER_METRICS } from '../shared/metric-contract';
-import { monthToDateDocument } from '../shared/month-to-date';
-import { parseStackParameters } from '../shared/stack-parameters';
-import { contractProblems, type EmittedSeries, metricUses } from './contract-helpers';
-import { fixturePath } from './helpers';
+import { buildStack, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
+import { monthToDateDocument } from '../functions/month-to-date/month-to-date';
+import { emfProblems } from '../scripts/lib/emf-validator';
+import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/lib/replay';
+import { readEmfSeries } from '../shared/analysis/emf-reader';
+import { FILTER_METRICS } from '../shared/contract/metrics';
+import { parseStackParameters } from '../shared/monitoring/parameters';
+import { contractProblems, type EmittedSeries, metricUses } from './support/contract-helpers';
+import { fixturePath } from './support/helpers';
 import {
   asList,
   cfnLint,
@@ -19,7 +19,7 @@ import {
   policyStatements,
   resourcesOfType,
   type Template,
-} from './stack-helpers';
+} from './support/stack-helpers';
 
 const run = promisify(execFile);
 const WATCHED = ['anthropic.claude-3-haiku-20240307-v1:0', 'us.anthropic.claude-3-5-sonnet-20240620-v1:0'];

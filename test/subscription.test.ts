@@ -4,8 +4,8 @@ import {
   decodeSubscriptionEvent,
   encodeSubscriptionEvent,
   SubscriptionDecodeError,
-} from '../shared/subscription';
-import { readFixture } from './helpers';
+} from '../shared/ingest/1-decode';
+import { readFixture } from './support/helpers';
 
 const eventOf = (bytes: Buffer) => ({ awslogs: { data: bytes.toString('base64') } });
 

@@ -3,18 +3,18 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { AttributionResolver } from '../../shared/attribution';
-import { type IngestConfig, loadIngestConfig } from '../../shared/config';
+import { DIM_REASON, HEALTH } from '../../shared/contract/metrics';
+import { decodeLambdaEvent, SubscriptionDecodeError } from '../../shared/ingest/1-decode';
 import {
   applicationProfilesIn,
   createProfileResolver,
   type ProfileResolver,
-} from '../../shared/inference-profiles';
-import { type BatchResult, completeBatch, parseBatch, type RecordCounts } from '../../shared/ingest-batch';
-import { DIM_REASON, HEALTH } from '../../shared/metric-contract';
-import { createPriceTable, type PriceData, type PriceTable } from '../../shared/pricing';
-import priceData from '../../shared/pricing-data.json';
-import { decodeLambdaEvent, SubscriptionDecodeError } from '../../shared/subscription';
+} from '../../shared/ingest/4-resolve-model';
+import { createPriceTable, type PriceData, type PriceTable } from '../../shared/ingest/5-price';
+import { AttributionResolver } from '../../shared/ingest/6-attribute';
+import { type BatchResult, completeBatch, parseBatch, type RecordCounts } from '../../shared/ingest/batch';
+import { type IngestConfig, loadIngestConfig } from '../../shared/ingest/config';
+import priceData from '../../shared/ingest/price-table.json';
 
 export interface IngestDependencies {
   config: IngestConfig;

@@ -22,7 +22,7 @@ import {
   parseLoggingProperties,
   parsePrevious,
   serialisePrevious,
-} from '../../shared/invocation-logging';
+} from './invocation-logging';
 
 export interface LoggingConfigDependencies {
   bedrock: Pick<BedrockClient, 'send'>;

@@ -7,13 +7,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { loadIngestConfig } from '../../shared/config';
-import {
-  monthToDateDocument,
-  monthToDateQuery,
-  provisionedCostSoFar,
-  sumCost,
-} from '../../shared/month-to-date';
+import { loadIngestConfig } from '../../shared/ingest/config';
+import { monthToDateDocument, monthToDateQuery, provisionedCostSoFar, sumCost } from './month-to-date';
 
 export interface MonthToDateDependencies {
   cloudwatch: Pick<CloudWatchClient, 'send'>;

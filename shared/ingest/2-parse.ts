@@ -1,0 +1,252 @@
+import { INVOCATION_SCHEMA_TYPE } from '../contract/bedrock-logs';
+import { classifyErrorCode, type ErrorClass } from '../contract/error-classes';
+import {
+  DIMENSION_VALUE_MAX_LENGTH,
+  MAX_RECORD_AGE_MS,
+  MAX_RECORD_FUTURE_MS,
+  MINUTE_MS,
+} from '../contract/limits';
+
+/** One Bedrock invocation, normalised. Holds no prompt or response text. */
+export interface Invocation {
+  /** Epoch ms of the record's own `timestamp` (when the call was made). */
+  timeMs: number;
+  requestId: string;
+  operation: string;
+  /** Exactly as logged: base id, ARN or inference-profile id. */
+  modelId: string;
+  region: string;
+  inferenceRegion?: string;
+  callerArn?: string;
+  requestMetadata: Record<string, string>;
+  /** Excludes cached tokens, as Bedrock logs it. */
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadInputTokens?: number;
+  cacheWriteInputTokens?: number;
+  /** Unknown (undefined) when the log does not carry it; never estimated. */
+  latencyMs?: number;
+  timeToFirstTokenMs?: number;
+  stopReason?: string;
+  errorCode?: string;
+  errorClass?: ErrorClass;
+}
+
+export type RejectionReason =
+  | 'invalid-log-event'
+  | 'not-json'
+  | 'not-invocation-record'
+  | 'outside-time-window'
+  | `invalid-field:${string}`;
+
+/** Why one log event was not counted. Carries no part of the message body. */
+export interface Rejection {
+  reason: RejectionReason;
+  logEventId?: string;
+  requestId?: string;
+}
+
+export type ParseResult = { ok: true; invocation: Invocation } | { ok: false; rejection: Rejection };
+
+export interface ParseContext {
+  /** The injected clock, for CloudWatch's acceptance window. */
+  nowMs: number;
+  logEventId?: string;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Printable ASCII only: CloudWatch rejects other characters in dimension values. */
+const DIMENSION_SAFE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+const REQUEST_ID = /^[A-Za-z0-9-]{1,128}$/;
+const STOP_REASON = /^[A-Za-z_]{1,64}$/;
+
+class FieldError {
+  constructor(readonly path: string) {}
+}
+
+function requiredString(record: Json, key: string): string {
+  const value = record[key];
+  if (typeof value !== 'string' || value.length === 0) throw new FieldError(key);
+  return value;
+}
+
+function optionalString(record: Json, key: string, path = key): string | undefined {
+  const value = record[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new FieldError(path);
+  return value;
+}
+
+/** Token counts must be non-negative integers; anything else would poison sums and prices. */
+function optionalCount(section: Json | undefined, key: string, path: string): number | undefined {
+  const value = section?.[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new FieldError(path);
+  return value;
+}
+
+function optionalSection(record: Json, key: string): Json | undefined {
+  const value = record[key];
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw new FieldError(key);
+  return value;
+}
+
+/** A latency value from a body: used only when it is a finite, non-negative number. */
+function latencyValue(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+}
+
+function stopReasonValue(value: unknown): string | undefined {
+  return typeof value === 'string' && STOP_REASON.test(value) ? value : undefined;
+}
+
+interface BodyFacts {
+  latencyMs?: number;
+  timeToFirstTokenMs?: number;
+  stopReason?: string;
+}
+
+/**
+ * Reads latency, time to first token and stop reason from the output body, per operation.
+ * Only these fields are read; the body's text is never copied.
+ */
+function readBodyFacts(operation: string, output: Json | undefined): BodyFacts {
+  const body = output?.outputBodyJson;
+  if (operation === 'Converse' || operation === 'ConverseStream') {
+    // ConverseStream is logged as one combined Converse-shaped object.
+    if (!isObject(body)) return {};
+    const metrics = isObject(body.metrics) ? body.metrics : undefined;
+    return { latencyMs: latencyValue(metrics?.latencyMs), stopReason: stopReasonValue(body.stopReason) };
+  }
+  if (operation === 'InvokeModelWithResponseStream') {
+    if (!Array.isArray(body)) return {};
+    const facts: BodyFacts = {};
+    // The invocation metrics ride on the last chunk; search from the end in case trailers follow.
+    for (let i = body.length - 1; i >= 0; i--) {
+      const chunk = body[i];
+      if (!isObject(chunk)) continue;
+      const m = chunk['amazon-bedrock-invocationMetrics'];
+      if (isObject(m) && facts.latencyMs === undefined && facts.timeToFirstTokenMs === undefined) {
+        facts.latencyMs = latencyValue(m.invocationLatency);
+        facts.timeToFirstTokenMs = latencyValue(m.firstByteLatency);
+      }
+      if (facts.stopReason === undefined) {
+        const delta = isObject(chunk.delta) ? chunk.delta : undefined;
+        facts.stopReason = stopReasonValue(delta?.stop_reason ?? chunk.stopReason ?? chunk.completionReason);
+      }
+    }
+    return facts;
+  }
+  if (operation === 'InvokeModel' && isObject(body)) {
+    // InvokeModel logs no latency; the native body may still say why the model stopped.
+    return { stopReason: stopReasonValue(body.stop_reason ?? body.stopReason) };
+  }
+  return {};
+}
+
+function readMetadata(record: Json): Record<string, string> {
+  const raw = record.requestMetadata;
+  if (raw === undefined || raw === null) return {};
+  if (!isObject(raw)) throw new FieldError('requestMetadata');
+  for (const key in raw) {
+    // The key is caller data: the path names the map only, so reasons stay a small, fixed set.
+    if (typeof raw[key] !== 'string') throw new FieldError('requestMetadata');
+  }
+  // Freshly parsed JSON, owned by us: kept as it is rather than copied.
+  return raw as Record<string, string>;
+}
+
+/** A rejection; defined once, outside the hot path (no closure per record). */
+function reject(context: ParseContext, reason: RejectionReason, requestId?: string): ParseResult {
+  return {
+    ok: false,
+    rejection: {
+      reason,
+      logEventId: context.logEventId,
+      // A malformed record's requestId could hold anything; only an id-shaped value is kept.
+      ...(requestId && REQUEST_ID.test(requestId) ? { requestId } : {}),
+    },
+  };
+}
+
+/**
+ * Turns one raw log line into an {@link Invocation} or a reasoned {@link Rejection}.
+ * Fields are read by name (key order varies between real records); the clock decides whether
+ * CloudWatch would still accept a data point at the record's minute.
+ */
+export function parseInvocationRecord(message: unknown, context: ParseContext): ParseResult {
+  if (typeof message !== 'string') return reject(context, 'invalid-log-event');
+  let record: unknown;
+  try {
+    record = JSON.parse(message);
+  } catch {
+    // e.g. Bedrock's "Permissions are correctly set for Amazon Bedrock logs." line.
+    return reject(context, 'not-json');
+  }
+  if (!isObject(record) || record.schemaType !== INVOCATION_SCHEMA_TYPE)
+    return reject(context, 'not-invocation-record');
+
+  const requestIdValue = typeof record.requestId === 'string' ? record.requestId : undefined;
+  try {
+    const timestamp = requiredString(record, 'timestamp');
+    const timeMs = Date.parse(timestamp);
+    if (!Number.isFinite(timeMs)) throw new FieldError('timestamp');
+    const requestId = requiredString(record, 'requestId');
+    const operation = requiredString(record, 'operation');
+    const modelId = requiredString(record, 'modelId');
+    // The model id becomes a CloudWatch dimension value: it must be printable ASCII within 1024.
+    if (modelId.length > DIMENSION_VALUE_MAX_LENGTH || !DIMENSION_SAFE.test(modelId)) {
+      throw new FieldError('modelId');
+    }
+    const region = requiredString(record, 'region');
+    const inferenceRegion = optionalString(record, 'inferenceRegion');
+    const identity = optionalSection(record, 'identity');
+    const callerArn = identity ? optionalString(identity, 'arn', 'identity.arn') : undefined;
+    const requestMetadata = readMetadata(record);
+    const input = optionalSection(record, 'input');
+    const output = optionalSection(record, 'output');
+    const inputTokens = optionalCount(input, 'inputTokenCount', 'input.inputTokenCount');
+    const cacheReadInputTokens = optionalCount(
+      input,
+      'cacheReadInputTokenCount',
+      'input.cacheReadInputTokenCount',
+    );
+    const cacheWriteInputTokens = optionalCount(
+      input,
+      'cacheWriteInputTokenCount',
+      'input.cacheWriteInputTokenCount',
+    );
+    const outputTokens = optionalCount(output, 'outputTokenCount', 'output.outputTokenCount');
+    const errorCode = optionalString(record, 'errorCode');
+
+    const minuteStart = Math.floor(timeMs / MINUTE_MS) * MINUTE_MS;
+    if (minuteStart < context.nowMs - MAX_RECORD_AGE_MS || timeMs > context.nowMs + MAX_RECORD_FUTURE_MS) {
+      return reject(context, 'outside-time-window', requestId);
+    }
+
+    const invocation: Invocation = { timeMs, requestId, operation, modelId, region, requestMetadata };
+    // Optional fields are only ever added, never deleted: objects keep a fast shape on the hot path.
+    const facts = readBodyFacts(operation, output);
+    if (facts.latencyMs !== undefined) invocation.latencyMs = facts.latencyMs;
+    if (facts.timeToFirstTokenMs !== undefined) invocation.timeToFirstTokenMs = facts.timeToFirstTokenMs;
+    if (facts.stopReason !== undefined) invocation.stopReason = facts.stopReason;
+    if (inferenceRegion !== undefined) invocation.inferenceRegion = inferenceRegion;
+    if (callerArn !== undefined) invocation.callerArn = callerArn;
+    if (inputTokens !== undefined) invocation.inputTokens = inputTokens;
+    if (outputTokens !== undefined) invocation.outputTokens = outputTokens;
+    if (cacheReadInputTokens !== undefined) invocation.cacheReadInputTokens = cacheReadInputTokens;
+    if (cacheWriteInputTokens !== undefined) invocation.cacheWriteInputTokens = cacheWriteInputTokens;
+    if (errorCode !== undefined && errorCode !== '') {
+      invocation.errorCode = errorCode;
+      invocation.errorClass = classifyErrorCode(errorCode);
+    }
+    return { ok: true, invocation };
+  } catch (error) {
+    if (error instanceof FieldError) return reject(context, `invalid-field:${error.path}`, requestIdValue);
+    throw error;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Attribution: which team, tenant or caller an invocation belongs to, with bounded cardinality.
+ * Values become CloudWatch dimension values, so they are sanitised and capped here, once.
+ */
+import type { Invocation } from './2-parse';
+
+/** The attribution key that reads the caller from `identity.arn` instead of requestMetadata. */
+export const CALLER_KEY = 'caller';
+export const UNATTRIBUTED = 'Unattributed';
+export const OTHER = 'Other';
+const MAX_VALUE_LENGTH = 64;
+
+export interface AttributionConfig {
+  /** `caller` and/or requestMetadata keys, in order. */
+  keys: string[];
+  /** Distinct values per key (beyond the allow-list) one function instance reports before `Other`. */
+  maxValues: number;
+  /** Per key: the only values reported; everything else is `Other`. */
+  allow: Record<string, string[]>;
+}
+
+export const NO_ATTRIBUTION: AttributionConfig = { keys: [], maxValues: 25, allow: {} };
+
+/** The CloudWatch dimension name of an attribution key: `Caller`, or the metadata key itself. */
+export function dimensionNameOf(key: string): string {
+  return key === CALLER_KEY ? 'Caller' : key;
+}
+
+/**
+ * The caller's stable name from an IAM/STS ARN: the role name without the session part, the user
+ * name without its path, `root`, or the federated user's name.
+ * @example callerFromArn('arn:aws:sts::123456789012:assumed-role/app-role/i-0abc') // 'app-role'
+ */
+export function callerFromArn(arn: string | undefined): string | undefined {
+  if (!arn) return undefined;
+  const match = /^arn:aws[a-z-]*:(?:sts|iam)::\d{12}:(.+)$/.exec(arn);
+  const resource = match?.[1];
+  if (!resource) return undefined;
+  if (resource === 'root') return 'root';
+  const [type, ...rest] = resource.split('/');
+  if (type === 'assumed-role') return rest[0];
+  if (type === 'user' || type === 'role' || type === 'federated-user') return rest[rest.length - 1];
+  return undefined;
+}
+
+/**
+ * Makes a value safe as a dimension value: printable ASCII only (others become `_`), white space
+ * folded, at most 64 characters. An empty result is `Unattributed`.
+ */
+export function sanitiseValue(raw: string): string {
+  const cleaned = raw
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .trim()
+    .slice(0, MAX_VALUE_LENGTH)
+    .trim();
+  return cleaned === '' ? UNATTRIBUTED : cleaned;
+}
+
+/**
+ * Decides the reported value of every configured key for an invocation. Holds the distinct values
+ * seen so far, so one function instance never reports more than `maxValues` per key (plus `Other`
+ * and `Unattributed`); create one per handler and keep it across invocations.
+ */
+export class AttributionResolver {
+  private readonly seen = new Map<string, Set<string>>();
+  private readonly allow: Map<string, Set<string>>;
+
+  constructor(readonly config: AttributionConfig) {
+    this.allow = new Map(Object.entries(config.allow).map(([k, v]) => [k, new Set(v.map(sanitiseValue))]));
+  }
+
+  private raw(key: string, invocation: Invocation): string | undefined {
+    if (key === CALLER_KEY) return callerFromArn(invocation.callerArn);
+    return Object.hasOwn(invocation.requestMetadata, key) ? invocation.requestMetadata[key] : undefined;
+  }
+
+  valueOf(key: string, invocation: Invocation): string {
+    const raw = this.raw(key, invocation);
+    if (raw === undefined) return UNATTRIBUTED;
+    const value = sanitiseValue(raw);
+    if (value === UNATTRIBUTED) return value;
+    const allowed = this.allow.get(key);
+    if (allowed) return allowed.has(value) ? value : OTHER;
+    let seen = this.seen.get(key);
+    if (!seen) {
+      seen = new Set();
+      this.seen.set(key, seen);
+    }
+    if (seen.has(value)) return value;
+    if (seen.size >= this.config.maxValues) return OTHER;
+    seen.add(value);
+    return value;
+  }
+
+  /** Every configured key's value for the invocation, in key order. */
+  resolve(invocation: Invocation): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const key of this.config.keys) values[key] = this.valueOf(key, invocation);
+    return values;
+  }
+}

@@ -1,0 +1,146 @@
+import { ERROR_CLASSES, type ErrorClass } from '../contract/error-classes';
+import { MINUTE_MS } from '../contract/limits';
+import type { AttributionCounterValues, ModelCounterValues } from '../contract/metrics';
+import type { Invocation } from './2-parse';
+import type { PriceResult } from './5-price';
+
+/** The call and token counters shared by buckets and summaries. */
+export type UsageCounters = Omit<ModelCounterValues, 'latencyUnavailable' | 'unpricedInvocations'>;
+
+/** Everything one model did in one UTC minute (by the records' own timestamps). */
+export interface ModelMinuteBucket extends ModelCounterValues {
+  minuteStartMs: number;
+  modelId: string;
+  /** Every raw value, so CloudWatch can compute true percentiles. */
+  latencyMs: number[];
+  timeToFirstTokenMs: number[];
+  costUsd: number;
+  pricedInvocations: number;
+}
+
+export const zeroErrors = (): Record<ErrorClass, number> =>
+  Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
+
+function emptyBucket(minuteStartMs: number, modelId: string): ModelMinuteBucket {
+  return {
+    minuteStartMs,
+    modelId,
+    invocations: 0,
+    errors: zeroErrors(),
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadInputTokens: 0,
+    cacheWriteInputTokens: 0,
+    latencyMs: [],
+    timeToFirstTokenMs: [],
+    latencyUnavailable: 0,
+    costUsd: 0,
+    pricedInvocations: 0,
+    unpricedInvocations: 0,
+  };
+}
+
+/**
+ * Groups invocations per UTC minute × model id (exactly as logged) and prices each one.
+ * Buckets come back ordered by minute, then model id, so output is deterministic.
+ */
+export function aggregateByMinute(
+  invocations: readonly Invocation[],
+  price: (invocation: Invocation) => PriceResult,
+): ModelMinuteBucket[] {
+  const buckets = new Map<string, ModelMinuteBucket>();
+  for (const inv of invocations) {
+    const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
+    const key = `${minuteStartMs}|${inv.modelId}`;
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      bucket = emptyBucket(minuteStartMs, inv.modelId);
+      buckets.set(key, bucket);
+    }
+    bucket.invocations++;
+    if (inv.errorClass) bucket.errors[inv.errorClass]++;
+    bucket.inputTokens += inv.inputTokens ?? 0;
+    bucket.outputTokens += inv.outputTokens ?? 0;
+    bucket.cacheReadInputTokens += inv.cacheReadInputTokens ?? 0;
+    bucket.cacheWriteInputTokens += inv.cacheWriteInputTokens ?? 0;
+    if (inv.latencyMs === undefined) bucket.latencyUnavailable++;
+    else bucket.latencyMs.push(inv.latencyMs);
+    if (inv.timeToFirstTokenMs !== undefined) bucket.timeToFirstTokenMs.push(inv.timeToFirstTokenMs);
+    const priced = price(inv);
+    if (priced.kind === 'priced') {
+      bucket.costUsd += priced.usd;
+      bucket.pricedInvocations++;
+    } else if (priced.kind === 'unpriced') {
+      bucket.unpricedInvocations++;
+    }
+  }
+  return [...buckets.values()].sort(
+    (a, b) =>
+      a.minuteStartMs - b.minuteStartMs || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0),
+  );
+}
+
+/** What one attribution value (a team, a caller) did on one model in one minute. */
+export interface AttributionMinuteBucket extends AttributionCounterValues {
+  minuteStartMs: number;
+  /** The dimension name (`Caller`, `team`, …) and its value. */
+  dimension: string;
+  value: string;
+  modelId: string;
+  costUsd: number;
+  pricedInvocations: number;
+  latencyMs: number[];
+}
+
+/**
+ * Groups invocations per minute × attribution dimension × value × model. `attributes` gives each
+ * invocation's value per dimension (already sanitised and capped).
+ */
+export function aggregateAttribution(
+  invocations: readonly Invocation[],
+  price: (invocation: Invocation) => PriceResult,
+  attributes: (invocation: Invocation) => Record<string, string>,
+): AttributionMinuteBucket[] {
+  const buckets = new Map<string, AttributionMinuteBucket>();
+  for (const inv of invocations) {
+    const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
+    const priced = price(inv);
+    for (const [dimension, value] of Object.entries(attributes(inv))) {
+      const key = `${minuteStartMs}|${dimension}|${value}|${inv.modelId}`;
+      let bucket = buckets.get(key);
+      if (!bucket) {
+        bucket = {
+          minuteStartMs,
+          dimension,
+          value,
+          modelId: inv.modelId,
+          invocations: 0,
+          errors: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          costUsd: 0,
+          pricedInvocations: 0,
+          latencyMs: [],
+        };
+        buckets.set(key, bucket);
+      }
+      bucket.invocations++;
+      if (inv.errorClass) bucket.errors++;
+      bucket.inputTokens += inv.inputTokens ?? 0;
+      bucket.outputTokens += inv.outputTokens ?? 0;
+      if (inv.latencyMs !== undefined) bucket.latencyMs.push(inv.latencyMs);
+      if (priced.kind === 'priced') {
+        bucket.costUsd += priced.usd;
+        bucket.pricedInvocations++;
+      }
+    }
+  }
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...buckets.values()].sort(
+    (a, b) =>
+      a.minuteStartMs - b.minuteStartMs ||
+      order(a.dimension, b.dimension) ||
+      order(a.value, b.value) ||
+      order(a.modelId, b.modelId),
+  );
+}

@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../contract/limits';
+import {
+  DEFAULT_NAMESPACE,
+  DEFAULT_SERVICE,
+  DIM_MODEL_ID,
+  DIM_REASON,
+  DIM_SERVICE,
+  INGEST_METRIC_NAMES,
+} from '../contract/metrics';
+import type { ModelPrice, PriceData } from './5-price';
+import { type AttributionConfig, CALLER_KEY, dimensionNameOf } from './6-attribute';
+
+export interface IngestConfig {
+  namespace: string;
+  service: string;
+  maxDecompressedBytes: number;
+  attribution: AttributionConfig;
+  /** The user's own prices, layered over the bundled table (same model and region: theirs wins). */
+  priceOverlay?: Pick<PriceData, 'prices' | 'regionFallbacks'>;
+  /** Application inference profile (ARN or id) → the model id it invokes. */
+  inferenceProfiles: Record<string, string>;
+  /** Look unknown application inference profiles up with bedrock:GetInferenceProfile. */
+  resolveInferenceProfiles: boolean;
+  /** Provisioned-throughput and custom models: their hourly cost, reported beside the token cost. */
+  provisionedModels: Record<string, { hourlyUsd: number }>;
+}
+
+/** A setting is wrong; raised at start so a bad deploy fails loudly, not per record. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const NAMESPACE = /^[A-Za-z0-9 ._\-/#:]{1,255}$/;
+const METADATA_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/** Names an attribution dimension may not take: they are dimensions or metrics already. */
+const RESERVED = new Set<string>([
+  DIM_SERVICE,
+  DIM_MODEL_ID,
+  DIM_REASON,
+  'Caller',
+  ...INGEST_METRIC_NAMES,
+  '_aws',
+]);
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** Checks a price file (the bundled one or a user's); errors name the entry and field. */
+export function validatePriceData(
+  value: unknown,
+  where: string,
+): Pick<PriceData, 'prices' | 'regionFallbacks'> {
+  if (!isObject(value) || !Array.isArray(value.prices))
+    throw new ConfigError(`${where}: expected {"prices": [...]}`);
+  const prices = value.prices.map((entry, i): ModelPrice => {
+    const at = `${where}.prices[${i}]`;
+    if (!isObject(entry)) throw new ConfigError(`${at}: not an object`);
+    for (const key of ['modelId', 'region'] as const) {
+      if (typeof entry[key] !== 'string' || entry[key] === '')
+        throw new ConfigError(`${at}.${key}: required string`);
+    }
+    for (const key of ['input', 'output'] as const) {
+      if (!isNumber(entry[key]))
+        throw new ConfigError(`${at}.${key}: required non-negative number (USD per 1,000 tokens)`);
+    }
+    for (const key of ['cacheRead', 'cacheWrite', 'cacheWrite1h', 'nonGlobalMultiplier'] as const) {
+      if (entry[key] !== undefined && !isNumber(entry[key]))
+        throw new ConfigError(`${at}.${key}: must be a non-negative number`);
+    }
+    return entry as unknown as ModelPrice;
+  });
+  const fallbacks = value.regionFallbacks;
+  if (
+    fallbacks !== undefined &&
+    (!isObject(fallbacks) || Object.values(fallbacks).some((v) => typeof v !== 'string'))
+  ) {
+    throw new ConfigError(`${where}.regionFallbacks: expected {"region": "region priced like it"}`);
+  }
+  return { prices, ...(fallbacks ? { regionFallbacks: fallbacks as Record<string, string> } : {}) };
+}
+
+function parseAttribution(
+  raw: unknown,
+  keysOverride: string | undefined,
+  maxValuesOverride: string | undefined,
+): AttributionConfig {
+  const section = raw === undefined ? {} : raw;
+  if (!isObject(section)) throw new ConfigError('attribution: expected an object');
+  const keys =
+    keysOverride !== undefined
+      ? keysOverride
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean)
+      : section.keys === undefined
+        ? []
+        : section.keys;
+  if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))
+    throw new ConfigError('attribution.keys: expected a list of keys');
+  for (const key of keys as string[]) {
+    if (key === CALLER_KEY) continue;
+    if (!METADATA_KEY.test(key) || RESERVED.has(dimensionNameOf(key))) {
+      throw new ConfigError(
+        `attribution key "${key}": must be "caller" or a requestMetadata key (letter first, then letters, digits, _ . -; at most 64) that is not a metric or dimension name`,
+      );
+    }
+  }
+  if (new Set(keys).size !== keys.length) throw new ConfigError('attribution.keys: a key is listed twice');
+  const maxValues = maxValuesOverride !== undefined ? Number(maxValuesOverride) : (section.maxValues ?? 25);
+  if (!Number.isSafeInteger(maxValues) || (maxValues as number) < 1 || (maxValues as number) > 1000) {
+    throw new ConfigError('attribution.maxValues: an integer from 1 to 1000');
+  }
+  const allow = section.allow ?? {};
+  if (
+    !isObject(allow) ||
+    Object.values(allow).some((v) => !Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+  ) {
+    throw new ConfigError('attribution.allow: expected {"key": ["value", ...]}');
+  }
+  return { keys: keys as string[], maxValues: maxValues as number, allow: allow as Record<string, string[]> };
+}
+
+/** Reads BEDROCK_WATCH_CONFIG: inline JSON, or the path of a JSON file. */
+function readConfigDocument(value: string | undefined, readFile: (path: string) => string): Json {
+  if (!value) return {};
+  const inline = value.trimStart().startsWith('{');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(inline ? value : readFile(value));
+  } catch (error) {
+    const what = inline ? 'BEDROCK_WATCH_CONFIG (inline JSON)' : `BEDROCK_WATCH_CONFIG file ${value}`;
+    throw new ConfigError(`${what} cannot be read: ${(error as Error).message}`);
+  }
+  if (!isObject(parsed)) throw new ConfigError('BEDROCK_WATCH_CONFIG: expected a JSON object');
+  return parsed;
+}
+
+/**
+ * Reads the ingest settings from environment variables (Powertools' names for namespace and
+ * service, so its own metrics land in the same place) and the optional BEDROCK_WATCH_CONFIG
+ * document. Every problem is a ConfigError naming the setting.
+ */
+export function loadIngestConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): IngestConfig {
+  const namespace = env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_NAMESPACE;
+  if (!NAMESPACE.test(namespace) || namespace.startsWith('AWS/')) {
+    throw new ConfigError(
+      `POWERTOOLS_METRICS_NAMESPACE "${namespace}" is not a valid custom namespace (1-255 of A-Z a-z 0-9 . - _ / # : space, not AWS/)`,
+    );
+  }
+  const service = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE;
+  if (!/^[\x21-\x7e]{1,1024}$/.test(service)) {
+    throw new ConfigError(`POWERTOOLS_SERVICE_NAME "${service}" must be 1-1024 printable ASCII characters`);
+  }
+  const rawMax = env.BEDROCK_WATCH_MAX_DECOMPRESSED_BYTES;
+  const maxDecompressedBytes = rawMax ? Number(rawMax) : DEFAULT_MAX_DECOMPRESSED_BYTES;
+  if (!Number.isSafeInteger(maxDecompressedBytes) || maxDecompressedBytes < 1024) {
+    throw new ConfigError(
+      `BEDROCK_WATCH_MAX_DECOMPRESSED_BYTES "${rawMax}" must be an integer of at least 1024`,
+    );
+  }
+  const doc = readConfigDocument(env.BEDROCK_WATCH_CONFIG, readFile);
+  const attribution = parseAttribution(
+    doc.attribution,
+    env.BEDROCK_WATCH_ATTRIBUTION,
+    env.BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES,
+  );
+
+  let priceOverlay: IngestConfig['priceOverlay'];
+  if (doc.prices !== undefined) {
+    const prices = typeof doc.prices === 'string' ? readConfigDocument(doc.prices, readFile) : doc.prices;
+    priceOverlay = validatePriceData(prices, 'prices');
+  }
+  const profiles = doc.inferenceProfiles ?? {};
+  if (!isObject(profiles) || Object.values(profiles).some((v) => typeof v !== 'string')) {
+    throw new ConfigError(
+      'inferenceProfiles: expected {"application-inference-profile ARN or id": "model id"}',
+    );
+  }
+  const provisioned = doc.provisionedModels ?? {};
+  if (
+    !isObject(provisioned) ||
+    Object.values(provisioned).some((v) => !isObject(v) || !isNumber(v.hourlyUsd))
+  ) {
+    throw new ConfigError('provisionedModels: expected {"model ARN": {"hourlyUsd": number}}');
+  }
+  const resolveRaw = env.BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES ?? doc.resolveInferenceProfiles;
+  if (resolveRaw !== undefined && ![true, false, 'true', 'false'].includes(resolveRaw as string | boolean)) {
+    throw new ConfigError('BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES: true or false');
+  }
+  return {
+    namespace,
+    service,
+    maxDecompressedBytes,
+    attribution,
+    ...(priceOverlay ? { priceOverlay } : {}),
+    inferenceProfiles: profiles as Record<string, string>,
+    resolveInferenceProfiles: resolveRaw === true || resolveRaw === 'true',
+    provisionedModels: provisioned as Record<string, { hourlyUsd: number }>,
+  };
+}
