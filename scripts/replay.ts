@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ConfigError } from '../shared/ingest/config';
 import { DEFAULT_SAMPLE_DIR, type ReplayRun, runReplay } from './lib/replay';
 import { formatSummary } from './lib/replay-format';
 import { ReplayInputError } from './lib/replay-input';
@@ -64,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
       ...(progress ? { onProgress: progress } : {}),
     });
   } catch (error) {
-    if (error instanceof ReplayInputError || (error instanceof Error && error.name === 'ConfigError')) {
+    if (error instanceof ReplayInputError || error instanceof ConfigError) {
       process.stderr.write(`replay: ${error.message}\n`);
       return 2;
     }

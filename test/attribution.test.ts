@@ -150,10 +150,10 @@ describe('application inference profiles', () => {
     const resolver = createProfileResolver({
       configured: {},
       now: () => now,
-      lookup: async (a) => {
+      lookup: (a) => {
         calls.push(a);
-        if (a.endsWith('/bad')) throw new Error('AccessDenied');
-        return 'anthropic.claude-3-haiku-20240307-v1:0';
+        if (a.endsWith('/bad')) return Promise.reject(new Error('AccessDenied'));
+        return Promise.resolve('anthropic.claude-3-haiku-20240307-v1:0');
       },
     });
     const bad = arn.replace('k2x9v7q4m1ab', 'bad');

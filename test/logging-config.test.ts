@@ -55,11 +55,13 @@ function setup() {
     bedrock: new BedrockClient({ region: 'us-east-1' }),
     ssm: new SSMClient({ region: 'us-east-1' }),
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-    respond: async (_url, body) => {
+    respond: (_url, body) => {
       responses.push(JSON.parse(body));
+      return Promise.resolve();
     },
-    sleep: async (ms) => {
+    sleep: (ms) => {
       sleeps.push(ms);
+      return Promise.resolve();
     },
   });
   return { handler, responses, sleeps };

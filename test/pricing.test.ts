@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPriceTable, priceInvocation, resolveModelId } from '../shared/ingest/5-price';
+import { resolveModelId } from '../shared/ingest/4-resolve-model';
+import { createPriceTable, priceInvocation } from '../shared/ingest/5-price';
 import { invocationOf, priceTable } from './support/helpers';
 
 const call = invocationOf;

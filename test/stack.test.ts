@@ -70,7 +70,7 @@ beforeAll(async () => {
 
 const one = (template: Template, type: string) => {
   const found = resourcesOfType(template, type);
-  expect(found, type).toHaveLength(1);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return (found[0] as [string, Template['Resources'][string]])[1];
 };
 

@@ -13,8 +13,8 @@ function failureOf(event: unknown, maxDecompressedBytes?: number): string {
   try {
     decodeSubscriptionEvent(event, maxDecompressedBytes ? { maxDecompressedBytes } : {});
   } catch (error) {
-    expect(error).toBeInstanceOf(SubscriptionDecodeError);
-    return (error as SubscriptionDecodeError).failure;
+    if (!(error instanceof SubscriptionDecodeError)) throw error;
+    return error.failure;
   }
   throw new Error('expected a SubscriptionDecodeError');
 }

@@ -6,7 +6,8 @@
  */
 
 import { readEmfSeries } from '../../shared/analysis/emf-reader';
-import { HEALTH } from '../../shared/contract/metrics';
+import { INVOCATION_SCHEMA_TYPE } from '../../shared/contract/bedrock-logs';
+import { DEFAULT_NAMESPACE, DEFAULT_SERVICE, HEALTH } from '../../shared/contract/metrics';
 import type { LogEvent } from '../../shared/ingest/1-decode';
 import { createPriceTable, type PriceData } from '../../shared/ingest/5-price';
 import { AttributionResolver } from '../../shared/ingest/6-attribute';
@@ -87,17 +88,9 @@ export interface BillEstimate {
   totalUsd: number;
 }
 
-/** Simulates one day of the reference month and scales it to 30 days. */
-export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
-  const rand = prng(42);
-  const perDay = Math.round(reference.invocations / 30);
-  const models = MODELS.slice(0, reference.models);
-  const teams = Array.from({ length: reference.teams }, (_, i) => `team-${String(i + 1).padStart(2, '0')}`);
-  const teamModels = teams.map((_, t) =>
-    Array.from({ length: reference.modelsPerTeam }, (_, k) => models[(t + k * 3) % models.length] as string),
-  );
+/** One day of call times, busier in working hours. */
+function callTimes(perDay: number, rand: () => number): number[] {
   const day = Date.parse('2026-11-02T00:00:00Z');
-  // A daily shape: busier in working hours.
   const weights = Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 20 ? 3 : 1));
   const weightSum = weights.reduce((a, b) => a + b, 0);
   const times: number[] = [];
@@ -105,44 +98,112 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
     const n = Math.round((perDay * w) / weightSum);
     for (let i = 0; i < n; i++) times.push(day + h * 3_600_000 + Math.floor(rand() * 3_600_000));
   });
-  times.sort((a, b) => a - b);
+  return times.sort((a, b) => a - b);
+}
 
+/** One invocation record of the reference traffic (the order of `rand()` calls is the seed's). */
+function referenceRecord(
+  i: number,
+  time: number,
+  rand: () => number,
+  reference: ReferenceMonth,
+  teams: readonly string[],
+  teamModels: readonly string[][],
+): string {
+  const t = Math.floor(rand() * teams.length);
+  const modelId = teamModels[t]?.[Math.floor(rand() * reference.modelsPerTeam)] as string;
+  const failed = rand() < reference.errorRate;
+  const record: Record<string, unknown> = {
+    schemaType: INVOCATION_SCHEMA_TYPE,
+    timestamp: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'us-east-1',
+    requestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    operation: rand() < 0.5 ? 'Converse' : 'InvokeModelWithResponseStream',
+    modelId,
+    requestMetadata: { team: teams[t] },
+    identity: { arn: `arn:aws:sts::123456789012:assumed-role/${teams[t]}-role/s` },
+  };
+  if (failed) record.errorCode = ERRORS[Math.floor(rand() * ERRORS.length)];
+  else {
+    const latency = 300 + Math.floor(rand() * 4000);
+    record.input = { inputTokenCount: 50 + Math.floor(rand() * 2000) };
+    record.output =
+      record.operation === 'Converse'
+        ? {
+            outputTokenCount: 10 + Math.floor(rand() * 800),
+            outputBodyJson: { metrics: { latencyMs: latency } },
+          }
+        : {
+            outputTokenCount: 10 + Math.floor(rand() * 800),
+            outputBodyJson: [
+              {
+                'amazon-bedrock-invocationMetrics': {
+                  invocationLatency: latency,
+                  firstByteLatency: Math.floor(latency / 4),
+                },
+              },
+            ],
+          };
+  }
+  return JSON.stringify(record);
+}
+
+/** What a day of reference traffic makes the function write, hour by hour. */
+interface DayOutput {
+  docsPerHour: Map<number, string[]>;
+  healthHours: Set<number>;
+  emfBytes: number;
+  batches: number;
+  records: number;
+}
+
+/** Runs a day of reference traffic through the pipeline in subscription-sized batches. */
+function runDay(reference: ReferenceMonth): DayOutput {
+  const rand = prng(42);
+  const models = MODELS.slice(0, reference.models);
+  const teams = Array.from({ length: reference.teams }, (_, i) => `team-${String(i + 1).padStart(2, '0')}`);
+  const teamModels = teams.map((_, t) =>
+    Array.from({ length: reference.modelsPerTeam }, (_, k) => models[(t + k * 3) % models.length] as string),
+  );
+  const times = callTimes(Math.round(reference.invocations / 30), rand);
   const table = createPriceTable(priceData as PriceData);
   const attribution = reference.attribution
     ? new AttributionResolver({ keys: ['team'], maxValues: 25, allow: {} })
     : undefined;
   // Each hour's EMF, read as CloudWatch reads it: a metric is billed for every hour it gets data.
-  const docsPerHour = new Map<number, string[]>();
-  const healthHours = new Set<number>();
-  let emfBytes = 0;
-  let batches = 0;
-  let records = 0;
+  const out: DayOutput = {
+    docsPerHour: new Map(),
+    healthHours: new Set(),
+    emfBytes: 0,
+    batches: 0,
+    records: 0,
+  };
   const flush = (events: LogEvent[], nowMs: number) => {
     if (events.length === 0) return;
-    batches++;
-    records += events.length;
+    out.batches++;
+    out.records += events.length;
     const result = ingestBatch(
       { messageType: 'DATA_MESSAGE', logEvents: events },
       {
         nowMs,
         priceTable: table,
-        emf: { namespace: 'BedrockWatch', service: 'bedrock-watch' },
+        emf: { namespace: DEFAULT_NAMESPACE, service: DEFAULT_SERVICE },
         ...(attribution ? { attribution } : {}),
       },
     );
     for (const doc of result.documents) {
-      emfBytes += Buffer.byteLength(doc) + 1;
+      out.emfBytes += Buffer.byteLength(doc) + 1;
       const hour = Math.floor(Number(/"Timestamp":(\d+)/.exec(doc)?.[1]) / 3_600_000);
-      let docs = docsPerHour.get(hour);
+      let docs = out.docsPerHour.get(hour);
       if (!docs) {
         docs = [];
-        docsPerHour.set(hour, docs);
+        out.docsPerHour.set(hour, docs);
       }
       docs.push(doc);
     }
     // Health metrics (Powertools, [service]), about 600 bytes a batch.
-    emfBytes += 600;
-    healthHours.add(Math.floor(nowMs / 3_600_000));
+    out.emfBytes += 600;
+    out.healthHours.add(Math.floor(nowMs / 3_600_000));
   };
   let window: LogEvent[] = [];
   let windowEnd = 0;
@@ -152,45 +213,16 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
       window = [];
       windowEnd = time + reference.batchWindowSeconds * 1000;
     }
-    const t = Math.floor(rand() * teams.length);
-    const modelId = teamModels[t]?.[Math.floor(rand() * reference.modelsPerTeam)] as string;
-    const failed = rand() < reference.errorRate;
-    const record: Record<string, unknown> = {
-      schemaType: 'ModelInvocationLog',
-      timestamp: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: 'us-east-1',
-      requestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      operation: rand() < 0.5 ? 'Converse' : 'InvokeModelWithResponseStream',
-      modelId,
-      requestMetadata: { team: teams[t] },
-      identity: { arn: `arn:aws:sts::123456789012:assumed-role/${teams[t]}-role/s` },
-    };
-    if (failed) record.errorCode = ERRORS[Math.floor(rand() * ERRORS.length)];
-    else {
-      const latency = 300 + Math.floor(rand() * 4000);
-      record.input = { inputTokenCount: 50 + Math.floor(rand() * 2000) };
-      record.output =
-        record.operation === 'Converse'
-          ? {
-              outputTokenCount: 10 + Math.floor(rand() * 800),
-              outputBodyJson: { metrics: { latencyMs: latency } },
-            }
-          : {
-              outputTokenCount: 10 + Math.floor(rand() * 800),
-              outputBodyJson: [
-                {
-                  'amazon-bedrock-invocationMetrics': {
-                    invocationLatency: latency,
-                    firstByteLatency: Math.floor(latency / 4),
-                  },
-                },
-              ],
-            };
-    }
-    window.push({ id: String(i), timestamp: time, message: JSON.stringify(record) });
+    const message = referenceRecord(i, time, rand, reference, teams, teamModels);
+    window.push({ id: String(i), timestamp: time, message });
   });
   flush(window, windowEnd);
+  return out;
+}
 
+/** Simulates one day of the reference month and scales it to 30 days. */
+export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
+  const { docsPerHour, healthHours, emfBytes, batches, records } = runDay(reference);
   const health = [
     HEALTH.recordsReceived,
     HEALTH.recordsAccepted,

@@ -1,3 +1,4 @@
+import { isObject } from '../json';
 /** One metric series as CloudWatch would store it: namespace, name, dimensions, raw values. */
 export interface EmfSeries {
   namespace: string;
@@ -6,9 +7,6 @@ export interface EmfSeries {
   dimensions: Record<string, string>;
   values: number[];
 }
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A stable key for a series: namespace, metric name and its sorted dimension pairs. */
 export function seriesKey(namespace: string, name: string, dimensions: Record<string, string>): string {

@@ -6,6 +6,7 @@ import {
   MAX_RECORD_FUTURE_MS,
   MINUTE_MS,
 } from '../contract/limits';
+import { isObject, type Json } from '../json';
 
 /** One Bedrock invocation, normalised. Holds no prompt or response text. */
 export interface Invocation {
@@ -54,17 +55,17 @@ export interface ParseContext {
   logEventId?: string;
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Printable ASCII only: CloudWatch rejects other characters in dimension values. */
 const DIMENSION_SAFE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 const REQUEST_ID = /^[A-Za-z0-9-]{1,128}$/;
 const STOP_REASON = /^[A-Za-z_]{1,64}$/;
 
-class FieldError {
-  constructor(readonly path: string) {}
+/** A required field is missing or ill-typed; caught per record and turned into a rejection. */
+class FieldError extends Error {
+  override readonly name = 'FieldError';
+  constructor(readonly path: string) {
+    super(`invalid field ${path}`);
+  }
 }
 
 function requiredString(record: Json, key: string): string {

@@ -1,4 +1,5 @@
 import type { Invocation } from './2-parse';
+import { NO_PROFILES, resolveWithProfiles } from './4-resolve-model';
 
 /** USD per 1,000 tokens for one model in one region. */
 export interface ModelPrice {
@@ -23,66 +24,11 @@ export interface PriceData {
   prices: ModelPrice[];
 }
 
-export type Routing = 'in-region' | 'geo' | 'global';
-
-export type ResolvedModel =
-  | { kind: 'foundation'; baseModelId: string; routing: Routing }
-  /** Application inference profiles, provisioned throughput and custom models: no token price. */
-  | { kind: 'opaque'; resource: string };
-
 export type PriceResult =
   | { kind: 'priced'; usd: number }
   | { kind: 'unpriced'; reason: 'unknown-model' | 'unknown-region' | 'opaque-model' | 'no-cache-price' }
   /** Failed calls are not billed. */
   | { kind: 'not-billable' };
-
-const GEO_PREFIX = /^(us|us-gov|eu|apac|jp|au|ca)\./;
-const GLOBAL_PREFIX = /^global\./;
-const BEDROCK_ARN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]*:\d{0,12}:([a-z-]+)\/(.+)$/;
-
-/**
- * Resolves every model-id form Bedrock logs to the base model it bills as.
- * @example resolveModelId('us.anthropic.claude-3-5-sonnet-20240620-v1:0')
- *   // { kind: 'foundation', baseModelId: 'anthropic.claude-3-5-sonnet-20240620-v1:0', routing: 'geo' }
- */
-export function resolveModelId(modelId: string): ResolvedModel {
-  let id = modelId;
-  const arn = BEDROCK_ARN.exec(modelId);
-  if (arn) {
-    const [, resource = '', rest = ''] = arn;
-    if (resource !== 'foundation-model' && resource !== 'inference-profile') {
-      return { kind: 'opaque', resource };
-    }
-    id = rest;
-  }
-  if (GLOBAL_PREFIX.test(id))
-    return { kind: 'foundation', baseModelId: id.replace(GLOBAL_PREFIX, ''), routing: 'global' };
-  if (GEO_PREFIX.test(id))
-    return { kind: 'foundation', baseModelId: id.replace(GEO_PREFIX, ''), routing: 'geo' };
-  return { kind: 'foundation', baseModelId: id, routing: 'in-region' };
-}
-
-const NO_PROFILES: ReadonlyMap<string, string> = new Map();
-
-/** The part of an ARN after the resource type: `…:application-inference-profile/abc` → `abc`. */
-export const resourceIdOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
-
-/**
- * Resolves a model id, following an application inference profile to the model it invokes when
- * the map knows it (by full ARN or by its id). Application profiles copied from a geographic
- * profile resolve to that profile, so its routing premium still applies.
- */
-export function resolveWithProfiles(
-  modelId: string,
-  inferenceProfiles: ReadonlyMap<string, string>,
-): ResolvedModel {
-  const resolved = resolveModelId(modelId);
-  if (resolved.kind !== 'opaque' || resolved.resource !== 'application-inference-profile') return resolved;
-  const target = inferenceProfiles.get(modelId) ?? inferenceProfiles.get(resourceIdOf(modelId));
-  if (target === undefined) return resolved;
-  const inner = resolveModelId(target);
-  return inner.kind === 'opaque' ? resolved : inner;
-}
 
 export interface PriceTable {
   lookup(baseModelId: string, region: string): ModelPrice | undefined;

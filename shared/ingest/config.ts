@@ -8,6 +8,7 @@ import {
   DIM_SERVICE,
   INGEST_METRIC_NAMES,
 } from '../contract/metrics';
+import { isObject, type Json } from '../json';
 import type { ModelPrice, PriceData } from './5-price';
 import { type AttributionConfig, CALLER_KEY, dimensionNameOf } from './6-attribute';
 
@@ -43,8 +44,6 @@ const RESERVED = new Set<string>([
   '_aws',
 ]);
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /** Checks a price file (the bundled one or a user's); errors name the entry and field. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { BEDROCK_LOG_GROUP, BEDROCK_LOG_STREAM } from '../../../shared/contract/bedrock-logs';
+import { isObject, type Json } from '../../../shared/json';
 
 export const CANARY = 'CANARY-7Q4Z-PROMPT';
 const SAMPLE = join(
@@ -19,8 +20,6 @@ const SAMPLE = join(
   'sample-set',
   'traffic-2025-10-20.jsonl',
 );
-
-type Json = Record<string, unknown>;
 
 let corpus: Json[] | undefined;
 /** Valid invocation records from the sample set, each with canary text in its bodies. */
@@ -48,8 +47,6 @@ export function validRecords(): Json[] {
   }
   return corpus;
 }
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Paths of the fields a mutation may hit. */
 const FIELD_PATHS = [
