@@ -13,7 +13,7 @@ import type {
 } from './types';
 
 interface AnomalySpec {
-  key: string;
+  family: 'output-tokens-anomaly' | 'cost-anomaly' | 'latency-anomaly';
   metric: MetricSpec;
   stat: string;
   level: AlarmLevel | 'none';
@@ -31,8 +31,10 @@ function anomalyAlarm(
 ): MetricAlarmDefinition {
   return {
     kind: 'metric',
-    key: `${spec.key}-${scope.key}`,
-    name: `${ctx.namePrefix}-${spec.key}-${scope.key}`,
+    key: `${spec.family}-${scope.key}`,
+    family: spec.family,
+    scope: scope.id,
+    name: `${ctx.namePrefix}-${spec.family}-${scope.key}`,
     description: `${spec.what} of ${scope.label} above its anomaly-detection band (width ${params.anomalyBandWidth})`,
     level: spec.level,
     queries: [
@@ -68,7 +70,7 @@ const SPIKES =
  */
 export function anomalyAlarms(params: StackParameters, ctx: AlarmContext, scope: Scope): AlarmDefinition[] {
   const outputTokens = anomalyAlarm(params, ctx, scope, {
-    key: 'output-tokens-anomaly',
+    family: 'output-tokens-anomaly',
     metric: METRIC.outputTokens,
     stat: 'Sum',
     level: 'warning',
@@ -77,7 +79,7 @@ export function anomalyAlarms(params: StackParameters, ctx: AlarmContext, scope:
     rationale: SPIKES,
   });
   const cost = anomalyAlarm(params, ctx, scope, {
-    key: 'cost-anomaly',
+    family: 'cost-anomaly',
     metric: METRIC.cost,
     stat: 'Sum',
     level: 'warning',
@@ -86,7 +88,7 @@ export function anomalyAlarms(params: StackParameters, ctx: AlarmContext, scope:
     rationale: SPIKES,
   });
   const latency = anomalyAlarm(params, ctx, scope, {
-    key: 'latency-anomaly',
+    family: 'latency-anomaly',
     metric: METRIC.latency,
     stat: 'p95',
     level: 'none',
@@ -97,6 +99,8 @@ export function anomalyAlarms(params: StackParameters, ctx: AlarmContext, scope:
   const latencyAndErrors: CompositeAlarmDefinition = {
     kind: 'composite',
     key: `latency-and-errors-${scope.key}`,
+    family: 'latency-and-errors',
+    scope: scope.id,
     name: `${ctx.namePrefix}-latency-and-errors-${scope.key}`,
     description: `${scope.label}: latency is anomalous AND the error rate is above warning`,
     level: 'critical',

@@ -6,6 +6,7 @@ import { DIM_MODEL_ID, DIM_SERVICE, type EmfUnit, type MetricSpec } from '../../
 import type { StackParameters } from '../parameters';
 import type {
   AlarmContext,
+  AlarmFamily,
   AlarmLevel,
   MetricAlarmDefinition,
   MetricQuery,
@@ -38,9 +39,10 @@ export function scopeToken(modelId: string): string {
 export function scopes(params: StackParameters): Scope[] {
   const service = { [DIM_SERVICE]: params.serviceName };
   return [
-    { key: 'all', label: 'all models', dimensions: service },
+    { key: 'all', id: 'all', label: 'all models', dimensions: service },
     ...params.watchedModels.map((modelId) => ({
       key: scopeToken(modelId),
+      id: modelId,
       label: modelId,
       dimensions: { ...service, [DIM_MODEL_ID]: modelId },
     })),
@@ -109,6 +111,8 @@ export function levels(warning: number, critical: number): [AlarmLevel, number][
 /** What a static-threshold alarm needs beyond the fixed comparison and missing-data choice. */
 export interface AboveSpec {
   key: string;
+  family: AlarmFamily;
+  scope: string;
   level: AlarmLevel;
   description: string;
   queries: MetricQuery[];
@@ -125,6 +129,8 @@ export function above(ctx: AlarmContext, spec: AboveSpec): MetricAlarmDefinition
   return {
     kind: 'metric',
     key: spec.key,
+    family: spec.family,
+    scope: spec.scope,
     name: `${ctx.namePrefix}-${spec.key}`,
     description: spec.description,
     level: spec.level,

@@ -16,12 +16,14 @@ export { scopeToken } from './build';
 export type {
   AlarmContext,
   AlarmDefinition,
+  AlarmFamily,
   AlarmLevel,
   Comparison,
   CompositeAlarmDefinition,
   MetricAlarmDefinition,
   MetricQuery,
   MetricRef,
+  PipelineFamily,
   TreatMissingData,
 } from './types';
 

@@ -16,6 +16,8 @@ export function latencyAlarms(
   return levels(params.latencyP95WarningMs, params.latencyP95CriticalMs).map(([level, threshold]) => ({
     ...above(ctx, {
       key: `latency-p95-${level}-${scope.key}`,
+      family: 'latency-p95',
+      scope: scope.id,
       level,
       description: `p95 latency of ${scope.label} above ${threshold} ms`,
       queries: [

@@ -10,10 +10,10 @@ import {
   percentOf,
   TWO_OF_THREE,
 } from './build';
-import type { AlarmContext, MetricAlarmDefinition } from './types';
+import type { AlarmContext, MetricAlarmDefinition, PipelineFamily } from './types';
 
-/** A pipeline-health alarm; all of them are warnings, so the level is set once below. */
-type HealthCheck = Omit<AboveSpec, 'level'>;
+/** A pipeline-health alarm; its key is its family, and level and scope are the same for all. */
+type HealthCheck = Omit<AboveSpec, 'key' | 'family' | 'scope' | 'level'> & { key: PipelineFamily };
 
 const service = (params: StackParameters) => ({ [DIM_SERVICE]: params.serviceName });
 
@@ -173,5 +173,8 @@ const CHECKS: ((params: StackParameters, ctx: AlarmContext) => HealthCheck)[] = 
  * @example pipelineAlarms(params, ctx)[0]?.key // 'pipeline-ingest-errors'
  */
 export function pipelineAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
-  return CHECKS.map((check) => above(ctx, { ...check(params, ctx), level: 'warning' }));
+  return CHECKS.map((check) => {
+    const spec = check(params, ctx);
+    return above(ctx, { ...spec, family: spec.key, scope: 'pipeline', level: 'warning' });
+  });
 }

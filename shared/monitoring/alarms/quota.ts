@@ -7,7 +7,7 @@ import type { AlarmContext, MetricAlarmDefinition, MetricQuery } from './types';
 const ONE_MINUTE = 60;
 
 interface QuotaKind {
-  key: 'quota-tpm' | 'quota-rpm';
+  family: 'quota-tpm' | 'quota-rpm';
   what: string;
   limit: number;
   used: MetricQuery[];
@@ -17,7 +17,7 @@ function quotaKinds(params: StackParameters, modelId: string, quota: ModelQuota)
   const dims = { [DIM_SERVICE]: params.serviceName, [DIM_MODEL_ID]: modelId };
   return [
     {
-      key: 'quota-tpm',
+      family: 'quota-tpm',
       what: 'tokens per minute',
       limit: quota.tokensPerMinute,
       used: [
@@ -27,7 +27,7 @@ function quotaKinds(params: StackParameters, modelId: string, quota: ModelQuota)
       ],
     },
     {
-      key: 'quota-rpm',
+      family: 'quota-rpm',
       what: 'requests per minute',
       limit: quota.requestsPerMinute,
       used: [sumOf(params, 'req', METRIC.invocations, dims, ONE_MINUTE)],
@@ -48,7 +48,9 @@ export function quotaAlarms(params: StackParameters, ctx: AlarmContext): MetricA
     return quotaKinds(params, modelId, quota).flatMap((kind) =>
       levels(params.quotaWarningPct, params.quotaCriticalPct).map(([level, threshold]) =>
         above(ctx, {
-          key: `${kind.key}-${level}-${token}`,
+          key: `${kind.family}-${level}-${token}`,
+          family: kind.family,
+          scope: modelId,
           level,
           description: `${modelId}: ${kind.what} above ${threshold} % of the ${kind.limit} quota`,
           queries: [

@@ -64,6 +64,8 @@ export function rateAlarms(
     rate.levels.map(([level, threshold]) =>
       above(ctx, {
         key: rateAlarmKey(rate.family, level, scope),
+        family: rate.family,
+        scope: scope.id,
         level,
         description: `${rate.what} of ${scope.label} above ${threshold} %, with at least ${guard} calls per 5 minutes`,
         queries: [

@@ -31,9 +31,39 @@ export interface MetricQuery {
   returnData: boolean;
 }
 
+/** Pipeline-health families: one alarm each, on the monitor's own health. */
+export type PipelineFamily =
+  | 'pipeline-ingest-errors'
+  | 'pipeline-failure-queue-depth'
+  | 'pipeline-rejected-records'
+  | 'pipeline-unpriced-invocations'
+  | 'pipeline-emf-rejected'
+  | 'pipeline-bedrock-log-delivery'
+  | 'pipeline-delivery-lag';
+
+/** One stable name per kind of alarm; every key starts with its family. */
+export type AlarmFamily =
+  | 'latency-p95'
+  | 'error-rate'
+  | 'throttle-rate'
+  | 'output-tokens-anomaly'
+  | 'cost-anomaly'
+  | 'latency-anomaly'
+  | 'latency-and-errors'
+  | 'quota-tpm'
+  | 'quota-rpm'
+  | PipelineFamily;
+
 interface AlarmBase {
   /** Stable, unique within the stack; also the CloudFormation logical id's source. */
   key: string;
+  /** Data only (deploy/ does not put it in the template): lets a simulator or a report group alarms. */
+  family: AlarmFamily;
+  /**
+   * What the alarm watches, data only: `all` for the all-models series, the model id exactly as
+   * logged for a watched or quota model, `pipeline` for pipeline health.
+   */
+  scope: string;
   name: string;
   description: string;
   /** Which SNS topic it notifies; 'none' = only an input to a composite alarm. */
@@ -76,6 +106,8 @@ export interface AlarmContext {
 export interface Scope {
   /** Name-safe token in alarm keys and names: `all`, or `scopeToken(modelId)`. */
   key: string;
+  /** The alarms' `scope` field: `all`, or the model id as logged. */
+  id: string;
   /** Words for descriptions: `all models`, or the model id. */
   label: string;
   dimensions: Record<string, string>;
