@@ -1,0 +1,111 @@
+import { METRIC, type MetricSpec } from '../../contract/metrics';
+import type { StackParameters } from '../parameters';
+import { FIVE_MINUTES, ours, THREE_OF_THREE, TWO_OF_THREE } from './build';
+import { rateAlarmKey } from './rates';
+import type {
+  AlarmContext,
+  AlarmDefinition,
+  AlarmLevel,
+  CompositeAlarmDefinition,
+  MetricAlarmDefinition,
+  Scope,
+  Window,
+} from './types';
+
+interface AnomalySpec {
+  family: 'output-tokens-anomaly' | 'cost-anomaly' | 'latency-anomaly';
+  metric: MetricSpec;
+  stat: string;
+  level: AlarmLevel | 'none';
+  what: string;
+  window: Window;
+  rationale: string;
+}
+
+/** One metric of one scope above its anomaly-detection band (spikes only: the upper threshold). */
+function anomalyAlarm(
+  params: StackParameters,
+  ctx: AlarmContext,
+  scope: Scope,
+  spec: AnomalySpec,
+): MetricAlarmDefinition {
+  return {
+    kind: 'metric',
+    key: `${spec.family}-${scope.key}`,
+    family: spec.family,
+    scope: scope.id,
+    name: `${ctx.namePrefix}-${spec.family}-${scope.key}`,
+    description: `${spec.what} of ${scope.label} above its anomaly-detection band (width ${params.anomalyBandWidth})`,
+    level: spec.level,
+    queries: [
+      {
+        id: 'm',
+        metric: ours(params, spec.metric.name, scope.dimensions, spec.stat, FIVE_MINUTES, spec.metric.unit),
+        returnData: true,
+      },
+      {
+        id: 'band',
+        expression: `ANOMALY_DETECTION_BAND(m, ${params.anomalyBandWidth})`,
+        label: 'expected',
+        returnData: true,
+      },
+    ],
+    comparison: 'GreaterThanUpperThreshold',
+    thresholdMetricId: 'band',
+    ...spec.window,
+    treatMissingData: 'notBreaching',
+    rationale: spec.rationale,
+  };
+}
+
+const SPIKES =
+  'Only spikes matter (upper band); 3 of 3 periods so a single busy 5 minutes is not news. A quiet period is not a spike.';
+
+/**
+ * Anomaly alarms of one scope: output tokens and cost (warning), p95 latency (no notification), and
+ * the critical composite that fires when latency is anomalous and the error rate is above warning.
+ * @example
+ * anomalyAlarms(params, ctx, scope).map((a) => a.key)
+ * // ['output-tokens-anomaly-all', 'cost-anomaly-all', 'latency-anomaly-all', 'latency-and-errors-all']
+ */
+export function anomalyAlarms(params: StackParameters, ctx: AlarmContext, scope: Scope): AlarmDefinition[] {
+  const outputTokens = anomalyAlarm(params, ctx, scope, {
+    family: 'output-tokens-anomaly',
+    metric: METRIC.outputTokens,
+    stat: 'Sum',
+    level: 'warning',
+    what: 'Output tokens',
+    window: THREE_OF_THREE,
+    rationale: SPIKES,
+  });
+  const cost = anomalyAlarm(params, ctx, scope, {
+    family: 'cost-anomaly',
+    metric: METRIC.cost,
+    stat: 'Sum',
+    level: 'warning',
+    what: 'Cost',
+    window: THREE_OF_THREE,
+    rationale: SPIKES,
+  });
+  const latency = anomalyAlarm(params, ctx, scope, {
+    family: 'latency-anomaly',
+    metric: METRIC.latency,
+    stat: 'p95',
+    level: 'none',
+    what: 'p95 latency',
+    window: TWO_OF_THREE,
+    rationale: 'Input to the composite alarm only (no notification): 2 of 3 periods above the band.',
+  });
+  const latencyAndErrors: CompositeAlarmDefinition = {
+    kind: 'composite',
+    key: `latency-and-errors-${scope.key}`,
+    family: 'latency-and-errors',
+    scope: scope.id,
+    name: `${ctx.namePrefix}-latency-and-errors-${scope.key}`,
+    description: `${scope.label}: latency is anomalous AND the error rate is above warning`,
+    level: 'critical',
+    allOf: [latency.key, rateAlarmKey('error-rate', 'warning', scope)],
+    rationale: 'Either signal alone is often noise; together they mean users are hurting.',
+  };
+  return [outputTokens, cost, latency, latencyAndErrors];
+}

@@ -1,0 +1,144 @@
+/**
+ * Builders shared by the alarm families: metric references, the static-threshold alarm, rate
+ * expressions, evaluation windows and the scopes (all models, each watched model).
+ */
+import { DIM_MODEL_ID, DIM_SERVICE, type EmfUnit, type MetricSpec } from '../../contract/metrics';
+import type { StackParameters } from '../parameters';
+import type {
+  AlarmContext,
+  AlarmFamily,
+  AlarmLevel,
+  MetricAlarmDefinition,
+  MetricQuery,
+  MetricRef,
+  Scope,
+  Window,
+} from './types';
+
+export const FIVE_MINUTES = 300;
+
+export const TWO_OF_THREE: Window = { evaluationPeriods: 3, datapointsToAlarm: 2 };
+export const THREE_OF_THREE: Window = { evaluationPeriods: 3, datapointsToAlarm: 3 };
+export const ONE_OF_ONE: Window = { evaluationPeriods: 1, datapointsToAlarm: 1 };
+
+/**
+ * A short, stable, name-safe token for a model id (alarm names and logical ids need one).
+ * @example scopeToken('amazon.nova-lite-v1:0') // 'amazon-nova-lite-v1-0-ycecg6'
+ */
+export function scopeToken(modelId: string): string {
+  let hash = 2166136261;
+  for (const ch of modelId) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  const readable = modelId
+    .replace(/^arn:.*\//, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .slice(0, 48);
+  return `${readable}-${hash.toString(36)}`;
+}
+
+/** The all-models scope first, then one scope per watched model, in parameter order. */
+export function scopes(params: StackParameters): Scope[] {
+  const service = { [DIM_SERVICE]: params.serviceName };
+  return [
+    { key: 'all', id: 'all', label: 'all models', dimensions: service },
+    ...params.watchedModels.map((modelId) => ({
+      key: scopeToken(modelId),
+      id: modelId,
+      label: modelId,
+      dimensions: { ...service, [DIM_MODEL_ID]: modelId },
+    })),
+  ];
+}
+
+/** A metric the ingest function writes, in the stack's namespace. */
+export function ours(
+  params: StackParameters,
+  metricName: string,
+  dimensions: Record<string, string>,
+  stat: string,
+  period: number,
+  unit?: EmfUnit,
+): MetricRef {
+  return {
+    namespace: params.metricsNamespace,
+    metricName,
+    dimensions,
+    stat,
+    period,
+    ...(unit ? { unit } : {}),
+  };
+}
+
+/** A metric AWS publishes (Lambda, SQS, Logs, Bedrock), over five minutes and without a unit. */
+export function awsMetric(
+  namespace: string,
+  metricName: string,
+  dimensions: Record<string, string>,
+  stat: string,
+): MetricRef {
+  return { namespace, metricName, dimensions, stat, period: FIVE_MINUTES };
+}
+
+/**
+ * A hidden Sum of one contract counter, an input to a rate or quota expression.
+ * @example sumOf(params, 'inv', METRIC.invocations, scope.dimensions, FIVE_MINUTES)
+ */
+export function sumOf(
+  params: StackParameters,
+  id: string,
+  metric: MetricSpec,
+  dimensions: Record<string, string>,
+  period: number,
+): MetricQuery {
+  return { id, metric: ours(params, metric.name, dimensions, 'Sum', period, metric.unit), returnData: false };
+}
+
+/**
+ * `100 * (a + b …) / denominator`, gaps filled with 0.
+ * @example percentOf(['thr'], 'inv') // '100 * (FILL(thr, 0)) / inv'
+ */
+export function percentOf(ids: string[], denominator: string): string {
+  return `100 * (${ids.map((id) => `FILL(${id}, 0)`).join(' + ')}) / ${denominator}`;
+}
+
+/** Warning then critical, each with its threshold: the order every two-level family emits. */
+export function levels(warning: number, critical: number): [AlarmLevel, number][] {
+  return [
+    ['warning', warning],
+    ['critical', critical],
+  ];
+}
+
+/** What a static-threshold alarm needs beyond the fixed comparison and missing-data choice. */
+export interface AboveSpec {
+  key: string;
+  family: AlarmFamily;
+  scope: string;
+  level: AlarmLevel;
+  description: string;
+  queries: MetricQuery[];
+  threshold: number;
+  window: Window;
+  rationale: string;
+}
+
+/**
+ * A static-threshold alarm: above the threshold in `window`; no data is not a breach, because every
+ * series here is silent when nothing happens.
+ */
+export function above(ctx: AlarmContext, spec: AboveSpec): MetricAlarmDefinition {
+  return {
+    kind: 'metric',
+    key: spec.key,
+    family: spec.family,
+    scope: spec.scope,
+    name: `${ctx.namePrefix}-${spec.key}`,
+    description: spec.description,
+    level: spec.level,
+    queries: spec.queries,
+    comparison: 'GreaterThanThreshold',
+    threshold: spec.threshold,
+    ...spec.window,
+    treatMissingData: 'notBreaching',
+    rationale: spec.rationale,
+  };
+}

@@ -1,0 +1,75 @@
+import { DIM_MODEL_ID, DIM_SERVICE, METRIC } from '../../contract/metrics';
+import type { ModelQuota, StackParameters } from '../parameters';
+import { above, levels, percentOf, scopeToken, sumOf, TWO_OF_THREE } from './build';
+import type { AlarmContext, MetricAlarmDefinition, MetricQuery } from './types';
+
+/** Bedrock quotas are per minute, so their usage is summed per minute. */
+const ONE_MINUTE = 60;
+
+interface QuotaKind {
+  family: 'quota-tpm' | 'quota-rpm';
+  what: string;
+  limit: number;
+  used: MetricQuery[];
+}
+
+function quotaKinds(params: StackParameters, modelId: string, quota: ModelQuota): QuotaKind[] {
+  const dims = { [DIM_SERVICE]: params.serviceName, [DIM_MODEL_ID]: modelId };
+  return [
+    {
+      family: 'quota-tpm',
+      what: 'tokens per minute',
+      limit: quota.tokensPerMinute,
+      used: [
+        sumOf(params, 'tin', METRIC.inputTokens, dims, ONE_MINUTE),
+        sumOf(params, 'tcw', METRIC.cacheWriteInputTokens, dims, ONE_MINUTE),
+        sumOf(params, 'tout', METRIC.outputTokens, dims, ONE_MINUTE),
+      ],
+    },
+    {
+      family: 'quota-rpm',
+      what: 'requests per minute',
+      limit: quota.requestsPerMinute,
+      used: [sumOf(params, 'req', METRIC.invocations, dims, ONE_MINUTE)],
+    },
+  ];
+}
+
+/**
+ * Per model of the `quotas` parameter, in its order: tokens and then requests per minute above
+ * the warning and the critical share of the quota.
+ * @example
+ * quotaAlarms(params, ctx).map((a) => a.key) // token = scopeToken(modelId)
+ * // ['quota-tpm-warning-<token>', 'quota-tpm-critical-<token>', 'quota-rpm-warning-<token>', …]
+ */
+export function quotaAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+  return Object.entries(params.quotas).flatMap(([modelId, quota]) => {
+    const token = scopeToken(modelId);
+    return quotaKinds(params, modelId, quota).flatMap((kind) =>
+      levels(params.quotaWarningPct, params.quotaCriticalPct).map(([level, threshold]) =>
+        above(ctx, {
+          key: `${kind.family}-${level}-${token}`,
+          family: kind.family,
+          scope: modelId,
+          level,
+          description: `${modelId}: ${kind.what} above ${threshold} % of the ${kind.limit} quota`,
+          queries: [
+            ...kind.used,
+            {
+              id: 'used',
+              expression: percentOf(
+                kind.used.map((q) => q.id),
+                String(kind.limit),
+              ),
+              label: `${kind.what} quota used %`,
+              returnData: true,
+            },
+          ],
+          threshold,
+          window: TWO_OF_THREE,
+          rationale: 'Quotas are per minute, so 1-minute periods; 2 of 3 so one peak minute does not page.',
+        }),
+      ),
+    );
+  });
+}

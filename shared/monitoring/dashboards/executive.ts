@@ -1,0 +1,117 @@
+import { DIM_MODEL_ID, DIM_SERVICE, METRIC, MONTH_TO_DATE } from '../../contract/metrics';
+import { dimensionNameOf } from '../../ingest/6-attribute';
+import type { AlarmDefinition } from '../alarms/types';
+import type { StackParameters } from '../parameters';
+import { ACCOUNT, type DashboardContext, type DashboardDefinition, Grid, REGION } from './grid';
+
+/** Month to date and its projection, calls, cost per day and the five most expensive models. */
+function costWidgets(g: Grid, params: StackParameters): void {
+  const ns = params.metricsNamespace;
+  const svc = [DIM_SERVICE, params.serviceName];
+  g.add('metric', 6, 4, {
+    title: 'Month to date (USD)',
+    region: REGION,
+    view: 'singleValue',
+    period: 3600,
+    metrics: [
+      [ns, MONTH_TO_DATE.cost, ...svc, { stat: 'Maximum', label: 'so far' }],
+      [ns, MONTH_TO_DATE.projected, ...svc, { stat: 'Maximum', label: 'projected month' }],
+    ],
+  });
+  g.add('metric', 6, 4, {
+    title: 'Calls and unpriced calls (shown range)',
+    region: REGION,
+    view: 'singleValue',
+    setPeriodToTimeRange: true,
+    metrics: [
+      [ns, METRIC.invocations.name, ...svc, { stat: 'Sum', label: 'calls' }],
+      [ns, METRIC.unpricedInvocations.name, ...svc, { stat: 'Sum', label: 'unpriced calls' }],
+    ],
+  });
+  g.add('metric', 12, 4, {
+    title: 'Cost per day (USD)',
+    region: REGION,
+    view: 'bar',
+    period: 86400,
+    metrics: [[ns, METRIC.cost.name, ...svc, { stat: 'Sum', label: 'cost per day' }]],
+  });
+  g.add('metric', 12, 6, {
+    title: 'Top 5 models by cost (USD per day)',
+    region: REGION,
+    view: 'timeSeries',
+    period: 86400,
+    metrics: [
+      [
+        {
+          expression: `SORT(SEARCH('{${ns},${DIM_MODEL_ID},${DIM_SERVICE}} MetricName="${METRIC.cost.name}"', 'Sum', 86400), SUM, DESC, 5)`,
+          id: 'top',
+          label: '',
+        },
+      ],
+    ],
+  });
+}
+
+/** Per attribution key (caller, team, …): the ten values that cost most. */
+function attributionWidgets(g: Grid, params: StackParameters): void {
+  const ns = params.metricsNamespace;
+  for (const key of params.attributionKeys) {
+    const dim = dimensionNameOf(key);
+    g.add('metric', 12, 6, {
+      title: `Top 10 by ${key}: cost (USD per day)`,
+      region: REGION,
+      view: 'timeSeries',
+      period: 86400,
+      metrics: [
+        [
+          {
+            expression: `SORT(SEARCH('{${ns},${DIM_SERVICE},${dim}} MetricName="${METRIC.cost.name}"', 'Sum', 86400), SUM, DESC, 10)`,
+            id: `top${dim.replace(/[^A-Za-z0-9]/g, '')}`,
+            label: '',
+          },
+        ],
+      ],
+    });
+  }
+}
+
+/** Status of the critical alarms and the all-models warnings (per-model and pipeline warnings stay out). */
+function alarmStatus(g: Grid, alarms: AlarmDefinition[]): void {
+  const notifying = alarms.filter(
+    (a) => a.level === 'critical' || (a.level === 'warning' && a.key.endsWith('-all')),
+  );
+  g.add('alarm', 12, 6, {
+    title: 'Alarm status',
+    alarms: notifying.slice(0, 100).map((a) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${a.name}`),
+    sortBy: 'stateUpdatedTimestamp',
+    states: [],
+  });
+}
+
+/**
+ * The executive dashboard (`<prefix>-executive`, last 30 days): cost so far and projected, cost per
+ * day, top models and attribution values by cost, and the status of the alarms that notify.
+ */
+export function executiveDashboard(
+  params: StackParameters,
+  ctx: DashboardContext,
+  alarms: AlarmDefinition[],
+): DashboardDefinition {
+  const g = new Grid();
+  g.text(
+    [
+      `# ${params.serviceName}: executive view`,
+      'What Bedrock costs in this account and region, from the invocation logs, at on-demand list prices (see the README for what is and is not priced).',
+      '**Month to date** is summed every hour since the first of the month (UTC) by the monthToDate function, with a straight-line projection to the month end. Calls to models without a price are counted in *Unpriced calls* and not in the cost.',
+    ].join('\n\n'),
+    3,
+  );
+  costWidgets(g, params);
+  attributionWidgets(g, params);
+  alarmStatus(g, alarms);
+  return {
+    key: 'executive',
+    name: `${ctx.namePrefix}-executive`,
+    body: { start: '-P30D', widgets: g.widgets },
+  };
+}

@@ -1,0 +1,116 @@
+import { ERROR_CLASSES } from '../../contract/error-classes';
+import { DIM_SERVICE, ERROR_METRICS, HEALTH, METRIC } from '../../contract/metrics';
+import type { StackParameters } from '../parameters';
+import { type DashboardContext, type DashboardDefinition, Grid, searchPerModel } from './grid';
+
+/** Calls, errors, latency, tokens and cost: per model where a SEARCH can find the models. */
+function trafficCharts(g: Grid, params: StackParameters): void {
+  const ns = params.metricsNamespace;
+  const svc = [DIM_SERVICE, params.serviceName];
+  g.chart('Invocations per model', [searchPerModel(ns, METRIC.invocations.name, 'Sum', 60, 'inv')]);
+  g.chart(
+    'Errors by class (all models)',
+    ERROR_CLASSES.map((c) => [ns, ERROR_METRICS[c].name, ...svc, { stat: 'Sum', label: c }]),
+    { stacked: true },
+  );
+  g.chart('Throttled calls per model', [searchPerModel(ns, ERROR_METRICS.Throttling.name, 'Sum', 60, 'thr')]);
+  g.chart(
+    'Latency p50 / p95 / p99 (all models, ms)',
+    ['p50', 'p95', 'p99'].map((stat) => [ns, METRIC.latency.name, ...svc, { stat, label: stat }]),
+    { period: 300 },
+  );
+  g.chart('Latency p95 per model (ms)', [searchPerModel(ns, METRIC.latency.name, 'p95', 300, 'lat')], {
+    period: 300,
+  });
+  g.chart(
+    'Time to first token p95 per model (ms)',
+    [searchPerModel(ns, METRIC.timeToFirstToken.name, 'p95', 300, 'ttft')],
+    {
+      period: 300,
+    },
+  );
+  g.chart(
+    'Tokens (all models)',
+    [
+      METRIC.inputTokens.name,
+      METRIC.outputTokens.name,
+      METRIC.cacheReadInputTokens.name,
+      METRIC.cacheWriteInputTokens.name,
+    ].map((m) => [ns, m, ...svc, { stat: 'Sum' }]),
+    { stacked: true },
+  );
+  g.chart('Cost per hour per model (USD)', [searchPerModel(ns, METRIC.cost.name, 'Sum', 3600, 'cost')], {
+    period: 3600,
+  });
+}
+
+/** The monitor's own health: the series the pipeline alarms read, to see why one fired. */
+function pipelineCharts(g: Grid, params: StackParameters, ctx: DashboardContext): void {
+  const ns = params.metricsNamespace;
+  const svc = [DIM_SERVICE, params.serviceName];
+  g.chart(
+    'Pipeline: records',
+    [
+      [ns, HEALTH.recordsReceived, ...svc, { stat: 'Sum' }],
+      [ns, HEALTH.recordsAccepted, ...svc, { stat: 'Sum' }],
+      [ns, HEALTH.duplicateRecords, ...svc, { stat: 'Sum' }],
+      [ns, HEALTH.rejectedRecords, ...svc, { stat: 'Sum' }],
+      [ns, METRIC.unpricedInvocations.name, ...svc, { stat: 'Sum' }],
+    ],
+    { period: 300 },
+  );
+  g.chart(
+    'Pipeline: lag and failures',
+    [
+      [ns, HEALTH.deliveryLag, ...svc, { stat: 'Maximum', label: 'delivery lag (ms)', yAxis: 'right' }],
+      [
+        'AWS/Lambda',
+        'Errors',
+        'FunctionName',
+        ctx.ingestFunctionName,
+        { stat: 'Sum', label: 'ingest errors' },
+      ],
+      [
+        'AWS/SQS',
+        'ApproximateNumberOfMessagesVisible',
+        'QueueName',
+        ctx.failureQueueName,
+        { stat: 'Maximum', label: 'failure queue' },
+      ],
+      [
+        'AWS/Logs',
+        'EMFValidationErrors',
+        'LogGroupName',
+        ctx.ingestLogGroupName,
+        { stat: 'Sum', label: 'EMF validation errors' },
+      ],
+      [
+        'AWS/Logs',
+        'EMFParsingErrors',
+        'LogGroupName',
+        ctx.ingestLogGroupName,
+        { stat: 'Sum', label: 'EMF parsing errors' },
+      ],
+      [
+        'AWS/Bedrock',
+        'ModelInvocationLogsCloudWatchDeliveryFailure',
+        { stat: 'Sum', label: 'Bedrock log delivery failures' },
+      ],
+    ],
+    { period: 300 },
+  );
+}
+
+/**
+ * The operations dashboard (`<prefix>-operations`): traffic, errors, latency, tokens and cost of
+ * every model, then pipeline health.
+ */
+export function operationsDashboard(params: StackParameters, ctx: DashboardContext): DashboardDefinition {
+  const g = new Grid();
+  g.text(
+    `# ${params.serviceName}: operations\nCalls, errors, latency and cost of every Bedrock model in this account and region, from the invocation logs. Per-model lines are found by SEARCH, so new models appear by themselves.`,
+  );
+  trafficCharts(g, params);
+  pipelineCharts(g, params, ctx);
+  return { key: 'operations', name: `${ctx.namePrefix}-operations`, body: { widgets: g.widgets } };
+}

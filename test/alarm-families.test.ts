@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { alarmResources } from '../deploy/stack/index';
+import {
+  type AlarmContext,
+  type AlarmDefinition,
+  buildAlarmDefinitions,
+  scopeToken,
+} from '../shared/monitoring/alarms/index';
+import { parseStackParameters } from '../shared/monitoring/parameters';
+
+const CTX: AlarmContext = {
+  namePrefix: 'bedrock-watch-test',
+  ingestFunctionName: 'bedrock-watch-test-ingest',
+  ingestLogGroupName: '/aws/lambda/bedrock-watch-test-ingest',
+  failureQueueName: 'bedrock-watch-test-ingest-failures',
+};
+// An application inference profile ARN is logged as the model id, so it must survive as the scope.
+const WATCHED = [
+  'anthropic.claude-3-haiku-20240307-v1:0',
+  'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123',
+];
+const QUOTA_MODELS = ['amazon.nova-lite-v1:0', 'anthropic.claude-3-haiku-20240307-v1:0'];
+
+/** Per scope, in emission order. */
+const PER_SCOPE_FAMILIES = [
+  'latency-p95',
+  'latency-p95',
+  'error-rate',
+  'error-rate',
+  'throttle-rate',
+  'throttle-rate',
+  'output-tokens-anomaly',
+  'cost-anomaly',
+  'latency-anomaly',
+  'latency-and-errors',
+];
+const PIPELINE_FAMILIES = [
+  'pipeline-ingest-errors',
+  'pipeline-failure-queue-depth',
+  'pipeline-rejected-records',
+  'pipeline-unpriced-invocations',
+  'pipeline-emf-rejected',
+  'pipeline-bedrock-log-delivery',
+  'pipeline-delivery-lag',
+];
+const DOCUMENTED_FAMILIES = new Set([...PER_SCOPE_FAMILIES, 'quota-tpm', 'quota-rpm', ...PIPELINE_FAMILIES]);
+
+const withModels = () =>
+  parseStackParameters({
+    watchedModels: WATCHED.join(','),
+    quotas: QUOTA_MODELS.map((m) => `${m}=200000:100`).join(';'),
+  });
+const ofScope = (defs: AlarmDefinition[], scope: string) => defs.filter((d) => d.scope === scope);
+
+describe('alarm families', () => {
+  it('gives every definition a family from the documented set', () => {
+    const params = withModels();
+
+    const defs = buildAlarmDefinitions(params, CTX);
+
+    expect(defs.length).toBeGreaterThan(0);
+    for (const d of defs) expect(DOCUMENTED_FAMILIES, d.key).toContain(d.family);
+  });
+
+  it('scopes every definition to all, a watched or quota model id as logged, or pipeline', () => {
+    const params = withModels();
+    const allowed = new Set(['all', 'pipeline', ...WATCHED, ...QUOTA_MODELS]);
+
+    const defs = buildAlarmDefinitions(params, CTX);
+
+    for (const d of defs) expect(allowed, d.key).toContain(d.scope);
+  });
+
+  it('emits every per-scope family, in order, for all models and for each watched model', () => {
+    const params = withModels();
+
+    const defs = buildAlarmDefinitions(params, CTX);
+
+    for (const scope of ['all', ...WATCHED]) {
+      const perScope = ofScope(defs, scope).filter((d) => !d.family.startsWith('quota-'));
+      expect(
+        perScope.map((d) => d.family),
+        scope,
+      ).toEqual(PER_SCOPE_FAMILIES);
+    }
+  });
+
+  it('emits tokens- and requests-per-minute quota alarms at both levels for each quota model', () => {
+    const params = withModels();
+
+    const defs = buildAlarmDefinitions(params, CTX);
+
+    for (const modelId of QUOTA_MODELS) {
+      const quotas = ofScope(defs, modelId).filter((d) => d.family.startsWith('quota-'));
+      expect(quotas.map((d) => d.key)).toEqual(
+        ['quota-tpm-warning', 'quota-tpm-critical', 'quota-rpm-warning', 'quota-rpm-critical'].map(
+          (prefix) => `${prefix}-${scopeToken(modelId)}`,
+        ),
+      );
+    }
+  });
+
+  it('emits each pipeline family once, last, scoped to pipeline', () => {
+    const params = withModels();
+
+    const defs = buildAlarmDefinitions(params, CTX);
+
+    const tail = defs.slice(-PIPELINE_FAMILIES.length);
+    expect(tail.map((d) => d.family)).toEqual(PIPELINE_FAMILIES);
+    expect(tail.map((d) => d.scope)).toEqual(PIPELINE_FAMILIES.map(() => 'pipeline'));
+    expect(ofScope(defs, 'pipeline')).toHaveLength(PIPELINE_FAMILIES.length);
+  });
+
+  it('gives every definition a unique key that starts with its family', () => {
+    const params = withModels();
+
+    const defs = buildAlarmDefinitions(params, CTX);
+
+    expect(new Set(defs.map((d) => d.key)).size).toBe(defs.length);
+    for (const d of defs) expect(d.key.startsWith(`${d.family}-`) || d.key === d.family, d.key).toBe(true);
+  });
+
+  it('keeps family and scope out of the CloudFormation alarms', () => {
+    const defs = buildAlarmDefinitions(withModels(), CTX);
+    const stripped = defs.map(({ family: _family, scope: _scope, ...rest }) => rest) as AlarmDefinition[];
+    const topics = { warning: { Ref: 'WarningTopic' }, critical: { Ref: 'CriticalTopic' } };
+
+    const resources = alarmResources(defs, topics);
+
+    expect(resources).toEqual(alarmResources(stripped, topics));
+  });
+});
