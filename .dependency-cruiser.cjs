@@ -5,7 +5,13 @@
  */
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'Import cycles hide the data path.', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles hide the data path.',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'shared-is-the-core',
       severity: 'error',
@@ -16,7 +22,8 @@ module.exports = {
     {
       name: 'contract-stands-alone',
       severity: 'error',
-      comment: 'The metric contract and limits are what everything else agrees on; they import nothing of ours.',
+      comment:
+        'The metric contract and limits are what everything else agrees on; they import nothing of ours.',
       from: { path: '^shared/contract/' },
       to: { path: '^shared/(ingest|monitoring|analysis)/' },
     },

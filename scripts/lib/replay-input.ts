@@ -42,7 +42,8 @@ export function collectFiles(paths: readonly string[]): string[] {
   return files;
 }
 
-function recordTime(message: string, fallback: number): number {
+/** A raw line's record time (its `timestamp` field), or `fallback` when it has none. */
+export function recordTime(message: string, fallback: number): number {
   try {
     const time = Date.parse((JSON.parse(message) as { timestamp?: unknown }).timestamp as string);
     return Number.isFinite(time) ? time : fallback;

@@ -1,4 +1,5 @@
 import { isObject } from '../json';
+
 /** One metric series as CloudWatch would store it: namespace, name, dimensions, raw values. */
 export interface EmfSeries {
   namespace: string;
@@ -18,43 +19,52 @@ export function seriesKey(namespace: string, name: string, dimensions: Record<st
 }
 
 /**
- * Reads EMF log lines the way CloudWatch extracts them: every directive × dimension set × metric
- * becomes a series that receives the line's value(s). Lines that are not EMF are ignored.
+ * What CloudWatch extracts from one EMF log line: every directive × dimension set × metric is a
+ * series receiving the line's value(s) at its `Timestamp`. Undefined for a line that is not EMF.
  */
-export function readEmfSeries(lines: Iterable<string>): Map<string, EmfSeries> {
-  const series = new Map<string, EmfSeries>();
-  for (const line of lines) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(line);
-    } catch {
+export function readEmfDocument(line: string): { timestampMs: number; series: EmfSeries[] } | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(doc) || !isObject(doc._aws) || !Array.isArray(doc._aws.CloudWatchMetrics)) return undefined;
+  const series: EmfSeries[] = [];
+  for (const directive of doc._aws.CloudWatchMetrics as unknown[]) {
+    if (!isObject(directive) || !Array.isArray(directive.Dimensions) || !Array.isArray(directive.Metrics)) {
       continue;
     }
-    if (!isObject(doc) || !isObject(doc._aws) || !Array.isArray(doc._aws.CloudWatchMetrics)) continue;
-    for (const directive of doc._aws.CloudWatchMetrics as unknown[]) {
-      if (!isObject(directive) || !Array.isArray(directive.Dimensions) || !Array.isArray(directive.Metrics)) {
-        continue;
-      }
-      const namespace = String(directive.Namespace);
-      for (const set of directive.Dimensions as unknown[]) {
-        if (!Array.isArray(set)) continue;
-        const dimensions: Record<string, string> = {};
-        for (const name of set) dimensions[String(name)] = String(doc[String(name)]);
-        for (const metric of directive.Metrics as unknown[]) {
-          if (!isObject(metric)) continue;
-          const name = String(metric.Name);
-          const raw = doc[name];
-          const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
-          const key = seriesKey(namespace, name, dimensions);
-          let entry = series.get(key);
-          if (!entry) {
-            entry = { namespace, name, unit: String(metric.Unit ?? 'None'), dimensions, values: [] };
-            series.set(key, entry);
-          }
-          for (const v of values) entry.values.push(v);
-        }
+    const namespace = String(directive.Namespace);
+    for (const set of directive.Dimensions as unknown[]) {
+      if (!Array.isArray(set)) continue;
+      const dimensions: Record<string, string> = {};
+      for (const name of set) dimensions[String(name)] = String(doc[String(name)]);
+      for (const metric of directive.Metrics as unknown[]) {
+        if (!isObject(metric)) continue;
+        const name = String(metric.Name);
+        const raw = doc[name];
+        const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
+        series.push({ namespace, name, unit: String(metric.Unit ?? 'None'), dimensions, values });
       }
     }
   }
-  return series;
+  return { timestampMs: Number(doc._aws.Timestamp), series };
+}
+
+/**
+ * Reads EMF log lines the way CloudWatch extracts them, merged per series. Lines that are not EMF
+ * are ignored.
+ */
+export function readEmfSeries(lines: Iterable<string>): Map<string, EmfSeries> {
+  const merged = new Map<string, EmfSeries>();
+  for (const line of lines) {
+    for (const s of readEmfDocument(line)?.series ?? []) {
+      const key = seriesKey(s.namespace, s.name, s.dimensions);
+      const entry = merged.get(key);
+      if (entry) for (const v of s.values) entry.values.push(v);
+      else merged.set(key, { ...s, values: [...s.values] });
+    }
+  }
+  return merged;
 }

@@ -138,10 +138,42 @@ function parseQuotas(value: unknown): Record<string, ModelQuota> {
 }
 
 /**
+ * The known name closest to a misspelt one (edit distance at most a third of its length), if any.
+ * @example closestName('watchedModel', ['watchedModels', 'quotas']) // 'watchedModels'
+ */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) {
+        const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
+        next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
+      }
+      row = next;
+    }
+    return row[b.length] ?? Number.POSITIVE_INFINITY;
+  };
+  let best: { name: string; d: number } | undefined;
+  for (const k of known) {
+    const d = distance(name, k);
+    if (!best || d < best.d) best = { name: k, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+}
+
+/**
  * Merges raw values (strings from `--param`, or YAML values) over the defaults, converting and
  * checking each one.
+ * @throws StackParameterError for an unknown name (with the closest known one) or a bad value.
  */
 export function parseStackParameters(raw: Readonly<Record<string, unknown>>): StackParameters {
+  for (const key of Object.keys(raw)) {
+    if (!Object.hasOwn(DEFAULT_STACK_PARAMETERS, key)) {
+      const near = closestName(key, Object.keys(DEFAULT_STACK_PARAMETERS));
+      throw new StackParameterError(`unknown parameter "${key}"${near ? ` (did you mean "${near}"?)` : ''}`);
+    }
+  }
   const params: StackParameters = { ...DEFAULT_STACK_PARAMETERS };
   const given = (key: keyof StackParameters) =>
     raw[key] !== undefined && raw[key] !== null && raw[key] !== '';

@@ -10,7 +10,7 @@ import { latencyAlarms } from './latency';
 import { pipelineAlarms } from './pipeline';
 import { quotaAlarms } from './quota';
 import { rateAlarms } from './rates';
-import type { AlarmContext, AlarmDefinition } from './types';
+import type { AlarmContext, AlarmDefinition, CompositeAlarmDefinition } from './types';
 
 export { scopeToken } from './build';
 export type {
@@ -43,4 +43,39 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
     ...quotaAlarms(params, ctx),
     ...pipelineAlarms(params, ctx),
   ];
+}
+
+/**
+ * The AlarmRule of a composite alarm: every child in ALARM. The deploy writes it into the template
+ * and the simulator evaluates the same string.
+ * @throws AlarmDefinitionError when a child key names no alarm of the stack.
+ * @example compositeAlarmRule(def, defs) // 'ALARM("bedrock-watch-prod-latency-anomaly-all") AND ALARM(…)'
+ */
+export function compositeAlarmRule(
+  composite: CompositeAlarmDefinition,
+  definitions: readonly AlarmDefinition[],
+): string {
+  return compositeChildren(composite, definitions)
+    .map((c) => `ALARM("${c.name}")`)
+    .join(' AND ');
+}
+
+/**
+ * The child alarms of a composite, in rule order.
+ * @throws AlarmDefinitionError when a child key names no alarm of the stack.
+ */
+export function compositeChildren(
+  composite: CompositeAlarmDefinition,
+  definitions: readonly AlarmDefinition[],
+): AlarmDefinition[] {
+  return composite.allOf.map((key) => {
+    const child = definitions.find((d) => d.key === key);
+    if (!child) throw new AlarmDefinitionError(`composite alarm ${composite.key} names unknown alarm ${key}`);
+    return child;
+  });
+}
+
+/** The alarm definitions contradict themselves (a bug in a family file, caught at package time). */
+export class AlarmDefinitionError extends Error {
+  override readonly name = 'AlarmDefinitionError';
 }

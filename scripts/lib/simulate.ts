@@ -1,0 +1,200 @@
+/**
+ * The alarm simulator as a library: replays inputs through the real ingest handler, files every EMF
+ * value it printed in an in-memory metric store with the moment it would become visible to alarms,
+ * then evaluates the alarms the stack would deploy for the given parameters. The CLI is
+ * scripts/simulate.ts.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { functionEnvironment, ingestNames } from '../../deploy/stack/index';
+import { type AlarmTimeline, evaluateAlarms } from '../../shared/analysis/alarm-evaluator';
+import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
+import { readEmfDocument } from '../../shared/analysis/emf-reader';
+import { MetricStore } from '../../shared/analysis/metric-store';
+import { FILTER_METRICS, MONTH_TO_DATE } from '../../shared/contract/metrics';
+import { buildAlarmDefinitions, compositeAlarmRule, type MetricRef } from '../../shared/monitoring/alarms';
+import type { StackParameters } from '../../shared/monitoring/parameters';
+import { captureWrites } from './capture';
+import { emfProblems } from './emf-validator';
+import { localLambdaContext } from './lambda-context';
+import { collectFiles, type ReplayItem, readReplayFile, recordTime } from './replay-input';
+
+/**
+ * Default seconds from a record's timestamp to its datapoint being visible to alarms: Bedrock's
+ * log delivery, the subscription, the function and EMF extraction (docs/alarms.md has the sources).
+ */
+export const DEFAULT_DELIVERY_LAG_SECONDS = 60;
+
+export interface SimulateOptions {
+  paths: string[];
+  params: StackParameters;
+  deliveryLagSeconds: number;
+  /** Evaluate until then (default: the last record + 30 minutes). */
+  untilMs?: number;
+  /** The function's configuration document (a file path), as BEDROCK_WATCH_CONFIG. */
+  configPath?: string;
+  /** Stage and service of the stack, for alarm names (default bedrock-watch / prod). */
+  stack?: { service: string; stage: string };
+}
+
+export interface Notification {
+  atMs: number;
+  topic: 'warning' | 'critical';
+  alarm: string;
+  state: 'ALARM' | 'OK';
+  from: string;
+}
+
+export interface SimulationResult {
+  fromMs: number;
+  toMs: number;
+  deliveryLagSeconds: number;
+  timelines: AlarmTimeline[];
+  notifications: Notification[];
+  batches: { total: number; failed: number };
+  store: MetricStore;
+}
+
+/** Per minute of record time, the newest record of a batch: when that minute's values are complete. */
+function newestPerMinute(item: ReplayItem): { byMinute: Map<number, number>; newest: number | undefined } {
+  const byMinute = new Map<number, number>();
+  let newest: number | undefined;
+  for (const message of item.messages ?? []) {
+    if (typeof message !== 'string') continue;
+    const time = recordTime(message, Number.NaN);
+    if (!Number.isFinite(time)) continue;
+    const minute = Math.floor(time / 60_000) * 60_000;
+    byMinute.set(minute, Math.max(byMinute.get(minute) ?? time, time));
+    newest = Math.max(newest ?? time, time);
+  }
+  return { byMinute, newest };
+}
+
+/** Files one EMF line in the store; `stamp` overrides the document's own timestamp. */
+function fileEmf(
+  store: MetricStore,
+  line: string,
+  visibleAtMs: (minuteMs: number) => number,
+  stamp?: number,
+) {
+  const doc = readEmfDocument(line);
+  if (!doc) return;
+  const timestampMs = stamp ?? doc.timestampMs;
+  const minute = Math.floor(timestampMs / 60_000) * 60_000;
+  for (const s of doc.series) {
+    store.put(s, timestampMs, visibleAtMs(minute), s.unit, s.values);
+  }
+}
+
+/** Which alarm inputs the replayed records determine. */
+function derivable(params: StackParameters, ingestLogGroupName: string) {
+  const notFromIngest = new Set<string>([...Object.values(FILTER_METRICS), ...Object.values(MONTH_TO_DATE)]);
+  return (ref: MetricRef) =>
+    (ref.namespace === params.metricsNamespace && !notFromIngest.has(ref.metricName)) ||
+    (ref.namespace === 'AWS/Logs' &&
+      ['EMFValidationErrors', 'EMFParsingErrors'].includes(ref.metricName) &&
+      ref.dimensions.LogGroupName === ingestLogGroupName);
+}
+
+/**
+ * Replays inputs through the real ingest handler and evaluates the stack's alarms over them.
+ * @throws ReplayInputError for unusable paths, ConfigError for a bad configuration document.
+ */
+export async function runSimulation(options: SimulateOptions): Promise<SimulationResult> {
+  const names = ingestNames(options.stack ?? { service: 'bedrock-watch', stage: 'prod' });
+  const environment = functionEnvironment(options.params);
+  const items = collectFiles(options.paths).flatMap((file) => readReplayFile(file));
+  const lagMs = options.deliveryLagSeconds * 1000;
+  const store = new MetricStore();
+
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const { createDefaultDependencies, createIngestHandler } = await import('../../functions/ingest/handler');
+  const env = {
+    ...process.env,
+    ...environment,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL,
+    ...(options.configPath ? { BEDROCK_WATCH_CONFIG: options.configPath } : {}),
+  };
+  const deps = createDefaultDependencies(env);
+  let processingMs = 0;
+  let modelLines: string[] = [];
+  const handler = createIngestHandler({
+    ...deps,
+    logger: deps.logger as Logger,
+    now: () => processingMs,
+    emit: (line) => {
+      modelLines.push(line);
+    },
+  });
+
+  let lastRecordMs: number | undefined;
+  let failed = 0;
+  for (const [index, item] of items.entries()) {
+    const { byMinute, newest } = newestPerMinute(item);
+    if (newest === undefined) continue;
+    lastRecordMs = Math.max(lastRecordMs ?? newest, newest);
+    // The batch reaches the function once its newest record has been delivered.
+    processingMs = newest + lagMs;
+    modelLines = [];
+    const { result, stdout } = await captureWrites(() =>
+      handler(item.event, localLambdaContext(names.ingestFunctionName, `simulate-${index}`)),
+    );
+    if (result === undefined) failed++;
+    const invalid = [...modelLines, ...stdout.split('\n')].filter(
+      (l) => l.startsWith('{') && l.includes('"_aws"') && emfProblems(l).length > 0,
+    ).length;
+    for (const line of modelLines) fileEmf(store, line, (minute) => (byMinute.get(minute) ?? newest) + lagMs);
+    // Powertools stamps the health metrics with the wall clock; in simulation they happen at processing time.
+    for (const line of stdout.split('\n')) {
+      if (line.includes('"_aws"')) fileEmf(store, line, () => processingMs, processingMs);
+    }
+    if (invalid > 0) {
+      store.put(
+        {
+          namespace: 'AWS/Logs',
+          name: 'EMFValidationErrors',
+          dimensions: { LogGroupName: names.ingestLogGroupName },
+        },
+        processingMs,
+        processingMs,
+        'None',
+        [invalid],
+      );
+    }
+  }
+  const range = store.timeRange();
+  const fromMs = range?.fromMs ?? 0;
+  const toMs = options.untilMs ?? (lastRecordMs ?? fromMs) + 30 * 60_000;
+  const definitions = buildAlarmDefinitions(options.params, names);
+  const timelines = evaluateAlarms(definitions, store, {
+    fromMs,
+    toMs,
+    isDerivable: derivable(options.params, names.ingestLogGroupName),
+    ruleOf: (composite) => compositeAlarmRule(composite, definitions),
+    anomaly: DEFAULT_ANOMALY_MODEL,
+  });
+  return {
+    fromMs,
+    toMs,
+    deliveryLagSeconds: options.deliveryLagSeconds,
+    timelines,
+    notifications: notificationsOf(timelines),
+    batches: { total: items.length, failed },
+    store,
+  };
+}
+
+/** What the stack's topics would receive: alarm and OK actions of every alarm that has a level. */
+export function notificationsOf(timelines: readonly AlarmTimeline[]): Notification[] {
+  const out: Notification[] = [];
+  for (const t of timelines) {
+    const level = t.definition.level;
+    if (level === 'none') continue;
+    let from = 'INSUFFICIENT_DATA';
+    for (const tr of t.transitions) {
+      if (tr.state !== 'INSUFFICIENT_DATA')
+        out.push({ atMs: tr.atMs, topic: level, alarm: t.definition.key, state: tr.state, from });
+      from = tr.state;
+    }
+  }
+  return out.sort((a, b) => a.atMs - b.atMs || (a.alarm < b.alarm ? -1 : 1));
+}
