@@ -5,6 +5,7 @@
 
 import type { AlarmDefinition, MetricAlarmDefinition } from '../../shared/monitoring/alarms/index';
 import { logicalId, type Resource, type Resources } from './cfn';
+import { StackDefinitionError } from './errors';
 
 /** Where each alarm level notifies: a topic reference per level. */
 export interface AlarmTopics {
@@ -79,7 +80,7 @@ export function alarmResource(def: MetricAlarmDefinition, topics: AlarmTopics): 
 
 /**
  * Turns alarm definitions into CloudFormation resources, composites after their children.
- * @throws Error if a composite alarm names an alarm that is not among `defs`.
+ * @throws StackDefinitionError if a composite alarm names an alarm that is not among `defs`.
  */
 export function alarmResources(defs: AlarmDefinition[], topics: AlarmTopics): Resources {
   const resources: Resources = {};
@@ -92,7 +93,7 @@ export function alarmResources(defs: AlarmDefinition[], topics: AlarmTopics): Re
     }
     const children = def.allOf.map((key) => {
       const child = byKey.get(key);
-      if (!child) throw new Error(`composite alarm ${def.key} names unknown alarm ${key}`);
+      if (!child) throw new StackDefinitionError(`composite alarm ${def.key} names unknown alarm ${key}`);
       return child;
     });
     const actions = [def.level === 'warning' ? topics.warning : topics.critical];
