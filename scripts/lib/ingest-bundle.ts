@@ -1,12 +1,14 @@
 /**
- * The ingest function as deployed, for measurements: bundled with the same esbuild settings as
- * serverless.yml (minified, Node 20, ESM, AWS SDK external), run in fresh Node processes.
+ * The ingest function as deployed, for measurements: bundled with the esbuild settings the package
+ * uses (deploy/esbuild.ts: minified, source-mapped, Node 20, ESM, AWS SDK external), run in fresh
+ * Node processes.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { ESBUILD_OPTIONS } from '../../deploy/esbuild';
 import { INGEST_NODE_OPTIONS } from '../../deploy/stack/index';
 import { buildLargeBatch, type LargeBatch } from './large-batch';
 
@@ -18,19 +20,13 @@ export interface Bundle {
 
 export function buildIngestBundle(): Bundle {
   const dir = mkdtempSync(join(tmpdir(), 'bw-bundle-'));
-  const file = join(dir, 'handler.mjs');
   buildSync({
+    ...ESBUILD_OPTIONS,
     entryPoints: [join(import.meta.dirname, '..', '..', 'functions', 'ingest', 'handler.ts')],
-    bundle: true,
-    minify: true,
-    keepNames: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: ['@aws-sdk/*'],
-    outfile: file,
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    // As in the package: handler.mjs beside handler.mjs.map.
+    outdir: dir,
   });
+  const file = join(dir, 'handler.mjs');
   return { dir, file, bytes: statSync(file).size };
 }
 

@@ -1,0 +1,215 @@
+/**
+ * Where Bedrock writes invocation logs and how it is told to: the log group and the role Bedrock
+ * writes it with, the optional bucket for large bodies, and the custom resource (backed by the
+ * logging-config function, whose role is here too) that sets the account's logging configuration.
+ */
+
+import { BEDROCK_LOG_STREAM } from '../../shared/contract/bedrock-logs';
+import type { StackParameters } from '../../shared/monitoring/parameters';
+import { arn, arnOf, assumeRole, functionRole, type Output, type Resources, ref, sub } from './cfn';
+import { FUNCTION_IDS, type IngestNames, previousConfigParameter, type StackContext } from './names';
+
+/** The log group Bedrock writes to: the stack's own, or one that exists already. */
+export interface InvocationLogGroup {
+  /** The stack creates (and retains) the group. */
+  managed: boolean;
+  name: string;
+}
+
+/** Which log group the invocation logs go to. */
+export function invocationLogGroup(params: StackParameters): InvocationLogGroup {
+  const managed = params.existingLogGroup === '';
+  return { managed, name: managed ? params.invocationLogGroupName : params.existingLogGroup };
+}
+
+/** What a resource reading the group waits for: the group, when the stack creates it. */
+export const dependsOnLogGroup = (group: InvocationLogGroup): string[] =>
+  group.managed ? ['InvocationLogGroup'] : [];
+
+/** The group's name, for operators and other stacks. */
+export function invocationLogGroupOutputs(group: InvocationLogGroup): Record<string, Output> {
+  return {
+    InvocationLogGroupName: {
+      Description: 'Log group Bedrock writes invocation logs to',
+      Value: group.name,
+    },
+  };
+}
+
+/** The stack's own log group and the role Bedrock writes it with. */
+function logGroupResources(params: StackParameters, group: InvocationLogGroup): Resources {
+  return {
+    InvocationLogGroup: {
+      Type: 'AWS::Logs::LogGroup',
+      // Invocation logs are an audit trail: keep them when the stack goes.
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { LogGroupName: group.name, RetentionInDays: params.invocationLogRetentionDays },
+    },
+    BedrockLoggingRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: assumeRole('bedrock.amazonaws.com', {
+          StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+          ArnLike: {
+            'aws:SourceArn': arn('bedrock', '*'),
+          },
+        }),
+        Policies: [
+          {
+            PolicyName: 'write-invocation-logs',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                  Resource: arn('logs', `log-group:${group.name}:log-stream:${BEDROCK_LOG_STREAM}`),
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** A bucket only Bedrock writes, over TLS, whose bodies expire with the logs that point to them. */
+function largeDataBucketResources(params: StackParameters): Resources {
+  return {
+    LargeDataBucket: {
+      Type: 'AWS::S3::Bucket',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: {
+          Rules: [
+            { Id: 'expire-bodies', Status: 'Enabled', ExpirationInDays: params.invocationLogRetentionDays },
+          ],
+        },
+      },
+    },
+    LargeDataBucketPolicy: {
+      Type: 'AWS::S3::BucketPolicy',
+      Properties: {
+        Bucket: ref('LargeDataBucket'),
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'BedrockWritesLargeBodies',
+              Effect: 'Allow',
+              Principal: { Service: 'bedrock.amazonaws.com' },
+              Action: ['s3:PutObject'],
+              Resource: sub('${LargeDataBucket.Arn}/*'),
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+                ArnLike: {
+                  'aws:SourceArn': arn('bedrock', '*'),
+                },
+              },
+            },
+            {
+              Sid: 'TlsOnly',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: ['s3:GetObject', 's3:PutObject'],
+              Resource: sub('${LargeDataBucket.Arn}/*'),
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** The logging-config function's role: the account's logging configuration, and where it keeps the old one. */
+function loggingConfigRole(ctx: StackContext, names: IngestNames, group: InvocationLogGroup) {
+  return functionRole('manage-invocation-logging', names.loggingConfigLogGroupName, [
+    {
+      // These Bedrock actions have no resource type: IAM accepts only "*" here.
+      Effect: 'Allow',
+      Action: [
+        'bedrock:GetModelInvocationLoggingConfiguration',
+        'bedrock:PutModelInvocationLoggingConfiguration',
+        'bedrock:DeleteModelInvocationLoggingConfiguration',
+      ],
+      Resource: '*',
+    },
+    ...(group.managed
+      ? [
+          {
+            Effect: 'Allow',
+            Action: ['iam:PassRole'],
+            Resource: arnOf('BedrockLoggingRole'),
+            Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+          },
+        ]
+      : []),
+    {
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
+      Resource: arn('ssm', `parameter${previousConfigParameter(ctx)}`),
+    },
+  ]);
+}
+
+/** The invocation-logging resources, in two parts because the template has other resources between them. */
+export interface InvocationLogging {
+  /** Log group and Bedrock's role (if the stack creates the group), bucket, logging-config role. */
+  resources: Resources;
+  /** The custom resource that turns logging on, if the stack manages it. */
+  customResource: Resources;
+}
+
+/** Everything that gets invocation logs written, per the parameters. */
+export function invocationLogging(
+  params: StackParameters,
+  ctx: StackContext,
+  names: IngestNames,
+  group: InvocationLogGroup,
+): InvocationLogging {
+  const createBucket = params.largeDataBucket === 'create';
+  const resources: Resources = {
+    ...(group.managed ? logGroupResources(params, group) : {}),
+    ...(createBucket ? largeDataBucketResources(params) : {}),
+    LoggingConfigRole: loggingConfigRole(ctx, names, group),
+  };
+  if (!group.managed || !params.manageInvocationLogging) return { resources, customResource: {} };
+  const largeDataBucket = createBucket ? ref('LargeDataBucket') : params.largeDataBucket;
+  return {
+    resources,
+    customResource: {
+      InvocationLoggingConfig: {
+        Type: 'Custom::BedrockInvocationLogging',
+        // Bedrock is pointed at its destinations only once it may write to them.
+        DependsOn: [
+          'InvocationLogGroup',
+          'BedrockLoggingRole',
+          ...(createBucket ? ['LargeDataBucketPolicy'] : []),
+        ],
+        Properties: {
+          ServiceToken: arnOf(FUNCTION_IDS.loggingConfig),
+          LogGroupName: group.name,
+          RoleArn: arnOf('BedrockLoggingRole'),
+          PreviousConfigParameter: previousConfigParameter(ctx),
+          ...(largeDataBucket
+            ? { LargeDataBucket: largeDataBucket, LargeDataKeyPrefix: 'invocation-bodies' }
+            : {}),
+        },
+      },
+    },
+  };
+}

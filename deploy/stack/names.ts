@@ -1,0 +1,38 @@
+/**
+ * Names fixed outside this stack's resources: those the framework derives from service, stage and
+ * function names, and the logical ids it gives the functions. Resources here refer to them, so
+ * renaming a function in serverless.yml means changing them here.
+ */
+
+export interface StackContext {
+  service: string;
+  stage: string;
+}
+
+/** Logical ids the framework gives the functions serverless.yml declares. */
+export const FUNCTION_IDS = {
+  ingest: 'IngestLambdaFunction',
+  loggingConfig: 'LoggingConfigLambdaFunction',
+} as const;
+
+/** Names the framework gives the ingest function and its log group. */
+export function ingestNames(ctx: StackContext) {
+  const prefix = `${ctx.service}-${ctx.stage}`;
+  return {
+    namePrefix: prefix,
+    ingestFunctionName: `${prefix}-ingest`,
+    ingestLogGroupName: `/aws/lambda/${prefix}-ingest`,
+    loggingConfigLogGroupName: `/aws/lambda/${prefix}-loggingConfig`,
+    monthToDateLogGroupName: `/aws/lambda/${prefix}-monthToDate`,
+    failureQueueName: `${prefix}-ingest-failures`,
+  };
+}
+
+export type IngestNames = ReturnType<typeof ingestNames>;
+
+/**
+ * The SSM parameter where the logging-config function keeps the account's logging configuration
+ * from before the stack, to restore it on delete; one per stage, as the functions are.
+ */
+export const previousConfigParameter = (ctx: StackContext) =>
+  `/${ctx.service}/${ctx.stage}/previous-invocation-logging-config`;

@@ -1,0 +1,116 @@
+/**
+ * How invocation records reach the ingest function: a subscription filter straight to the
+ * function (direct), or to a Kinesis stream the function reads (kinesis). Either way, events the
+ * function gives up on go to the failure queue.
+ */
+
+import { INVOCATION_SCHEMA_TYPE } from '../../shared/contract/bedrock-logs';
+import type { StackParameters } from '../../shared/monitoring/parameters';
+import { arn, arnOf, assumeRole, type Resources, ref } from './cfn';
+import { dependsOnLogGroup, type InvocationLogGroup } from './invocation-logging';
+import { FUNCTION_IDS } from './names';
+
+/** The subscription filter: only invocation records reach the function. */
+export const SUBSCRIPTION_FILTER_PATTERN = `{ $.schemaType = "${INVOCATION_SCHEMA_TYPE}" }`;
+
+const onFailure = () => ({ OnFailure: { Destination: arnOf('IngestFailureQueue') } });
+
+/** The subscription for `params.ingestMode`. */
+export function subscriptionResources(params: StackParameters, group: InvocationLogGroup): Resources {
+  return params.ingestMode === 'kinesis'
+    ? kinesisSubscription(params, group)
+    : directSubscription(params, group);
+}
+
+function kinesisSubscription(params: StackParameters, group: InvocationLogGroup): Resources {
+  return {
+    IngestStream: {
+      Type: 'AWS::Kinesis::Stream',
+      Properties: {
+        ShardCount: params.kinesisShards,
+        RetentionPeriodHours: params.kinesisRetentionHours,
+        StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+      },
+    },
+    LogsToKinesisRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: assumeRole('logs.amazonaws.com', {
+          StringLike: {
+            'aws:SourceArn': arn('logs', '*'),
+          },
+        }),
+        Policies: [
+          {
+            PolicyName: 'put-records',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: ['kinesis:PutRecord'], Resource: arnOf('IngestStream') },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    InvocationSubscription: {
+      Type: 'AWS::Logs::SubscriptionFilter',
+      DependsOn: [...dependsOnLogGroup(group), 'LogsToKinesisRole'],
+      Properties: {
+        LogGroupName: group.name,
+        FilterPattern: SUBSCRIPTION_FILTER_PATTERN,
+        DestinationArn: arnOf('IngestStream'),
+        RoleArn: arnOf('LogsToKinesisRole'),
+      },
+    },
+    IngestStreamMapping: {
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: {
+        FunctionName: ref(FUNCTION_IDS.ingest),
+        EventSourceArn: arnOf('IngestStream'),
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 10,
+        // A bad record is isolated by halving the batch instead of blocking the shard.
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: params.maximumRetryAttempts,
+        MaximumRecordAgeInSeconds: params.maximumEventAgeSeconds,
+        DestinationConfig: onFailure(),
+      },
+    },
+  };
+}
+
+function directSubscription(params: StackParameters, group: InvocationLogGroup): Resources {
+  return {
+    IngestSubscriptionPermission: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: arnOf(FUNCTION_IDS.ingest),
+        Principal: 'logs.amazonaws.com',
+        SourceArn: arn('logs', `log-group:${group.name}:*`),
+        SourceAccount: ref('AWS::AccountId'),
+      },
+    },
+    InvocationSubscription: {
+      Type: 'AWS::Logs::SubscriptionFilter',
+      DependsOn: [...dependsOnLogGroup(group), 'IngestSubscriptionPermission'],
+      Properties: {
+        LogGroupName: group.name,
+        FilterPattern: SUBSCRIPTION_FILTER_PATTERN,
+        DestinationArn: arnOf(FUNCTION_IDS.ingest),
+      },
+    },
+    IngestAsyncConfig: {
+      Type: 'AWS::Lambda::EventInvokeConfig',
+      Properties: {
+        FunctionName: ref(FUNCTION_IDS.ingest),
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: params.maximumRetryAttempts,
+        MaximumEventAgeInSeconds: params.maximumEventAgeSeconds,
+        DestinationConfig: onFailure(),
+      },
+    },
+  };
+}
