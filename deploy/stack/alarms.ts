@@ -3,9 +3,13 @@
  * to watch and why; this file only says how CloudFormation spells it.
  */
 
-import type { AlarmDefinition, MetricAlarmDefinition } from '../../shared/monitoring/alarms/index';
+import {
+  type AlarmDefinition,
+  compositeAlarmRule,
+  compositeChildren,
+  type MetricAlarmDefinition,
+} from '../../shared/monitoring/alarms/index';
 import { logicalId, type Resource, type Resources } from './cfn';
-import { StackDefinitionError } from './errors';
 
 /** Where each alarm level notifies: a topic reference per level. */
 export interface AlarmTopics {
@@ -80,22 +84,17 @@ export function alarmResource(def: MetricAlarmDefinition, topics: AlarmTopics): 
 
 /**
  * Turns alarm definitions into CloudFormation resources, composites after their children.
- * @throws StackDefinitionError if a composite alarm names an alarm that is not among `defs`.
+ * @throws AlarmDefinitionError if a composite alarm names an alarm that is not among `defs`.
  */
 export function alarmResources(defs: AlarmDefinition[], topics: AlarmTopics): Resources {
   const resources: Resources = {};
-  const byKey = new Map(defs.map((d) => [d.key, d]));
   for (const def of defs) {
     const id = logicalId('Alarm', def.key);
     if (def.kind === 'metric') {
       resources[id] = alarmResource(def, topics);
       continue;
     }
-    const children = def.allOf.map((key) => {
-      const child = byKey.get(key);
-      if (!child) throw new StackDefinitionError(`composite alarm ${def.key} names unknown alarm ${key}`);
-      return child;
-    });
+    const children = compositeChildren(def, defs);
     const actions = [def.level === 'warning' ? topics.warning : topics.critical];
     resources[id] = {
       Type: 'AWS::CloudWatch::CompositeAlarm',
@@ -103,7 +102,7 @@ export function alarmResources(defs: AlarmDefinition[], topics: AlarmTopics): Re
       Properties: {
         AlarmName: def.name,
         AlarmDescription: `${def.description}. Why: ${def.rationale}`.slice(0, 1024),
-        AlarmRule: children.map((c) => `ALARM("${c.name}")`).join(' AND '),
+        AlarmRule: compositeAlarmRule(def, defs),
         ActionsEnabled: true,
         AlarmActions: actions,
         OKActions: actions,

@@ -24,7 +24,6 @@ import { alarmTopics, topicOutputs, topicResources } from './topics';
 export { alarmResources } from './alarms';
 export { logicalId, type Output, type Resource, type Resources } from './cfn';
 export { functionEnvironment, INGEST_NODE_OPTIONS } from './environment';
-export { StackDefinitionError } from './errors';
 export { ingestNames, type StackContext } from './names';
 export { SUBSCRIPTION_FILTER_PATTERN } from './subscription';
 
@@ -40,7 +39,7 @@ export interface StackFragments {
 /**
  * The template fragments serverless.yml includes, for these parameters and this service and stage.
  * @throws ConfigError if the functions' environment would be invalid.
- * @throws StackDefinitionError if the alarm definitions contradict each other.
+ * @throws AlarmDefinitionError if the alarm definitions contradict each other.
  */
 export function buildStack(params: StackParameters, ctx: StackContext): StackFragments {
   const names = ingestNames(ctx);
