@@ -30,7 +30,7 @@ describe('callerFromArn', () => {
     ['arn:aws-us-gov:sts::123456789012:assumed-role/gov-role/s', 'gov-role'],
     ['not an arn', undefined],
     [undefined, undefined],
-  ])('%s → %s', (arn, caller) => {
+  ])('names the caller of %s: %s', (arn, caller) => {
     expect(callerFromArn(arn)).toBe(caller);
   });
 });
@@ -44,7 +44,7 @@ describe('sanitiseValue', () => {
     ['\u0000\u0007', '__'],
     ['x'.repeat(100), 'x'.repeat(64)],
     ['   ', 'Unattributed'],
-  ])('%j → %j', (raw, clean) => {
+  ])('cleans %j to %j', (raw, clean) => {
     expect(sanitiseValue(raw)).toBe(clean);
   });
 });
@@ -52,12 +52,15 @@ describe('sanitiseValue', () => {
 describe('AttributionResolver', () => {
   it('reports Unattributed for a missing key and caller', () => {
     const r = new AttributionResolver({ keys: ['caller', 'team'], maxValues: 5, allow: {} });
+
     expect(r.resolve(inv(undefined))).toEqual({ caller: 'Unattributed', team: 'Unattributed' });
   });
 
   it('caps distinct values per key and reports the rest as Other', () => {
     const r = new AttributionResolver({ keys: ['team'], maxValues: 2, allow: {} });
+
     const teams = ['a', 'b', 'c', 'a', 'd', 'b'].map((team) => r.valueOf('team', inv(undefined, { team })));
+
     expect(teams).toEqual(['a', 'b', 'Other', 'a', 'Other', 'b']);
   });
 
@@ -67,13 +70,16 @@ describe('AttributionResolver', () => {
       maxValues: 100,
       allow: { tenant: ['acme', 'globex'] },
     });
-    expect(
-      ['acme', 'initech', 'globex'].map((tenant) => r.valueOf('tenant', inv(undefined, { tenant }))),
-    ).toEqual(['acme', 'Other', 'globex']);
+
+    const tenants = ['acme', 'initech', 'globex'].map((tenant) =>
+      r.valueOf('tenant', inv(undefined, { tenant })),
+    );
+
+    expect(tenants).toEqual(['acme', 'Other', 'globex']);
   });
 });
 
-describe('attribution configuration', () => {
+describe('loadIngestConfig', () => {
   it('reads keys from BEDROCK_WATCH_ATTRIBUTION and the rest from BEDROCK_WATCH_CONFIG', () => {
     const config = loadIngestConfig({
       BEDROCK_WATCH_ATTRIBUTION: 'caller, team',
@@ -81,6 +87,7 @@ describe('attribution configuration', () => {
         attribution: { keys: ['ignored'], maxValues: 7, allow: { team: ['a'] } },
       }),
     });
+
     expect(config.attribution).toEqual({ keys: ['caller', 'team'], maxValues: 7, allow: { team: ['a'] } });
   });
 
@@ -90,6 +97,7 @@ describe('attribution configuration', () => {
       BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES: '40',
       BEDROCK_WATCH_CONFIG: JSON.stringify({ attribution: { maxValues: 7 } }),
     });
+
     expect(config.attribution.maxValues).toBe(40);
   });
 
@@ -98,6 +106,7 @@ describe('attribution configuration', () => {
       expect(path).toBe('/etc/bw.json');
       return '{"attribution":{"keys":["tenant"]},"inferenceProfiles":{"abc":"amazon.nova-lite-v1:0"}}';
     });
+
     expect(config.attribution.keys).toEqual(['tenant']);
     expect(config.inferenceProfiles).toEqual({ abc: 'amazon.nova-lite-v1:0' });
   });
@@ -131,17 +140,18 @@ describe('attribution configuration', () => {
   });
 });
 
-describe('application inference profiles', () => {
+describe('applicationProfilesIn and createProfileResolver', () => {
   const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/k2x9v7q4m1ab';
+
   it("picks the application-profile ARNs out of a batch's model ids", () => {
-    expect(
-      applicationProfilesIn([
-        arn,
-        arn,
-        'amazon.nova-lite-v1:0',
-        'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/x',
-      ]),
-    ).toEqual([arn]);
+    const profiles = applicationProfilesIn([
+      arn,
+      arn,
+      'amazon.nova-lite-v1:0',
+      'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/x',
+    ]);
+
+    expect(profiles).toEqual([arn]);
   });
 
   it('looks unknown profiles up once, caches them, and backs off after a failure', async () => {
@@ -157,10 +167,13 @@ describe('application inference profiles', () => {
       },
     });
     const bad = arn.replace('k2x9v7q4m1ab', 'bad');
+
     expect(await resolver.prepare([arn, bad])).toEqual({ failed: [bad] });
     expect(resolver.profiles.get(arn)).toBe('anthropic.claude-3-haiku-20240307-v1:0');
+
     await resolver.prepare([arn, bad]);
     expect(calls).toEqual([arn, bad]);
+
     now = 11 * 60_000;
     await resolver.prepare([arn, bad]);
     expect(calls).toEqual([arn, bad, bad]);
@@ -173,17 +186,21 @@ describe('application inference profiles', () => {
       timeoutMs: 20,
       lookup: () => new Promise(() => undefined),
     });
-    expect(await resolver.prepare([arn])).toEqual({ failed: [arn] });
+
+    const outcome = await resolver.prepare([arn]);
+
+    expect(outcome).toEqual({ failed: [arn] });
   });
 });
 
-describe('attribution over the bundled sample set', () => {
+describe('runReplay with attribution, over the bundled sample set', () => {
   it('team and caller totals add up to the model totals, and every document is valid EMF', async () => {
     const run = await runReplay({
       paths: [DEFAULT_SAMPLE_DIR],
       writeLog: () => undefined,
       env: { BEDROCK_WATCH_ATTRIBUTION: 'caller,team' },
     });
+
     const { totals, attribution } = run.summary;
     expect(Object.keys(attribution)).toEqual(['caller', 'team']);
     for (const key of ['caller', 'team']) {

@@ -15,7 +15,9 @@ const price = (inv: Invocation) => priceInvocation(inv, priceTable);
 describe('dedupeInvocations', () => {
   it('counts a redelivered copy once', () => {
     const a = invocation({ requestId: 'r-1' });
+
     const { invocations, duplicates } = dedupeInvocations([a, { ...a }, invocation({ requestId: 'r-2' })]);
+
     expect(invocations.map((i) => i.requestId)).toEqual(['r-1', 'r-2']);
     expect(duplicates).toBe(1);
   });
@@ -34,20 +36,21 @@ describe('dedupeInvocations', () => {
       inputTokens: 40,
       outputTokens: 12,
     });
+
+    const { invocations, duplicates } = dedupeInvocations([placeholder, full]);
+
     expect(isStreamPlaceholder(placeholder)).toBe(true);
     expect(isStreamPlaceholder(full)).toBe(false);
-    const { invocations, duplicates } = dedupeInvocations([placeholder, full]);
     expect(invocations).toEqual([full]);
     expect(duplicates).toBe(1);
   });
 
   it('does not take a failed zero-count call or a Converse call for a placeholder', () => {
-    expect(
-      isStreamPlaceholder(invocation({ operation: 'ConverseStream', errorCode: 'ThrottlingException' })),
-    ).toBe(false);
-    expect(isStreamPlaceholder(invocation({ operation: 'Converse', inputTokens: 0, outputTokens: 0 }))).toBe(
-      false,
-    );
+    const failedStream = invocation({ operation: 'ConverseStream', errorCode: 'ThrottlingException' });
+    const emptyConverse = invocation({ operation: 'Converse', inputTokens: 0, outputTokens: 0 });
+
+    expect(isStreamPlaceholder(failedStream)).toBe(false);
+    expect(isStreamPlaceholder(emptyConverse)).toBe(false);
   });
 });
 
@@ -55,6 +58,7 @@ describe('aggregateByMinute', () => {
   it('buckets a batch spanning several minutes by the records own minute and model', () => {
     const haiku = 'anthropic.claude-3-haiku-20240307-v1:0';
     const nova = 'amazon.nova-lite-v1:0';
+
     const buckets = aggregateByMinute(
       [
         invocation({ time: T0 + 5_000, modelId: haiku, latencyMs: 100 }),
@@ -70,6 +74,7 @@ describe('aggregateByMinute', () => {
       ],
       price,
     );
+
     expect(buckets.map((b) => [b.minuteStartMs - T0, b.modelId, b.invocations])).toEqual([
       [0, haiku, 2],
       [60_000, haiku, 1],
@@ -95,6 +100,7 @@ describe('aggregateByMinute', () => {
       ],
       price,
     );
+
     expect(bucket).toMatchObject({
       invocations: 2,
       unpricedInvocations: 1,

@@ -41,6 +41,7 @@ const parse = (doc: string) =>
 describe('toEmfDocuments', () => {
   it('writes one valid document per bucket, at the minute start, under ModelId and all-models sets', () => {
     const [doc, ...rest] = toEmfDocuments([bucket()], options);
+
     expect(rest).toHaveLength(0);
     expect(emfProblems(doc as string)).toEqual([]);
     const parsed = parse(doc as string);
@@ -65,6 +66,7 @@ describe('toEmfDocuments', () => {
 
   it('leaves zero counters out (CloudWatch bills every metric that gets data; consumers FILL gaps)', () => {
     const doc = parse(toEmfDocuments([bucket()], options)[0] as string);
+
     for (const name of [
       'TimeoutErrors',
       'ValidationErrors',
@@ -83,11 +85,13 @@ describe('toEmfDocuments', () => {
       errors: { Throttling: 1, Timeout: 1, Validation: 1, Auth: 1, Model: 1, Server: 1 },
       unpricedInvocations: 1,
     });
+
     const units = Object.fromEntries(
       parse(toEmfDocuments([everyCounter], options)[0] as string)._aws.CloudWatchMetrics[0]?.Metrics.map(
         (m) => [m.Name, m.Unit],
       ) ?? [],
     );
+
     for (const m of MODEL_COUNTERS) expect(units[m.name]).toBe('Count');
     expect(units).toMatchObject({
       CostUSD: 'None',
@@ -99,7 +103,9 @@ describe('toEmfDocuments', () => {
   it('splits more than 100 latency values into further documents with the same timestamp', () => {
     const latencyMs = Array.from({ length: 250 }, (_, i) => i + 1);
     const timeToFirstTokenMs = Array.from({ length: 120 }, (_, i) => i + 1000);
+
     const docs = toEmfDocuments([bucket({ latencyMs, timeToFirstTokenMs, invocations: 250 })], options);
+
     expect(docs).toHaveLength(3);
     for (const doc of docs) expect(emfProblems(doc)).toEqual([]);
     const parsed = docs.map(parse);
@@ -128,6 +134,7 @@ describe('toEmfDocuments', () => {
         options,
       )[0] as string,
     );
+
     expect(doc.CostUSD).toBeUndefined();
     expect(doc.UnpricedInvocations).toBe(2);
     expect(doc._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).not.toContain('CostUSD');
@@ -140,6 +147,7 @@ describe('toEmfDocuments', () => {
         options,
       )[0] as string,
     );
+
     expect(doc.CostUSD).toBeUndefined();
     expect(doc.Invocations).toBe(3);
   });
@@ -155,6 +163,7 @@ describe('toEmfDocuments', () => {
       ],
       options,
     );
+
     expect(docs).toHaveLength(1);
     expect(emfProblems(docs[0] as string)).toEqual([]);
     expect(Buffer.byteLength(docs[0] as string)).toBeLessThan(8 * 1024);
@@ -165,6 +174,7 @@ describe('emfProblems (the validator the tests rely on)', () => {
   it('flags what CloudWatch would drop', () => {
     const good = toEmfDocuments([bucket()], options)[0] as string;
     const doc = JSON.parse(good);
+
     expect(emfProblems(JSON.stringify({ ...doc, Latency: Array(101).fill(1) }))).toContain(
       'Latency: 101 values',
     );

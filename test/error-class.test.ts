@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyErrorCode, errorMetricName } from '../shared/contract/error-classes';
 
-describe('classifyErrorCode', () => {
+describe('classifyErrorCode and errorMetricName', () => {
   it.each([
     ['ThrottlingException', 'Throttling'],
     ['ServiceQuotaExceededException', 'Throttling'],

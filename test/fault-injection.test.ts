@@ -65,22 +65,24 @@ async function baselineDocs() {
   return modelDocs(stdout);
 }
 
-describe('fault injection: all or nothing', () => {
+describe('ingest handler under injected faults: all or nothing', () => {
   beforeEach(() => {
     fail.stage = '';
   });
 
   it.each(['decode', 'parse', 'dedupe', 'aggregate', 'price', 'emf'])(
-    'a failure in %s propagates and nothing about models was emitted',
+    'propagates a failure in %s and emits nothing about models',
     async (stage) => {
       fail.stage = stage;
+
       const { error, stdout } = await captureOutput(() => makeHandler()(event(), context));
+
       expect(String(error)).toContain(`injected failure in ${stage}`);
       expect(modelDocs(stdout)).toEqual([]);
     },
   );
 
-  it('a failing clock propagates before anything is emitted', async () => {
+  it('propagates a failing clock before emitting anything', async () => {
     const { error, stdout } = await captureOutput(() =>
       makeHandler({
         now: () => {
@@ -88,11 +90,12 @@ describe('fault injection: all or nothing', () => {
         },
       })(event(), context),
     );
+
     expect(String(error)).toContain('clock broken');
     expect(modelDocs(stdout)).toEqual([]);
   });
 
-  it('a failing price table propagates before anything is emitted', async () => {
+  it('propagates a failing price table before emitting anything', async () => {
     const { error, stdout } = await captureOutput(() =>
       makeHandler({
         priceTable: {
@@ -103,14 +106,16 @@ describe('fault injection: all or nothing', () => {
         },
       })(event(), context),
     );
+
     expect(String(error)).toContain('price table broken');
     expect(modelDocs(stdout)).toEqual([]);
   });
 
-  it('a sink that fails on one document: every other document is still written and nothing throws', async () => {
+  it('still writes every other document, and throws nothing, when the sink fails on one', async () => {
     const expected = (await baselineDocs()).map((d) => JSON.stringify(d));
     const written: string[] = [];
     let calls = 0;
+
     const { error } = await captureOutput(() =>
       makeHandler({
         emit: (l) => {
@@ -120,12 +125,13 @@ describe('fault injection: all or nothing', () => {
         },
       })(event(), context),
     );
+
     expect(error).toBeUndefined();
     expect(calls).toBe(expected.length);
     expect(written).toEqual(expected.slice(1));
   });
 
-  it('failing health metrics and logs after the emit: everything emitted, nothing thrown', async () => {
+  it('emits everything, and throws nothing, when health metrics and logs fail after the emit', async () => {
     const expected = await baselineDocs();
     const metrics = new Metrics({ namespace: 'BedrockWatch', serviceName: 'bedrock-watch' });
     metrics.publishStoredMetrics = () => {
@@ -137,13 +143,16 @@ describe('fault injection: all or nothing', () => {
     };
     logger.info = logger.warn;
     logger.error = logger.warn;
+
     const { error, stdout } = await captureOutput(() => makeHandler({ metrics, logger })(event(), context));
+
     expect(error).toBeUndefined();
     expect(modelDocs(stdout)).toEqual(expected);
   });
 
-  it('without faults the batch emits its documents (the baseline the cases compare with)', async () => {
+  it("emits the batch's documents without faults (the baseline the cases compare with)", async () => {
     const docs = await baselineDocs();
+
     expect(docs.map((d) => d.ModelId)).toEqual([HAIKU, 'amazon.nova-lite-v1:0', HAIKU]);
   });
 });

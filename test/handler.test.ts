@@ -38,7 +38,9 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
       line(makeRecord({ time: T0 + 62_000, modelId: 'amazon.nova-lite-v1:0', operation: 'InvokeModel' })),
     ]);
     const handler = makeHandler();
+
     const { result, stdout, error } = await captureOutput(() => handler(event, context));
+
     expect(error).toBeUndefined();
     expect(result).toEqual({
       received: 6,
@@ -77,7 +79,9 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
   it('processes the sample event from the reference without failing', async () => {
     const event = JSON.parse(readFixture('subscription-lambda-event.json'));
     const handler = makeHandler({}, Date.parse('2025-06-12T15:00:00Z'));
+
     const { result, error, stdout } = await captureOutput(() => handler(event, context));
+
     expect(error).toBeUndefined();
     expect(result?.received).toBeGreaterThan(0);
     expect(result?.accepted).toBe(result?.received);
@@ -86,18 +90,22 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
 
   it('ignores a CONTROL_MESSAGE without emitting model metrics', async () => {
     const handler = makeHandler();
+
     const { result, stdout } = await captureOutput(() =>
       handler(makeEvent(['probe'], 'CONTROL_MESSAGE'), context),
     );
+
     expect(result).toMatchObject({ received: 0, accepted: 0, documents: 0 });
     expect(modelDocs(stdout)).toHaveLength(0);
   });
 
   it('fails a batch it cannot decode before emitting anything about models', async () => {
     const handler = makeHandler();
+
     const { error, stdout } = await captureOutput(() =>
       handler({ awslogs: { data: 'not*base64' } }, context),
     );
+
     expect(error).toBeInstanceOf(SubscriptionDecodeError);
     expect((error as SubscriptionDecodeError).failure).toBe('invalid-base64');
     expect(modelDocs(stdout)).toHaveLength(0);
@@ -111,9 +119,11 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
     const handler = makeHandler();
     const bad = makeRecord();
     (bad.input as Record<string, unknown>).inputTokenCount = 'many';
+
     const { result, error } = await captureOutput(() =>
       handler(makeEvent([line(bad), '{"truncated":', 'null', 17, line(makeRecord())]), context),
     );
+
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ received: 5, accepted: 1, rejected: 4 });
     expect(result?.rejectedByReason).toEqual({
@@ -139,9 +149,11 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
         throw new Error('stdout closed');
       },
     });
+
     const { error, result } = await captureOutput(() =>
       handler(makeEvent([line(makeRecord()), 'junk']), context),
     );
+
     expect(error).toBeUndefined();
     expect(emitted).toBe(1);
     expect(result).toMatchObject({ accepted: 1, rejected: 1 });
@@ -151,6 +163,7 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
     const handler = makeHandler();
     const broken = makeRecord();
     delete broken.modelId;
+
     const { stdout, stderr } = await captureOutput(() =>
       handler(
         makeEvent([
@@ -163,6 +176,7 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
         context,
       ),
     );
+
     const all = [...stdout, ...stderr].join('\n');
     expect(all.length).toBeGreaterThan(0);
     expect(all).not.toContain(PROMPT_CANARY);
@@ -186,13 +200,16 @@ describe('ingest handler, Kinesis event shape', () => {
       ],
     };
     const handler = makeHandler();
+
     const { result, error } = await captureOutput(() => handler(kinesisEvent, context));
+
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ received: 4, accepted: 2, duplicates: 1, rejected: 1 });
   });
 
   it('fails the whole Kinesis batch before emitting when one record cannot be decoded', async () => {
     const handler = makeHandler();
+
     const { error, stdout } = await captureOutput(() =>
       handler(
         {
@@ -204,6 +221,7 @@ describe('ingest handler, Kinesis event shape', () => {
         context,
       ),
     );
+
     expect(error).toBeInstanceOf(SubscriptionDecodeError);
     expect(modelDocs(stdout)).toHaveLength(0);
   });

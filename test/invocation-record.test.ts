@@ -43,9 +43,10 @@ describe('parseInvocationRecord: the operation matrix', () => {
   ];
 
   it.each(matrix)(
-    '%s with bodies %s: latency %s, time to first token %s',
+    'reads %s with bodies %s: latency %s, time to first token %s',
     (operation, delivery, latency, ttft) => {
       const invocation = parseOk(makeRecord({ operation, delivery, latencyMs: 900, ttftMs: 300 }));
+
       expect(invocation.operation).toBe(operation);
       expect(invocation.latencyMs).toBe(latency);
       expect(invocation.timeToFirstTokenMs).toBe(ttft);
@@ -56,9 +57,10 @@ describe('parseInvocationRecord: the operation matrix', () => {
   );
 
   it.each(['Converse', 'ConverseStream', 'InvokeModel', 'InvokeModelWithResponseStream'] as Operation[])(
-    '%s that failed keeps its error code and class and has no latency',
+    'keeps the error code and class of a failed %s, and no latency',
     (operation) => {
       const invocation = parseOk(makeRecord({ operation, errorCode: 'ThrottlingException' }));
+
       expect(invocation.errorCode).toBe('ThrottlingException');
       expect(invocation.errorClass).toBe('Throttling');
       expect(invocation.latencyMs).toBeUndefined();
@@ -68,7 +70,9 @@ describe('parseInvocationRecord: the operation matrix', () => {
 
   it('takes latency from the last stream chunk that carries invocation metrics', () => {
     const record = makeRecord({ operation: 'InvokeModelWithResponseStream', latencyMs: 611, ttftMs: 287 });
+
     const invocation = parseOk(record);
+
     expect(invocation).toMatchObject({ latencyMs: 611, timeToFirstTokenMs: 287, stopReason: 'max_tokens' });
   });
 });
@@ -79,11 +83,12 @@ describe('parseInvocationRecord: the hand-written samples', () => {
       const result = parseInvocationRecord(l, { nowMs: Date.parse('2025-10-20T10:00:00Z') - 0 });
       return result;
     });
-    // The June records are more than 14 days older than the October clock.
-    expect(invocations.filter((r) => r.ok)).toHaveLength(1);
     const june = fixtureLines('bedrock-invocation-records.jsonl').map((l) =>
       parseInvocationRecord(l, { nowMs: Date.parse('2025-06-12T15:00:00Z') }),
     );
+
+    // The June records are more than 14 days older than the October clock.
+    expect(invocations.filter((r) => r.ok)).toHaveLength(1);
     expect(june.filter((r) => r.ok)).toHaveLength(8);
     const byId = new Map(june.flatMap((r) => (r.ok ? [[r.invocation.requestId, r.invocation]] : [])));
     expect(byId.get('0b6f3e2a-4c1d-4e8f-9a7b-2d5c6e1f0a93')).toMatchObject({
@@ -118,7 +123,9 @@ describe('parseInvocationRecord: the hand-written samples', () => {
 
   it('reads cache tokens separately from input tokens', () => {
     const l = fixtureLines('bedrock-invocation-records.jsonl').find((x) => x.includes('global.anthropic'));
+
     const result = parseInvocationRecord(l, { nowMs: Date.parse('2025-10-20T10:00:00Z') });
+
     expect(result.ok && result.invocation).toMatchObject({
       inputTokens: 12,
       cacheReadInputTokens: 30512,
@@ -211,10 +218,13 @@ describe('parseInvocationRecord: rejections', () => {
   it('rejects records older than 14 days or more than 2 hours ahead of the clock', () => {
     const old = line(makeRecord({ time: NOW - MAX_RECORD_AGE_MS - 60_000 }));
     const future = line(makeRecord({ time: NOW + MAX_RECORD_FUTURE_MS + 1000 }));
+    const insideAgeLimit = line(makeRecord({ time: NOW - MAX_RECORD_AGE_MS + 60_000 }));
+    const atFutureLimit = line(makeRecord({ time: NOW + MAX_RECORD_FUTURE_MS }));
+
     expect(reasonOf(old)).toBe('outside-time-window');
     expect(reasonOf(future)).toBe('outside-time-window');
-    expect(parse(line(makeRecord({ time: NOW - MAX_RECORD_AGE_MS + 60_000 }))).ok).toBe(true);
-    expect(parse(line(makeRecord({ time: NOW + MAX_RECORD_FUTURE_MS }))).ok).toBe(true);
+    expect(parse(insideAgeLimit).ok).toBe(true);
+    expect(parse(atFutureLimit).ok).toBe(true);
   });
 
   it('treats a malformed latency as unknown rather than inventing one', () => {
@@ -222,15 +232,19 @@ describe('parseInvocationRecord: rejections', () => {
     ((record.output as Record<string, unknown>).outputBodyJson as Record<string, unknown>).metrics = {
       latencyMs: -3,
     };
+
     expect(parseOk(record).latencyMs).toBeUndefined();
   });
 
   it('keeps no prompt or answer text in the invocation or the rejection', () => {
-    const invocation = parseOk(makeRecord({ operation: 'InvokeModelWithResponseStream' }));
-    expect(JSON.stringify(invocation)).not.toMatch(/CANARY/);
+    const streamed = makeRecord({ operation: 'InvokeModelWithResponseStream' });
     const bad = makeRecord();
     (bad.input as Record<string, unknown>).inputTokenCount = -1;
+
+    const invocation = parseOk(streamed);
     const rejected = parse(line(bad));
+
+    expect(JSON.stringify(invocation)).not.toMatch(/CANARY/);
     expect(JSON.stringify(rejected)).not.toContain(PROMPT_CANARY);
     expect(JSON.stringify(rejected)).not.toContain(ANSWER_CANARY);
     expect(rejected.ok === false && rejected.rejection).toEqual({
@@ -244,7 +258,9 @@ describe('parseInvocationRecord: rejections', () => {
     const bad = makeRecord();
     bad.requestId = 'tell me a secret story';
     delete bad.modelId;
+
     const result = parse(line(bad));
+
     expect(result.ok === false && result.rejection.requestId).toBeUndefined();
   });
 });

@@ -75,7 +75,7 @@ const ourConfig = {
   textDataDeliveryEnabled: true,
 };
 
-describe('logging-config custom resource', () => {
+describe('logging-config custom resource handler', () => {
   beforeEach(() => {
     bedrock.reset();
     ssm.reset();
@@ -90,7 +90,9 @@ describe('logging-config custom resource', () => {
     ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'none', $metadata: {} }));
     bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({ loggingConfig: previous });
     const { handler, responses } = setup();
+
     await handler(event('Create'), context);
+
     expect(ssm.commandCalls(PutParameterCommand)[0]?.args[0].input).toMatchObject({
       Name: PARAM,
       Value: JSON.stringify({ previous }),
@@ -115,10 +117,12 @@ describe('logging-config custom resource', () => {
   it('adds S3 delivery of large bodies when a bucket is given', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"previous":null}' } });
     const { handler } = setup();
+
     await handler(
       event('Update', { ...PROPS, LargeDataBucket: 'bodies', LargeDataKeyPrefix: 'invocation-bodies' }),
       context,
     );
+
     expect(
       bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig
         ?.cloudWatchConfig,
@@ -141,7 +145,9 @@ describe('logging-config custom resource', () => {
       .rejectsOnce(notYet)
       .resolves({});
     const { handler, responses, sleeps } = setup();
+
     await handler(event('Create'), context);
+
     expect(bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)).toHaveLength(3);
     expect(sleeps).toEqual([5000, 10000]);
     expect(responses[0]?.Status).toBe('SUCCESS');
@@ -154,7 +160,9 @@ describe('logging-config custom resource', () => {
     };
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ previous }) } });
     const { handler, responses } = setup();
+
     await handler(event('Delete'), context);
+
     expect(
       bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig,
     ).toEqual(previous);
@@ -169,7 +177,9 @@ describe('logging-config custom resource', () => {
   it('on delete, turns logging off when it was off before', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"previous":null}' } });
     const { handler } = setup();
+
     await handler(event('Delete'), context);
+
     expect(bedrock.commandCalls(DeleteModelInvocationLoggingConfigurationCommand)).toHaveLength(1);
     expect(bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)).toHaveLength(0);
   });
@@ -180,14 +190,18 @@ describe('logging-config custom resource', () => {
       .on(PutModelInvocationLoggingConfigurationCommand)
       .rejects(Object.assign(new Error('not allowed'), { name: 'ServiceQuotaExceededException' }));
     const { handler, responses } = setup();
+
     await handler(event('Create'), context);
+
     expect(responses[0]?.Status).toBe('FAILED');
     expect(responses[0]?.Reason).toContain('ServiceQuotaExceededException: not allowed');
   });
 
   it('rejects missing properties', async () => {
     const { handler, responses } = setup();
+
     await handler(event('Create', { ServiceToken: 'x', LogGroupName: '/g' }), context);
+
     expect(responses[0]?.Status).toBe('FAILED');
     expect(responses[0]?.Reason).toContain('property RoleArn is required');
   });

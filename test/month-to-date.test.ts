@@ -16,7 +16,7 @@ import { context } from './support/helpers';
 const cloudwatch = mockClient(CloudWatchClient);
 const NOW = Date.parse('2026-11-16T00:00:00Z');
 
-describe('month-to-date cost', () => {
+describe('month-to-date function', () => {
   beforeEach(() => cloudwatch.reset());
 
   it('starts the month at 00:00 UTC on the first', () => {
@@ -28,6 +28,7 @@ describe('month-to-date cost', () => {
 
   it('asks for the all-models CostUSD, hourly sums since the first of the month', () => {
     const q = monthToDateQuery('BedrockWatch', 'bedrock-watch', NOW);
+
     expect(q.StartTime?.toISOString()).toBe('2026-11-01T00:00:00.000Z');
     expect(q.EndTime?.toISOString()).toBe('2026-11-16T00:00:00.000Z');
     expect(q.MetricDataQueries?.[0]?.MetricStat).toEqual({
@@ -44,6 +45,7 @@ describe('month-to-date cost', () => {
   it('projects the month linearly and writes valid EMF', () => {
     // 15 of November's 30 days are over: $12 so far projects to $24.
     const doc = monthToDateDocument('BedrockWatch', 'bedrock-watch', NOW, 12);
+
     expect(emfProblems(doc)).toEqual([]);
     expect(JSON.parse(doc)).toMatchObject({
       MonthToDateCostUSD: 12,
@@ -67,7 +69,10 @@ describe('month-to-date cost', () => {
       logger: new Logger({ logLevel: 'SILENT' }),
       emit: (l) => lines.push(l),
     });
-    expect(await handler({}, context)).toEqual({ costUsd: 4 });
+
+    const result = await handler({}, context);
+
+    expect(result).toEqual({ costUsd: 4 });
     expect(cloudwatch.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.NextToken)).toEqual([
       undefined,
       'page-2',
@@ -77,8 +82,10 @@ describe('month-to-date cost', () => {
 
   it('adds the configured hourly cost of provisioned models for the hours of the month so far', () => {
     // 15 days = 360 hours at $2 + $0.5 an hour.
-    expect(provisionedCostSoFar([2, 0.5], NOW)).toBe(900);
+    const provisioned = provisionedCostSoFar([2, 0.5], NOW);
     const doc = JSON.parse(monthToDateDocument('BedrockWatch', 'bedrock-watch', NOW, 100, 900));
+
+    expect(provisioned).toBe(900);
     expect(doc).toMatchObject({
       MonthToDateCostUSD: 1000,
       ProjectedMonthCostUSD: 2000,

@@ -3,9 +3,10 @@ import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from '../scripts/
 
 const small = { ...DEFAULT_REFERENCE, invocations: 60_000, msPerRecord: 0.02 };
 
-describe('monthly bill estimator', () => {
+describe('estimateMonthlyBill', () => {
   it('adds its parts up to the total and prices metric-hours at the list price', () => {
     const bill = estimateMonthlyBill(small);
+
     const sum = Object.values(bill.parts).reduce((a, b) => a + b, 0);
     expect(bill.totalUsd).toBeCloseTo(sum, 1);
     expect(bill.parts.customMetrics).toBeCloseTo(
@@ -18,6 +19,7 @@ describe('monthly bill estimator', () => {
   it('counts the series attribution adds: one set per team and per team × model', () => {
     const withTeams = estimateMonthlyBill(small);
     const without = estimateMonthlyBill({ ...small, attribution: false });
+
     expect(without.seriesByKind.attribution).toBe(0);
     // 20 teams, 3 models each: up to 6 metrics per team and per team-model pair.
     expect(withTeams.seriesByKind.attribution).toBeGreaterThan(20 * 3 * 4);

@@ -104,8 +104,8 @@ function split<T>(items: T[], cuts: number[]): T[][] {
   return parts;
 }
 
-describe('pipeline properties', () => {
-  it('per-model totals do not depend on record order or on how records are split into batches', () => {
+describe('ingestBatch, property-tested', () => {
+  it('gives per-model totals that do not depend on record order or on how records are split into batches', () => {
     fc.assert(
       fc.property(
         fc.array(recordArb, { minLength: 1, maxLength: 60 }),
@@ -119,7 +119,11 @@ describe('pipeline properties', () => {
               seed,
               numRuns: 1,
             })[0] ?? messages;
-          expect(totalsFor(split(shuffled, cuts))).toEqual(totalsFor([messages]));
+
+          const splitTotals = totalsFor(split(shuffled, cuts));
+          const wholeTotals = totalsFor([messages]);
+
+          expect(splitTotals).toEqual(wholeTotals);
         },
       ),
       { numRuns: 150 },
@@ -146,7 +150,7 @@ describe('pipeline properties', () => {
     ),
   );
 
-  it('accepted + rejected + duplicates = events, every rejection has a reason, every document is valid EMF', () => {
+  it('accounts for every event (accepted + rejected + duplicates), gives every rejection a reason and writes valid EMF', () => {
     fc.assert(
       fc.property(
         fc.array(recordArb, { maxLength: 40 }),
@@ -156,7 +160,9 @@ describe('pipeline properties', () => {
           const valid = messagesFor(records);
           const redelivered = valid.length > 0 ? repeats.map((i) => valid[i % valid.length] as string) : [];
           const messages = [...valid, ...junk, ...redelivered];
+
           const result = ingestBatch(payloadOf(messages), deps);
+
           const { counts } = result;
           expect(counts.received).toBe(messages.length);
           expect(counts.accepted + counts.rejected + counts.duplicates).toBe(messages.length);

@@ -15,7 +15,7 @@ const usd = (invocation: Invocation, table = priceTable, profiles?: Map<string, 
 };
 const T = { inputTokens: 1000, outputTokens: 500 };
 
-describe('prices per model family (1,000 input + 500 output tokens, hand-computed)', () => {
+describe('priceInvocation per model family (1,000 input + 500 output tokens, hand-computed)', () => {
   it.each([
     ['Claude 3 Haiku', 'anthropic.claude-3-haiku-20240307-v1:0', 0.00025 + 0.000625],
     ['Claude 3 Opus', 'anthropic.claude-3-opus-20240229-v1:0', 0.015 + 0.0375],
@@ -43,14 +43,14 @@ describe('prices per model family (1,000 input + 500 output tokens, hand-compute
     ['Cohere Command R+', 'cohere.command-r-plus-v1:0', 0.003 + 0.0075],
     ['AI21 Jamba 1.5 Large', 'ai21.jamba-1-5-large-v1:0', 0.002 + 0.004],
     ['DeepSeek R1', 'deepseek.r1-v1:0', 0.00135 + 0.0027],
-  ])('%s', (_family, modelId, expected) => {
+  ])('prices %s at the hand-computed list price', (_family, modelId, expected) => {
     expect(usd(call(modelId, T))).toBeCloseTo(expected, 12);
   });
 
   it.each([
     ['Titan Embeddings V2', 'amazon.titan-embed-text-v2:0', 0.00002],
     ['Cohere Embed English v3', 'cohere.embed-english-v3', 0.0001],
-  ])('%s bills input tokens only', (_family, modelId, expected) => {
+  ])('bills only the input tokens of %s', (_family, modelId, expected) => {
     expect(usd(call(modelId, { inputTokens: 1000 }))).toBeCloseTo(expected, 12);
   });
 
@@ -67,8 +67,9 @@ describe('prices per model family (1,000 input + 500 output tokens, hand-compute
   });
 });
 
-describe('every model-id form resolves to the same price', () => {
+describe('priceInvocation across model-id forms', () => {
   const base = usd(call('anthropic.claude-3-5-sonnet-20240620-v1:0', T));
+
   it.each([
     'anthropic.claude-3-5-sonnet-20240620-v1:0',
     'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0',
@@ -78,23 +79,28 @@ describe('every model-id form resolves to the same price', () => {
     'jp.anthropic.claude-3-5-sonnet-20240620-v1:0',
     'au.anthropic.claude-3-5-sonnet-20240620-v1:0',
     'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0',
-  ])('%s', (modelId) => {
+  ])('prices %s like its base model id', (modelId) => {
     expect(usd(call(modelId, T))).toBeCloseTo(base, 15);
   });
 
   it('resolves an application inference profile through the configured map, by ARN or by id', () => {
     const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/k2x9v7q4m1ab';
-    expect(
-      usd(call(arn, T), priceTable, new Map([[arn, 'anthropic.claude-3-5-sonnet-20240620-v1:0']])),
-    ).toBeCloseTo(base, 15);
-    expect(
-      usd(
-        call(arn, T),
-        priceTable,
-        new Map([['k2x9v7q4m1ab', 'us.anthropic.claude-3-5-sonnet-20240620-v1:0']]),
-      ),
-    ).toBeCloseTo(base, 15);
-    expect(priceInvocation(call(arn, T), priceTable)).toEqual({ kind: 'unpriced', reason: 'opaque-model' });
+
+    const byArn = usd(
+      call(arn, T),
+      priceTable,
+      new Map([[arn, 'anthropic.claude-3-5-sonnet-20240620-v1:0']]),
+    );
+    const byId = usd(
+      call(arn, T),
+      priceTable,
+      new Map([['k2x9v7q4m1ab', 'us.anthropic.claude-3-5-sonnet-20240620-v1:0']]),
+    );
+    const unmapped = priceInvocation(call(arn, T), priceTable);
+
+    expect(byArn).toBeCloseTo(base, 15);
+    expect(byId).toBeCloseTo(base, 15);
+    expect(unmapped).toEqual({ kind: 'unpriced', reason: 'opaque-model' });
   });
 
   it('counts provisioned throughput and custom models as unpriced (they bill by the hour)', () => {
@@ -108,7 +114,7 @@ describe('every model-id form resolves to the same price', () => {
   });
 });
 
-describe('cache tokens, routing premiums and overrides', () => {
+describe('priceInvocation with cache tokens, routing premiums and overrides', () => {
   it('prices cache reads at 0.1x and 5-minute cache writes at 1.25x the input price (Claude 3.7 Sonnet)', () => {
     const cost = usd(
       call('anthropic.claude-3-7-sonnet-20250219-v1:0', {
@@ -118,13 +124,16 @@ describe('cache tokens, routing premiums and overrides', () => {
         cacheWriteInputTokens: 2000,
       }),
     );
+
     expect(cost).toBeCloseTo(10 * 0.0003 + 2 * 0.00375, 12);
   });
 
   it('prices Nova cache reads at a quarter of the input price', () => {
-    expect(
-      usd(call('amazon.nova-pro-v1:0', { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 1000 })),
-    ).toBeCloseTo(0.0002, 12);
+    const cost = usd(
+      call('amazon.nova-pro-v1:0', { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 1000 }),
+    );
+
+    expect(cost).toBeCloseTo(0.0002, 12);
   });
 
   it.each([
@@ -136,6 +145,7 @@ describe('cache tokens, routing premiums and overrides', () => {
   ])('applies the routing premium of %s (x%s)', (modelId, factor) => {
     const globalId = modelId.replace(/^(us|eu|global)\./, '');
     const list = usd(call(`global.${globalId}`, T));
+
     expect(usd(call(modelId, T))).toBeCloseTo(list * factor, 12);
   });
 
@@ -165,6 +175,7 @@ describe('cache tokens, routing premiums and overrides', () => {
       }),
     });
     const table = createPriceTable(priceData as PriceData, config.priceOverlay);
+
     expect(usd(call('anthropic.claude-3-haiku-20240307-v1:0', T), table)).toBeCloseTo(0.0002 + 0.0005, 12);
     expect(usd(call('acme.private-model-v1:0', T), table)).toBeCloseTo(0.01 + 0.01, 12);
     expect(usd(call('amazon.nova-lite-v1:0', T, 'eu-west-3'), table)).toBeCloseTo(0.00007 + 0.00014, 12);
@@ -178,15 +189,17 @@ describe('cache tokens, routing premiums and overrides', () => {
 
   it('prices a record in its source region, not where inference ran', () => {
     const east = usd(call('amazon.nova-lite-v1:0', { ...T, inferenceRegion: 'eu-west-1' }, 'us-east-1'));
+    const west = priceInvocation(call('amazon.nova-lite-v1:0', T, 'eu-west-1'), priceTable);
+
     expect(east).toBeCloseTo(0.00006 + 0.00012, 12);
-    expect(priceInvocation(call('amazon.nova-lite-v1:0', T, 'eu-west-1'), priceTable)).toEqual({
+    expect(west).toEqual({
       kind: 'unpriced',
       reason: 'unknown-region',
     });
   });
 });
 
-describe('cost is additive', () => {
+describe('aggregateByMinute cost', () => {
   const MODELS = [
     'anthropic.claude-3-haiku-20240307-v1:0',
     'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
@@ -200,7 +213,8 @@ describe('cost is additive', () => {
     cacheReadInputTokens: fc.integer({ min: 0, max: 100_000 }),
     minute: fc.integer({ min: 0, max: 30 }),
   });
-  it('over any split of a batch: the parts sum to the whole', () => {
+
+  it('is additive: over any split of a batch, the parts sum to the whole', () => {
     fc.assert(
       fc.property(
         fc.array(invocationArb, { minLength: 1, maxLength: 80 }),
@@ -215,12 +229,14 @@ describe('cost is additive', () => {
               0,
             );
           const points = [...new Set(cuts.map((c) => c % (invocations.length + 1)))].sort((a, b) => a - b);
+
           let start = 0;
           let parts = 0;
           for (const p of [...points, invocations.length]) {
             parts += total(invocations.slice(start, p));
             start = p;
           }
+
           expect(parts).toBeCloseTo(total(invocations), 9);
         },
       ),

@@ -50,6 +50,7 @@ describe('priceInvocation', () => {
       call('anthropic.claude-3-haiku-20240307-v1:0', { inputTokens: 1000, outputTokens: 2000 }),
       priceTable,
     );
+
     expect(result.kind).toBe('priced');
     expect(result.kind === 'priced' && result.usd).toBeCloseTo(0.00275, 12);
   });
@@ -59,6 +60,7 @@ describe('priceInvocation', () => {
       call('us.anthropic.claude-3-5-sonnet-20240620-v1:0', { inputTokens: 15, outputTokens: 8 }),
       priceTable,
     );
+
     // 15 × 0.003/1k + 8 × 0.015/1k = 0.000045 + 0.00012
     expect(result.kind === 'priced' && result.usd).toBeCloseTo(0.000165, 12);
   });
@@ -70,26 +72,28 @@ describe('priceInvocation', () => {
       cacheReadInputTokens: 30512,
       cacheWriteInputTokens: 845,
     };
+
     const global = priceInvocation(
       call('global.anthropic.claude-sonnet-4-5-20250929-v1:0', tokens, 'us-west-2'),
       priceTable,
     );
-    // (12×0.003 + 14×0.015 + 30512×0.0003 + 845×0.00375)/1000 = (0.036+0.21+9.1536+3.16875)/1000
-    expect(global.kind === 'priced' && global.usd).toBeCloseTo(0.01256835, 12);
     const geo = priceInvocation(
       call('us.anthropic.claude-sonnet-4-5-20250929-v1:0', tokens, 'us-west-2'),
       priceTable,
     );
+
+    // (12×0.003 + 14×0.015 + 30512×0.0003 + 845×0.00375)/1000 = (0.036+0.21+9.1536+3.16875)/1000
+    expect(global.kind === 'priced' && global.usd).toBeCloseTo(0.01256835, 12);
     expect(geo.kind === 'priced' && geo.usd).toBeCloseTo(0.01256835 * 1.1, 12);
   });
 
   it('does not bill failed calls', () => {
-    expect(
-      priceInvocation(
-        call('anthropic.claude-3-haiku-20240307-v1:0', { errorCode: 'ThrottlingException' }),
-        priceTable,
-      ),
-    ).toEqual({
+    const result = priceInvocation(
+      call('anthropic.claude-3-haiku-20240307-v1:0', { errorCode: 'ThrottlingException' }),
+      priceTable,
+    );
+
+    expect(result).toEqual({
       kind: 'not-billable',
     });
   });
@@ -120,12 +124,15 @@ describe('priceInvocation', () => {
       regionFallbacks: { 'eu-west-1': 'eu-central-1' },
       prices: [{ modelId: 'm', region: 'eu-central-1', input: 1, output: 2 }],
     });
+
     const result = priceInvocation(call('m', { inputTokens: 1000, outputTokens: 1000 }, 'eu-west-1'), table);
+
     expect(result).toEqual({ kind: 'priced', usd: 3 });
   });
 
   it('has a price, source and date for every model in the reference table', async () => {
     const data = (await import('../shared/ingest/price-table.json')).default;
+
     expect(data.source).toMatch(/aws\.amazon\.com\/bedrock\/pricing/);
     expect(data.effectiveDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     for (const id of [

@@ -36,7 +36,9 @@ describe('npm run replay', () => {
   it('replays the bundled sample set into one JSON summary whose parts add up', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
     const emfFile = join(dir, 'out.emf');
+
     const { code, stdout } = await replay(['--json', '--emf', emfFile]);
+
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as ReplaySummary;
     const { records, models, totals } = summary;
@@ -63,7 +65,6 @@ describe('npm run replay', () => {
     expect(summary.unpricedModels).toEqual([
       'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/k2x9v7q4m1ab',
     ]);
-
     const emf = readFileSync(emfFile, 'utf8').trimEnd().split('\n');
     for (const doc of emf) expect(emfProblems(doc)).toEqual([]);
     const invocationsInEmf = sum(
@@ -93,6 +94,7 @@ describe('npm run replay', () => {
       fixturePath('bedrock-invocation-records.jsonl'),
       fixturePath('subscription-permission-check-decoded.json'),
     ]);
+
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as ReplaySummary;
     // The October record is more than 2 h ahead of the June clock.
@@ -125,7 +127,12 @@ describe('npm run replay', () => {
   });
 
   it('takes attribution from --attribute and validates --config like the function does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
+    writeFileSync(join(dir, 'bad.json'), '{"attribution":{"keys":["Invocations"]}}');
+
     const { code, stdout } = await replay(['--json', '--attribute', 'caller,team']);
+    const bad = await replay(['--config', join(dir, 'bad.json')]);
+
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as ReplaySummary;
     expect(Object.keys(summary.attribution)).toEqual(['caller', 'team']);
@@ -137,9 +144,6 @@ describe('npm run replay', () => {
       (1000 * summary.totals.costUsd) / summary.totals.invocations,
       6,
     );
-    const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
-    writeFileSync(join(dir, 'bad.json'), '{"attribution":{"keys":["Invocations"]}}');
-    const bad = await replay(['--config', join(dir, 'bad.json')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('attribution key "Invocations"');
   });
@@ -150,6 +154,7 @@ describe('npm run replay', () => {
       '2025-06-12T15:00:00Z',
       fixturePath('bedrock-invocation-records.jsonl'),
     ]);
+
     expect(code).toBe(0);
     expect(stdout).toContain('anthropic.claude-3-haiku-20240307-v1:0');
     expect(stdout).toContain('ALL MODELS');
@@ -162,7 +167,9 @@ describe('npm run replay', () => {
     const event = JSON.parse(readFileSync(fixturePath('subscription-lambda-event.json'), 'utf8'));
     writeFileSync(join(dir, 'one.json'), JSON.stringify(event));
     writeFileSync(join(dir, 'many.json'), JSON.stringify([event, event]));
+
     const { code, stdout } = await replay(['--json', dir]);
+
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as ReplaySummary;
     expect(summary.batches.total).toBe(3);
@@ -184,8 +191,10 @@ describe('npm run replay', () => {
     writeFileSync(join(dir, 'canary.jsonl'), `${lines.join('\n')}\n`);
     const emfFile = join(dir, 'out.emf');
     const debug = { POWERTOOLS_LOG_LEVEL: 'DEBUG' };
+
     const table = await replay(['--emf', emfFile, join(dir, 'canary.jsonl')], debug);
     const json = await replay(['--json', join(dir, 'canary.jsonl')], debug);
+
     const all = table.stdout + table.stderr + json.stdout + json.stderr + readFileSync(emfFile, 'utf8');
     expect(table.code).toBe(0);
     expect(all).not.toContain(PROMPT_CANARY);
@@ -220,15 +229,17 @@ describe('npm run replay', () => {
   });
 
   it('exits 2 with a clear message for an unreadable path or a bad flag', async () => {
-    const missing = await replay(['/no/such/path.jsonl']);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('cannot read /no/such/path.jsonl: ENOENT');
-    const badNow = await replay(['--now', 'yesterday']);
-    expect(badNow.code).toBe(2);
-    expect(badNow.stderr).toContain('--now');
     const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
     writeFileSync(join(dir, 'x.json'), '{"hello": 1}');
+
+    const missing = await replay(['/no/such/path.jsonl']);
+    const badNow = await replay(['--now', 'yesterday']);
     const wrongShape = await replay([join(dir, 'x.json')]);
+
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read /no/such/path.jsonl: ENOENT');
+    expect(badNow.code).toBe(2);
+    expect(badNow.stderr).toContain('--now');
     expect(wrongShape.code).toBe(2);
     expect(wrongShape.stderr).toContain('not a Lambda event');
   });
@@ -236,7 +247,9 @@ describe('npm run replay', () => {
   it('reports a batch that cannot be decoded and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ awslogs: { data: 'H4sI' } }));
+
     const { code, stdout } = await replay(['--json', join(dir, 'bad.json')]);
+
     expect(code).toBe(1);
     const summary = JSON.parse(stdout) as ReplaySummary;
     expect(summary.batches.failed).toBe(1);

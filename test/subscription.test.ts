@@ -22,6 +22,7 @@ function failureOf(event: unknown, maxDecompressedBytes?: number): string {
 describe('decodeSubscriptionEvent', () => {
   it('decodes the sample subscription event into its log events', () => {
     const payload = decodeSubscriptionEvent(JSON.parse(readFixture('subscription-lambda-event.json')));
+
     expect(payload.messageType).toBe('DATA_MESSAGE');
     expect(payload.logGroup).toBe('/aws/bedrock/modelinvocations');
     expect(payload.logEvents.length).toBeGreaterThan(0);
@@ -33,6 +34,7 @@ describe('decodeSubscriptionEvent', () => {
       messageType: 'CONTROL_MESSAGE',
       logEvents: [{ id: '', timestamp: 0, message: 'CWL CONTROL MESSAGE: Checking health of destination' }],
     });
+
     expect(decodeSubscriptionEvent(event)).toEqual({ messageType: 'CONTROL_MESSAGE', logEvents: [] });
   });
 
@@ -64,12 +66,16 @@ describe('decodeSubscriptionEvent', () => {
 
   it('stops a decompression bomb at the configured cap', () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
+
+    const failure = failureOf(eventOf(bomb), 1024 * 1024);
+
     expect(bomb.length).toBeLessThan(128 * 1024);
-    expect(failureOf(eventOf(bomb), 1024 * 1024)).toBe('too-large');
+    expect(failure).toBe('too-large');
   });
 
   it('never quotes the payload in its error message', () => {
     const secret = 'SECRET-PROMPT-TEXT';
+
     try {
       decodeSubscriptionEvent(eventOf(gzipSync(Buffer.from(`{"messageType": "${secret}`))));
       expect.unreachable();

@@ -1,3 +1,19 @@
+/*
+ * How a test in test/ is shaped. The suites here follow it; new tests should too.
+ *
+ * - `describe` names the unit: a function, the handler, a CLI. `it` names the behaviour in plain
+ *   words, as a sentence about that unit: "counts a redelivered copy once".
+ * - Inside each `it`: arrange, act, assert, as three blocks separated by one blank line (no
+ *   `// Arrange` comments). Name what the act returns (`const result = ...`) so the act and the
+ *   assertions stand apart; the assert block may name parts of the result, but calls nothing new
+ *   under test. A one-line check where act and assert are one expression,
+ *   `expect(f(x)).toBe(y)`, stays one line; a block with nothing to arrange just starts at the act.
+ * - A table of cases is an `it.each` (or a loop inside one `it`), with the same three blocks inside.
+ * - A scenario that must check state between steps (a cache, then a retry after the back-off) keeps
+ *   one act-and-assert block per step, in order, rather than copying state to defer the checks.
+ * - Shared fixtures and builders come from test/support/ (this file) or events/; no test reaches
+ *   outside the repository for them.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
