@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { BEDROCK_LOG_GROUP, BEDROCK_LOG_STREAM } from '../../shared/contract/bedrock-logs';
 import { decodeSubscriptionEvent, encodeSubscriptionEvent } from '../../shared/ingest/1-decode';
 
@@ -32,10 +33,10 @@ export function collectFiles(paths: readonly string[]): string[] {
     }
     if (stat.isDirectory()) {
       for (const entry of readdirSync(path).sort()) visit(join(path, entry), false);
-    } else if (['.json', '.jsonl'].includes(extname(path))) {
+    } else if (/\.jsonl?(\.gz)?$/.test(path)) {
       files.push(path);
     } else if (explicit) {
-      throw new ReplayInputError(`${path}: expected a .json or .jsonl file or a folder`);
+      throw new ReplayInputError(`${path}: expected a .json or .jsonl file (optionally .gz) or a folder`);
     }
   };
   for (const path of paths) visit(path, true);
@@ -52,12 +53,26 @@ export function recordTime(message: string, fallback: number): number {
   }
 }
 
+/** How raw lines are cut into batches. */
+export interface BatchingOptions {
+  /**
+   * Also start a new batch once a record is this much newer than the batch's first one, as a
+   * subscription delivers every few seconds; the simulator sets it so arrival times stay realistic.
+   */
+  maxBatchSpanMs?: number;
+}
+
 /** Wraps raw log lines into realistic DATA_MESSAGE batches (≤ 500 events, ≤ 1 MiB of messages). */
-export function batchLines(lines: readonly string[], source: string): ReplayItem[] {
+export function batchLines(
+  lines: readonly string[],
+  source: string,
+  options: BatchingOptions = {},
+): ReplayItem[] {
   const items: ReplayItem[] = [];
   let batch: { id: string; timestamp: number; message: string }[] = [];
   let bytes = 0;
   let lastTime = 0;
+  let firstTime = 0;
   const flush = () => {
     if (batch.length === 0) return;
     const payload = {
@@ -78,8 +93,15 @@ export function batchLines(lines: readonly string[], source: string): ReplayItem
   };
   lines.forEach((message, index) => {
     const size = Buffer.byteLength(message);
-    if (batch.length >= JSONL_BATCH_EVENTS || (batch.length > 0 && bytes + size > JSONL_BATCH_BYTES)) flush();
     lastTime = recordTime(message, lastTime);
+    const span = options.maxBatchSpanMs;
+    if (
+      batch.length >= JSONL_BATCH_EVENTS ||
+      (batch.length > 0 && bytes + size > JSONL_BATCH_BYTES) ||
+      (batch.length > 0 && span !== undefined && lastTime - firstTime > span)
+    )
+      flush();
+    if (batch.length === 0) firstTime = lastTime;
     batch.push({ id: `${lastTime}${String(index).padStart(8, '0')}`, timestamp: lastTime, message });
     bytes += size;
   });
@@ -118,17 +140,22 @@ function itemsFromJson(value: unknown, source: string): ReplayItem[] {
 }
 
 /** Reads one file into replay items. */
-export function readReplayFile(path: string): ReplayItem[] {
+export function readReplayFile(path: string, batching: BatchingOptions = {}): ReplayItem[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const bytes = readFileSync(path);
+    text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
   } catch (error) {
-    throw new ReplayInputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ReplayInputError(
+      `cannot read ${path}: ${code === 'Z_DATA_ERROR' ? 'not a gzip file' : (code ?? error)}`,
+    );
   }
-  if (extname(path) === '.jsonl') {
+  if (/\.jsonl(\.gz)?$/.test(path)) {
     return batchLines(
       text.split(/\r?\n/).filter((line) => line.trim() !== ''),
       path,
+      batching,
     );
   }
   let value: unknown;

@@ -24,6 +24,12 @@ import { collectFiles, type ReplayItem, readReplayFile, recordTime } from './rep
  */
 export const DEFAULT_DELIVERY_LAG_SECONDS = 60;
 
+/**
+ * Raw lines are cut into batches of at most this much record time: CloudWatch Logs delivers a
+ * subscription's events every few seconds, so one batch never spans minutes.
+ */
+export const SUBSCRIPTION_BATCH_SPAN_MS = 10_000;
+
 export interface SimulateOptions {
   paths: string[];
   params: StackParameters;
@@ -102,7 +108,9 @@ function derivable(params: StackParameters, ingestLogGroupName: string) {
 export async function runSimulation(options: SimulateOptions): Promise<SimulationResult> {
   const names = ingestNames(options.stack ?? { service: 'bedrock-watch', stage: 'prod' });
   const environment = functionEnvironment(options.params);
-  const items = collectFiles(options.paths).flatMap((file) => readReplayFile(file));
+  const items = collectFiles(options.paths).flatMap((file) =>
+    readReplayFile(file, { maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS }),
+  );
   const lagMs = options.deliveryLagSeconds * 1000;
   const store = new MetricStore();
 

@@ -1,10 +1,18 @@
 import { DIM_MODEL_ID, DIM_SERVICE, METRIC } from '../../contract/metrics';
 import type { ModelQuota, StackParameters } from '../parameters';
-import { above, levels, percentOf, scopeToken, sumOf, TWO_OF_THREE } from './build';
-import type { AlarmContext, MetricAlarmDefinition, MetricQuery } from './types';
+import { above, levels, percentOf, scopeToken, sumOf } from './build';
+import type { AlarmContext, MetricAlarmDefinition, MetricQuery, Window } from './types';
 
 /** Bedrock quotas are per minute, so their usage is summed per minute. */
 const ONE_MINUTE = 60;
+
+/**
+ * 3 of the last 10 minutes. With 2 of 3 the alarm read only the newest few minutes, which invocation
+ * logs reach minutes late: the simulator showed it never firing with a 4-minute delivery lag
+ * (events/scenarios/quota-pressure-late-logs). Ten minutes still see them; three keep one peak
+ * minute from paging.
+ */
+const QUOTA_WINDOW: Window = { evaluationPeriods: 10, datapointsToAlarm: 3 };
 
 interface QuotaKind {
   family: 'quota-tpm' | 'quota-rpm';
@@ -66,8 +74,9 @@ export function quotaAlarms(params: StackParameters, ctx: AlarmContext): MetricA
             },
           ],
           threshold,
-          window: TWO_OF_THREE,
-          rationale: 'Quotas are per minute, so 1-minute periods; 2 of 3 so one peak minute does not page.',
+          window: QUOTA_WINDOW,
+          rationale:
+            'Quotas are per minute, so 1-minute periods; 3 of the last 10 minutes, so one peak minute does not page and minutes whose logs arrive late still count.',
         }),
       ),
     );

@@ -1,0 +1,246 @@
+/**
+ * The alarm scenarios: seeded traffic, the stack parameters and delivery lag to simulate them with,
+ * and what must (and must not) alarm. `npm run generate-scenarios` writes them to events/scenarios/;
+ * test/scenarios.test.ts simulates each and checks the expectations.
+ */
+import type { ModelLoad, TrafficSpec } from './scenario-traffic';
+
+export const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+export const NOVA = 'amazon.nova-lite-v1:0';
+
+/** An alarm picked by what it watches: its family, scope (`all` or a model id) and level. */
+export interface AlarmRef {
+  family: string;
+  scope: string;
+  level?: 'warning' | 'critical';
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  traffic: TrafficSpec;
+  params: Record<string, string>;
+  deliveryLagSeconds: number;
+  expect: {
+    /** Must go to ALARM, first between these minutes from the traffic start. */
+    fires: (AlarmRef & { withinMinutes: [number, number] })[];
+    /** Must never go to ALARM. */
+    quiet: AlarmRef[];
+    /** Every other simulated alarm that notifies (level warning or critical) must stay out of ALARM too. */
+    othersQuiet: boolean;
+  };
+}
+
+const BASE: TrafficSpec['models'] = [
+  { modelId: HAIKU, perMinute: 6, latencyMedianMs: 700, inputTokens: 600, outputTokens: 250 },
+  { modelId: NOVA, perMinute: 4, latencyMedianMs: 900, inputTokens: 500, outputTokens: 200 },
+];
+const watched = { watchedModels: HAIKU };
+const rates = (scope: string, family: 'error-rate' | 'throttle-rate') => [
+  { family, scope, level: 'warning' as const },
+  { family, scope, level: 'critical' as const },
+];
+
+const latencyTraffic: TrafficSpec = {
+  seed: 2,
+  start: '2025-10-21T09:00:00Z',
+  minutes: 240,
+  dailyShape: false,
+  models: BASE,
+  incidents: [{ modelId: HAIKU, fromMinute: 120, toMinute: 170, latencyFactor: 6 }],
+};
+const latencyExpect = (latest: number): Scenario['expect'] => ({
+  fires: [
+    { family: 'latency-p95', scope: HAIKU, level: 'warning', withinMinutes: [120, latest] },
+    { family: 'latency-p95', scope: HAIKU, level: 'critical', withinMinutes: [120, latest] },
+  ],
+  quiet: [...rates('all', 'error-rate'), ...rates(HAIKU, 'error-rate'), ...rates('all', 'throttle-rate')],
+  othersQuiet: false,
+});
+const quotaTraffic: TrafficSpec = {
+  seed: 6,
+  start: '2025-10-21T13:00:00Z',
+  minutes: 150,
+  dailyShape: false,
+  // Many short calls: per-minute token use is steady enough to tell 85 % from 95 %.
+  models: [
+    { modelId: HAIKU, perMinute: 40, latencyMedianMs: 700, inputTokens: 200, outputTokens: 50 },
+    BASE[1] as ModelLoad,
+  ],
+  incidents: [{ modelId: HAIKU, fromMinute: 60, toMinute: 95, volumeFactor: 1.55 }],
+};
+const quotaExpect: Scenario['expect'] = {
+  fires: [{ family: 'quota-tpm', scope: HAIKU, level: 'warning', withinMinutes: [60, 75] }],
+  quiet: [
+    { family: 'quota-tpm', scope: HAIKU, level: 'critical' },
+    { family: 'quota-rpm', scope: HAIKU, level: 'warning' },
+  ],
+  othersQuiet: true,
+};
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'steady-day',
+    description: 'A day of ordinary traffic on two models, busier in working hours: nothing pages.',
+    traffic: {
+      seed: 1,
+      start: '2025-10-20T00:00:00Z',
+      minutes: 1440,
+      dailyShape: true,
+      models: BASE,
+      incidents: [],
+    },
+    params: watched,
+    deliveryLagSeconds: 60,
+    expect: { fires: [], quiet: [], othersQuiet: true },
+  },
+  {
+    name: 'latency-regression',
+    description:
+      'Haiku answers six times slower for 50 minutes: its p95 alarms fire, error and throttle alarms do not.',
+    traffic: latencyTraffic,
+    params: watched,
+    deliveryLagSeconds: 60,
+    expect: latencyExpect(135),
+  },
+  {
+    name: 'latency-regression-late-logs',
+    description:
+      'The same regression while logs arrive 5 minutes late: the alarms still fire, a few minutes later.',
+    traffic: latencyTraffic,
+    params: watched,
+    deliveryLagSeconds: 300,
+    expect: latencyExpect(140),
+  },
+  {
+    name: 'error-burst',
+    description:
+      'One in ten Haiku calls fails with InternalServerException for 25 minutes: error-rate alarms fire, throttle alarms do not.',
+    traffic: {
+      seed: 3,
+      start: '2025-10-21T10:00:00Z',
+      minutes: 180,
+      dailyShape: false,
+      models: BASE,
+      incidents: [
+        {
+          modelId: HAIKU,
+          fromMinute: 60,
+          toMinute: 85,
+          errorRate: 0.1,
+          errorCode: 'InternalServerException',
+        },
+      ],
+    },
+    params: watched,
+    deliveryLagSeconds: 60,
+    expect: {
+      fires: [
+        { family: 'error-rate', scope: HAIKU, level: 'warning', withinMinutes: [60, 75] },
+        { family: 'error-rate', scope: HAIKU, level: 'critical', withinMinutes: [60, 75] },
+        { family: 'error-rate', scope: 'all', level: 'warning', withinMinutes: [60, 75] },
+      ],
+      quiet: [
+        ...rates('all', 'throttle-rate'),
+        ...rates(HAIKU, 'throttle-rate'),
+        { family: 'latency-p95', scope: 'all' },
+      ],
+      othersQuiet: false,
+    },
+  },
+  {
+    name: 'throttle-storm',
+    description:
+      'A fifth of Haiku calls are throttled for 30 minutes: throttle alarms fire, error-rate alarms do not.',
+    traffic: {
+      seed: 4,
+      start: '2025-10-21T11:00:00Z',
+      minutes: 180,
+      dailyShape: false,
+      models: BASE,
+      incidents: [
+        { modelId: HAIKU, fromMinute: 60, toMinute: 90, errorRate: 0.2, errorCode: 'ThrottlingException' },
+      ],
+    },
+    params: watched,
+    deliveryLagSeconds: 60,
+    expect: {
+      fires: [
+        { family: 'throttle-rate', scope: HAIKU, level: 'warning', withinMinutes: [60, 75] },
+        { family: 'throttle-rate', scope: HAIKU, level: 'critical', withinMinutes: [60, 75] },
+        { family: 'throttle-rate', scope: 'all', level: 'warning', withinMinutes: [60, 75] },
+      ],
+      quiet: [...rates('all', 'error-rate'), ...rates(HAIKU, 'error-rate')],
+      othersQuiet: false,
+    },
+  },
+  {
+    name: 'quota-pressure',
+    description:
+      'Haiku traffic rises to about 85 % of a 20,000 tokens-per-minute quota for 35 minutes: the warning fires, the critical does not.',
+    traffic: quotaTraffic,
+    params: { ...watched, quotas: `${HAIKU}=20000:200` },
+    deliveryLagSeconds: 60,
+    expect: quotaExpect,
+  },
+  {
+    name: 'quota-pressure-late-logs',
+    description:
+      'The same quota pressure while logs arrive 4 minutes late: the per-minute quota alarm must still see it.',
+    traffic: quotaTraffic,
+    params: { ...watched, quotas: `${HAIKU}=20000:200` },
+    deliveryLagSeconds: 240,
+    expect: {
+      ...quotaExpect,
+      fires: [{ family: 'quota-tpm', scope: HAIKU, level: 'warning', withinMinutes: [60, 80] }],
+    },
+  },
+  {
+    name: 'quiet-night',
+    description:
+      'A night at under one call a minute with a few isolated failures: the volume guard keeps every rate alarm quiet.',
+    traffic: {
+      seed: 5,
+      start: '2025-10-21T00:00:00Z',
+      minutes: 360,
+      dailyShape: false,
+      models: [{ modelId: HAIKU, perMinute: 0.6, latencyMedianMs: 700, inputTokens: 600, outputTokens: 250 }],
+      incidents: [],
+      isolatedFailures: [
+        { modelId: HAIKU, minute: 30, errorCode: 'InternalServerException' },
+        { modelId: HAIKU, minute: 31, errorCode: 'InternalServerException' },
+        { modelId: HAIKU, minute: 36, errorCode: 'ModelTimeoutException' },
+        { modelId: HAIKU, minute: 200, errorCode: 'ThrottlingException' },
+        { modelId: HAIKU, minute: 204, errorCode: 'ThrottlingException' },
+      ],
+    },
+    params: watched,
+    deliveryLagSeconds: 60,
+    expect: { fires: [], quiet: [], othersQuiet: true },
+  },
+  {
+    name: 'cost-runaway',
+    description:
+      'A day of normal traffic, then Nova Lite calls triple and answer ten times longer from 10:00 on day two: the (approximate) cost and output-token anomaly alarms fire, the static ones stay quiet.',
+    traffic: {
+      seed: 7,
+      start: '2025-10-20T00:00:00Z',
+      minutes: 2160,
+      dailyShape: true,
+      models: BASE,
+      incidents: [
+        { modelId: NOVA, fromMinute: 1440 + 600, toMinute: 2160, volumeFactor: 3, outputTokensFactor: 10 },
+      ],
+    },
+    params: watched,
+    deliveryLagSeconds: 60,
+    expect: {
+      fires: [
+        { family: 'cost-anomaly', scope: 'all', withinMinutes: [2040, 2070] },
+        { family: 'output-tokens-anomaly', scope: 'all', withinMinutes: [2040, 2070] },
+      ],
+      quiet: [...rates('all', 'error-rate'), { family: 'latency-p95', scope: 'all' }],
+      othersQuiet: false,
+    },
+  },
+];

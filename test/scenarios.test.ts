@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { firstAlarmMinute, scenarioProblems } from '../scripts/lib/scenario-check';
+import { SCENARIOS } from '../scripts/lib/scenarios';
+import { runSimulation } from '../scripts/lib/simulate';
+import { parseStackParameters } from '../shared/monitoring/parameters';
+import { EVENTS_DIR } from './support/helpers';
+
+describe('alarm scenarios (events/scenarios, simulated through the real handler)', () => {
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))(
+    '%s holds its expected alarms',
+    async (_name, scenario) => {
+      const paths = [join(EVENTS_DIR, 'scenarios', scenario.name)];
+
+      const result = await runSimulation({
+        paths,
+        params: parseStackParameters(scenario.params),
+        deliveryLagSeconds: scenario.deliveryLagSeconds,
+      });
+
+      expect(result.batches.failed).toBe(0);
+      expect(scenarioProblems(scenario, result)).toEqual([]);
+      const fired = result.timelines.filter(
+        (t) => firstAlarmMinute(t, Date.parse(scenario.traffic.start)) !== undefined,
+      );
+      expect(fired.length).toBeGreaterThanOrEqual(scenario.expect.fires.length);
+    },
+  );
+
+  it('has every scenario the alarms are proven by', () => {
+    const names = SCENARIOS.map((s) => s.name);
+
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'steady-day',
+        'latency-regression',
+        'latency-regression-late-logs',
+        'error-burst',
+        'throttle-storm',
+        'quota-pressure',
+        'quiet-night',
+        'cost-runaway',
+      ]),
+    );
+  });
+});
