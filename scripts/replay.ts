@@ -3,9 +3,9 @@
  * emitted. Usage: npm run -s replay -- [--json] [--emf FILE] [--now ISO-TIME] [PATH ...]
  */
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/ingest/config';
+import { runCli } from './lib/cli';
 import { DEFAULT_SAMPLE_DIR, type ReplayRun, runReplay } from './lib/replay';
 import { formatSummary } from './lib/replay-format';
 import { ReplayInputError } from './lib/replay-input';
@@ -87,14 +87,4 @@ async function main(argv: string[]): Promise<number> {
   return run.summary.batches.failed > 0 ? 1 : 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`replay failed: ${error instanceof Error ? error.stack : error}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runCli(import.meta.url, 'replay', main);

@@ -2,10 +2,10 @@
  * Alarm simulator CLI: which of the stack's alarms would have fired on these invocation logs, when
  * and why. Usage: npm run -s simulate -- --help
  */
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../shared/ingest/config';
 import { parseStackParameters, StackParameterError } from '../shared/monitoring/parameters';
+import { runCli } from './lib/cli';
 import { DEFAULT_SAMPLE_DIR } from './lib/replay';
 import { ReplayInputError } from './lib/replay-input';
 import { DEFAULT_DELIVERY_LAG_SECONDS, runSimulation } from './lib/simulate';
@@ -109,14 +109,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`simulate failed: ${error instanceof Error ? error.stack : error}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runCli(import.meta.url, 'simulate', main);
