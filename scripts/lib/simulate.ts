@@ -11,7 +11,12 @@ import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
 import { readEmfDocument } from '../../shared/analysis/emf-reader';
 import { MetricStore } from '../../shared/analysis/metric-store';
 import { FILTER_METRICS, MONTH_TO_DATE } from '../../shared/contract/metrics';
-import { buildAlarmDefinitions, compositeAlarmRule, type MetricRef } from '../../shared/monitoring/alarms';
+import {
+  type AlarmDefinition,
+  buildAlarmDefinitions,
+  compositeAlarmRule,
+  type MetricRef,
+} from '../../shared/monitoring/alarms';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { captureWrites } from './capture';
 import { emfProblems } from './emf-validator';
@@ -51,6 +56,9 @@ export interface Notification {
 }
 
 export interface SimulationResult {
+  /** The names the stack gives its functions, queue and alarms. */
+  names: ReturnType<typeof ingestNames>;
+  definitions: AlarmDefinition[];
   fromMs: number;
   toMs: number;
   deliveryLagSeconds: number;
@@ -91,8 +99,8 @@ function fileEmf(
   }
 }
 
-/** Which alarm inputs the replayed records determine. */
-function derivable(params: StackParameters, ingestLogGroupName: string) {
+/** Which metrics the replayed records determine (the rest come from AWS or other functions). */
+export function derivable(params: StackParameters, ingestLogGroupName: string) {
   const notFromIngest = new Set<string>([...Object.values(FILTER_METRICS), ...Object.values(MONTH_TO_DATE)]);
   return (ref: MetricRef) =>
     (ref.namespace === params.metricsNamespace && !notFromIngest.has(ref.metricName)) ||
@@ -181,6 +189,8 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     anomaly: DEFAULT_ANOMALY_MODEL,
   });
   return {
+    names,
+    definitions,
     fromMs,
     toMs,
     deliveryLagSeconds: options.deliveryLagSeconds,

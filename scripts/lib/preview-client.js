@@ -1,0 +1,138 @@
+// Draws the preview's charts with uPlot (bundled into the page). Runs in the browser; the page's
+// Content-Security-Policy forbids every network request, so everything it needs is in the page.
+(() => {
+  const data = JSON.parse(document.getElementById('preview-data').textContent);
+  const LEVEL_COLOURS = { critical: '#c62828', warning: '#ef6c00', none: '#6a1b9a' };
+  const PALETTE = [
+    '#1f77b4',
+    '#ff7f0e',
+    '#2ca02c',
+    '#d62728',
+    '#9467bd',
+    '#8c564b',
+    '#e377c2',
+    '#7f7f7f',
+    '#bcbd22',
+    '#17becf',
+  ];
+
+  /** Series on one shared x axis (seconds), gaps as null. */
+  function aligned(series) {
+    const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
+    const index = new Map(xs.map((x, i) => [x, i]));
+    const ys = series.map((s) => {
+      const y = xs.map(() => null);
+      for (const [x, v] of s.points) y[index.get(x)] = v;
+      return y;
+    });
+    return [xs.map((x) => x / 1000), ...ys];
+  }
+
+  /** Threshold lines and shaded ALARM intervals of the alarms that watch this chart. */
+  function overlayPlugin(overlays) {
+    return {
+      hooks: {
+        drawClear: [
+          (u) => {
+            const ctx = u.ctx;
+            ctx.save();
+            for (const o of overlays) {
+              ctx.fillStyle = 'rgba(198, 40, 40, 0.12)';
+              for (const [from, to] of o.bands) {
+                const x0 = u.valToPos(from / 1000, 'x', true);
+                const x1 = u.valToPos(to / 1000, 'x', true);
+                ctx.fillRect(x0, u.bbox.top, Math.max(1, x1 - x0), u.bbox.height);
+              }
+            }
+            ctx.restore();
+          },
+        ],
+        draw: [
+          (u) => {
+            const ctx = u.ctx;
+            ctx.save();
+            ctx.setLineDash([6, 4]);
+            ctx.lineWidth = 1.5;
+            ctx.textAlign = 'right';
+            ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+            for (const o of overlays) {
+              const y = u.valToPos(o.threshold, o.yAxis === 'right' ? 'y2' : 'y', true);
+              ctx.strokeStyle = LEVEL_COLOURS[o.level] ?? '#555';
+              ctx.beginPath();
+              ctx.moveTo(u.bbox.left, y);
+              ctx.lineTo(u.bbox.left + u.bbox.width, y);
+              ctx.stroke();
+              ctx.fillStyle = ctx.strokeStyle;
+              ctx.fillText(`${o.alarm} > ${o.threshold}`, u.bbox.left + u.bbox.width - 4, y - 4);
+            }
+            ctx.restore();
+          },
+        ],
+      },
+    };
+  }
+
+  function drawChart(el, w) {
+    const series = w.series.filter((s) => s.points.length > 0);
+    const maxThreshold = (axis) =>
+      Math.max(0, ...w.overlays.filter((o) => o.yAxis === axis).map((o) => o.threshold));
+    const range = (axis) => (_u, min, max) => [
+      Math.min(0, min ?? 0),
+      Math.max(max ?? 1, maxThreshold(axis) * 1.1) || 1,
+    ];
+    const hasRight = series.some((s) => s.yAxis === 'right');
+    const plotted = aligned(series);
+    const xs = plotted[0];
+    const bars = w.view === 'bar' ? uPlot.paths.bars({ size: [0.6, 60] }) : undefined;
+    const opts = {
+      width: el.clientWidth || 600,
+      // Room for the legend under the plot.
+      height: Math.max(120, (el.clientHeight || 260) - 40),
+      legend: { show: true },
+      scales: {
+        // The whole replayed range, so a daily bar or a single point is placed in time, not stretched over years.
+        x: {
+          time: true,
+          // From the data, not uPlot's min/max: with one point uPlot widens the scale by 1,000 days.
+          range: () => [
+            Math.min(xs[0] ?? Number.POSITIVE_INFINITY, data.range.fromMs / 1000),
+            Math.max((xs.at(-1) ?? 0) + w.periodSeconds, data.range.toMs / 1000),
+          ],
+        },
+        y: { range: range('left') },
+        ...(hasRight ? { y2: { range: range('right') } } : {}),
+      },
+      axes: [{}, { scale: 'y' }, ...(hasRight ? [{ scale: 'y2', side: 1 }] : [])],
+      series: [
+        {},
+        ...series.map((s, i) => ({
+          label: s.label,
+          stroke: PALETTE[i % PALETTE.length],
+          fill: bars ? PALETTE[i % PALETTE.length] : undefined,
+          paths: bars,
+          scale: s.yAxis === 'right' ? 'y2' : 'y',
+          spanGaps: false,
+          points: { show: s.points.length < 40 },
+        })),
+      ],
+      plugins: [overlayPlugin(w.overlays)],
+    };
+    new uPlot(opts, plotted, el);
+    el.dataset.points = String(series.reduce((n, s) => n + s.points.length, 0));
+    el.dataset.thresholds = w.overlays.map((o) => o.threshold).join(',');
+    el.dataset.alarmBands = String(w.overlays.reduce((n, o) => n + o.bands.length, 0));
+    el.dataset.rendered = 'true';
+  }
+
+  for (const el of document.querySelectorAll('[data-chart]')) {
+    const w = data.charts[Number(el.dataset.chart)];
+    try {
+      drawChart(el, w);
+    } catch (error) {
+      el.dataset.rendered = 'false';
+      el.textContent = `chart failed: ${error}`;
+      console.error(error);
+    }
+  }
+  document.body.dataset.ready = 'true';
+})();

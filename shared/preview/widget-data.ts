@@ -1,0 +1,289 @@
+/**
+ * What each dashboard widget would show, computed from a metric store the way CloudWatch draws it:
+ * metric lines with their stat and period, SEARCH (and SORT of a SEARCH) over the stored series,
+ * metric math over other lines' ids, single values, bars, and the alarm-status widget filled from
+ * the alarm simulator's timelines. Pure: the dashboard definitions the deploy uses come in, data
+ * for a renderer goes out. A line whose data cannot be derived locally says why.
+ */
+import type { AlarmTimeline } from '../analysis/alarm-evaluator';
+import { evaluateMath, parseMath, type Series } from '../analysis/metric-math';
+import { type MetricStore, type SeriesId, statistic } from '../analysis/metric-store';
+import type { MetricAlarmDefinition } from '../monitoring/alarms';
+import type { Widget } from '../monitoring/dashboards/grid';
+
+export interface ChartSeries {
+  label: string;
+  /** [period start (ms), value]; periods without data are left out, as CloudWatch leaves gaps. */
+  points: [number, number][];
+  yAxis: 'left' | 'right';
+}
+
+export interface AlarmOverlay {
+  alarm: string;
+  /** The axis of the line it watches. */
+  yAxis: 'left' | 'right';
+  level: string;
+  threshold: number;
+  /** Intervals in ALARM: [from, to] in ms. */
+  bands: [number, number][];
+}
+
+export type WidgetData =
+  | { kind: 'text'; title: string; markdown: string }
+  | {
+      kind: 'chart';
+      title: string;
+      view: 'timeSeries' | 'bar' | 'singleValue';
+      periodSeconds: number;
+      stacked: boolean;
+      series: ChartSeries[];
+      overlays: AlarmOverlay[];
+      /** Lines that could not be drawn, with the reason. */
+      unavailable: string[];
+      /** Lines whose data the replayed logs determine (drawn even when they hold no datapoint). */
+      derivedLines: number;
+    }
+  | { kind: 'alarms'; title: string; alarms: { name: string; state: string; detail: string }[] };
+
+export interface PreviewContext {
+  store: MetricStore;
+  timelines: readonly AlarmTimeline[];
+  fromMs: number;
+  toMs: number;
+  /** The region the replayed logs stand for (lines of other regions cannot be derived). */
+  region: string;
+  /** Whether a metric's data comes from the replayed records (same rule as the simulator's). */
+  isDerivable: (namespace: string, metricName: string, dimensions: Record<string, string>) => boolean;
+}
+
+type LineOptions = {
+  stat?: string;
+  label?: string;
+  id?: string;
+  visible?: boolean;
+  region?: string;
+  yAxis?: string;
+  period?: number;
+};
+
+interface Grid {
+  starts: number[];
+  periodMs: number;
+}
+
+/** Period starts aligned to the period, covering the preview range (one for setPeriodToTimeRange). */
+function gridFor(ctx: PreviewContext, periodSeconds: number, wholeRange: boolean): Grid {
+  if (wholeRange) return { starts: [ctx.fromMs], periodMs: ctx.toMs - ctx.fromMs + 60_000 };
+  const periodMs = periodSeconds * 1000;
+  const first = Math.floor(ctx.fromMs / periodMs) * periodMs;
+  const starts: number[] = [];
+  for (let t = first; t <= ctx.toMs; t += periodMs) starts.push(t);
+  return { starts, periodMs };
+}
+
+function seriesValues(ctx: PreviewContext, id: SeriesId, stat: string, grid: Grid): Series {
+  return grid.starts.map((s) => {
+    const { values } = ctx.store.values(id, s, s + grid.periodMs, Number.POSITIVE_INFINITY);
+    return values.length > 0 ? statistic(stat, values) : undefined;
+  });
+}
+
+/** `SEARCH('{ns,DimA,DimB} MetricName="X"', 'Stat', period)`, optionally inside SORT(…, SUM, DESC, n). */
+const SEARCH = /SEARCH\('\{([^}]*)\} MetricName="([^"]+)"',\s*'([^']+)',\s*(\d+)\)/;
+const SORT = /^SORT\((.*),\s*SUM,\s*DESC,\s*(\d+)\)$/;
+
+function searchSeries(
+  ctx: PreviewContext,
+  expression: string,
+  grid: Grid,
+): { label: string; values: Series }[] {
+  const m = SEARCH.exec(expression);
+  if (!m) return [];
+  const [namespace, ...dimNames] = (m[1] as string).split(',');
+  const wanted = [...dimNames].sort().join(',');
+  const found = ctx.store
+    .allSeries()
+    .filter(
+      (s) =>
+        s.namespace === namespace && s.name === m[2] && Object.keys(s.dimensions).sort().join(',') === wanted,
+    )
+    .map((s) => ({
+      label: Object.entries(s.dimensions)
+        .filter(([k]) => k !== 'service')
+        .map(([, v]) => v)
+        .join(' '),
+      values: seriesValues(ctx, s, m[3] as string, grid),
+    }));
+  const sort = SORT.exec(expression.trim());
+  if (!sort) return found;
+  const total = (v: Series) => v.reduce<number>((a, b) => a + (b ?? 0), 0);
+  return found.sort((a, b) => total(b.values) - total(a.values)).slice(0, Number(sort[2]));
+}
+
+const toPoints = (grid: Grid, values: Series): [number, number][] =>
+  values.flatMap((v, i) =>
+    v === undefined || !Number.isFinite(v) ? [] : [[grid.starts[i] as number, v] as [number, number]],
+  );
+
+function parseLine(line: unknown[]): {
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
+  options: LineOptions;
+} {
+  const strings = line.filter((x): x is string => typeof x === 'string');
+  const options = (line.find((x) => typeof x === 'object' && x !== null) ?? {}) as LineOptions;
+  const [namespace = '', name = '', ...pairs] = strings;
+  const dimensions: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) dimensions[pairs[i] as string] = pairs[i + 1] as string;
+  return { namespace, name, dimensions, options };
+}
+
+/**
+ * Alarms that watch exactly this line (same metric, dimensions, stat and period): their thresholds
+ * and the intervals they spent in ALARM.
+ */
+function overlaysFor(
+  ctx: PreviewContext,
+  ref: { namespace: string; name: string; dimensions: Record<string, string>; stat: string; period: number },
+  yAxis: 'left' | 'right',
+): AlarmOverlay[] {
+  const same = (a: Record<string, string>, b: Record<string, string>) =>
+    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+  return ctx.timelines.flatMap((t) => {
+    const def = t.definition;
+    if (def.kind !== 'metric' || def.threshold === undefined || def.queries.length !== 1) return [];
+    const m = (def as MetricAlarmDefinition).queries[0]?.metric;
+    if (
+      !m ||
+      m.namespace !== ref.namespace ||
+      m.metricName !== ref.name ||
+      m.stat !== ref.stat ||
+      m.period !== ref.period ||
+      !same(m.dimensions, ref.dimensions)
+    )
+      return [];
+    return [
+      { alarm: def.key, yAxis, level: def.level, threshold: def.threshold, bands: alarmBands(t, ctx.toMs) },
+    ];
+  });
+}
+
+/** The intervals an alarm spent in ALARM. */
+export function alarmBands(t: AlarmTimeline, endMs: number): [number, number][] {
+  const bands: [number, number][] = [];
+  t.transitions.forEach((tr, i) => {
+    if (tr.state !== 'ALARM') return;
+    bands.push([tr.atMs, t.transitions[i + 1]?.atMs ?? endMs]);
+  });
+  return bands;
+}
+
+function metricWidget(widget: Widget, ctx: PreviewContext): WidgetData {
+  const p = widget.properties as {
+    title?: string;
+    view?: string;
+    period?: number;
+    stacked?: boolean;
+    setPeriodToTimeRange?: boolean;
+    metrics?: unknown[][];
+  };
+  const title = p.title ?? '';
+  const periodSeconds = p.period ?? 300;
+  const view = (p.view ?? 'timeSeries') as 'timeSeries' | 'bar' | 'singleValue';
+  const grid = gridFor(ctx, periodSeconds, p.setPeriodToTimeRange === true);
+  const byId = new Map<string, Series>();
+  const series: ChartSeries[] = [];
+  const overlays: AlarmOverlay[] = [];
+  const unavailable: string[] = [];
+  let derivedLines = 0;
+  for (const line of p.metrics ?? []) {
+    const first = line[0];
+    if (typeof first === 'object' && first !== null && 'expression' in first) {
+      const e = first as { expression: string; id: string; label?: string };
+      derivedLines++;
+      if (e.expression.includes('SEARCH(')) {
+        for (const s of searchSeries(ctx, e.expression, grid))
+          series.push({ label: s.label, points: toPoints(grid, s.values), yAxis: 'left' });
+        continue;
+      }
+      try {
+        const value = evaluateMath(parseMath(e.expression), byId, grid.starts.length);
+        const values = typeof value === 'number' ? grid.starts.map(() => value) : value;
+        byId.set(e.id, values);
+        series.push({ label: e.label ?? e.id, points: toPoints(grid, values), yAxis: 'left' });
+      } catch (error) {
+        unavailable.push(`${e.label ?? e.id}: ${(error as Error).message}`);
+      }
+      continue;
+    }
+    const { namespace, name, dimensions, options } = parseLine(line);
+    const label = options.label ?? name;
+    if (options.region && options.region !== ctx.region) {
+      unavailable.push(
+        `${label}: data of the stack in ${options.region}; the replayed logs stand for ${ctx.region}`,
+      );
+      continue;
+    }
+    if (!ctx.isDerivable(namespace, name, dimensions)) {
+      unavailable.push(
+        `${label}: ${namespace} ${name} is published by AWS or another function, not derived from the invocation logs`,
+      );
+      continue;
+    }
+    derivedLines++;
+    const stat = options.stat ?? 'Average';
+    const values = seriesValues(ctx, { namespace, name, dimensions }, stat, grid);
+    if (options.id) byId.set(options.id, values);
+    if (options.visible === false) continue;
+    const yAxis = options.yAxis === 'right' ? 'right' : 'left';
+    series.push({ label, points: toPoints(grid, values), yAxis });
+    if (!p.setPeriodToTimeRange)
+      overlays.push(...overlaysFor(ctx, { namespace, name, dimensions, stat, period: periodSeconds }, yAxis));
+  }
+  return {
+    kind: 'chart',
+    title,
+    view,
+    periodSeconds: grid.periodMs / 1000,
+    stacked: p.stacked === true,
+    series,
+    overlays,
+    unavailable,
+    derivedLines,
+  };
+}
+
+function alarmWidget(widget: Widget, ctx: PreviewContext): WidgetData {
+  const p = widget.properties as { title?: string; alarms?: string[] };
+  const byName = new Map(ctx.timelines.map((t) => [t.definition.name, t]));
+  return {
+    kind: 'alarms',
+    title: p.title ?? 'Alarm status',
+    alarms: (p.alarms ?? []).map((arn) => {
+      const name = arn.slice(arn.lastIndexOf(':alarm:') + ':alarm:'.length);
+      const t = byName.get(name);
+      if (!t) return { name, state: 'UNKNOWN', detail: 'not among the simulated alarms' };
+      if (!t.simulated) return { name, state: 'NOT SIMULATED', detail: t.notSimulatedReason ?? '' };
+      const alarms = t.transitions.filter((tr) => tr.state === 'ALARM').length;
+      return {
+        name,
+        state: t.finalState,
+        detail: `${alarms} time(s) in ALARM${t.approximate ? ' (approximate)' : ''}`,
+      };
+    }),
+  };
+}
+
+/**
+ * The data of one widget.
+ * @example widgetData(dashboard.body.widgets[1], ctx).kind // 'chart'
+ */
+export function widgetData(widget: Widget, ctx: PreviewContext): WidgetData {
+  if (widget.type === 'text') {
+    const markdown = String(widget.properties.markdown ?? '');
+    return { kind: 'text', title: /^#\s*(.*)$/m.exec(markdown)?.[1] ?? 'text', markdown };
+  }
+  if (widget.type === 'alarm') return alarmWidget(widget, ctx);
+  return metricWidget(widget, ctx);
+}
