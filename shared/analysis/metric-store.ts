@@ -65,6 +65,13 @@ export function statistic(stat: string, values: readonly number[]): number {
   }
 }
 
+/**
+ * Values per series, each with the minute it is filed under and when it becomes visible. Kept in
+ * memory for one simulation; queries ask "what could an alarm see at this moment".
+ * @example
+ * store.put(id, recordMinuteMs, recordMinuteMs + lagMs, 'Milliseconds', [812, 930]);
+ * store.values(id, fromMs, toMs, asOfMs).values // [812, 930] once asOfMs ≥ the visible time
+ */
 export class MetricStore {
   private readonly series = new Map<string, { id: SeriesId; entries: StoredValues[]; sorted: boolean }>();
 

@@ -16,6 +16,10 @@ export interface PercentileSummary {
   p99: number | null;
 }
 
+/**
+ * Count, p50, p95 and p99 of raw values (nearest rank), as replay reports them.
+ * @example summarisePercentiles([3, 1, 2]) // { count: 3, p50: 2, p95: 3, p99: 3 }
+ */
 export function summarisePercentiles(values: readonly number[]): PercentileSummary {
   const sorted = [...values].sort((a, b) => a - b);
   return {
