@@ -325,6 +325,13 @@ describe('npm run simulate', () => {
     expect(stderr.trim()).toBe('simulate: latencyP95WarningMs: "fast" is not a non-negative number');
   });
 
+  it('says so when the inputs hold no record with a timestamp, exit 2', async () => {
+    const { code, stderr } = await simulate(join(EVENTS_DIR, 'sample-set', 'control-message.json'));
+
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('simulate: no record with a timestamp in the inputs, nothing to evaluate');
+  });
+
   it('refuses a delivery lag that is not a number of seconds, exit 2', async () => {
     const { code, stderr } = await simulate('--delivery-lag', '5m');
 

@@ -97,7 +97,9 @@ export function formatSimulation(result: SimulationResult): string {
   const quiet = simulated.filter((t) => !wentToAlarm(t));
   const skipped = result.timelines.filter((t) => !t.simulated);
   const lines = [
-    `Window: ${iso(result.fromMs)} to ${iso(result.toMs)}, evaluated every minute; delivery lag ${result.deliveryLagSeconds} s`,
+    result.toMs < result.fromMs
+      ? 'Window: none (no invocation record could be read)'
+      : `Window: ${iso(result.fromMs)} to ${iso(result.toMs)}, evaluated every minute; delivery lag ${result.deliveryLagSeconds} s`,
     `Alarms: ${result.timelines.length} (${fired.length} went to ALARM, ${quiet.length} did not, ${skipped.length} not simulated); batches ${result.batches.total}${result.batches.failed > 0 ? `, ${result.batches.failed} failed` : ''}`,
     '',
     fired.length > 0 ? 'Went to ALARM:' : 'No alarm went to ALARM.',

@@ -21,7 +21,7 @@ import type { StackParameters } from '../../shared/monitoring/parameters';
 import { captureWrites } from './capture';
 import { emfProblems } from './emf-validator';
 import { localLambdaContext } from './lambda-context';
-import { collectFiles, type ReplayItem, readReplayFile, recordTime } from './replay-input';
+import { collectFiles, ReplayInputError, type ReplayItem, readReplayFile, recordTime } from './replay-input';
 
 /**
  * Default seconds from a record's timestamp to its datapoint being visible to alarms: Bedrock's
@@ -146,10 +146,13 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   let failed = 0;
   for (const [index, item] of items.entries()) {
     const { byMinute, newest } = newestPerMinute(item);
-    if (newest === undefined) continue;
-    lastRecordMs = Math.max(lastRecordMs ?? newest, newest);
-    // The batch reaches the function once its newest record has been delivered.
-    processingMs = newest + lagMs;
+    // The batch reaches the function once its newest record has been delivered. A batch whose
+    // records cannot be read still goes through the handler (which counts or rejects it), at the
+    // time of the batch before it.
+    if (newest !== undefined) {
+      lastRecordMs = Math.max(lastRecordMs ?? newest, newest);
+      processingMs = newest + lagMs;
+    }
     modelLines = [];
     const { result, stdout } = await captureWrites(() =>
       handler(item.event, localLambdaContext(names.ingestFunctionName, `simulate-${index}`)),
@@ -158,7 +161,8 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     const invalid = [...modelLines, ...stdout.split('\n')].filter(
       (l) => l.startsWith('{') && l.includes('"_aws"') && emfProblems(l).length > 0,
     ).length;
-    for (const line of modelLines) fileEmf(store, line, (minute) => (byMinute.get(minute) ?? newest) + lagMs);
+    for (const line of modelLines)
+      fileEmf(store, line, (minute) => (byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
     // Powertools stamps the health metrics with the wall clock; in simulation they happen at processing time.
     for (const line of stdout.split('\n')) {
       if (line.includes('"_aws"')) fileEmf(store, line, () => processingMs, processingMs);
@@ -178,8 +182,11 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     }
   }
   const range = store.timeRange();
-  const fromMs = range?.fromMs ?? 0;
-  const toMs = options.untilMs ?? (lastRecordMs ?? fromMs) + 30 * 60_000;
+  if (lastRecordMs === undefined && failed === 0)
+    throw new ReplayInputError('no record with a timestamp in the inputs, nothing to evaluate');
+  // Without any record there is no window: nothing is evaluated (the failed batches are reported).
+  const fromMs = lastRecordMs === undefined ? 0 : (range?.fromMs ?? 0);
+  const toMs = lastRecordMs === undefined ? -1 : (options.untilMs ?? lastRecordMs + 30 * 60_000);
   const definitions = buildAlarmDefinitions(options.params, names);
   const timelines = evaluateAlarms(definitions, store, {
     fromMs,
