@@ -15,6 +15,7 @@ import { fixturePath } from './support/helpers';
 import {
   asList,
   cfnLint,
+  packageFailure,
   packageTemplate,
   policyStatements,
   resourcesOfType,
@@ -38,7 +39,7 @@ beforeAll(async () => {
     largeDataBucket: 'create',
     attributionKeys: 'caller,team',
   }));
-  ({ template: kinesis } = await packageTemplate({ ingestMode: 'kinesis', reservedConcurrency: '0' }));
+  ({ template: kinesis } = await packageTemplate({ ingestMode: 'kinesis', reservedConcurrency: '5' }));
   // What the ingest function really emits: replay the sample set through the handler.
   const run = await runReplay({
     paths: [DEFAULT_SAMPLE_DIR],
@@ -152,10 +153,9 @@ describe('the packaged stack (serverless package, offline)', () => {
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['IngestFailureQueue', 'Arn'] } } },
     });
     expect(direct.Resources.IngestFailureQueue?.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
-    expect(direct.Resources.IngestLambdaFunction?.Properties).toMatchObject({
-      Runtime: 'nodejs22.x',
-      ReservedConcurrentExecutions: 10,
-    });
+    expect(direct.Resources.IngestLambdaFunction?.Properties.Runtime).toBe('nodejs22.x');
+    // Reserving concurrency fails in accounts whose quota leaves no room for Lambda's unreserved minimum.
+    expect(direct.Resources.IngestLambdaFunction?.Properties.ReservedConcurrentExecutions).toBeUndefined();
     expect(direct.Resources.IngestLambdaFunction?.Properties.Environment.Variables).toMatchObject({
       NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=4',
       POWERTOOLS_METRICS_NAMESPACE: 'BedrockWatch',
@@ -175,7 +175,7 @@ describe('the packaged stack (serverless package, offline)', () => {
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['IngestFailureQueue', 'Arn'] } } },
     });
     expect(resourcesOfType(kinesis, 'AWS::Lambda::EventInvokeConfig')).toHaveLength(0);
-    expect(kinesis.Resources.IngestLambdaFunction?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(kinesis.Resources.IngestLambdaFunction?.Properties.ReservedConcurrentExecutions).toBe(5);
     expect(kinesis.Resources.IngestLambdaFunction?.Properties.Handler).toBe(
       'functions/ingest/handler.handler',
     );
@@ -471,4 +471,26 @@ describe('buildStack with an existing log group', () => {
     expect(Resources.InvocationSubscription?.Properties?.LogGroupName).toBe('/my/bedrock/logs');
     expect(Resources.InvocationSubscription?.DependsOn).toEqual(['IngestSubscriptionPermission']);
   });
+});
+
+describe('serverless package with a wrong parameter', () => {
+  it.each([
+    [
+      { watchedModel: 'anthropic.claude-3-haiku-20240307-v1:0' },
+      'unknown parameter "watchedModel" (did you mean "watchedModels"?)',
+    ],
+    [{ kinesisShards: '0' }, 'kinesisShards: a stream needs at least 1 shard'],
+    [{ reservedConcurrency: '2.5' }, 'reservedConcurrency: 2.5 is not a whole number'],
+  ])(
+    'refuses %o with one line and exit code 1',
+    async (params, message) => {
+      const result = await packageFailure(params);
+
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `bedrock-watch: ${message} (parameters: docs/deploy.md#parameters)`,
+      ]);
+    },
+    60_000,
+  );
 });

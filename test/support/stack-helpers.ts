@@ -16,20 +16,50 @@ export interface Template {
   Outputs: Record<string, { Value: unknown }>;
 }
 
+const SERVERLESS = join(ROOT, 'node_modules', '.bin', 'serverless');
+const SERVERLESS_ENV = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+const paramArgs = (params: Record<string, string>) =>
+  Object.entries(params).map(([k, v]) => `--param=${k}=${v}`);
+
 /** Runs `serverless package` offline with the given --param values; returns the template. */
 export async function packageTemplate(
   params: Record<string, string> = {},
+  extraArgs: string[] = [],
 ): Promise<{ template: Template; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bw-stack-'));
-  const args = ['package', '--package', dir, ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)];
-  await run(join(ROOT, 'node_modules', '.bin', 'serverless'), args, {
+  await run(SERVERLESS, ['package', '--package', dir, ...paramArgs(params), ...extraArgs], {
     cwd: ROOT,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    env: SERVERLESS_ENV,
   });
   return {
     template: JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')),
     dir,
   };
+}
+
+/** Runs `serverless package` expecting it to fail; returns its exit code and what it printed. */
+export async function packageFailure(
+  params: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bw-stack-'));
+  try {
+    await run(SERVERLESS, ['package', '--package', dir, ...paramArgs(params)], {
+      cwd: ROOT,
+      env: SERVERLESS_ENV,
+    });
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr };
+  }
+  throw new Error(`serverless package succeeded with ${JSON.stringify(params)}`);
+}
+
+/** Runs any serverless command in the repository, with a deadline so a hang fails instead of blocking. */
+export function runServerless(
+  args: string[],
+  timeoutMs: number,
+): Promise<{ stdout: string; stderr: string }> {
+  return run(SERVERLESS, args, { cwd: ROOT, env: SERVERLESS_ENV, timeout: timeoutMs, killSignal: 'SIGKILL' });
 }
 
 export const resourcesOfType = (template: Template, type: string) =>
