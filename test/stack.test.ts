@@ -134,6 +134,11 @@ describe('the packaged stack (serverless package, offline)', () => {
       PreviousConfigParameter: '/bedrock-watch/prod/previous-invocation-logging-config',
     });
     expect(custom.DependsOn).toEqual(expect.arrayContaining(['InvocationLogGroup', 'BedrockLoggingRole']));
+    // CloudFormation waits an hour for an answer unless told otherwise; the function answers before
+    // its own timeout, so a crash is the only reason to wait, and not for long.
+    const functionTimeout = direct.Resources.LoggingConfigLambdaFunction?.Properties.Timeout;
+    expect(custom.Properties.ServiceTimeout).toBeGreaterThan(functionTimeout);
+    expect(custom.Properties.ServiceTimeout).toBeLessThanOrEqual(functionTimeout + 300);
     const bucketPolicy = direct.Resources.LargeDataBucketPolicy?.Properties.PolicyDocument.Statement[0];
     expect(bucketPolicy.Principal).toEqual({ Service: 'bedrock.amazonaws.com' });
   });
@@ -460,16 +465,40 @@ describe('the packaged stack (serverless package, offline)', () => {
 });
 
 describe('buildStack with an existing log group', () => {
-  it('subscribes to it and creates no log group, no Bedrock role and no logging configuration', () => {
-    const { Resources } = buildStack(parseStackParameters({ existingLogGroup: '/my/bedrock/logs' }), {
-      service: 'bedrock-watch',
-      stage: 'dev',
+  const CTX = { service: 'bedrock-watch', stage: 'dev' };
+
+  it("adopts it: no log group of its own, but Bedrock still logs there through the stack's role", () => {
+    const { Resources } = buildStack(
+      parseStackParameters({ existingLogGroup: '/aws/bedrock/modelinvocations' }),
+      CTX,
+    );
+
+    // A retained group from an earlier stack, or the account's own, is not created again ("already exists").
+    expect(Object.values(Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup')).toEqual([]);
+    const write = JSON.stringify(Resources.BedrockLoggingRole?.Properties?.Policies);
+    expect(write).toContain(
+      ':log-group:/aws/bedrock/modelinvocations:log-stream:aws/bedrock/modelinvocations',
+    );
+    expect(Resources.InvocationLoggingConfig?.Properties).toMatchObject({
+      LogGroupName: '/aws/bedrock/modelinvocations',
+      RoleArn: { 'Fn::GetAtt': ['BedrockLoggingRole', 'Arn'] },
     });
+    expect(Resources.InvocationLoggingConfig?.DependsOn).toEqual(['BedrockLoggingRole']);
+    expect(Resources.InvocationSubscription?.Properties?.LogGroupName).toBe('/aws/bedrock/modelinvocations');
+    expect(Resources.InvocationSubscription?.DependsOn).toEqual(['IngestSubscriptionPermission']);
+  });
+
+  it('with manageInvocationLogging=false, only subscribes: no Bedrock role and no logging configuration', () => {
+    const { Resources } = buildStack(
+      parseStackParameters({ existingLogGroup: '/my/bedrock/logs', manageInvocationLogging: 'false' }),
+      CTX,
+    );
+
     expect(Resources.InvocationLogGroup).toBeUndefined();
     expect(Resources.BedrockLoggingRole).toBeUndefined();
     expect(Resources.InvocationLoggingConfig).toBeUndefined();
+    expect(JSON.stringify(Resources.LoggingConfigRole)).not.toContain('iam:PassRole');
     expect(Resources.InvocationSubscription?.Properties?.LogGroupName).toBe('/my/bedrock/logs');
-    expect(Resources.InvocationSubscription?.DependsOn).toEqual(['IngestSubscriptionPermission']);
   });
 });
 
