@@ -14,7 +14,7 @@ import { StackParameterError } from '../shared/monitoring/parameters';
  */
 export function givenParameterNames(cli: unknown, configParams: unknown, stage: string): string[] {
   const names = new Set<string>();
-  for (const item of Array.isArray(cli) ? cli : cli === undefined ? [] : [cli]) {
+  for (const item of Array.isArray(cli) ? cli : cli === undefined || cli === null ? [] : [cli]) {
     // The framework splits at the first "=", as it does when it resolves ${param:…}.
     const name = String(item).split('=')[0]?.trim();
     if (name) names.add(name);

@@ -67,6 +67,10 @@ describe('givenParameterNames', () => {
   it('accepts a single --param, none, and no params: section', () => {
     expect(givenParameterNames('ingestMode=kinesis', undefined, 'dev')).toEqual(['ingestMode']);
     expect(givenParameterNames(undefined, null, 'dev')).toEqual([]);
+    // The framework passes null when no --param was given.
+    expect(givenParameterNames(null, { default: { metricsNamespace: 'N' } }, 'dev')).toEqual([
+      'metricsNamespace',
+    ]);
   });
 });
 

@@ -53,7 +53,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...logging.resources,
     ...monthToDateResources(names),
     ...logging.customResource,
-    ...subscriptionResources(params, logGroup),
+    ...subscriptionResources(params, logGroup, names),
     ...metricFilterResources(params, logGroup),
     ...topicResources(params, ctx, names),
     ...alarmResources(alarms, alarmTopics()),

@@ -26,6 +26,9 @@ export function invocationLogGroup(params: StackParameters): InvocationLogGroup 
 export const dependsOnLogGroup = (group: InvocationLogGroup): string[] =>
   group.managed ? ['InvocationLogGroup'] : [];
 
+/** A DependsOn on `ids`, or nothing when there are none (an empty list is a lint warning). */
+const dependsOn = (ids: string[]) => (ids.length > 0 ? { DependsOn: ids } : {});
+
 /** The group's name, for operators and other stacks. */
 export function invocationLogGroupOutputs(group: InvocationLogGroup): Record<string, Output> {
   return {
@@ -213,12 +216,9 @@ export function invocationLogging(
     customResource: {
       InvocationLoggingConfig: {
         Type: 'Custom::BedrockInvocationLogging',
-        // Bedrock is pointed at its destinations only once it may write to them.
-        DependsOn: [
-          ...dependsOnLogGroup(group),
-          'BedrockLoggingRole',
-          ...(createBucket ? ['LargeDataBucketPolicy'] : []),
-        ],
+        // Bedrock is pointed at its destinations only once it may write to them (the role is
+        // waited for through RoleArn's GetAtt).
+        ...dependsOn([...dependsOnLogGroup(group), ...(createBucket ? ['LargeDataBucketPolicy'] : [])]),
         Properties: {
           ServiceToken: arnOf(FUNCTION_IDS.loggingConfig),
           ServiceTimeout: LOGGING_CONFIG_SERVICE_TIMEOUT_SECONDS,
