@@ -6,6 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildStack, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
 import { monthToDateDocument } from '../functions/month-to-date/month-to-date';
 import { emfProblems } from '../scripts/lib/emf-validator';
+import {
+  buildIngestBundle,
+  buildLargestKinesisBatch,
+  measurePeakMemoryOf,
+  SYNC_INVOCATION_PAYLOAD_BYTES,
+} from '../scripts/lib/ingest-bundle';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/lib/replay';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
 import { FILTER_METRICS } from '../shared/contract/metrics';
@@ -236,6 +242,21 @@ describe('the packaged stack (serverless package, offline)', () => {
       'functions/ingest/handler.handler',
     );
   });
+
+  it('gives the ingest function memory for the largest batch its mode can deliver, a quarter to spare', () => {
+    const bundle = buildIngestBundle();
+    const largest = buildLargestKinesisBatch(Date.now());
+
+    const peakMiB = measurePeakMemoryOf(bundle, largest.event).peakKiB / 1024;
+
+    // Lambda's 6 MB invocation payload caps a Kinesis batch, not BatchSize (100): 4 full records.
+    expect(largest.records).toBe(4);
+    expect(largest.eventBytes).toBeLessThanOrEqual(SYNC_INVOCATION_PAYLOAD_BYTES);
+    expect(one(kinesis, 'AWS::Lambda::EventSourceMapping').Properties.BatchSize).toBe(100);
+    const memory = kinesis.Resources.IngestLambdaFunction?.Properties.MemorySize;
+    expect(peakMiB, `peak ${peakMiB.toFixed(0)} MiB of ${memory} MB`).toBeLessThan(0.75 * memory);
+    expect(direct.Resources.IngestLambdaFunction?.Properties.MemorySize).toBe(256);
+  }, 60_000);
 
   it('adds the seed metric filters for high-token requests and access-denied calls, per model', () => {
     const filters = resourcesOfType(direct, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
