@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildStack, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
+import { buildStack, ingestNames, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
 import { monthToDateDocument } from '../functions/month-to-date/month-to-date';
 import { emfProblems } from '../scripts/lib/emf-validator';
 import {
@@ -14,7 +14,9 @@ import {
 } from '../scripts/lib/ingest-bundle';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/lib/replay';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
-import { FILTER_METRICS } from '../shared/contract/metrics';
+import { ERROR_METRICS, FILTER_METRICS } from '../shared/contract/metrics';
+import { buildAlarmDefinitions } from '../shared/monitoring/alarms/index';
+import { buildDashboards, type Widget } from '../shared/monitoring/dashboards/index';
 import { parseStackParameters } from '../shared/monitoring/parameters';
 import { contractProblems, type EmittedSeries, metricUses } from './support/contract-helpers';
 import { fixturePath } from './support/helpers';
@@ -608,4 +610,41 @@ describe('serverless package with a wrong parameter', () => {
     },
     60_000,
   );
+});
+
+describe('buildDashboards', () => {
+  const CTX = ingestNames({ service: 'bedrock-watch', stage: 'dev' });
+  const params = parseStackParameters({ watchedModels: 'anthropic.claude-3-haiku-20240307-v1:0' });
+  const boards = () => {
+    const alarms = buildAlarmDefinitions(params, CTX);
+    return Object.fromEntries(buildDashboards(params, CTX, alarms).map((d) => [d.key, d.body.widgets]));
+  };
+  const titled = (widgets: Widget[] | undefined, title: string) =>
+    widgets?.find((w) => w.properties.title === title)?.properties;
+
+  it('shows cost per day as one point per day over the month, not a single bar', () => {
+    const widgets = boards().executive;
+
+    const cost = titled(widgets, 'Cost per day (USD)');
+
+    expect(cost).toMatchObject({ view: 'timeSeries', period: 86_400 });
+  });
+
+  it('computes the dashboard error rate without throttling, as the alarms do', () => {
+    const widgets = boards()['model-comparison'];
+
+    const lines = JSON.stringify(titled(widgets, 'Error rate (%)')?.metrics);
+
+    expect(lines).not.toContain(ERROR_METRICS.Throttling.name);
+    expect(lines).toContain(ERROR_METRICS.Server.name);
+  });
+
+  it('names alarms in the alarm-status widget with the partition, so China and GovCloud work', () => {
+    const widgets = boards().executive;
+
+    const arns = (widgets?.find((w) => w.type === 'alarm')?.properties.alarms ?? []) as string[];
+
+    expect(arns.length).toBeGreaterThan(0);
+    for (const a of arns) expect(a).toMatch(/^arn:\$\{AWS::Partition\}:cloudwatch:\$\{AWS::Region\}:/);
+  });
 });
