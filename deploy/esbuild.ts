@@ -22,10 +22,32 @@ export const ESBUILD_OPTIONS = {
   external: ['@aws-sdk/*'],
 } satisfies BuildOptions;
 
+/** The plugin's own options beside esbuild's. */
+export interface PluginOptions {
+  /** Keeps the SDK out of the zips too. */
+  exclude: string[];
+  /** The bundle's extension; the plugin names the handler's file and sets esbuild's outExtension from it. */
+  outputFileExtension: '.mjs' | '.js';
+  /**
+   * Builds without an esbuild context: none is left open when a command fails, which otherwise
+   * keeps the process alive (serverless invoke local hung after a failed load).
+   */
+  skipRebuild: boolean;
+}
+
 /**
- * serverless-esbuild's options: esbuild's, and `exclude`, which keeps the SDK out of the zips too.
- * A fresh copy each time, as the plugin merges into what it is given.
+ * serverless-esbuild's options: esbuild's, and the plugin's. A fresh copy each time, as the plugin
+ * merges into what it is given. `serverless invoke local` loads the handler with require, which
+ * finds `.js` but never `.mjs`: for that command only the bundle is `handler.js`, the same ES module
+ * (Node imports it when require refuses it; the repository's package.json says "module").
  */
-export function serverlessEsbuildOptions(): BuildOptions & { exclude: string[] } {
-  return { ...structuredClone(ESBUILD_OPTIONS), exclude: ['@aws-sdk/*'] };
+export function serverlessEsbuildOptions(commands: readonly string[] = []): BuildOptions & PluginOptions {
+  const { outExtension: _deployed, ...options } = structuredClone(ESBUILD_OPTIONS);
+  const invokeLocal = commands[0] === 'invoke' && commands[1] === 'local';
+  return {
+    ...options,
+    exclude: ['@aws-sdk/*'],
+    outputFileExtension: invokeLocal ? '.js' : '.mjs',
+    skipRebuild: true,
+  };
 }

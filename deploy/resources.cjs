@@ -6,19 +6,37 @@ const { DEFAULT_STACK_PARAMETERS, parseStackParameters } = tsxRequire(
   '../shared/monitoring/parameters.ts',
   __filename,
 );
+const { givenParameterNames, packageErrorLine } = tsxRequire('./given-parameters.ts', __filename);
 const { buildStack } = tsxRequire('./stack/index.ts', __filename);
 
 let cached;
 
-module.exports = async ({ resolveVariable }) => {
+async function build({ options, resolveConfigurationProperty, resolveVariable }) {
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  // Every name given, not only the known ones: parseStackParameters refuses a misspelt name with
+  // the closest known one, where asking the framework for known names only would ignore it.
+  const names = new Set([
+    ...Object.keys(DEFAULT_STACK_PARAMETERS),
+    ...givenParameterNames(options.param, await resolveConfigurationProperty(['params']), stage),
+  ]);
+  const raw = {};
+  for (const name of names) raw[name] = await resolveVariable(`param:${name}, null`);
+  return buildStack(parseStackParameters(raw), { service, stage });
+}
+
+module.exports = async (framework) => {
   if (!cached) {
-    const raw = {};
-    for (const key of Object.keys(DEFAULT_STACK_PARAMETERS)) {
-      raw[key] = await resolveVariable(`param:${key}, null`);
+    try {
+      cached = await build(framework);
+    } catch (error) {
+      const line = packageErrorLine(error);
+      if (!line) throw error;
+      // A wrong parameter is the user's to fix, not a crash: one line, not the framework's
+      // stack trace repeated for every variable that reads this file.
+      process.stderr.write(`${line}\n`);
+      process.exit(1);
     }
-    const service = await resolveVariable('self:service');
-    const stage = await resolveVariable('sls:stage');
-    cached = buildStack(parseStackParameters(raw), { service, stage });
   }
   return cached;
 };

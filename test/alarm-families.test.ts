@@ -43,7 +43,13 @@ const PIPELINE_FAMILIES = [
   'pipeline-bedrock-log-delivery',
   'pipeline-delivery-lag',
 ];
-const DOCUMENTED_FAMILIES = new Set([...PER_SCOPE_FAMILIES, 'quota-tpm', 'quota-rpm', ...PIPELINE_FAMILIES]);
+const DOCUMENTED_FAMILIES = new Set([
+  ...PER_SCOPE_FAMILIES,
+  'quota-tpm',
+  'quota-rpm',
+  ...PIPELINE_FAMILIES,
+  'pipeline-bedrock-large-data-delivery',
+]);
 
 const withModels = () =>
   parseStackParameters({
@@ -109,6 +115,25 @@ describe('alarm families', () => {
     expect(tail.map((d) => d.family)).toEqual(PIPELINE_FAMILIES);
     expect(tail.map((d) => d.scope)).toEqual(PIPELINE_FAMILIES.map(() => 'pipeline'));
     expect(ofScope(defs, 'pipeline')).toHaveLength(PIPELINE_FAMILIES.length);
+  });
+
+  it('watches large-body delivery to S3 only while a large-data bucket is used', () => {
+    const withBucket = buildAlarmDefinitions(parseStackParameters({ largeDataBucket: 'my-bodies' }), CTX);
+    const without = buildAlarmDefinitions(parseStackParameters({}), CTX);
+
+    const families = ofScope(withBucket, 'pipeline').map((d) => d.family);
+    expect(families).toEqual([
+      ...PIPELINE_FAMILIES.slice(0, -1),
+      'pipeline-bedrock-large-data-delivery',
+      ...PIPELINE_FAMILIES.slice(-1),
+    ]);
+    expect(withBucket.find((d) => d.family === 'pipeline-bedrock-large-data-delivery')).toMatchObject({
+      level: 'warning',
+      queries: [
+        { metric: { namespace: 'AWS/Bedrock', metricName: 'ModelInvocationLargeDataS3DeliveryFailure' } },
+      ],
+    });
+    expect(ofScope(without, 'pipeline').map((d) => d.family)).toEqual(PIPELINE_FAMILIES);
   });
 
   it('gives every definition a unique key that starts with its family', () => {

@@ -48,10 +48,11 @@ function event(
   } as CloudFormationCustomResourceEvent;
 }
 
-function setup() {
+function setup(answerMarginMs?: number) {
   const responses: Record<string, string>[] = [];
   const sleeps: number[] = [];
   const handler = createLoggingConfigHandler({
+    ...(answerMarginMs === undefined ? {} : { answerMarginMs }),
     bedrock: new BedrockClient({ region: 'us-east-1' }),
     ssm: new SSMClient({ region: 'us-east-1' }),
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
@@ -66,6 +67,14 @@ function setup() {
   });
   return { handler, responses, sleeps };
 }
+
+/** A Lambda context whose function has `remainingMs` left. */
+const contextWith = (remainingMs: number) => ({ ...context, getRemainingTimeInMillis: () => remainingMs });
+const stored = (previous: unknown, extra: Record<string, unknown> = {}) => ({
+  Parameter: { Value: JSON.stringify({ previous, ...extra }) },
+});
+const notFound = () => new ParameterNotFound({ message: 'none', $metadata: {} });
+const awsError = (name: string, message = name) => Object.assign(new Error(message), { name });
 
 const ourConfig = {
   cloudWatchConfig: {
@@ -159,6 +168,7 @@ describe('logging-config custom resource handler', () => {
       textDataDeliveryEnabled: true,
     };
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ previous }) } });
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({ loggingConfig: ourConfig });
     const { handler, responses } = setup();
 
     await handler(event('Delete'), context);
@@ -176,6 +186,7 @@ describe('logging-config custom resource handler', () => {
 
   it('on delete, turns logging off when it was off before', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"previous":null}' } });
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({ loggingConfig: ourConfig });
     const { handler } = setup();
 
     await handler(event('Delete'), context);
@@ -204,5 +215,132 @@ describe('logging-config custom resource handler', () => {
 
     expect(responses[0]?.Status).toBe('FAILED');
     expect(responses[0]?.Reason).toContain('property RoleArn is required');
+  });
+
+  it('after a Create that failed before keeping the previous setting, the rollback Delete changes nothing', async () => {
+    ssm.on(GetParameterCommand).rejects(notFound());
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).rejects(awsError('ThrottlingException'));
+    const { handler, responses } = setup();
+
+    await handler(event('Create'), context);
+
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
+
+    await handler(event('Delete'), context);
+
+    // The account's own logging (an S3 audit archive, say) must survive the rollback.
+    expect(bedrock.commandCalls(DeleteModelInvocationLoggingConfigurationCommand)).toHaveLength(0);
+    expect(bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)).toHaveLength(0);
+    expect(responses[1]).toMatchObject({ Status: 'SUCCESS' });
+    expect(responses[1]?.Reason).toContain('never changed');
+  });
+
+  it("on delete, leaves logging alone when it no longer points at the stack's log group", async () => {
+    const theirs = { s3Config: { bucketName: 'audit' }, textDataDeliveryEnabled: true };
+    ssm.on(GetParameterCommand).resolves(stored(null));
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({ loggingConfig: theirs });
+    const { handler, responses } = setup();
+
+    await handler(event('Delete'), context);
+
+    expect(bedrock.commandCalls(DeleteModelInvocationLoggingConfigurationCommand)).toHaveLength(0);
+    expect(bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)).toHaveLength(0);
+    expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(1);
+    expect(responses[0]?.Status).toBe('SUCCESS');
+    expect(responses[0]?.Reason).toContain('no longer points at this stack');
+  });
+
+  it('when a restore fails, answers FAILED with the way out, and lets the next delete finish', async () => {
+    const previous = { s3Config: { bucketName: 'audit' }, textDataDeliveryEnabled: false };
+    ssm.on(GetParameterCommand).resolves(stored(previous));
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({ loggingConfig: ourConfig });
+    bedrock.on(PutModelInvocationLoggingConfigurationCommand).rejects(awsError('AccessDeniedException'));
+    const { handler, responses } = setup();
+
+    await handler(event('Delete'), context);
+
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toContain(PARAM);
+    expect(responses[0]?.Reason).toContain('retry the delete');
+    expect(ssm.commandCalls(PutParameterCommand)[0]?.args[0].input).toMatchObject({
+      Name: PARAM,
+      Value: JSON.stringify({ previous, restoreFailures: 1 }),
+      Overwrite: true,
+    });
+
+    ssm.on(GetParameterCommand).resolves(stored(previous, { restoreFailures: 1 }));
+    await handler(event('Delete'), context);
+
+    expect(responses[1]?.Status).toBe('SUCCESS');
+    expect(responses[1]?.Reason).toContain(`kept in SSM parameter ${PARAM}`);
+    // The previous setting stays where an operator can put it back by hand.
+    expect(ssm.commandCalls(DeleteParameterCommand)).toHaveLength(0);
+  });
+
+  it('on delete with properties it cannot read (a Create that failed for them), changes nothing', async () => {
+    const { handler, responses } = setup();
+
+    await handler(event('Delete', { ServiceToken: 'x', LogGroupName: '/g' }), context);
+
+    expect(bedrock.calls()).toHaveLength(0);
+    expect(responses[0]?.Status).toBe('SUCCESS');
+  });
+
+  it('answers CloudFormation before the function times out when a call hangs', async () => {
+    ssm.on(GetParameterCommand).rejects(notFound());
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).callsFake(() => new Promise(() => undefined));
+    const { handler, responses } = setup(1000);
+
+    await handler(event('Create'), contextWith(1050));
+
+    expect(responses).toHaveLength(1);
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toContain('deadline');
+  });
+
+  it('stops retrying a put that would not end before the deadline', async () => {
+    ssm.on(GetParameterCommand).resolves(stored(null));
+    bedrock.on(PutModelInvocationLoggingConfigurationCommand).rejects(awsError('ValidationException'));
+    const { handler, responses, sleeps } = setup(1000);
+
+    await handler(event('Create'), contextWith(8000));
+
+    expect(sleeps).toEqual([5000]);
+    expect(responses[0]?.Status).toBe('FAILED');
+  });
+
+  it('fails at once, saying which bucket policy to add, when Bedrock may not write to an existing bucket', async () => {
+    ssm.on(GetParameterCommand).resolves(stored(null));
+    bedrock
+      .on(PutModelInvocationLoggingConfigurationCommand)
+      .rejects(awsError('ValidationException', 'Failed to validate permissions for the S3 bucket my-bodies'));
+    const { handler, responses, sleeps } = setup();
+
+    await handler(
+      event('Create', { ...PROPS, LargeDataBucket: 'my-bodies', LargeDataKeyPrefix: 'invocation-bodies' }),
+      context,
+    );
+
+    expect(bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toContain('my-bodies');
+    expect(responses[0]?.Reason).toContain('"Service":"bedrock.amazonaws.com"');
+    expect(responses[0]?.Reason).toContain('s3:PutObject');
+  });
+
+  it('says in its answer that text delivery is switched on for the whole account', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .resolves(stored({ s3Config: { bucketName: 'audit' }, videoDataDeliveryEnabled: true }));
+    const { handler, responses } = setup();
+
+    await handler(event('Update'), context);
+
+    expect(
+      bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig,
+    ).toEqual({ s3Config: { bucketName: 'audit' }, videoDataDeliveryEnabled: true, ...ourConfig });
+    expect(responses[0]?.Reason).toContain('text delivery is on account-wide');
   });
 });

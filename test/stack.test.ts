@@ -3,21 +3,31 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildStack, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
+import { buildStack, ingestNames, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
 import { monthToDateDocument } from '../functions/month-to-date/month-to-date';
 import { emfProblems } from '../scripts/lib/emf-validator';
+import {
+  buildIngestBundle,
+  buildLargestKinesisBatch,
+  measurePeakMemoryOf,
+  SYNC_INVOCATION_PAYLOAD_BYTES,
+} from '../scripts/lib/ingest-bundle';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/lib/replay';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
-import { FILTER_METRICS } from '../shared/contract/metrics';
+import { ERROR_METRICS, FILTER_METRICS } from '../shared/contract/metrics';
+import { buildAlarmDefinitions } from '../shared/monitoring/alarms/index';
+import { buildDashboards, type Widget } from '../shared/monitoring/dashboards/index';
 import { parseStackParameters } from '../shared/monitoring/parameters';
 import { contractProblems, type EmittedSeries, metricUses } from './support/contract-helpers';
 import { fixturePath } from './support/helpers';
 import {
   asList,
   cfnLint,
+  packageFailure,
   packageTemplate,
   policyStatements,
   resourcesOfType,
+  runServerless,
   type Template,
 } from './support/stack-helpers';
 
@@ -26,19 +36,29 @@ const WATCHED = ['anthropic.claude-3-haiku-20240307-v1:0', 'us.anthropic.claude-
 let direct: Template;
 let directDir: string;
 let kinesis: Template;
+let defaults: Template;
+let adopted: Template;
 let emitted: EmittedSeries[];
 
 beforeAll(async () => {
   // One at a time: serverless-esbuild builds in the repo's .esbuild folder.
-  ({ template: direct, dir: directDir } = await packageTemplate({
-    watchedModels: WATCHED.join(','),
-    quotas: `${WATCHED[0]}=2000000:1000`,
-    dashboardRegions: 'us-east-1,us-west-2',
-    criticalEmail: 'oncall@example.com',
-    largeDataBucket: 'create',
-    attributionKeys: 'caller,team',
+  ({ template: direct, dir: directDir } = await packageTemplate(
+    {
+      watchedModels: WATCHED.join(','),
+      quotas: `${WATCHED[0]}=2000000:1000`,
+      dashboardRegions: 'us-east-1,us-west-2',
+      criticalEmail: 'oncall@example.com',
+      largeDataBucket: 'create',
+      attributionKeys: 'caller,team',
+    },
+    ['--stage', 'prod'],
+  ));
+  ({ template: kinesis } = await packageTemplate({ ingestMode: 'kinesis', reservedConcurrency: '5' }));
+  ({ template: defaults } = await packageTemplate());
+  ({ template: adopted } = await packageTemplate({
+    existingLogGroup: '/aws/bedrock/modelinvocations',
+    largeDataBucket: 'my-existing-bodies',
   }));
-  ({ template: kinesis } = await packageTemplate({ ingestMode: 'kinesis', reservedConcurrency: '0' }));
   // What the ingest function really emits: replay the sample set through the handler.
   const run = await runReplay({
     paths: [DEFAULT_SAMPLE_DIR],
@@ -75,11 +95,41 @@ const one = (template: Template, type: string) => {
 };
 
 describe('the packaged stack (serverless package, offline)', () => {
-  it('bundles ingest functions that run on Node 20 without the AWS SDK inside', async () => {
-    const zip = join(directDir, 'bedrock-watch.zip');
-    expect(existsSync(zip)).toBe(true);
+  it('packages each function on its own, with only its own bundle', async () => {
     // python3 ships on every machine image; unzip may not.
-    await run('python3', ['-m', 'zipfile', '-e', zip, join(directDir, 'code')]);
+    const list = async (fn: string) =>
+      (await run('python3', ['-m', 'zipfile', '-l', join(directDir, `${fn}.zip`)])).stdout
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(/\s+/)[0])
+        .filter(Boolean)
+        .sort();
+
+    const zips = { ingest: await list('ingest'), loggingConfig: await list('loggingConfig') };
+
+    expect(existsSync(join(directDir, 'bedrock-watch.zip'))).toBe(false);
+    expect(zips.ingest).toEqual(['functions/ingest/handler.mjs', 'functions/ingest/handler.mjs.map']);
+    expect(zips.loggingConfig).toEqual([
+      'functions/logging-config/handler.mjs',
+      'functions/logging-config/handler.mjs.map',
+    ]);
+    expect(direct.Resources.IngestLambdaFunction?.Properties.Code.S3Key).toMatch(/ingest\.zip$/);
+  });
+
+  it('deploys to the dev stage unless --stage says otherwise', () => {
+    expect(kinesis.Resources.IngestLambdaFunction?.Properties.FunctionName).toBe('bedrock-watch-dev-ingest');
+    expect(direct.Resources.IngestLambdaFunction?.Properties.FunctionName).toBe('bedrock-watch-prod-ingest');
+  });
+
+  it('bundles ingest functions that run on Node 20 without the AWS SDK inside', async () => {
+    await run('python3', ['-m', 'zipfile', '-e', join(directDir, 'ingest.zip'), join(directDir, 'code')]);
+    await run('python3', [
+      '-m',
+      'zipfile',
+      '-e',
+      join(directDir, 'loggingConfig.zip'),
+      join(directDir, 'code'),
+    ]);
     const bundle = join(directDir, 'code', 'functions', 'ingest', 'handler.mjs');
     expect(statSync(bundle).size).toBeLessThan(250 * 1024);
     // The SDK is not bundled: its one use is a lazy import of the runtime's own copy.
@@ -132,7 +182,12 @@ describe('the packaged stack (serverless package, offline)', () => {
       LargeDataBucket: { Ref: 'LargeDataBucket' },
       PreviousConfigParameter: '/bedrock-watch/prod/previous-invocation-logging-config',
     });
-    expect(custom.DependsOn).toEqual(expect.arrayContaining(['InvocationLogGroup', 'BedrockLoggingRole']));
+    expect(custom.DependsOn).toEqual(['InvocationLogGroup', 'LargeDataBucketPolicy']);
+    // CloudFormation waits an hour for an answer unless told otherwise; the function answers before
+    // its own timeout, so a crash is the only reason to wait, and not for long.
+    const functionTimeout = direct.Resources.LoggingConfigLambdaFunction?.Properties.Timeout;
+    expect(custom.Properties.ServiceTimeout).toBeGreaterThan(functionTimeout);
+    expect(custom.Properties.ServiceTimeout).toBeLessThanOrEqual(functionTimeout + 300);
     const bucketPolicy = direct.Resources.LargeDataBucketPolicy?.Properties.PolicyDocument.Statement[0];
     expect(bucketPolicy.Principal).toEqual({ Service: 'bedrock.amazonaws.com' });
   });
@@ -152,10 +207,9 @@ describe('the packaged stack (serverless package, offline)', () => {
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['IngestFailureQueue', 'Arn'] } } },
     });
     expect(direct.Resources.IngestFailureQueue?.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
-    expect(direct.Resources.IngestLambdaFunction?.Properties).toMatchObject({
-      Runtime: 'nodejs22.x',
-      ReservedConcurrentExecutions: 10,
-    });
+    expect(direct.Resources.IngestLambdaFunction?.Properties.Runtime).toBe('nodejs22.x');
+    // Reserving concurrency fails in accounts whose quota leaves no room for Lambda's unreserved minimum.
+    expect(direct.Resources.IngestLambdaFunction?.Properties.ReservedConcurrentExecutions).toBeUndefined();
     expect(direct.Resources.IngestLambdaFunction?.Properties.Environment.Variables).toMatchObject({
       NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=4',
       POWERTOOLS_METRICS_NAMESPACE: 'BedrockWatch',
@@ -169,17 +223,42 @@ describe('the packaged stack (serverless package, offline)', () => {
     const filter = one(kinesis, 'AWS::Logs::SubscriptionFilter');
     expect(filter.Properties.DestinationArn).toEqual({ 'Fn::GetAtt': ['IngestStream', 'Arn'] });
     expect(filter.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['LogsToKinesisRole', 'Arn'] });
+    // The new role propagates while the stream and the mapping are created, before the filter uses it.
+    expect(kinesis.Resources.IngestStream?.DependsOn).toEqual(['LogsToKinesisRole']);
+    expect(kinesis.Resources.IngestStream?.Properties.Name).toBe('bedrock-watch-dev-invocation-logs');
+    expect(JSON.stringify(kinesis.Resources.LogsToKinesisRole?.Properties.Policies)).toContain(
+      ':stream/bedrock-watch-dev-invocation-logs',
+    );
+    expect(filter.DependsOn).toEqual(['InvocationLogGroup', 'IngestStreamMapping']);
+    expect(kinesis.Resources.IngestStreamMapping?.Properties.EventSourceArn).toEqual({
+      'Fn::GetAtt': ['IngestStream', 'Arn'],
+    });
     expect(one(kinesis, 'AWS::Lambda::EventSourceMapping').Properties).toMatchObject({
       FunctionName: { Ref: 'IngestLambdaFunction' },
       BisectBatchOnFunctionError: true,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['IngestFailureQueue', 'Arn'] } } },
     });
     expect(resourcesOfType(kinesis, 'AWS::Lambda::EventInvokeConfig')).toHaveLength(0);
-    expect(kinesis.Resources.IngestLambdaFunction?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(kinesis.Resources.IngestLambdaFunction?.Properties.ReservedConcurrentExecutions).toBe(5);
     expect(kinesis.Resources.IngestLambdaFunction?.Properties.Handler).toBe(
       'functions/ingest/handler.handler',
     );
   });
+
+  it('gives the ingest function memory for the largest batch its mode can deliver, a quarter to spare', () => {
+    const bundle = buildIngestBundle();
+    const largest = buildLargestKinesisBatch(Date.now());
+
+    const peakMiB = measurePeakMemoryOf(bundle, largest.event).peakKiB / 1024;
+
+    // Lambda's 6 MB invocation payload caps a Kinesis batch, not BatchSize (100): 4 full records.
+    expect(largest.records).toBe(4);
+    expect(largest.eventBytes).toBeLessThanOrEqual(SYNC_INVOCATION_PAYLOAD_BYTES);
+    expect(one(kinesis, 'AWS::Lambda::EventSourceMapping').Properties.BatchSize).toBe(100);
+    const memory = kinesis.Resources.IngestLambdaFunction?.Properties.MemorySize;
+    expect(peakMiB, `peak ${peakMiB.toFixed(0)} MiB of ${memory} MB`).toBeLessThan(0.75 * memory);
+    expect(direct.Resources.IngestLambdaFunction?.Properties.MemorySize).toBe(256);
+  }, 60_000);
 
   it('adds the seed metric filters for high-token requests and access-denied calls, per model', () => {
     const filters = resourcesOfType(direct, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
@@ -445,30 +524,127 @@ describe('the packaged stack (serverless package, offline)', () => {
     expect(wrongDims).toEqual(['x: Invocations is not emitted under [Model]']);
   });
 
-  it('validates offline with cfn-lint and the current resource specification', () => {
-    for (const template of [direct, kinesis]) {
-      const result = cfnLint(template);
-      expect(result.problems).toEqual([]);
-      expect(result.valid).toBe(true);
-    }
+  it('passes the newest cfn-lint available on every packaged combination', async () => {
     const broken = JSON.parse(JSON.stringify(direct)) as Template;
     (
       broken.Resources.IngestFailureQueue as { Properties: Record<string, unknown> }
     ).Properties.RetentionDays = 14;
-    expect(cfnLint(broken).valid).toBe(false);
-  });
+
+    const result = await cfnLint([direct, kinesis, defaults, adopted]);
+    const caught = await cfnLint([broken]);
+
+    expect(result.problems, result.linter).toEqual([]);
+    expect(caught.problems.length).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe('buildStack with an existing log group', () => {
-  it('subscribes to it and creates no log group, no Bedrock role and no logging configuration', () => {
-    const { Resources } = buildStack(parseStackParameters({ existingLogGroup: '/my/bedrock/logs' }), {
-      service: 'bedrock-watch',
-      stage: 'dev',
+  const CTX = { service: 'bedrock-watch', stage: 'dev' };
+
+  it("adopts it: no log group of its own, but Bedrock still logs there through the stack's role", () => {
+    const { Resources } = buildStack(
+      parseStackParameters({ existingLogGroup: '/aws/bedrock/modelinvocations' }),
+      CTX,
+    );
+
+    // A retained group from an earlier stack, or the account's own, is not created again ("already exists").
+    expect(Object.values(Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup')).toEqual([]);
+    const write = JSON.stringify(Resources.BedrockLoggingRole?.Properties?.Policies);
+    expect(write).toContain(
+      ':log-group:/aws/bedrock/modelinvocations:log-stream:aws/bedrock/modelinvocations',
+    );
+    expect(Resources.InvocationLoggingConfig?.Properties).toMatchObject({
+      LogGroupName: '/aws/bedrock/modelinvocations',
+      RoleArn: { 'Fn::GetAtt': ['BedrockLoggingRole', 'Arn'] },
     });
+    expect(Resources.InvocationLoggingConfig?.DependsOn).toBeUndefined();
+    expect(Resources.InvocationSubscription?.Properties?.LogGroupName).toBe('/aws/bedrock/modelinvocations');
+    expect(Resources.InvocationSubscription?.DependsOn).toEqual(['IngestSubscriptionPermission']);
+  });
+
+  it('with manageInvocationLogging=false, only subscribes: no Bedrock role and no logging configuration', () => {
+    const { Resources } = buildStack(
+      parseStackParameters({ existingLogGroup: '/my/bedrock/logs', manageInvocationLogging: 'false' }),
+      CTX,
+    );
+
     expect(Resources.InvocationLogGroup).toBeUndefined();
     expect(Resources.BedrockLoggingRole).toBeUndefined();
     expect(Resources.InvocationLoggingConfig).toBeUndefined();
+    expect(JSON.stringify(Resources.LoggingConfigRole)).not.toContain('iam:PassRole');
     expect(Resources.InvocationSubscription?.Properties?.LogGroupName).toBe('/my/bedrock/logs');
-    expect(Resources.InvocationSubscription?.DependsOn).toEqual(['IngestSubscriptionPermission']);
+  });
+});
+
+describe('serverless invoke local', () => {
+  it('runs the ingest function on an event from events/ and exits', async () => {
+    // Before: "Cannot find module …/handler" (the bundle was .mjs), then a hang on the open esbuild context.
+    const { stdout } = await runServerless(
+      ['invoke', 'local', '-f', 'ingest', '--path', 'events/fixtures/subscription-lambda-event.json'],
+      90_000,
+    );
+
+    expect(stdout).toMatch(/"received": 3/);
+    const emf = stdout.split('\n').filter((line) => line.includes('"_aws"'));
+    expect(emf.some((line) => line.includes('"RecordsReceived":3'))).toBe(true);
+  }, 120_000);
+});
+
+describe('serverless package with a wrong parameter', () => {
+  it.each([
+    [
+      { watchedModel: 'anthropic.claude-3-haiku-20240307-v1:0' },
+      'unknown parameter "watchedModel" (did you mean "watchedModels"?)',
+    ],
+    [{ kinesisShards: '0' }, 'kinesisShards: a stream needs at least 1 shard'],
+    [{ reservedConcurrency: '2.5' }, 'reservedConcurrency: 2.5 is not a whole number'],
+  ])(
+    'refuses %o with one line and exit code 1',
+    async (params, message) => {
+      const result = await packageFailure(params);
+
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `bedrock-watch: ${message} (parameters: docs/deploy.md#parameters)`,
+      ]);
+    },
+    60_000,
+  );
+});
+
+describe('buildDashboards', () => {
+  const CTX = ingestNames({ service: 'bedrock-watch', stage: 'dev' });
+  const params = parseStackParameters({ watchedModels: 'anthropic.claude-3-haiku-20240307-v1:0' });
+  const boards = () => {
+    const alarms = buildAlarmDefinitions(params, CTX);
+    return Object.fromEntries(buildDashboards(params, CTX, alarms).map((d) => [d.key, d.body.widgets]));
+  };
+  const titled = (widgets: Widget[] | undefined, title: string) =>
+    widgets?.find((w) => w.properties.title === title)?.properties;
+
+  it('shows cost per day as one point per day over the month, not a single bar', () => {
+    const widgets = boards().executive;
+
+    const cost = titled(widgets, 'Cost per day (USD)');
+
+    expect(cost).toMatchObject({ view: 'timeSeries', period: 86_400 });
+  });
+
+  it('computes the dashboard error rate without throttling, as the alarms do', () => {
+    const widgets = boards()['model-comparison'];
+
+    const lines = JSON.stringify(titled(widgets, 'Error rate (%)')?.metrics);
+
+    expect(lines).not.toContain(ERROR_METRICS.Throttling.name);
+    expect(lines).toContain(ERROR_METRICS.Server.name);
+  });
+
+  it('names alarms in the alarm-status widget with the partition, so China and GovCloud work', () => {
+    const widgets = boards().executive;
+
+    const arns = (widgets?.find((w) => w.type === 'alarm')?.properties.alarms ?? []) as string[];
+
+    expect(arns.length).toBeGreaterThan(0);
+    for (const a of arns) expect(a).toMatch(/^arn:\$\{AWS::Partition\}:cloudwatch:\$\{AWS::Region\}:/);
   });
 });

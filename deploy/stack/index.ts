@@ -13,7 +13,12 @@ import { alarmResources } from './alarms';
 import type { Output, Resources } from './cfn';
 import { dashboards } from './dashboards';
 import { functionEnvironment } from './environment';
-import { ingestFunctionExtensions, ingestFunctionOutputs, ingestFunctionResources } from './ingest-function';
+import {
+  ingestFunctionExtensions,
+  ingestFunctionOutputs,
+  ingestFunctionResources,
+  ingestMemorySize,
+} from './ingest-function';
 import { invocationLogGroup, invocationLogGroupOutputs, invocationLogging } from './invocation-logging';
 import { metricFilterResources } from './metric-filters';
 import { monthToDateResources } from './month-to-date';
@@ -24,6 +29,7 @@ import { alarmTopics, topicOutputs, topicResources } from './topics';
 export { alarmResources } from './alarms';
 export { logicalId, type Output, type Resource, type Resources } from './cfn';
 export { functionEnvironment, INGEST_NODE_OPTIONS } from './environment';
+export { INGEST_MEMORY_MB } from './ingest-function';
 export { ingestNames, type StackContext } from './names';
 export { SUBSCRIPTION_FILTER_PATTERN } from './subscription';
 
@@ -34,6 +40,8 @@ export interface StackFragments {
   Outputs: Record<string, Output>;
   /** Extensions of resources the framework generates (functions). */
   extensions: Record<string, { Properties: Record<string, unknown> }>;
+  /** The ingest function's memory in MB (functions.ingest.memorySize). */
+  ingestMemorySize: number;
 }
 
 /**
@@ -53,7 +61,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...logging.resources,
     ...monthToDateResources(names),
     ...logging.customResource,
-    ...subscriptionResources(params, logGroup),
+    ...subscriptionResources(params, logGroup, names),
     ...metricFilterResources(params, logGroup),
     ...topicResources(params, ctx, names),
     ...alarmResources(alarms, alarmTopics()),
@@ -66,5 +74,11 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...board.outputs,
   };
   const extensions = ingestFunctionExtensions(params);
-  return { environment: functionEnvironment(params), Resources, Outputs, extensions };
+  return {
+    environment: functionEnvironment(params),
+    Resources,
+    Outputs,
+    extensions,
+    ingestMemorySize: ingestMemorySize(params),
+  };
 }

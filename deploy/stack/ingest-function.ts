@@ -7,6 +7,19 @@ import type { StackParameters } from '../../shared/monitoring/parameters';
 import { arn, arnOf, functionRole, type Output, type Resources, ref } from './cfn';
 import { FUNCTION_IDS, type IngestNames } from './names';
 
+/**
+ * The ingest function's memory, per ingest mode, in MB. Direct: one subscription payload per
+ * invocation; the largest (10,000 events, 1 MB compressed) peaks near 114 MiB. Kinesis: a batch is
+ * capped by Lambda's 6 MB invocation payload, not by BatchSize, and the largest (4 such payloads
+ * as records, 5.1 MiB) peaks at 203 to 206 MiB, 80 % of 256 MB before the runtime's own share:
+ * 512 MB leaves it 60 %.
+ * Figures: npm run -s measure-memory (docs/performance.md).
+ */
+export const INGEST_MEMORY_MB = { direct: 256, kinesis: 512 } as const;
+
+/** The ingest function's memory for these parameters (serverless.yml: functions.ingest.memorySize). */
+export const ingestMemorySize = (params: StackParameters): number => INGEST_MEMORY_MB[params.ingestMode];
+
 /** The failure queue and the ingest function's role. */
 export function ingestFunctionResources(params: StackParameters, names: IngestNames): Resources {
   const statements: Record<string, unknown>[] = [

@@ -26,6 +26,9 @@ export function invocationLogGroup(params: StackParameters): InvocationLogGroup 
 export const dependsOnLogGroup = (group: InvocationLogGroup): string[] =>
   group.managed ? ['InvocationLogGroup'] : [];
 
+/** A DependsOn on `ids`, or nothing when there are none (an empty list is a lint warning). */
+const dependsOn = (ids: string[]) => (ids.length > 0 ? { DependsOn: ids } : {});
+
 /** The group's name, for operators and other stacks. */
 export function invocationLogGroupOutputs(group: InvocationLogGroup): Record<string, Output> {
   return {
@@ -36,16 +39,25 @@ export function invocationLogGroupOutputs(group: InvocationLogGroup): Record<str
   };
 }
 
-/** The stack's own log group and the role Bedrock writes it with. */
-function logGroupResources(params: StackParameters, group: InvocationLogGroup): Resources {
+/**
+ * The stack's own log group. Retained: invocation logs are an audit trail. Its name is fixed, so
+ * the next deploy after a stack delete (or into an account that has the group) adopts it with
+ * `existingLogGroup` instead (docs/deploy.md).
+ */
+function logGroupResource(params: StackParameters, group: InvocationLogGroup): Resources {
   return {
     InvocationLogGroup: {
       Type: 'AWS::Logs::LogGroup',
-      // Invocation logs are an audit trail: keep them when the stack goes.
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: { LogGroupName: group.name, RetentionInDays: params.invocationLogRetentionDays },
     },
+  };
+}
+
+/** The role Bedrock writes the group with, the stack's own group or an adopted one. */
+function bedrockLoggingRole(group: InvocationLogGroup): Resources {
+  return {
     BedrockLoggingRole: {
       Type: 'AWS::IAM::Role',
       Properties: {
@@ -136,7 +148,7 @@ function largeDataBucketResources(params: StackParameters): Resources {
 }
 
 /** The logging-config function's role: the account's logging configuration, and where it keeps the old one. */
-function loggingConfigRole(ctx: StackContext, names: IngestNames, group: InvocationLogGroup) {
+function loggingConfigRole(ctx: StackContext, names: IngestNames, managesLogging: boolean) {
   return functionRole('manage-invocation-logging', names.loggingConfigLogGroupName, [
     {
       // These Bedrock actions have no resource type: IAM accepts only "*" here.
@@ -148,7 +160,7 @@ function loggingConfigRole(ctx: StackContext, names: IngestNames, group: Invocat
       ],
       Resource: '*',
     },
-    ...(group.managed
+    ...(managesLogging
       ? [
           {
             Effect: 'Allow',
@@ -174,6 +186,13 @@ export interface InvocationLogging {
   customResource: Resources;
 }
 
+/**
+ * How long CloudFormation waits for the custom resource's answer. The function always answers
+ * before its own timeout (serverless.yml: loggingConfig, 120 s); this bounds the wait when it
+ * cannot (a crash, an invalid deployment) to minutes instead of CloudFormation's default hour.
+ */
+export const LOGGING_CONFIG_SERVICE_TIMEOUT_SECONDS = 300;
+
 /** Everything that gets invocation logs written, per the parameters. */
 export function invocationLogging(
   params: StackParameters,
@@ -182,26 +201,27 @@ export function invocationLogging(
   group: InvocationLogGroup,
 ): InvocationLogging {
   const createBucket = params.largeDataBucket === 'create';
+  // Logging is managed for an adopted group too: only the group itself is not the stack's.
+  const managesLogging = params.manageInvocationLogging;
   const resources: Resources = {
-    ...(group.managed ? logGroupResources(params, group) : {}),
+    ...(group.managed ? logGroupResource(params, group) : {}),
+    ...(managesLogging ? bedrockLoggingRole(group) : {}),
     ...(createBucket ? largeDataBucketResources(params) : {}),
-    LoggingConfigRole: loggingConfigRole(ctx, names, group),
+    LoggingConfigRole: loggingConfigRole(ctx, names, managesLogging),
   };
-  if (!group.managed || !params.manageInvocationLogging) return { resources, customResource: {} };
+  if (!managesLogging) return { resources, customResource: {} };
   const largeDataBucket = createBucket ? ref('LargeDataBucket') : params.largeDataBucket;
   return {
     resources,
     customResource: {
       InvocationLoggingConfig: {
         Type: 'Custom::BedrockInvocationLogging',
-        // Bedrock is pointed at its destinations only once it may write to them.
-        DependsOn: [
-          'InvocationLogGroup',
-          'BedrockLoggingRole',
-          ...(createBucket ? ['LargeDataBucketPolicy'] : []),
-        ],
+        // Bedrock is pointed at its destinations only once it may write to them (the role is
+        // waited for through RoleArn's GetAtt).
+        ...dependsOn([...dependsOnLogGroup(group), ...(createBucket ? ['LargeDataBucketPolicy'] : [])]),
         Properties: {
           ServiceToken: arnOf(FUNCTION_IDS.loggingConfig),
+          ServiceTimeout: LOGGING_CONFIG_SERVICE_TIMEOUT_SECONDS,
           LogGroupName: group.name,
           RoleArn: arnOf('BedrockLoggingRole'),
           PreviousConfigParameter: previousConfigParameter(ctx),

@@ -25,6 +25,8 @@ export function ingestNames(ctx: StackContext) {
     loggingConfigLogGroupName: `/aws/lambda/${prefix}-loggingConfig`,
     monthToDateLogGroupName: `/aws/lambda/${prefix}-monthToDate`,
     failureQueueName: `${prefix}-ingest-failures`,
+    /** The Kinesis stream between the subscription and the function (ingestMode=kinesis). */
+    streamName: `${prefix}-invocation-logs`,
   };
 }
 

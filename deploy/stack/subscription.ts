@@ -8,7 +8,7 @@ import { INVOCATION_SCHEMA_TYPE } from '../../shared/contract/bedrock-logs';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { arn, arnOf, assumeRole, type Resources, ref } from './cfn';
 import { dependsOnLogGroup, type InvocationLogGroup } from './invocation-logging';
-import { FUNCTION_IDS } from './names';
+import { FUNCTION_IDS, type IngestNames } from './names';
 
 /** The subscription filter: only invocation records reach the function. */
 export const SUBSCRIPTION_FILTER_PATTERN = `{ $.schemaType = "${INVOCATION_SCHEMA_TYPE}" }`;
@@ -16,17 +16,35 @@ export const SUBSCRIPTION_FILTER_PATTERN = `{ $.schemaType = "${INVOCATION_SCHEM
 const onFailure = () => ({ OnFailure: { Destination: arnOf('IngestFailureQueue') } });
 
 /** The subscription for `params.ingestMode`. */
-export function subscriptionResources(params: StackParameters, group: InvocationLogGroup): Resources {
+export function subscriptionResources(
+  params: StackParameters,
+  group: InvocationLogGroup,
+  names: IngestNames,
+): Resources {
   return params.ingestMode === 'kinesis'
-    ? kinesisSubscription(params, group)
+    ? kinesisSubscription(params, group, names)
     : directSubscription(params, group);
 }
 
-function kinesisSubscription(params: StackParameters, group: InvocationLogGroup): Resources {
+/**
+ * CloudWatch Logs tests the destination with the role when the subscription filter is created, and
+ * a role just created may not be usable yet (IAM is eventually consistent and says nothing when it
+ * is done). So the role is created first, then the stream (CloudFormation waits until it is ACTIVE,
+ * tens of seconds), then the event source mapping, and only then the filter: the role has had that
+ * long to propagate before anything assumes it.
+ */
+function kinesisSubscription(
+  params: StackParameters,
+  group: InvocationLogGroup,
+  names: IngestNames,
+): Resources {
   return {
     IngestStream: {
       Type: 'AWS::Kinesis::Stream',
+      DependsOn: ['LogsToKinesisRole'],
       Properties: {
+        // Named, so the role can name it before it exists (a GetAtt would make a cycle).
+        Name: names.streamName,
         ShardCount: params.kinesisShards,
         RetentionPeriodHours: params.kinesisRetentionHours,
         StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
@@ -46,7 +64,11 @@ function kinesisSubscription(params: StackParameters, group: InvocationLogGroup)
             PolicyDocument: {
               Version: '2012-10-17',
               Statement: [
-                { Effect: 'Allow', Action: ['kinesis:PutRecord'], Resource: arnOf('IngestStream') },
+                {
+                  Effect: 'Allow',
+                  Action: ['kinesis:PutRecord'],
+                  Resource: arn('kinesis', `stream/${names.streamName}`),
+                },
               ],
             },
           },
@@ -55,7 +77,7 @@ function kinesisSubscription(params: StackParameters, group: InvocationLogGroup)
     },
     InvocationSubscription: {
       Type: 'AWS::Logs::SubscriptionFilter',
-      DependsOn: [...dependsOnLogGroup(group), 'LogsToKinesisRole'],
+      DependsOn: [...dependsOnLogGroup(group), 'IngestStreamMapping'],
       Properties: {
         LogGroupName: group.name,
         FilterPattern: SUBSCRIPTION_FILTER_PATTERN,

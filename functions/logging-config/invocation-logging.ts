@@ -68,14 +68,66 @@ export function desiredLoggingConfig(
   };
 }
 
-/** How the previous configuration is stored: `{"previous":null}` when logging was off. */
-export function serialisePrevious(previous: LoggingConfig | undefined): string {
-  return JSON.stringify({ previous: previous ?? null });
+/**
+ * How the previous configuration is stored: `{"previous":null}` when logging was off;
+ * `restoreFailures` counts deletes that could not put it back.
+ */
+export function serialisePrevious(previous: LoggingConfig | undefined, restoreFailures = 0): string {
+  return JSON.stringify({ previous: previous ?? null, ...(restoreFailures > 0 ? { restoreFailures } : {}) });
 }
 
 export function parsePrevious(stored: string): LoggingConfig | undefined {
-  const parsed = JSON.parse(stored) as { previous?: LoggingConfig | null };
-  return parsed.previous ?? undefined;
+  return parseStored(stored).previous;
+}
+
+/** The stored value: the previous configuration and how many restores of it failed. */
+export function parseStored(stored: string): {
+  previous: LoggingConfig | undefined;
+  restoreFailures: number;
+} {
+  const parsed = JSON.parse(stored) as { previous?: LoggingConfig | null; restoreFailures?: number };
+  return { previous: parsed.previous ?? undefined, restoreFailures: parsed.restoreFailures ?? 0 };
+}
+
+/**
+ * Whether the account's configuration is still the one this stack set: CloudWatch delivery to its
+ * log group with its role. Anything else was set by someone since, and is theirs to keep.
+ */
+export function isStacksOwn(current: LoggingConfig | undefined, props: LoggingProperties): boolean {
+  return (
+    current?.cloudWatchConfig?.logGroupName === props.logGroupName &&
+    current.cloudWatchConfig.roleArn === props.roleArn
+  );
+}
+
+/**
+ * The bucket-policy statement that lets Bedrock write large bodies into `bucket`, for this
+ * account only, as the Bedrock user guide gives it.
+ */
+export function largeDataBucketStatement(bucket: string, keyPrefix: string | undefined, roleArn: string) {
+  // The role ARN carries the partition and account the statement must name.
+  const [, partition = 'aws', , , account = ''] = roleArn.split(':');
+  return {
+    Sid: 'AllowBedrockLargeDataDelivery',
+    Effect: 'Allow',
+    Principal: { Service: 'bedrock.amazonaws.com' },
+    Action: 's3:PutObject',
+    Resource: `arn:${partition}:s3:::${bucket}/${keyPrefix ? `${keyPrefix}/` : ''}*`,
+    Condition: {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': `arn:${partition}:bedrock:*:${account}:*` },
+    },
+  };
+}
+
+/** Bedrock refused the configuration because it may not write to the large-data bucket. */
+export function isBucketPermissionError(error: unknown, props: LoggingProperties): boolean {
+  const { name, message } = error as { name?: string; message?: string };
+  return (
+    props.largeDataBucket !== undefined &&
+    (name === 'ValidationException' || name === 'AccessDeniedException') &&
+    /\bs3\b|bucket/i.test(message ?? '')
+  );
 }
 
 /** A configuration is "off" when it delivers nowhere. */

@@ -22,7 +22,10 @@ export interface StackParameters {
   ingestMode: 'direct' | 'kinesis';
   kinesisShards: number;
   kinesisRetentionHours: number;
-  /** 0 = unreserved. */
+  /**
+   * 0 = unreserved (the default). Reserving any amount needs an account concurrency quota with room
+   * for Lambda's own unreserved minimum, which new accounts do not have (docs/deploy.md).
+   */
   reservedConcurrency: number;
   maximumRetryAttempts: number;
   maximumEventAgeSeconds: number;
@@ -68,7 +71,7 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   ingestMode: 'direct',
   kinesisShards: 1,
   kinesisRetentionHours: 24,
-  reservedConcurrency: 10,
+  reservedConcurrency: 0,
   maximumRetryAttempts: 2,
   maximumEventAgeSeconds: 21_600,
   metricsNamespace: 'BedrockWatch',
@@ -119,11 +122,26 @@ function list(value: unknown): string[] {
     .filter(Boolean);
 }
 
-function parseQuotas(value: unknown): Record<string, ModelQuota> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    return value as Record<string, ModelQuota>;
+/** A quota of 0 would divide by zero in the quota alarms' expressions. */
+function checkedQuota(modelId: string, tokensPerMinute: unknown, requestsPerMinute: unknown): ModelQuota {
+  const tpm = Number(tokensPerMinute);
+  const rpm = Number(requestsPerMinute);
+  if (!Number.isInteger(tpm) || !Number.isInteger(rpm) || tpm < 1 || rpm < 1) {
+    throw new StackParameterError(
+      `quotas: ${modelId} needs whole numbers of at least 1 for tokens and requests per minute (got ${tokensPerMinute}:${requestsPerMinute}); leave the model out to watch no quota`,
+    );
   }
+  return { tokensPerMinute: tpm, requestsPerMinute: rpm };
+}
+
+function parseQuotas(value: unknown): Record<string, ModelQuota> {
   const quotas: Record<string, ModelQuota> = {};
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [modelId, quota] of Object.entries(value as Record<string, Partial<ModelQuota>>)) {
+      quotas[modelId] = checkedQuota(modelId, quota?.tokensPerMinute, quota?.requestsPerMinute);
+    }
+    return quotas;
+  }
   for (const entry of String(value ?? '')
     .split(';')
     .map((s) => s.trim())
@@ -132,7 +150,8 @@ function parseQuotas(value: unknown): Record<string, ModelQuota> {
     if (!match) {
       throw new StackParameterError(`quotas: "${entry}" is not modelId=tokensPerMinute:requestsPerMinute`);
     }
-    quotas[match[1] as string] = { tokensPerMinute: Number(match[2]), requestsPerMinute: Number(match[3]) };
+    const modelId = match[1] as string;
+    quotas[modelId] = checkedQuota(modelId, match[2], match[3]);
   }
   return quotas;
 }
@@ -196,25 +215,99 @@ export function parseStackParameters(raw: Readonly<Record<string, unknown>>): St
       target[key] = value === true || value === 'true';
     } else target[key] = String(value);
   }
+  checkParameters(params);
+  return params;
+}
+
+/** Parameters that must be whole numbers (counts, sizes, durations in whole units). */
+const WHOLE_NUMBERS: readonly (keyof StackParameters)[] = [
+  'invocationLogRetentionDays',
+  'kinesisShards',
+  'kinesisRetentionHours',
+  'reservedConcurrency',
+  'maximumRetryAttempts',
+  'maximumEventAgeSeconds',
+  'attributionMaxValues',
+  'minInvocationsForRate',
+  'highOutputTokens',
+  'deliveryLagWarningMs',
+];
+
+const fail = (message: string): never => {
+  throw new StackParameterError(message);
+};
+
+/** Each value on its own: the range or shape AWS accepts, so a bad one fails the package, not the deploy. */
+function checkValues(params: StackParameters): void {
+  const numbers = params as unknown as Record<string, number>;
+  for (const key of WHOLE_NUMBERS) {
+    if (!Number.isInteger(numbers[key])) fail(`${key}: ${numbers[key]} is not a whole number`);
+  }
   if (params.ingestMode !== 'direct' && params.ingestMode !== 'kinesis') {
-    throw new StackParameterError(`ingestMode: "${params.ingestMode}" is not direct or kinesis`);
+    fail(`ingestMode: "${params.ingestMode}" is not direct or kinesis`);
   }
   if (!LOG_RETENTION_DAYS.has(params.invocationLogRetentionDays)) {
-    throw new StackParameterError(
+    fail(
       `invocationLogRetentionDays: ${params.invocationLogRetentionDays} is not a CloudWatch Logs retention value`,
     );
   }
-  if (params.maximumRetryAttempts > 2 && params.ingestMode === 'direct') {
-    throw new StackParameterError('maximumRetryAttempts: asynchronous invocation allows 0 to 2');
+  if (params.kinesisShards < 1) fail('kinesisShards: a stream needs at least 1 shard');
+  // Kinesis keeps records for 24 hours at least and 365 days at most.
+  if (params.kinesisRetentionHours < 24 || params.kinesisRetentionHours > 8760) {
+    fail(`kinesisRetentionHours: ${params.kinesisRetentionHours} is not between 24 and 8760`);
   }
   if (params.maximumEventAgeSeconds < 60 || params.maximumEventAgeSeconds > 21_600) {
-    throw new StackParameterError('maximumEventAgeSeconds: must be between 60 and 21600');
+    fail('maximumEventAgeSeconds: must be between 60 and 21600');
   }
-  if (params.latencyP95WarningMs > params.latencyP95CriticalMs) {
-    throw new StackParameterError('latencyP95WarningMs must not exceed latencyP95CriticalMs');
+  if (params.attributionMaxValues < 1) fail('attributionMaxValues: must be at least 1');
+  // SEARCH expressions quote the namespace inside '{…}': a space, comma, quote or brace breaks them,
+  // and CloudWatch reserves the AWS/ prefix.
+  if (
+    !/^[A-Za-z0-9._\-/#:]{1,255}$/.test(params.metricsNamespace) ||
+    params.metricsNamespace.startsWith('AWS/')
+  ) {
+    fail(
+      `metricsNamespace: "${params.metricsNamespace}" may use only letters, digits and . _ - / # : (no spaces) and may not start with AWS/`,
+    );
   }
-  if (params.errorRateWarningPct > params.errorRateCriticalPct) {
-    throw new StackParameterError('errorRateWarningPct must not exceed errorRateCriticalPct');
+  checkNames(params);
+}
+
+/** Names AWS checks only at deploy time. */
+function checkNames(params: StackParameters): void {
+  for (const key of ['invocationLogGroupName', 'existingLogGroup'] as const) {
+    const name = params[key];
+    if (name !== '' && !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) {
+      fail(`${key}: "${name}" is not a CloudWatch Logs group name`);
+    }
   }
-  return params;
+  const bucket = params.largeDataBucket;
+  if (bucket !== '' && bucket !== 'create' && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    fail(`largeDataBucket: "${bucket}" is neither create nor an S3 bucket name`);
+  }
+}
+
+/** Values that must agree with each other. */
+function checkConsistency(params: StackParameters): void {
+  if (params.maximumRetryAttempts > 2 && params.ingestMode === 'direct') {
+    fail('maximumRetryAttempts: asynchronous invocation allows 0 to 2');
+  }
+  if (params.maximumRetryAttempts > 10_000) fail('maximumRetryAttempts: Kinesis allows 0 to 10000');
+  for (const [warning, critical] of [
+    ['latencyP95WarningMs', 'latencyP95CriticalMs'],
+    ['errorRateWarningPct', 'errorRateCriticalPct'],
+    ['throttleRateWarningPct', 'throttleRateCriticalPct'],
+    ['quotaWarningPct', 'quotaCriticalPct'],
+  ] as const) {
+    if (params[warning] > params[critical]) fail(`${warning} must not exceed ${critical}`);
+  }
+}
+
+/**
+ * Every check beyond the type of each value.
+ * @throws StackParameterError naming the first parameter that is wrong and why.
+ */
+function checkParameters(params: StackParameters): void {
+  checkValues(params);
+  checkConsistency(params);
 }

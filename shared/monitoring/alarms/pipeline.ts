@@ -140,6 +140,23 @@ const bedrockLogDelivery = (): HealthCheck => ({
   rationale: 'Undelivered logs are calls this monitor never sees.',
 });
 
+/** Only while a large-data bucket is used: bodies over 100 KB that never reached it. */
+const bedrockLargeDataDelivery = (): HealthCheck => ({
+  key: 'pipeline-bedrock-large-data-delivery',
+  description: 'Bedrock failed to deliver large request or response bodies to the large-data S3 bucket',
+  queries: [
+    {
+      id: 'm',
+      metric: awsMetric('AWS/Bedrock', 'ModelInvocationLargeDataS3DeliveryFailure', {}, 'Sum'),
+      returnData: true,
+    },
+  ],
+  threshold: 0,
+  window: ONE_OF_ONE,
+  rationale:
+    'A missing bucket-policy statement or a deleted bucket loses every large body: one failure is worth a look.',
+});
+
 const deliveryLag = (params: StackParameters): HealthCheck => ({
   key: 'pipeline-delivery-lag',
   description: `Records reach the ingest function more than ${params.deliveryLagWarningMs / 60_000} minutes late`,
@@ -169,11 +186,16 @@ const CHECKS: ((params: StackParameters, ctx: AlarmContext) => HealthCheck)[] = 
 
 /**
  * Health of the monitor itself (ingest failures, failure queue, rejected records, unpriced calls,
- * dropped EMF, Bedrock log delivery, delivery lag): one warning alarm each.
+ * dropped EMF, Bedrock log delivery, large-body delivery while a bucket is used, delivery lag): one
+ * warning alarm each.
  * @example pipelineAlarms(params, ctx)[0]?.key // 'pipeline-ingest-errors'
  */
 export function pipelineAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
-  return CHECKS.map((check) => {
+  const checks =
+    params.largeDataBucket === ''
+      ? CHECKS
+      : [...CHECKS.slice(0, -1), bedrockLargeDataDelivery, ...CHECKS.slice(-1)];
+  return checks.map((check) => {
     const spec = check(params, ctx);
     return above(ctx, { ...spec, family: spec.key, scope: 'pipeline', level: 'warning' });
   });

@@ -39,6 +39,7 @@ export type PipelineFamily =
   | 'pipeline-unpriced-invocations'
   | 'pipeline-emf-rejected'
   | 'pipeline-bedrock-log-delivery'
+  | 'pipeline-bedrock-large-data-delivery'
   | 'pipeline-delivery-lag';
 
 /** One stable name per kind of alarm; every key starts with its family. */

@@ -2,7 +2,7 @@ import { DIM_MODEL_ID, DIM_SERVICE, METRIC, MONTH_TO_DATE } from '../../contract
 import { dimensionNameOf } from '../../ingest/6-attribute';
 import type { AlarmDefinition } from '../alarms/types';
 import type { StackParameters } from '../parameters';
-import { ACCOUNT, type DashboardContext, type DashboardDefinition, Grid, REGION } from './grid';
+import { ACCOUNT, type DashboardContext, type DashboardDefinition, Grid, PARTITION, REGION } from './grid';
 
 /** Month to date and its projection, calls, cost per day and the five most expensive models. */
 function costWidgets(g: Grid, params: StackParameters): void {
@@ -28,10 +28,12 @@ function costWidgets(g: Grid, params: StackParameters): void {
       [ns, METRIC.unpricedInvocations.name, ...svc, { stat: 'Sum', label: 'unpriced calls' }],
     ],
   });
+  // A bar view shows one bar, the newest period's; a time series shows every day of the range.
   g.add('metric', 12, 4, {
     title: 'Cost per day (USD)',
     region: REGION,
-    view: 'bar',
+    view: 'timeSeries',
+    stacked: false,
     period: 86400,
     metrics: [[ns, METRIC.cost.name, ...svc, { stat: 'Sum', label: 'cost per day' }]],
   });
@@ -82,7 +84,9 @@ function alarmStatus(g: Grid, alarms: AlarmDefinition[]): void {
   );
   g.add('alarm', 12, 6, {
     title: 'Alarm status',
-    alarms: notifying.slice(0, 100).map((a) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${a.name}`),
+    alarms: notifying
+      .slice(0, 100)
+      .map((a) => `arn:${PARTITION}:cloudwatch:${REGION}:${ACCOUNT}:alarm:${a.name}`),
     sortBy: 'stateUpdatedTimestamp',
     states: [],
   });

@@ -7,6 +7,8 @@ import { DIM_MODEL_ID, DIM_SERVICE } from '../../contract/metrics';
 /** Fn::Sub placeholders, filled per account and region at deploy time. */
 export const REGION = '${AWS::Region}';
 export const ACCOUNT = '${AWS::AccountId}';
+/** aws, aws-cn or aws-us-gov: an ARN that hard-codes aws names nothing in China or GovCloud. */
+export const PARTITION = '${AWS::Partition}';
 
 /** A metric line: [namespace, name, dim, value, …, options]. */
 export type MetricLine = (string | Record<string, unknown>)[];

@@ -12,7 +12,7 @@ import { modelComparisonDashboard } from './model-comparison';
 import { operationsDashboard } from './operations';
 
 export type { DashboardContext, DashboardDefinition, ExpressionLine, MetricLine, Widget } from './grid';
-export { ACCOUNT, REGION } from './grid';
+export { ACCOUNT, PARTITION, REGION } from './grid';
 
 /**
  * Every dashboard of the stack: operations, model comparison, executive, and cross-region when

@@ -30,7 +30,7 @@ export function modelComparisonDashboard(
   const models = params.watchedModels;
   const g = new Grid();
   g.text(
-    `# ${params.serviceName}: model comparison\nSide by side for the watched models (parameter \`watchedModels\`${models.length === 0 ? ', empty: all models as one line' : ''}). Cost per 1,000 invocations counts failed calls in the denominator.`,
+    `# ${params.serviceName}: model comparison\nSide by side for the watched models (parameter \`watchedModels\`${models.length === 0 ? ', empty: all models as one line' : ''}). Error rate: every class but throttling, as the alarms. Cost per 1,000 invocations counts failed calls in the denominator.`,
   );
   const scopes = comparisonScopes(params);
   const hidden = { visible: false };
@@ -57,12 +57,14 @@ export function modelComparisonDashboard(
         [{ expression: expression(id), id: id(idPrefix), label: s.label }],
       ];
     });
-  const errorIds = ERROR_CLASSES.map((c) => `e${c.toLowerCase()}`);
+  // As the error-rate alarms: throttling has its own rate and alarms, so it is not an error here.
+  const errorClasses = ERROR_CLASSES.filter((c) => c !== 'Throttling');
+  const errorIds = errorClasses.map((c) => `e${c.toLowerCase()}`);
   g.chart(
     'Error rate (%)',
     derived(
       [
-        ...ERROR_CLASSES.map((c, k) => [errorIds[k] as string, ERROR_METRICS[c].name] as [string, string]),
+        ...errorClasses.map((c, k) => [errorIds[k] as string, ERROR_METRICS[c].name] as [string, string]),
         ['n', METRIC.invocations.name],
       ],
       'rate',

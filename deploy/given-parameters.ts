@@ -1,0 +1,42 @@
+/**
+ * What `serverless package/deploy` was given, for deploy/resources.cjs: every parameter name from
+ * `--param` and from serverless.yml's `params:` (this stage's and `default`), so a misspelt one is
+ * refused instead of silently ignored, and the one line to print when a parameter is wrong.
+ */
+import { ConfigError } from '../shared/ingest/config';
+import { StackParameterError } from '../shared/monitoring/parameters';
+
+/**
+ * The parameter names given on the command line (`options.param`, each `name=value`) and under
+ * `params.<stage>` and `params.default` in serverless.yml, once each, in that order.
+ * @example givenParameterNames(['watchedModel=x'], { default: { metricsNamespace: 'N' } }, 'dev')
+ * // ['watchedModel', 'metricsNamespace']
+ */
+export function givenParameterNames(cli: unknown, configParams: unknown, stage: string): string[] {
+  const names = new Set<string>();
+  for (const item of Array.isArray(cli) ? cli : cli === undefined || cli === null ? [] : [cli]) {
+    // The framework splits at the first "=", as it does when it resolves ${param:…}.
+    const name = String(item).split('=')[0]?.trim();
+    if (name) names.add(name);
+  }
+  const sections = typeof configParams === 'object' && configParams !== null ? configParams : {};
+  for (const section of [stage, 'default']) {
+    const values = (sections as Record<string, unknown>)[section];
+    if (typeof values === 'object' && values !== null)
+      for (const name of Object.keys(values)) names.add(name);
+  }
+  return [...names];
+}
+
+/**
+ * The one line to print for a mistake in the parameters or the configuration they carry, or
+ * undefined for anything else (a bug, which keeps its stack trace).
+ * @example packageErrorLine(new StackParameterError('kinesisShards: a stream needs at least 1 shard'))
+ * // 'bedrock-watch: kinesisShards: a stream needs at least 1 shard (parameters: docs/deploy.md#parameters)'
+ */
+export function packageErrorLine(error: unknown): string | undefined {
+  if (error instanceof StackParameterError || error instanceof ConfigError) {
+    return `bedrock-watch: ${error.message} (parameters: docs/deploy.md#parameters)`;
+  }
+  return undefined;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { givenParameterNames, packageErrorLine } from '../deploy/given-parameters';
+import { ConfigError } from '../shared/ingest/config';
+import { DEFAULT_STACK_PARAMETERS, parseStackParameters } from '../shared/monitoring/parameters';
+
+describe('parseStackParameters', () => {
+  it.each([
+    [{ kinesisRetentionHours: '12' }, /kinesisRetentionHours: 12 is not between 24 and 8760/],
+    [{ kinesisRetentionHours: '9000' }, /kinesisRetentionHours: 9000 is not between 24 and 8760/],
+    [{ kinesisShards: '0' }, /kinesisShards: a stream needs at least 1 shard/],
+    [{ kinesisShards: '1.5' }, /kinesisShards: 1.5 is not a whole number/],
+    [{ reservedConcurrency: '2.5' }, /reservedConcurrency: 2.5 is not a whole number/],
+    [{ maximumRetryAttempts: '1.5' }, /maximumRetryAttempts: 1.5 is not a whole number/],
+    [
+      { quotas: 'amazon.nova-lite-v1:0=0:100' },
+      /quotas: amazon.nova-lite-v1:0 needs whole numbers of at least 1/,
+    ],
+    [
+      { quotas: 'amazon.nova-lite-v1:0=1000:0' },
+      /quotas: amazon.nova-lite-v1:0 needs whole numbers of at least 1/,
+    ],
+    [{ quotas: { m: { tokensPerMinute: 0, requestsPerMinute: 5 } } }, /quotas: m needs whole numbers/],
+    [{ metricsNamespace: 'Bedrock Watch' }, /metricsNamespace: "Bedrock Watch" may use only letters/],
+    [{ metricsNamespace: 'AWS/Bedrock' }, /may not start with AWS\//],
+    [
+      { largeDataBucket: 'My_Bucket' },
+      /largeDataBucket: "My_Bucket" is neither create nor an S3 bucket name/,
+    ],
+    [{ existingLogGroup: 'has space' }, /existingLogGroup: "has space" is not a CloudWatch Logs group name/],
+    [{ quotaWarningPct: '96' }, /quotaWarningPct must not exceed quotaCriticalPct/],
+    [{ throttleRateWarningPct: '6' }, /throttleRateWarningPct must not exceed throttleRateCriticalPct/],
+    [{ attributionMaxValues: '0' }, /attributionMaxValues: must be at least 1/],
+  ])('refuses %o', (raw, message) => {
+    expect(() => parseStackParameters(raw)).toThrow(message);
+  });
+
+  it('accepts the defaults and values at the edges of the ranges', () => {
+    const params = parseStackParameters({
+      kinesisRetentionHours: '8760',
+      kinesisShards: '1',
+      quotas: 'amazon.nova-lite-v1:0=1:1',
+      metricsNamespace: 'Team/Bedrock-Watch_1',
+      largeDataBucket: 'my.bucket-1',
+    });
+
+    expect(params.kinesisRetentionHours).toBe(8760);
+    expect(params.quotas).toEqual({ 'amazon.nova-lite-v1:0': { tokensPerMinute: 1, requestsPerMinute: 1 } });
+    expect(parseStackParameters({})).toEqual(DEFAULT_STACK_PARAMETERS);
+  });
+
+  it('reserves no concurrency by default, so accounts with a small concurrency quota can deploy', () => {
+    expect(DEFAULT_STACK_PARAMETERS.reservedConcurrency).toBe(0);
+  });
+});
+
+describe('givenParameterNames', () => {
+  it('lists the names from --param and from this stage and default under params:, once each', () => {
+    const names = givenParameterNames(
+      ['watchedModel=a,b', 'quotas=m=1:2', 'watchedModel=c'],
+      { default: { metricsNamespace: 'N' }, dev: { criticalEmail: 'x@example.com' }, prod: { typo: 1 } },
+      'dev',
+    );
+
+    expect(names).toEqual(['watchedModel', 'quotas', 'criticalEmail', 'metricsNamespace']);
+  });
+
+  it('accepts a single --param, none, and no params: section', () => {
+    expect(givenParameterNames('ingestMode=kinesis', undefined, 'dev')).toEqual(['ingestMode']);
+    expect(givenParameterNames(undefined, null, 'dev')).toEqual([]);
+    // The framework passes null when no --param was given.
+    expect(givenParameterNames(null, { default: { metricsNamespace: 'N' } }, 'dev')).toEqual([
+      'metricsNamespace',
+    ]);
+  });
+});
+
+describe('packageErrorLine', () => {
+  it('turns a parameter or configuration mistake into one line and leaves bugs alone', () => {
+    const line = packageErrorLine(
+      (() => {
+        try {
+          parseStackParameters({ watchedModel: 'x' });
+        } catch (error) {
+          return error;
+        }
+      })(),
+    );
+
+    expect(line).toBe(
+      'bedrock-watch: unknown parameter "watchedModel" (did you mean "watchedModels"?) (parameters: docs/deploy.md#parameters)',
+    );
+    expect(packageErrorLine(new ConfigError('configJson: bad'))).toContain('configJson: bad');
+    expect(packageErrorLine(new TypeError('x is undefined'))).toBeUndefined();
+  });
+});
