@@ -164,7 +164,8 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     for (const line of modelLines)
       fileEmf(store, line, (minute) => (byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
     // Powertools stamps the health metrics with the wall clock; in simulation they happen at processing time.
-    for (const line of stdout.split('\n')) {
+    // Before the first timestamped record there is no simulated time to file them at.
+    for (const line of lastRecordMs === undefined ? [] : stdout.split('\n')) {
       if (line.includes('"_aws"')) fileEmf(store, line, () => processingMs, processingMs);
     }
     if (invalid > 0) {
