@@ -115,6 +115,21 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
     expect(failure?.BatchDecodeFailures).toBe(1);
   });
 
+  it("counts a latency beyond CloudWatch's range as unavailable, so the minute's document stays valid (defect 1)", async () => {
+    const handler = makeHandler();
+    const event = makeEvent([
+      line(makeRecord({ latencyMs: 1e300 })),
+      line(makeRecord({ operation: 'InvokeModelWithResponseStream', latencyMs: 700, ttftMs: 1e120 })),
+    ]);
+
+    const { stdout } = await captureOutput(() => handler(event, context));
+
+    for (const doc of emfLines(stdout)) expect(emfProblems(doc)).toEqual([]);
+    const [doc] = modelDocs(stdout);
+    expect(doc).toMatchObject({ Invocations: 2, LatencyUnavailable: 1, Latency: [700] });
+    expect(doc?.TimeToFirstToken).toBeUndefined();
+  });
+
   it('never fails the batch for bad records', async () => {
     const handler = makeHandler();
     const bad = makeRecord();

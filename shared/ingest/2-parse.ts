@@ -1,12 +1,14 @@
 import { INVOCATION_SCHEMA_TYPE } from '../contract/bedrock-logs';
 import { classifyErrorCode, type ErrorClass } from '../contract/error-classes';
 import {
+  CLOUDWATCH_MAX_VALUE,
   DIMENSION_VALUE_MAX_LENGTH,
   MAX_RECORD_AGE_MS,
   MAX_RECORD_FUTURE_MS,
   MINUTE_MS,
 } from '../contract/limits';
 import { isObject, type Json } from '../json';
+import { parseIsoTime } from '../time';
 
 /** One Bedrock invocation, normalised. Holds no prompt or response text. */
 export interface Invocation {
@@ -96,9 +98,15 @@ function optionalSection(record: Json, key: string): Json | undefined {
   return value;
 }
 
-/** A latency value from a body: used only when it is a finite, non-negative number. */
+/**
+ * A latency value from a body: used only when it is a non-negative number CloudWatch can store.
+ * A value beyond its range (a body once said 1e300) would make CloudWatch drop the whole document,
+ * calls, tokens and cost included, so it is unavailable instead; rounding takes care of the tiny end.
+ */
 function latencyValue(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+  return typeof value === 'number' && value >= 0 && value <= CLOUDWATCH_MAX_VALUE
+    ? Math.round(value)
+    : undefined;
 }
 
 function stopReasonValue(value: unknown): string | undefined {
@@ -194,7 +202,8 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
   const requestIdValue = typeof record.requestId === 'string' ? record.requestId : undefined;
   try {
     const timestamp = requiredString(record, 'timestamp');
-    const timeMs = Date.parse(timestamp);
+    // Strict ISO-8601, zoneless read as UTC: the same instant in Lambda and in replay on any laptop.
+    const timeMs = parseIsoTime(timestamp);
     if (!Number.isFinite(timeMs)) throw new FieldError('timestamp');
     const requestId = requiredString(record, 'requestId');
     const operation = requiredString(record, 'operation');
@@ -223,6 +232,9 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
     );
     const outputTokens = optionalCount(output, 'outputTokenCount', 'output.outputTokenCount');
     const errorCode = optionalString(record, 'errorCode');
+    // Bedrock writes errorCode only on failed calls: an empty one is malformed, neither a success to
+    // bill nor an error of some class.
+    if (errorCode !== undefined && errorCode.trim() === '') throw new FieldError('errorCode');
 
     const minuteStart = Math.floor(timeMs / MINUTE_MS) * MINUTE_MS;
     if (minuteStart < context.nowMs - MAX_RECORD_AGE_MS || timeMs > context.nowMs + MAX_RECORD_FUTURE_MS) {
@@ -241,7 +253,7 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
     if (outputTokens !== undefined) invocation.outputTokens = outputTokens;
     if (cacheReadInputTokens !== undefined) invocation.cacheReadInputTokens = cacheReadInputTokens;
     if (cacheWriteInputTokens !== undefined) invocation.cacheWriteInputTokens = cacheWriteInputTokens;
-    if (errorCode !== undefined && errorCode !== '') {
+    if (errorCode !== undefined) {
       invocation.errorCode = errorCode;
       invocation.errorClass = classifyErrorCode(errorCode);
     }

@@ -1,4 +1,4 @@
-import { EMF_MAX_VALUES_PER_METRIC } from '../contract/limits';
+import { EMF_MAX_VALUES_PER_METRIC, isCloudWatchValue } from '../contract/limits';
 import {
   ATTRIBUTION_COUNTERS,
   counterValue,
@@ -17,8 +17,14 @@ export interface EmfOptions {
   service: string;
 }
 
-/** One metric of a series group: a counter (one number) or raw values (any count). */
-type Metric = { name: string; unit: EmfUnit } & ({ value: number } | { values: readonly number[] });
+/**
+ * One metric of a series group: a counter (one number) or raw values (any count). `keepZero`
+ * writes a counter even at 0 (CostUSD of calls that were priced at $0).
+ */
+type Metric = { name: string; unit: EmfUnit } & (
+  | { value: number; keepZero?: boolean }
+  | { values: readonly number[] }
+);
 
 /**
  * The documents for one timestamp and one set of dimension values. Counters go into the first
@@ -40,17 +46,22 @@ function documentsFor(
   };
   part(0);
   for (const metric of metrics) {
+    // The last guard: one value CloudWatch cannot store drops the whole document. The stages and
+    // the configuration check keep such values out; anything that slips through is left out here.
     if ('value' in metric) {
-      if (metric.value === 0) continue;
+      if ((metric.value === 0 && !metric.keepZero) || !isCloudWatchValue(metric.value)) continue;
       const p = part(0);
       p.defs.push({ Name: metric.name, Unit: metric.unit });
       p.values[metric.name] = metric.value;
       continue;
     }
-    for (let i = 0; i * EMF_MAX_VALUES_PER_METRIC < metric.values.length; i++) {
+    const values = metric.values.every(isCloudWatchValue)
+      ? metric.values
+      : metric.values.filter(isCloudWatchValue);
+    for (let i = 0; i * EMF_MAX_VALUES_PER_METRIC < values.length; i++) {
       const p = part(i);
       p.defs.push({ Name: metric.name, Unit: metric.unit });
-      p.values[metric.name] = metric.values.slice(
+      p.values[metric.name] = values.slice(
         i * EMF_MAX_VALUES_PER_METRIC,
         (i + 1) * EMF_MAX_VALUES_PER_METRIC,
       );
@@ -83,8 +94,10 @@ export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: E
       unit: m.unit,
       value: counterValue(m, bucket),
     }));
-    // Cost of the calls we could price; a model we cannot price reports no cost, never a silent zero.
-    if (bucket.pricedInvocations > 0) metrics.push({ ...METRIC.cost, value: roundUsd(bucket.costUsd) });
+    // Cost of the calls we could price, written whenever one was (even at $0, say a call of zero
+    // tokens); a model we cannot price reports no cost, never a silent zero.
+    if (bucket.pricedInvocations > 0)
+      metrics.push({ ...METRIC.cost, value: roundUsd(bucket.costUsd), keepZero: true });
     metrics.push(
       { ...METRIC.latency, values: bucket.latencyMs },
       { ...METRIC.timeToFirstToken, values: bucket.timeToFirstTokenMs },
@@ -117,7 +130,8 @@ export function toAttributionEmfDocuments(
       unit: m.unit,
       value: bucket[m.field],
     }));
-    if (bucket.pricedInvocations > 0) metrics.push({ ...METRIC.cost, value: roundUsd(bucket.costUsd) });
+    if (bucket.pricedInvocations > 0)
+      metrics.push({ ...METRIC.cost, value: roundUsd(bucket.costUsd), keepZero: true });
     metrics.push({ ...METRIC.latency, values: bucket.latencyMs });
     documents.push(
       ...documentsFor(
