@@ -1,6 +1,7 @@
 import { ERROR_CLASSES, type ErrorClass } from '../contract/error-classes';
 import { MINUTE_MS } from '../contract/limits';
 import type { AttributionCounterValues, ModelCounterValues } from '../contract/metrics';
+import { tupleKey } from '../keys';
 import type { Invocation } from './2-parse';
 import type { PriceResult } from './5-price';
 
@@ -51,7 +52,7 @@ export function aggregateByMinute(
   const buckets = new Map<string, ModelMinuteBucket>();
   for (const inv of invocations) {
     const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
-    const key = `${minuteStartMs}|${inv.modelId}`;
+    const key = tupleKey(minuteStartMs, inv.modelId);
     let bucket = buckets.get(key);
     if (!bucket) {
       bucket = emptyBucket(minuteStartMs, inv.modelId);
@@ -106,7 +107,7 @@ export function aggregateAttribution(
     const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
     const priced = price(inv);
     for (const [dimension, value] of Object.entries(attributes(inv))) {
-      const key = `${minuteStartMs}|${dimension}|${value}|${inv.modelId}`;
+      const key = tupleKey(minuteStartMs, dimension, value, inv.modelId);
       let bucket = buckets.get(key);
       if (!bucket) {
         bucket = {

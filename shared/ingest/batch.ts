@@ -1,3 +1,4 @@
+import { tupleKey } from '../keys';
 import type { SubscriptionPayload } from './1-decode';
 import { type Invocation, parseInvocationRecord, type Rejection } from './2-parse';
 import { dedupeInvocations } from './3-dedupe';
@@ -81,7 +82,7 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
   const prices = new Map<Invocation, PriceResult>();
   const unpriced = new Set<string>();
   for (const invocation of invocations) {
-    const key = `${invocation.modelId}|${invocation.region}`;
+    const key = tupleKey(invocation.modelId, invocation.region);
     let rule = rules.get(key);
     if (!rule) {
       rule = priceRuleFor(invocation.modelId, invocation.region, deps.priceTable, deps.inferenceProfiles);
