@@ -109,3 +109,27 @@ describe('loadIngestConfig: a prices file that cannot be read (defect 9)', () =>
     );
   });
 });
+
+describe('loadIngestConfig: the model-id cap (defect 8)', () => {
+  it('defaults to 50 model ids, reads maxModelIds from the document and the environment over it', () => {
+    const byDefault = loadIngestConfig({});
+    const fromDocument = loadIngestConfig({ BEDROCK_WATCH_CONFIG: '{"maxModelIds": 12}' });
+    const fromEnvironment = loadIngestConfig({
+      BEDROCK_WATCH_CONFIG: '{"maxModelIds": 12}',
+      BEDROCK_WATCH_MAX_MODEL_IDS: '30',
+    });
+
+    expect(byDefault.maxModelIds).toBe(50);
+    expect(fromDocument.maxModelIds).toBe(12);
+    expect(fromEnvironment.maxModelIds).toBe(30);
+  });
+
+  it.each([
+    [{ BEDROCK_WATCH_MAX_MODEL_IDS: '0' }],
+    [{ BEDROCK_WATCH_MAX_MODEL_IDS: 'lots' }],
+    [{ BEDROCK_WATCH_CONFIG: '{"maxModelIds": 1001}' }],
+    [{ BEDROCK_WATCH_CONFIG: '{"maxModelIds": 2.5}' }],
+  ])('refuses %j', (env) => {
+    expect(configError(env)).toContain('maxModelIds: an integer from 1 to 1000');
+  });
+});

@@ -11,7 +11,7 @@ import {
   type ProfileResolver,
 } from '../../shared/ingest/4-resolve-model';
 import { createPriceTable, type PriceData, type PriceTable } from '../../shared/ingest/5-price';
-import { AttributionResolver } from '../../shared/ingest/6-attribute';
+import { AttributionResolver, ModelIdLimiter } from '../../shared/ingest/6-attribute';
 import { type BatchResult, completeBatch, parseBatch, type RecordCounts } from '../../shared/ingest/batch';
 import { type IngestConfig, loadIngestConfig } from '../../shared/ingest/config';
 import priceData from '../../shared/ingest/price-table.json';
@@ -30,6 +30,8 @@ export interface IngestDependencies {
   attribution?: AttributionResolver;
   /** Application inference profile → model, configured and looked up. */
   profiles?: ProfileResolver;
+  /** The ModelId cap; by default one of `config.maxModelIds`, kept across invocations. */
+  modelIds?: ModelIdLimiter;
 }
 
 /** What the handler returns: the batch's record counts (ignored by Lambda, read by replay and tests). */
@@ -64,6 +66,7 @@ function publishHealth(metrics: Metrics, result: BatchResult): void {
  */
 export function createIngestHandler(deps: IngestDependencies) {
   const { config, logger, metrics } = deps;
+  const modelIds = deps.modelIds ?? new ModelIdLimiter(config.maxModelIds);
   const ingest = async (event: unknown, _context: Context): Promise<IngestSummary> => {
     metrics.captureColdStartMetric();
     let result: BatchResult;
@@ -84,6 +87,7 @@ export function createIngestHandler(deps: IngestDependencies) {
         emf: { namespace: config.namespace, service: config.service },
         ...(deps.profiles ? { inferenceProfiles: deps.profiles.profiles } : {}),
         ...(deps.attribution ? { attribution: deps.attribution } : {}),
+        modelIds,
       });
     } catch (error) {
       if (error instanceof SubscriptionDecodeError) {
@@ -114,6 +118,14 @@ export function createIngestHandler(deps: IngestDependencies) {
       }
       for (const modelId of result.unpricedModels) {
         logger.warn('Model has no price; its calls are counted in UnpricedInvocations', { modelId });
+      }
+      if (result.newlyFoldedModelIds.length > 0) {
+        // Model ids are not prompt text: safe to name, and the operator needs them to raise the cap.
+        logger.warn('Model ids beyond maxModelIds are reported as Other', {
+          folded: result.newlyFoldedModelIds.slice(0, 20),
+          foldedModelIds: modelIds.foldedCount,
+          maxModelIds: modelIds.maxIds,
+        });
       }
       if (emitFailures > 0) logger.error('EMF documents could not be written', { emitFailures });
       logger.info('Batch processed', { ...result.counts, documents: result.documents.length });

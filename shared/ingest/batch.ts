@@ -3,7 +3,7 @@ import type { SubscriptionPayload } from './1-decode';
 import { type Invocation, parseInvocationRecord, type Rejection } from './2-parse';
 import { dedupeInvocations } from './3-dedupe';
 import { applyPriceRule, type PriceResult, type PriceRule, type PriceTable, priceRuleFor } from './5-price';
-import { type AttributionResolver, dimensionNameOf } from './6-attribute';
+import { type AttributionResolver, dimensionNameOf, type ModelIdLimiter } from './6-attribute';
 import {
   type AttributionMinuteBucket,
   aggregateAttribution,
@@ -21,6 +21,8 @@ export interface BatchDependencies {
   inferenceProfiles?: ReadonlyMap<string, string>;
   /** Attribution by caller and requestMetadata keys; none when absent. */
   attribution?: AttributionResolver;
+  /** The cap on distinct ModelId values; every id is reported when absent. */
+  modelIds?: ModelIdLimiter;
 }
 
 export interface RecordCounts {
@@ -44,6 +46,8 @@ export interface BatchResult {
   maxDeliveryLagMs?: number;
   /** Models with at least one successful call we could not price, for a warning. */
   unpricedModels: string[];
+  /** Model ids this batch was the first to fold into `Other` (the cap was reached), for a warning. */
+  newlyFoldedModelIds: string[];
 }
 
 /** A batch after parsing and deduplication, before pricing and EMF. */
@@ -93,15 +97,34 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
     prices.set(invocation, price);
   }
   const priceOf = (invocation: Invocation) => prices.get(invocation) ?? { kind: 'not-billable' as const };
-  const buckets = aggregateByMinute(invocations, priceOf);
+  // The cap decides each id once, in record order, before the buckets read it.
+  const limiter = deps.modelIds;
+  const reported = new Map<string, string>();
+  const newlyFolded: string[] = [];
+  if (limiter) {
+    for (const { modelId } of invocations) {
+      if (reported.has(modelId)) continue;
+      const wasFolded = limiter.isFolded(modelId);
+      const value = limiter.reported(modelId);
+      if (value !== modelId && !wasFolded) newlyFolded.push(modelId);
+      reported.set(modelId, value);
+    }
+  }
+  const modelIdOf = (invocation: Invocation) => reported.get(invocation.modelId) ?? invocation.modelId;
+  const buckets = aggregateByMinute(invocations, priceOf, modelIdOf);
   const attribution = deps.attribution;
   const attributionBuckets = attribution
-    ? aggregateAttribution(invocations, priceOf, (invocation) => {
-        const values: Record<string, string> = {};
-        for (const [key, value] of Object.entries(attribution.resolve(invocation)))
-          values[dimensionNameOf(key)] = value;
-        return values;
-      })
+    ? aggregateAttribution(
+        invocations,
+        priceOf,
+        (invocation) => {
+          const values: Record<string, string> = {};
+          for (const [key, value] of Object.entries(attribution.resolve(invocation)))
+            values[dimensionNameOf(key)] = value;
+          return values;
+        },
+        modelIdOf,
+      )
     : [];
   let oldest = Number.POSITIVE_INFINITY;
   for (const inv of invocations) oldest = Math.min(oldest, inv.timeMs);
@@ -122,6 +145,7 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
     ],
     ...(invocations.length > 0 ? { maxDeliveryLagMs: Math.max(0, deps.nowMs - oldest) } : {}),
     unpricedModels: [...unpriced].sort(),
+    newlyFoldedModelIds: newlyFolded,
   };
 }
 

@@ -11,7 +11,7 @@ import {
 import { isObject, type Json } from '../json';
 import { closestName } from '../names';
 import type { ModelPrice, PriceData } from './5-price';
-import { type AttributionConfig, CALLER_KEY, dimensionNameOf } from './6-attribute';
+import { type AttributionConfig, CALLER_KEY, DEFAULT_MAX_MODEL_IDS, dimensionNameOf } from './6-attribute';
 
 export interface IngestConfig {
   namespace: string;
@@ -26,6 +26,8 @@ export interface IngestConfig {
   resolveInferenceProfiles: boolean;
   /** Provisioned-throughput and custom models: their hourly cost, reported beside the token cost. */
   provisionedModels: Record<string, { hourlyUsd: number }>;
+  /** Distinct ModelId values one function instance reports before folding new ones into `Other`. */
+  maxModelIds: number;
 }
 
 /** A setting is wrong; raised at start so a bad deploy fails loudly, not per record. */
@@ -61,7 +63,14 @@ export const MAX_HOURLY_USD = 100_000;
 
 /** The keys each part of the configuration document may hold; anything else is a typo. */
 const KNOWN_KEYS = {
-  document: ['attribution', 'prices', 'inferenceProfiles', 'provisionedModels', 'resolveInferenceProfiles'],
+  document: [
+    'attribution',
+    'prices',
+    'inferenceProfiles',
+    'provisionedModels',
+    'resolveInferenceProfiles',
+    'maxModelIds',
+  ],
   attribution: ['keys', 'maxValues', 'allow'],
   priceFile: [
     'currency',
@@ -296,10 +305,19 @@ export function loadIngestConfig(
   if (resolveRaw !== undefined && ![true, false, 'true', 'false'].includes(resolveRaw as string | boolean)) {
     throw new ConfigError('BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES: true or false');
   }
+  const rawMaxModelIds = env.BEDROCK_WATCH_MAX_MODEL_IDS;
+  const maxModelIds =
+    rawMaxModelIds !== undefined ? Number(rawMaxModelIds) : (doc.maxModelIds ?? DEFAULT_MAX_MODEL_IDS);
+  if (!Number.isSafeInteger(maxModelIds) || (maxModelIds as number) < 1 || (maxModelIds as number) > 1000) {
+    throw new ConfigError(
+      'maxModelIds: an integer from 1 to 1000 (BEDROCK_WATCH_MAX_MODEL_IDS overrides it)',
+    );
+  }
   return {
     namespace,
     service,
     maxDecompressedBytes,
+    maxModelIds: maxModelIds as number,
     attribution,
     ...(priceOverlay ? { priceOverlay } : {}),
     inferenceProfiles: profiles as Record<string, string>,
