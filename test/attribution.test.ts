@@ -249,7 +249,7 @@ describe('runReplay with attribution, over the bundled sample set', () => {
       expect(
         sum((v) => v.costUsd),
         key,
-      ).toBeCloseTo(totals.costUsd, 6);
+      ).toBeCloseTo(totals.costUsd ?? Number.NaN, 6);
       expect(
         sum((v) => v.errors),
         key,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_RECORD_AGE_MS, MAX_RECORD_FUTURE_MS } from '../shared/contract/limits';
 import { parseInvocationRecord } from '../shared/ingest/2-parse';
+import { parseBatch } from '../shared/ingest/batch';
 import {
   ANSWER_CANARY,
   type Delivery,
@@ -328,5 +329,45 @@ describe('parseInvocationRecord: rejections', () => {
     const result = parse(line(bad));
 
     expect(result.ok === false && result.rejection.requestId).toBeUndefined();
+  });
+});
+
+describe('parseBatch: record-time options (item 1)', () => {
+  const DAY = 24 * 60 * 60_000;
+  const payloadOf = (times: number[]) => ({
+    messageType: 'DATA_MESSAGE' as const,
+    logEvents: times.map((time, i) => ({
+      id: String(i),
+      timestamp: time,
+      message: line(makeRecord({ time })),
+    })),
+  });
+  // A month of history and one record from a typo'd year.
+  const times = [T0 - 30 * DAY, T0 - 20 * DAY, T0 - DAY, T0, Date.parse('2031-01-01T00:00:00Z')];
+
+  it("applies CloudWatch's acceptance window by default, as the function must", () => {
+    const batch = parseBatch(payloadOf(times), T0);
+
+    expect(batch.invocations).toHaveLength(2);
+    expect(batch.rejectedByReason).toEqual({ 'outside-time-window': 3 });
+  });
+
+  it('rejects no record for its age when the window is off (replay without --now)', () => {
+    const batch = parseBatch(payloadOf(times), T0, { window: false });
+
+    expect(batch.invocations).toHaveLength(5);
+    expect(batch.rejections).toEqual([]);
+  });
+
+  it('counts records outside --since/--until as filtered, apart from rejections, before the window', () => {
+    const batch = parseBatch(payloadOf(times), T0, {
+      window: true,
+      sinceMs: T0 - 25 * DAY,
+      untilMs: T0 + DAY,
+    });
+
+    expect(batch.filtered).toBe(2);
+    expect(batch.invocations.map((i) => i.timeMs)).toEqual([T0 - DAY, T0]);
+    expect(batch.rejectedByReason).toEqual({ 'outside-time-window': 1 });
   });
 });

@@ -55,7 +55,7 @@ describe('npm run replay', () => {
     expect(sum(models.map((m) => m.invocations))).toBe(records.accepted);
     expect(totals.invocations).toBe(records.accepted);
     expect(totals.inputTokens).toBe(sum(models.map((m) => m.inputTokens)));
-    expect(totals.costUsd).toBeCloseTo(sum(models.map((m) => m.costUsd)), 6);
+    expect(totals.costUsd).toBeCloseTo(sum(models.map((m) => m.costUsd ?? 0)), 6);
     for (const c of ERROR_CLASSES) expect(totals.errors[c], c).toBeGreaterThan(0);
     expect(totals.cacheReadInputTokens).toBeGreaterThan(0);
     expect(totals.latencyMs.count).toBe(sum(models.map((m) => m.latencyMs.count)));
@@ -117,11 +117,20 @@ describe('npm run replay', () => {
       timeToFirstTokenMs: { count: 1, p50: 287, p95: 287, p99: 287 },
     });
     const profile = summary.models.find((m) => m.modelId.includes('application-inference-profile'));
+    // Every call unpriced: the cost is unknown (null), not $0, and the report says why (item 4).
     expect(profile).toMatchObject({
       invocations: 1,
       unpricedInvocations: 1,
-      costUsd: 0,
+      costUsd: null,
+      costPer1kInvocations: null,
       outputTokens: 28417,
+      unpricedReasons: [
+        {
+          reason: 'application-profile-not-resolved',
+          regions: ['us-east-1'],
+          fix: expect.stringContaining('inferenceProfiles'),
+        },
+      ],
     });
     expect(profile?.latencyMs.count).toBe(0);
   });
@@ -141,7 +150,7 @@ describe('npm run replay', () => {
       invocations: expect.any(Number),
     });
     expect(summary.totals.costPer1kInvocations).toBeCloseTo(
-      (1000 * summary.totals.costUsd) / summary.totals.invocations,
+      (1000 * (summary.totals.costUsd ?? Number.NaN)) / summary.totals.invocations,
       6,
     );
     expect(bad.code).toBe(2);

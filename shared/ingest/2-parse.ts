@@ -55,6 +55,18 @@ export interface ParseContext {
   /** The injected clock, for CloudWatch's acceptance window. */
   nowMs: number;
   logEventId?: string;
+  /**
+   * Whether to reject records outside CloudWatch's acceptance window around `nowMs` (default true,
+   * as the function must). Replay turns it off: an analysis of exported history drops nothing for
+   * its age.
+   */
+  timeWindow?: boolean;
+}
+
+/** Whether CloudWatch would refuse a data point at this record's minute, with the clock at `nowMs`. */
+export function isOutsideTimeWindow(timeMs: number, nowMs: number): boolean {
+  const minuteStart = Math.floor(timeMs / MINUTE_MS) * MINUTE_MS;
+  return minuteStart < nowMs - MAX_RECORD_AGE_MS || timeMs > nowMs + MAX_RECORD_FUTURE_MS;
 }
 
 /** Printable ASCII only: CloudWatch rejects other characters in dimension values. */
@@ -169,17 +181,19 @@ function readMetadata(record: Json): Record<string, string> {
   return raw as Record<string, string>;
 }
 
+/** A rejection with its reason and ids only; a malformed record's requestId is kept only when id-shaped. */
+export function rejectionOf(reason: RejectionReason, logEventId?: string, requestId?: string): Rejection {
+  return {
+    reason,
+    logEventId,
+    // A malformed record's requestId could hold anything; only an id-shaped value is kept.
+    ...(requestId && REQUEST_ID.test(requestId) ? { requestId } : {}),
+  };
+}
+
 /** A rejection; defined once, outside the hot path (no closure per record). */
 function reject(context: ParseContext, reason: RejectionReason, requestId?: string): ParseResult {
-  return {
-    ok: false,
-    rejection: {
-      reason,
-      logEventId: context.logEventId,
-      // A malformed record's requestId could hold anything; only an id-shaped value is kept.
-      ...(requestId && REQUEST_ID.test(requestId) ? { requestId } : {}),
-    },
-  };
+  return { ok: false, rejection: rejectionOf(reason, context.logEventId, requestId) };
 }
 
 /**
@@ -236,8 +250,7 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
     // bill nor an error of some class.
     if (errorCode !== undefined && errorCode.trim() === '') throw new FieldError('errorCode');
 
-    const minuteStart = Math.floor(timeMs / MINUTE_MS) * MINUTE_MS;
-    if (minuteStart < context.nowMs - MAX_RECORD_AGE_MS || timeMs > context.nowMs + MAX_RECORD_FUTURE_MS) {
+    if (context.timeWindow !== false && isOutsideTimeWindow(timeMs, context.nowMs)) {
       return reject(context, 'outside-time-window', requestId);
     }
 
