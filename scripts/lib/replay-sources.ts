@@ -90,10 +90,8 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 const CHUNK_BYTES = 1024 * 1024;
 
 /** The raw bytes of a source, gunzipped when they start with gzip's magic bytes. */
-async function* bytesOf(source: InputSource, progress: SourceProgress): AsyncGenerator<Buffer> {
-  const raw: Readable =
-    source.kind === 'stdin' ? process.stdin : createReadStream(source.path, { highWaterMark: CHUNK_BYTES });
-  const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+async function* bytesOf(raw: AsyncIterable<Buffer>, progress: SourceProgress): AsyncGenerator<Buffer> {
+  const chunks = raw[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
   // Two bytes decide; a first chunk of one byte (a pipe may deliver that) waits for the next.
   while (head.length < 2) {
@@ -143,29 +141,36 @@ async function* bytesOf(source: InputSource, progress: SourceProgress): AsyncGen
  * line, and UTF-16 (what PowerShell's `>` writes) is transcoded.
  */
 async function* utf8Of(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let first = true;
+  let head: Buffer | undefined = Buffer.alloc(0);
   let utf16: TextDecoder | undefined;
   for await (const chunk of bytes) {
     let out = chunk;
-    if (first) {
-      first = false;
-      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-        utf16 = new TextDecoder(chunk[0] === 0xff ? 'utf-16le' : 'utf-16be');
-      } else if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-        out = chunk.subarray(3);
+    if (head) {
+      // A byte-order mark can be cut across chunks (a gunzip may hand over one byte): wait for three.
+      head = Buffer.concat([head, chunk]);
+      if (head.length < 3) continue;
+      out = head;
+      head = undefined;
+      if ((out[0] === 0xff && out[1] === 0xfe) || (out[0] === 0xfe && out[1] === 0xff)) {
+        utf16 = new TextDecoder(out[0] === 0xff ? 'utf-16le' : 'utf-16be');
+      } else if (out[0] === 0xef && out[1] === 0xbb && out[2] === 0xbf) {
+        out = out.subarray(3);
       }
     }
-    if (utf16) out = Buffer.from(utf16.decode(chunk, { stream: true }), 'utf8');
+    if (utf16) out = Buffer.from(utf16.decode(out, { stream: true }), 'utf8');
     if (out.length > 0) yield out;
   }
+  // Fewer than three bytes in all: no mark to look for.
+  if (head && head.length > 0) yield head;
   const tail = utf16?.decode();
   if (tail) yield Buffer.from(tail, 'utf8');
 }
 
-type Format = 'lines' | 'document' | 'sniff';
+/** How an input is read: as lines, as a JSON document, or told by its first line. */
+export type Format = 'lines' | 'document' | 'sniff';
 
 /** The format a name promises (`x.jsonl.gz` is lines); others are told by their content. */
-function formatOf(source: InputSource): Format {
+export function formatOf(source: InputSource): Format {
   if (source.kind === 'stdin') return 'sniff';
   const name = basename(source.path).replace(/\.gz$/i, '');
   if (/\.jsonl$/i.test(name)) return 'lines';
@@ -195,19 +200,49 @@ export async function readSource(
   progress: SourceProgress,
   batching: LineBatchingOptions = {},
 ): Promise<void> {
-  const name = sourceName(source);
+  const raw: Readable =
+    source.kind === 'stdin' ? process.stdin : createReadStream(source.path, { highWaterMark: CHUNK_BYTES });
+  await readBytes(
+    raw as AsyncIterable<Buffer>,
+    sourceName(source),
+    formatOf(source),
+    onBatch,
+    progress,
+    batching,
+  );
+}
+
+/**
+ * Reads raw bytes (gzipped or not) of one input into batches: the part of {@link readSource} that
+ * does not care where the bytes come from, so the fuzz campaign can cut them anywhere.
+ * @param format what the input's name promises, or `sniff` to tell by its content
+ */
+export async function readBytes(
+  raw: AsyncIterable<Buffer>,
+  name: string,
+  format: Format,
+  onBatch: (batch: ReplayBatch) => Promise<void>,
+  progress: SourceProgress,
+  batching: LineBatchingOptions = {},
+): Promise<void> {
   const queue: ReplayBatch[] = [];
   const emit = (batch: ReplayBatch) => {
     progress.batches++;
     queue.push(batch);
   };
   const lines = new LineBatcher(name, emit, batching);
-  const shortName = source.kind === 'stdin' ? 'stdin' : basename(source.path);
-  const reader = createReader(formatOf(source), name, shortName, lines, emit, progress);
+  const reader = createReader(
+    format,
+    name,
+    name === '(stdin)' ? 'stdin' : basename(name),
+    lines,
+    emit,
+    progress,
+  );
   const drain = async () => {
     while (queue.length > 0) await onBatch(queue.shift() as ReplayBatch);
   };
-  for await (const bytes of utf8Of(bytesOf(source, progress))) {
+  for await (const bytes of utf8Of(bytesOf(raw, progress))) {
     reader.push(bytes);
     await drain();
   }

@@ -70,7 +70,7 @@ const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).
  * The handler's decode step for replay: a payload replay read in the clear only has its envelope
  * checked (a broken one still fails the batch, as in Lambda); a Lambda event is decoded as Lambda does.
  */
-const decodeForReplay: typeof decodeLambdaEvent = (event, options) =>
+export const decodeForReplay: typeof decodeLambdaEvent = (event, options) =>
   event instanceof DecodedInput ? validatePayload(event.value) : decodeLambdaEvent(event, options);
 
 /**
