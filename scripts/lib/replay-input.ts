@@ -11,14 +11,11 @@ import { decodeLambdaEvent, encodeSubscriptionEvent } from '../../shared/ingest/
 import {
   DecodedInput,
   InputShapeError,
-  LineBatcher,
   type LineBatchingOptions,
   type ReplayBatch,
   recordTimeOf,
 } from './replay-formats';
 import { readTextSync } from './replay-sources';
-
-export { JSONL_BATCH_BYTES, JSONL_BATCH_EVENTS } from './replay-formats';
 
 /** One Lambda event to replay, with where it came from and the raw lines it carries (if known). */
 export interface ReplayItem {
@@ -58,21 +55,6 @@ export const recordTime = (message: string, fallback: number): number => recordT
 
 /** How raw lines are cut into batches. */
 export type BatchingOptions = Pick<LineBatchingOptions, 'maxBatchSpanMs'>;
-
-/** Wraps raw log lines into realistic DATA_MESSAGE batches (≤ 500 events, ≤ 1 MiB of messages). */
-export function batchLines(
-  lines: readonly string[],
-  source: string,
-  options: BatchingOptions = {},
-): ReplayItem[] {
-  const batches: ReplayBatch[] = [];
-  const batcher = new LineBatcher(source, (b) => batches.push(b), { ...options, timeOf: recordTime });
-  lines.forEach((message, index) => {
-    batcher.push(message, String(index));
-  });
-  batcher.flush();
-  return batches.map(toItem);
-}
 
 /** A batch as the Lambda event the deployed function would receive. */
 function toItem(batch: ReplayBatch): ReplayItem {
@@ -120,17 +102,4 @@ export function readReplayFile(path: string, batching: BatchingOptions = {}): Re
     if (error instanceof InputShapeError) throw new ReplayInputError(`${path}: ${error.message}`);
     throw error;
   }
-}
-
-/** The newest record timestamp among the messages replay can see, if any. */
-export function newestRecordTime(items: readonly ReplayItem[]): number | undefined {
-  let newest: number | undefined;
-  for (const item of items) {
-    for (const message of item.messages ?? []) {
-      if (typeof message !== 'string') continue;
-      const time = recordTime(message, Number.NaN);
-      if (Number.isFinite(time) && (newest === undefined || time > newest)) newest = time;
-    }
-  }
-  return newest;
 }

@@ -63,7 +63,8 @@ export function unpricedReasonsOf(
     const list = out.get(model) ?? [];
     let entry = list.find((e) => e.reason === explained.reason);
     if (!entry) {
-      entry = { ...explained, regions: [] };
+      // Key order as documented: reason, detail, regions, fix.
+      entry = { reason: explained.reason, detail: explained.detail, regions: [], fix: explained.fix };
       list.push(entry);
       out.set(model, list);
     }
