@@ -237,6 +237,34 @@ describe('JsonDocumentStream', () => {
     );
   });
 
+  it('finds where each string ends, whatever runs of backslashes and quotes it holds, cut anywhere', () => {
+    const tricky = fc.string({ unit: fc.constantFrom('\\', '"', 'a', '{', '}', '[', ']', ',', ' ', ':') });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ message: tricky, eventId: tricky }), { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (events, cuts) => {
+          const text = JSON.stringify({ [`k${'\\'.repeat(3)}"`]: 'v', events }, null, 1);
+          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const elements: unknown[] = [];
+          const stream = new JsonDocumentStream({
+            element: (v) => elements.push(v),
+            object: () => undefined,
+          });
+
+          let start = 0;
+          for (const p of [...points, text.length]) {
+            stream.push(text.slice(start, p));
+            start = p;
+          }
+          stream.end();
+
+          expect(elements).toEqual(events);
+        },
+      ),
+    );
+  });
+
   it.each([
     ['a truncated document', '{"events":[{"message":"x"}', 'ends inside a JSON document'],
     ['a top-level string', '"hello"', 'a document must be a JSON object or array'],

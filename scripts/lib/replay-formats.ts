@@ -202,6 +202,26 @@ const RBRACKET = 93;
 const COMMA = 44;
 const COLON = 58;
 const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+/** What matters outside strings inside a value: where strings and containers open and close. */
+const STRUCTURAL = /["{}[\]]/g;
+
+/** A quote after an even run of backslashes (none included), after a character that is not one. */
+const CLOSING_QUOTE = /[^\\](?:\\\\)*"/g;
+
+/**
+ * The index of the quote that closes the string being read from `from`, or -1 if the text ends
+ * first: the first quote after an even run of backslashes. The search starts where the run of
+ * backslashes before `from` starts, and the string's opening quote is always in `text` (a value is
+ * kept whole until it ends), so a run cut by a chunk boundary is counted whole. One native search
+ * per string: a `filter-log-events` message is escaped JSON, a quote every few characters.
+ */
+function closingQuote(text: string, from: number): number {
+  let k = from - 1;
+  while (text.charCodeAt(k) === BACKSLASH) k--;
+  CLOSING_QUOTE.lastIndex = k;
+  const match = CLOSING_QUOTE.exec(text);
+  return match ? match.index + match[0].length - 1 : -1;
+}
 
 type Frame = 'array' | 'object' | 'events';
 type Expect = 'value' | 'value-or-end' | 'key' | 'key-or-end' | 'colon' | 'comma-or-end';
@@ -226,7 +246,6 @@ export class JsonDocumentStream {
   private kind: 'container' | 'string' | 'literal' = 'container';
   private nesting = 0;
   private inString = false;
-  private escaped = false;
   private key: string | undefined;
   private readingKey = false;
   private members: Record<string, unknown> = {};
@@ -299,26 +318,32 @@ export class JsonDocumentStream {
       }
       return n;
     }
-    for (let i = from; i < n; i++) {
-      const c = buf.charCodeAt(i);
+    // Native searches instead of a loop over every character: a `filter-log-events` export is
+    // mostly long escaped message strings.
+    let i = from;
+    while (i < n) {
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) {
-          this.inString = false;
-          if (this.kind === 'string') {
-            this.finishValue(i + 1);
-            return i + 1;
-          }
+        const close = closingQuote(buf, i);
+        if (close === -1) return n;
+        this.inString = false;
+        if (this.kind === 'string') {
+          this.finishValue(close + 1);
+          return close + 1;
         }
-      } else if (c === QUOTE) this.inString = true;
+        i = close + 1;
+        continue;
+      }
+      STRUCTURAL.lastIndex = i;
+      const found = STRUCTURAL.exec(buf);
+      if (!found) return n;
+      const at = found.index;
+      const c = buf.charCodeAt(at);
+      i = at + 1;
+      if (c === QUOTE) this.inString = true;
       else if (c === LBRACE || c === LBRACKET) this.nesting++;
-      else if (c === RBRACE || c === RBRACKET) {
-        this.nesting--;
-        if (this.nesting === 0) {
-          this.finishValue(i + 1);
-          return i + 1;
-        }
+      else if (--this.nesting === 0) {
+        this.finishValue(at + 1);
+        return at + 1;
       }
     }
     return n;
@@ -329,10 +354,10 @@ export class JsonDocumentStream {
     if (c === QUOTE) {
       this.kind = 'string';
       this.inString = true;
-      this.escaped = false;
     } else if (c === LBRACE || c === LBRACKET) {
       this.kind = 'container';
       this.nesting = 1;
+      this.inString = false;
     } else {
       this.kind = 'literal';
     }
