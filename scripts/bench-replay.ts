@@ -2,8 +2,11 @@
  * Measures replay, or the streaming floor, on one file in this process, and prints the figures as
  * one JSON line (npm run bench runs it in fresh processes). Usage: npm run -s bench:replay -- --help
  */
+import { existsSync, statSync } from 'node:fs';
+import { ConfigError } from '../shared/ingest/config';
 import { measureReplay } from './lib/bench-replay';
 import { parseCli, runCli } from './lib/cli';
+import { ReplayInputError } from './lib/replay-input';
 
 const USAGE = `usage: npm run -s bench:replay -- [--floor] FILE
 
@@ -25,9 +28,22 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('bench:replay: give exactly one FILE (bench:replay --help)\n');
     return 2;
   }
-  const measurement = await measureReplay(args.values.floor ? 'floor' : 'replay', file);
-  process.stdout.write(`${JSON.stringify(measurement)}\n`);
-  return 0;
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    process.stderr.write(`bench:replay: ${file} is not a file\n`);
+    return 2;
+  }
+  try {
+    const measurement = await measureReplay(args.values.floor ? 'floor' : 'replay', file);
+    process.stdout.write(`${JSON.stringify(measurement)}\n`);
+    return 0;
+  } catch (error) {
+    // A file replay cannot read, or a bad setting: the user's to fix, in one line.
+    if (error instanceof ReplayInputError || error instanceof ConfigError) {
+      process.stderr.write(`bench:replay: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
 }
 
 runCli(import.meta.url, 'bench:replay', main);

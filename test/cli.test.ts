@@ -70,6 +70,20 @@ describe('every CLI', () => {
   );
 });
 
+describe('a CLI given a path that does not exist', () => {
+  it.each([
+    ['replay.ts', ['/no/such/file.jsonl']],
+    ['simulate.ts', ['/no/such/file.jsonl']],
+    ['bench-replay.ts', ['/no/such/file.jsonl']],
+  ])('%s says so in one line and exits 2', async (script, args) => {
+    const { code, stderr } = await cli(script, args);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no\/such\/file\.jsonl/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('npx bedrock-watch (the package bin, item 5)', () => {
   const bin = (args: string[]) =>
     run(process.execPath, [join(ROOT, 'scripts', 'bedrock-watch.mjs'), ...args], { cwd: ROOT }).then(
