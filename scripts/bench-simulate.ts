@@ -6,21 +6,24 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseStackParameters } from '../shared/monitoring/parameters';
+import { parseCli } from './lib/cli';
 import { generateTraffic } from './lib/scenario-traffic';
 import { DEFAULT_DELIVERY_LAG_SECONDS, runSimulation } from './lib/simulate';
 
-const { values } = parseArgs({
-  args: process.argv.slice(2),
-  options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-});
-if (values.help) {
-  process.stdout.write(
-    'usage: npm run -s bench:simulate [-- --json]\nSimulates 24 h of 1,000,000-a-month traffic and prints how long it took.\n',
-  );
-  process.exit(0);
-}
+const USAGE = `usage: npm run -s bench:simulate [-- --json]
+
+Simulates 24 hours of traffic at 1,000,000 invocations a month (three models) through the real
+handler and every alarm of the default stack plus one watched model, and prints how long it took.
+
+  --json       one JSON line of figures
+  -h, --help   this text
+
+example: npm run -s bench:simulate -- --json`;
+
+const args = parseCli('bench:simulate', USAGE, process.argv.slice(2), { json: { type: 'boolean' } });
+if (typeof args === 'number') process.exit(args);
+const values = args.values;
 
 // 1,000,000 a month is about 23 a minute on average; with the daily shape (a third at night) the peak is about 35.
 const lines = generateTraffic({

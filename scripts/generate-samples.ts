@@ -1,12 +1,23 @@
 /**
  * Writes the bundled replay set `events/sample-set/`: 90 minutes of deterministic, realistic
  * Bedrock invocation-log lines (seeded PRNG), so `npm run replay` always shows the same figures.
- * Run: npx tsx scripts/generate-samples.ts
+ * Usage: npm run -s generate-samples [-- --help]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCli, runCli } from './lib/cli';
 import { prng } from './lib/prng';
+
+const USAGE = `usage: npm run -s generate-samples
+
+Rewrites events/sample-set/ (traffic-2025-10-20.jsonl and control-message.json): 90 minutes of
+deterministic Bedrock invocation-log lines from a seeded generator, with the junk, duplicates and
+placeholders the function must survive. It takes no flags; the same code always writes the same files.
+
+  -h, --help   this text
+
+example: npm run -s generate-samples && npm run -s replay`;
 
 const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'events', 'sample-set');
 const START = Date.parse('2025-10-20T09:00:00Z');
@@ -299,55 +310,68 @@ function shuffleKeys(obj: Json): Json {
   return Object.fromEntries(entries);
 }
 
-const lines: string[] = ['Permissions are correctly set for Amazon Bedrock logs.'];
-for (let minute = 0; minute < MINUTES; minute++) {
-  // A daily-shaped load with one burst (minute 42) that puts >100 latency values in one bucket.
-  const perMinute = minute === 42 ? 160 : int(12, 28);
-  const times = Array.from({ length: perMinute }, () => START + minute * 60_000 + int(0, 59) * 1000).sort(
-    (a, b) => a - b,
-  );
-  for (const time of times) {
-    const model = minute === 42 && rand() < 0.9 ? (MODELS[0] as ModelProfile) : weighted(MODELS);
-    const error = rand() < 0.06 ? weighted(ERRORS).code : undefined;
-    const delivery = rand() < 0.85 ? 'bodies' : rand() < 0.6 ? 's3' : 'off';
-    const rec = shuffleKeys(record(time, model, { ...(error ? { error } : {}), delivery }));
-    const line = JSON.stringify(rec);
-    if (rec.operation === 'ConverseStream' && !error && rand() < 0.25) {
-      // ConverseStream's zero-count placeholder, written first under the same requestId.
-      const placeholder = {
-        ...rec,
-        input: { inputContentType: 'application/json', inputTokenCount: 0 },
-        output: { outputContentType: 'application/json', outputTokenCount: 0 },
-      };
-      if (model.cache)
-        Object.assign(placeholder.input as Json, {
-          cacheReadInputTokenCount: 0,
-          cacheWriteInputTokenCount: 0,
-        });
-      lines.push(JSON.stringify(placeholder));
-    }
-    lines.push(line);
-    if (rand() < 0.01) lines.push(line); // an at-least-once redelivery
-  }
-  if (minute % 30 === 17) {
-    // Junk the handler must survive: not JSON, another schema, a broken token count, a truncated line.
-    lines.push('Permissions are correctly set for Amazon Bedrock logs.');
-    lines.push(JSON.stringify({ schemaType: 'SomethingElse', note: 'not an invocation record' }));
-    const broken = record(START + minute * 60_000 + 30_000, MODELS[3] as ModelProfile, { delivery: 'off' });
-    (broken.input as Json).inputTokenCount = -5;
-    lines.push(JSON.stringify(broken));
-    lines.push(
-      JSON.stringify(
-        record(START + minute * 60_000 + 31_000, MODELS[4] as ModelProfile, { delivery: 'off' }),
-      ).slice(0, 120),
+/** Generates every line of the sample set, in order. */
+function generateLines(): string[] {
+  const lines: string[] = ['Permissions are correctly set for Amazon Bedrock logs.'];
+  for (let minute = 0; minute < MINUTES; minute++) {
+    // A daily-shaped load with one burst (minute 42) that puts >100 latency values in one bucket.
+    const perMinute = minute === 42 ? 160 : int(12, 28);
+    const times = Array.from({ length: perMinute }, () => START + minute * 60_000 + int(0, 59) * 1000).sort(
+      (a, b) => a - b,
     );
+    for (const time of times) {
+      const model = minute === 42 && rand() < 0.9 ? (MODELS[0] as ModelProfile) : weighted(MODELS);
+      const error = rand() < 0.06 ? weighted(ERRORS).code : undefined;
+      const delivery = rand() < 0.85 ? 'bodies' : rand() < 0.6 ? 's3' : 'off';
+      const rec = shuffleKeys(record(time, model, { ...(error ? { error } : {}), delivery }));
+      const line = JSON.stringify(rec);
+      if (rec.operation === 'ConverseStream' && !error && rand() < 0.25) {
+        // ConverseStream's zero-count placeholder, written first under the same requestId.
+        const placeholder = {
+          ...rec,
+          input: { inputContentType: 'application/json', inputTokenCount: 0 },
+          output: { outputContentType: 'application/json', outputTokenCount: 0 },
+        };
+        if (model.cache)
+          Object.assign(placeholder.input as Json, {
+            cacheReadInputTokenCount: 0,
+            cacheWriteInputTokenCount: 0,
+          });
+        lines.push(JSON.stringify(placeholder));
+      }
+      lines.push(line);
+      if (rand() < 0.01) lines.push(line); // an at-least-once redelivery
+    }
+    if (minute % 30 === 17) {
+      // Junk the handler must survive: not JSON, another schema, a broken token count, a truncated line.
+      lines.push('Permissions are correctly set for Amazon Bedrock logs.');
+      lines.push(JSON.stringify({ schemaType: 'SomethingElse', note: 'not an invocation record' }));
+      const broken = record(START + minute * 60_000 + 30_000, MODELS[3] as ModelProfile, { delivery: 'off' });
+      (broken.input as Json).inputTokenCount = -5;
+      lines.push(JSON.stringify(broken));
+      lines.push(
+        JSON.stringify(
+          record(START + minute * 60_000 + 31_000, MODELS[4] as ModelProfile, { delivery: 'off' }),
+        ).slice(0, 120),
+      );
+    }
   }
+
+  return lines;
 }
 
-mkdirSync(OUT_DIR, { recursive: true });
-writeFileSync(join(OUT_DIR, 'traffic-2025-10-20.jsonl'), `${lines.join('\n')}\n`);
-writeFileSync(
-  join(OUT_DIR, 'control-message.json'),
-  `${JSON.stringify({ messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [{ id: '', timestamp: START, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] }, null, 2)}\n`,
-);
-process.stdout.write(`wrote ${lines.length} lines to ${OUT_DIR}\n`);
+function main(argv: string[]): number {
+  const args = parseCli('generate-samples', USAGE, argv, {});
+  if (typeof args === 'number') return args;
+  const lines = generateLines();
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, 'traffic-2025-10-20.jsonl'), `${lines.join('\n')}\n`);
+  writeFileSync(
+    join(OUT_DIR, 'control-message.json'),
+    `${JSON.stringify({ messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [{ id: '', timestamp: START, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] }, null, 2)}\n`,
+  );
+  process.stdout.write(`wrote ${lines.length} lines to ${OUT_DIR}\n`);
+  return 0;
+}
+
+runCli(import.meta.url, 'generate-samples', main);

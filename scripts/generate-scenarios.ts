@@ -6,6 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { parseCli, runCli } from './lib/cli';
 import { generateTraffic } from './lib/scenario-traffic';
 import { type AlarmRef, SCENARIOS, type Scenario } from './lib/scenarios';
 
@@ -43,11 +44,18 @@ function describe(s: Scenario): string {
 
 export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'events', 'scenarios');
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write(
-    'usage: npm run generate-scenarios\nRewrites events/scenarios/<name>/traffic.jsonl.gz and README.md from scripts/lib/scenarios.ts.\n',
-  );
-} else {
+const USAGE = `usage: npm run -s generate-scenarios
+
+Rewrites events/scenarios/<name>/traffic.jsonl.gz and README.md from scripts/lib/scenarios.ts
+(seeded, so the same code writes the same files). It takes no flags.
+
+  -h, --help   this text
+
+example: npm run -s generate-scenarios && npm run -s simulate -- events/scenarios/error-burst`;
+
+function main(argv: string[]): number {
+  const args = parseCli('generate-scenarios', USAGE, argv, {});
+  if (typeof args === 'number') return args;
   rmSync(SCENARIO_DIR, { recursive: true, force: true });
   for (const scenario of SCENARIOS) {
     const dir = join(SCENARIO_DIR, scenario.name);
@@ -57,4 +65,7 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
     writeFileSync(join(dir, 'README.md'), describe(scenario));
     process.stdout.write(`${scenario.name}: ${lines.length} records\n`);
   }
+  return 0;
 }
+
+runCli(import.meta.url, 'generate-scenarios', main);

@@ -3,7 +3,13 @@ import { emfProblems } from '../scripts/lib/emf-validator';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/lib/replay';
 import type { Invocation } from '../shared/ingest/2-parse';
 import { applicationProfilesIn, createProfileResolver } from '../shared/ingest/4-resolve-model';
-import { AttributionResolver, callerFromArn, sanitiseValue } from '../shared/ingest/6-attribute';
+import {
+  AttributionResolver,
+  callerFromArn,
+  ModelIdLimiter,
+  OTHER,
+  sanitiseValue,
+} from '../shared/ingest/6-attribute';
 import { ConfigError, loadIngestConfig } from '../shared/ingest/config';
 
 const inv = (callerArn: string | undefined, requestMetadata: Record<string, string> = {}): Invocation => ({
@@ -76,6 +82,27 @@ describe('AttributionResolver', () => {
     );
 
     expect(tenants).toEqual(['acme', 'Other', 'globex']);
+  });
+});
+
+describe('ModelIdLimiter (defect 8)', () => {
+  it('reports the first maxIds model ids as they are and folds later ones into Other, counted', () => {
+    const limiter = new ModelIdLimiter(2);
+
+    const reported = ['a', 'b', 'c', 'a', 'd', 'c'].map((id) => limiter.reported(id));
+
+    expect(reported).toEqual(['a', 'b', OTHER, 'a', OTHER, OTHER]);
+    expect(limiter.foldedCount).toBe(2);
+    expect(limiter.foldedIds()).toEqual(['c', 'd']);
+  });
+
+  it('keeps no more than 1,000 folded ids in memory, but still counts them', () => {
+    const limiter = new ModelIdLimiter(1);
+
+    for (let i = 0; i < 1500; i++) limiter.reported(`m${i}`);
+
+    expect(limiter.foldedIds()).toHaveLength(1000);
+    expect(limiter.foldedCount).toBe(1499);
   });
 });
 
@@ -222,7 +249,7 @@ describe('runReplay with attribution, over the bundled sample set', () => {
       expect(
         sum((v) => v.costUsd),
         key,
-      ).toBeCloseTo(totals.costUsd, 6);
+      ).toBeCloseTo(totals.costUsd ?? Number.NaN, 6);
       expect(
         sum((v) => v.errors),
         key,

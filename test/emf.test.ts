@@ -152,6 +152,38 @@ describe('toEmfDocuments', () => {
     expect(doc.Invocations).toBe(3);
   });
 
+  it('writes CostUSD 0 for a minute whose only priced call had no tokens (defect 6)', () => {
+    const doc = parse(
+      toEmfDocuments(
+        [bucket({ pricedInvocations: 1, unpricedInvocations: 0, costUsd: 0 })],
+        options,
+      )[0] as string,
+    );
+
+    expect(doc.CostUSD).toBe(0);
+    expect(doc._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).toContain('CostUSD');
+  });
+
+  it('never writes a non-finite or out-of-range value, whatever reaches it (defect 2)', () => {
+    const docs = toEmfDocuments(
+      [
+        bucket({ costUsd: Number.POSITIVE_INFINITY }),
+        bucket({
+          minuteStartMs: T0 + 60_000,
+          costUsd: 9.99e197,
+          latencyMs: [1e300, 5],
+          timeToFirstTokenMs: [1e120],
+        }),
+      ],
+      options,
+    );
+
+    for (const doc of docs) expect(emfProblems(doc)).toEqual([]);
+    expect(docs.map((d) => parse(d).CostUSD)).toEqual([undefined, undefined]);
+    expect(parse(docs[1] as string).Latency).toEqual([5]);
+    expect(parse(docs[1] as string).TimeToFirstToken).toBeUndefined();
+  });
+
   it('stays far below 256 KB with a 1024-character model id and 100 values', () => {
     const docs = toEmfDocuments(
       [
@@ -186,5 +218,20 @@ describe('emfProblems (the validator the tests rely on)', () => {
       '_aws.Timestamp is not epoch milliseconds',
     );
     expect(emfProblems('nope')).toEqual(['not JSON']);
+  });
+
+  it("enforces CloudWatch's value range: magnitudes from 8.515920e-109 to 1.174271e+108, and 0 (defect 1)", () => {
+    const doc = JSON.parse(toEmfDocuments([bucket()], options)[0] as string);
+    const problemsWith = (latency: number[]) => emfProblems(JSON.stringify({ ...doc, Latency: latency }));
+
+    const huge = problemsWith([1e300]);
+    const large = problemsWith([1e120]);
+    const tiny = problemsWith([1e-200]);
+    const fine = problemsWith([0, 1.174271e108, 8.51592e-109, 12]);
+
+    expect(huge).toContain("Latency: value 1e+300 is outside CloudWatch's range");
+    expect(large).toContain("Latency: value 1e+120 is outside CloudWatch's range");
+    expect(tiny).toContain("Latency: value 1e-200 is outside CloudWatch's range");
+    expect(fine).toEqual([]);
   });
 });

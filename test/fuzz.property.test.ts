@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bombCase, fuzzCaseArb, hugeBatchCase } from '../scripts/lib/fuzz/arbitraries';
 import { createFuzzRunner } from '../scripts/lib/fuzz/check';
+import { formatCaseArb, INPUT_FORMATS } from '../scripts/lib/fuzz/formats';
 
 // The same campaign `npm run fuzz` runs, at a size fit for every test run.
 const runner = createFuzzRunner();
@@ -14,6 +15,27 @@ describe('ingest handler under the fuzz campaign (mutated events)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('reads every input format, gzipped or not and cut anywhere, to the figures of its events', async () => {
+    await fc.assert(
+      fc.asyncProperty(formatCaseArb, async (formatCase) => {
+        expect(await runner.checkFormat(formatCase)).toEqual([]);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it.each(INPUT_FORMATS)('detects a format case whose reader dropped an event (%s)', async (format) => {
+    const [sample] = fc.sample(
+      formatCaseArb.filter((c) => c.format === format),
+      { seed: 11, numRuns: 1 },
+    );
+    if (!sample) throw new Error('no sample');
+
+    const problems = await runner.checkFormat({ ...sample, messages: [...sample.messages, '{}'] });
+
+    expect(problems.join('\n')).toMatch(/events read of|gave/);
   });
 
   it('stops a decompression bomb by name, emitting nothing about models', async () => {

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { emfProblems } from '../scripts/lib/emf-validator';
 import { SubscriptionDecodeError } from '../shared/ingest/1-decode';
+import { loadIngestConfig } from '../shared/ingest/config';
 import {
   ANSWER_CANARY,
   captureOutput,
@@ -113,6 +114,56 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
       .map((l) => JSON.parse(l))
       .find((d) => 'BatchDecodeFailures' in d);
     expect(failure?.BatchDecodeFailures).toBe(1);
+  });
+
+  it("counts a latency beyond CloudWatch's range as unavailable, so the minute's document stays valid (defect 1)", async () => {
+    const handler = makeHandler();
+    const event = makeEvent([
+      line(makeRecord({ latencyMs: 1e300 })),
+      line(makeRecord({ operation: 'InvokeModelWithResponseStream', latencyMs: 700, ttftMs: 1e120 })),
+    ]);
+
+    const { stdout } = await captureOutput(() => handler(event, context));
+
+    for (const doc of emfLines(stdout)) expect(emfProblems(doc)).toEqual([]);
+    const [doc] = modelDocs(stdout);
+    expect(doc).toMatchObject({ Invocations: 2, LatencyUnavailable: 1, Latency: [700] });
+    expect(doc?.TimeToFirstToken).toBeUndefined();
+  });
+
+  it('folds model ids beyond maxModelIds into Other, across batches, and warns once per new id (defect 8)', async () => {
+    const handler = makeHandler({ config: loadIngestConfig({ BEDROCK_WATCH_MAX_MODEL_IDS: '2' }) });
+    const models = [
+      HAIKU,
+      'amazon.nova-lite-v1:0',
+      'amazon.nova-micro-v1:0',
+      'meta.llama3-70b-instruct-v1:0',
+    ];
+    const first = makeEvent(models.map((modelId) => line(makeRecord({ modelId }))));
+    const second = makeEvent([line(makeRecord({ modelId: 'amazon.nova-pro-v1:0' })), line(makeRecord())]);
+
+    const one = await captureOutput(() => handler(first, context));
+    const two = await captureOutput(() => handler(second, context));
+
+    const ids = (out: string[]) => modelDocs(out).map((d) => [d.ModelId, d.Invocations]);
+    expect(ids(one.stdout)).toEqual([
+      ['Other', 2],
+      ['amazon.nova-lite-v1:0', 1],
+      [HAIKU, 1],
+    ]);
+    expect(ids(two.stdout)).toEqual([
+      ['Other', 1],
+      [HAIKU, 1],
+    ]);
+    // Other is priced with each call's own model: nova-micro and llama3-70b, both priced.
+    expect(modelDocs(one.stdout)[0]?.CostUSD).toBeGreaterThan(0);
+    const warnings = [...one.stderr, ...one.stdout, ...two.stdout, ...two.stderr]
+      .filter((l) => l.includes('reported as Other'))
+      .map((l) => JSON.parse(l));
+    expect(warnings.map((w) => [w.folded, w.foldedModelIds])).toEqual([
+      [['amazon.nova-micro-v1:0', 'meta.llama3-70b-instruct-v1:0'], 2],
+      [['amazon.nova-pro-v1:0'], 3],
+    ]);
   });
 
   it('never fails the batch for bad records', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_RECORD_AGE_MS, MAX_RECORD_FUTURE_MS } from '../shared/contract/limits';
 import { parseInvocationRecord } from '../shared/ingest/2-parse';
+import { parseBatch } from '../shared/ingest/batch';
 import {
   ANSWER_CANARY,
   type Delivery,
@@ -135,6 +136,38 @@ describe('parseInvocationRecord: the hand-written samples', () => {
   });
 });
 
+describe('parseInvocationRecord: record time', () => {
+  const at = (timestamp: string) => {
+    const record = makeRecord();
+    record.timestamp = timestamp;
+    return parseOk(record).timeMs;
+  };
+
+  it.each(['America/New_York', 'Asia/Kolkata', 'UTC'])(
+    'reads a zoneless timestamp as UTC with TZ=%s (defect 5)',
+    (zone) => {
+      const saved = process.env.TZ;
+      // Node applies a new TZ at once: this is the machine a replay user runs on.
+      process.env.TZ = zone;
+
+      try {
+        const zoneless = at('2025-10-20T09:00:00');
+        const withFraction = at('2025-10-20T09:00:00.250');
+
+        expect(zoneless).toBe(Date.UTC(2025, 9, 20, 9));
+        expect(withFraction).toBe(Date.UTC(2025, 9, 20, 9, 0, 0, 250));
+      } finally {
+        if (saved === undefined) delete process.env.TZ;
+        else process.env.TZ = saved;
+      }
+    },
+  );
+
+  it('honours an explicit offset', () => {
+    expect(at('2025-10-20T11:00:00+02:00')).toBe(Date.parse('2025-10-20T09:00:00Z'));
+  });
+});
+
 describe('parseInvocationRecord: rejections', () => {
   it('rejects the permission-check line as not-json', () => {
     expect(reasonOf('Permissions are correctly set for Amazon Bedrock logs.')).toBe('not-json');
@@ -211,6 +244,19 @@ describe('parseInvocationRecord: rejections', () => {
       'invalid-field:requestMetadata',
     ],
     ['a numeric errorCode', (r: Record<string, unknown>) => (r.errorCode = 500), 'invalid-field:errorCode'],
+    // Defect 7: the key only appears on failed calls, so an empty code is malformed, not a success.
+    ['an empty errorCode', (r: Record<string, unknown>) => (r.errorCode = ''), 'invalid-field:errorCode'],
+    ['a blank errorCode', (r: Record<string, unknown>) => (r.errorCode = '  '), 'invalid-field:errorCode'],
+    [
+      'a timestamp Date.parse reads loosely',
+      (r: Record<string, unknown>) => (r.timestamp = '2025-02-30T00:00:00Z'),
+      'invalid-field:timestamp',
+    ],
+    [
+      'a bare number for a timestamp',
+      (r: Record<string, unknown>) => (r.timestamp = '5'),
+      'invalid-field:timestamp',
+    ],
   ])('rejects %s', (_name, mutate, reason) => {
     expect(reasonOf(withField(mutate))).toBe(reason);
   });
@@ -235,6 +281,27 @@ describe('parseInvocationRecord: rejections', () => {
 
     expect(parseOk(record).latencyMs).toBeUndefined();
   });
+
+  it.each([
+    ['Converse latencyMs 1e300', 'Converse', { latencyMs: 1e300 }, 'latencyMs'],
+    ['Converse latencyMs 1e120', 'Converse', { latencyMs: 1e120 }, 'latencyMs'],
+    ['stream invocationLatency 1e300', 'InvokeModelWithResponseStream', { latencyMs: 1e300 }, 'latencyMs'],
+    [
+      'stream firstByteLatency 1e120',
+      'InvokeModelWithResponseStream',
+      { ttftMs: 1e120 },
+      'timeToFirstTokenMs',
+    ],
+  ] as const)(
+    "treats %s (outside CloudWatch's value range) as unavailable (defect 1)",
+    (_name, operation, values, field) => {
+      const record = makeRecord({ operation, ...values });
+
+      const invocation = parseOk(record);
+
+      expect(invocation[field]).toBeUndefined();
+    },
+  );
 
   it('keeps no prompt or answer text in the invocation or the rejection', () => {
     const streamed = makeRecord({ operation: 'InvokeModelWithResponseStream' });
@@ -262,5 +329,45 @@ describe('parseInvocationRecord: rejections', () => {
     const result = parse(line(bad));
 
     expect(result.ok === false && result.rejection.requestId).toBeUndefined();
+  });
+});
+
+describe('parseBatch: record-time options (item 1)', () => {
+  const DAY = 24 * 60 * 60_000;
+  const payloadOf = (times: number[]) => ({
+    messageType: 'DATA_MESSAGE' as const,
+    logEvents: times.map((time, i) => ({
+      id: String(i),
+      timestamp: time,
+      message: line(makeRecord({ time })),
+    })),
+  });
+  // A month of history and one record from a typo'd year.
+  const times = [T0 - 30 * DAY, T0 - 20 * DAY, T0 - DAY, T0, Date.parse('2031-01-01T00:00:00Z')];
+
+  it("applies CloudWatch's acceptance window by default, as the function must", () => {
+    const batch = parseBatch(payloadOf(times), T0);
+
+    expect(batch.invocations).toHaveLength(2);
+    expect(batch.rejectedByReason).toEqual({ 'outside-time-window': 3 });
+  });
+
+  it('rejects no record for its age when the window is off (replay without --now)', () => {
+    const batch = parseBatch(payloadOf(times), T0, { window: false });
+
+    expect(batch.invocations).toHaveLength(5);
+    expect(batch.rejections).toEqual([]);
+  });
+
+  it('counts records outside --since/--until as filtered, apart from rejections, before the window', () => {
+    const batch = parseBatch(payloadOf(times), T0, {
+      window: true,
+      sinceMs: T0 - 25 * DAY,
+      untilMs: T0 + DAY,
+    });
+
+    expect(batch.filtered).toBe(2);
+    expect(batch.invocations.map((i) => i.timeMs)).toEqual([T0 - DAY, T0]);
+    expect(batch.rejectedByReason).toEqual({ 'outside-time-window': 1 });
   });
 });

@@ -87,7 +87,10 @@ function totalsFor(batches: string[][]) {
   const documents = batches.flatMap((b) => ingestBatch(payloadOf(b), deps).documents);
   const { models } = summariseModels(readEmfSeries(documents).values(), 'BedrockWatch');
   return Object.fromEntries(
-    models.map((m) => [m.modelId, { ...m, costUsd: Math.round(m.costUsd * 1e6) / 1e6 }]),
+    models.map((m) => [
+      m.modelId,
+      { ...m, costUsd: m.costUsd === null ? null : Math.round(m.costUsd * 1e6) / 1e6 },
+    ]),
   );
 }
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { emfProblems } from '../scripts/lib/emf-validator';
 import type { ReplaySummary } from '../shared/analysis/summary';
 import { ERROR_CLASSES } from '../shared/contract/error-classes';
-import { ANSWER_CANARY, fixturePath, line, makeRecord, PROMPT_CANARY, T0 } from './support/helpers';
+import {
+  ANSWER_CANARY,
+  fixtureLines,
+  fixturePath,
+  line,
+  makeRecord,
+  PROMPT_CANARY,
+  T0,
+} from './support/helpers';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -28,6 +36,27 @@ async function replay(
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** Replay reading `input` from standard input. */
+function replayStdin(
+  args: string[],
+  input: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, [join(ROOT, 'scripts', 'replay.ts'), ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -55,7 +84,7 @@ describe('npm run replay', () => {
     expect(sum(models.map((m) => m.invocations))).toBe(records.accepted);
     expect(totals.invocations).toBe(records.accepted);
     expect(totals.inputTokens).toBe(sum(models.map((m) => m.inputTokens)));
-    expect(totals.costUsd).toBeCloseTo(sum(models.map((m) => m.costUsd)), 6);
+    expect(totals.costUsd).toBeCloseTo(sum(models.map((m) => m.costUsd ?? 0)), 6);
     for (const c of ERROR_CLASSES) expect(totals.errors[c], c).toBeGreaterThan(0);
     expect(totals.cacheReadInputTokens).toBeGreaterThan(0);
     expect(totals.latencyMs.count).toBe(sum(models.map((m) => m.latencyMs.count)));
@@ -117,11 +146,20 @@ describe('npm run replay', () => {
       timeToFirstTokenMs: { count: 1, p50: 287, p95: 287, p99: 287 },
     });
     const profile = summary.models.find((m) => m.modelId.includes('application-inference-profile'));
+    // Every call unpriced: the cost is unknown (null), not $0, and the report says why (item 4).
     expect(profile).toMatchObject({
       invocations: 1,
       unpricedInvocations: 1,
-      costUsd: 0,
+      costUsd: null,
+      costPer1kInvocations: null,
       outputTokens: 28417,
+      unpricedReasons: [
+        {
+          reason: 'application-profile-not-resolved',
+          regions: ['us-east-1'],
+          fix: expect.stringContaining('inferenceProfiles'),
+        },
+      ],
     });
     expect(profile?.latencyMs.count).toBe(0);
   });
@@ -141,7 +179,7 @@ describe('npm run replay', () => {
       invocations: expect.any(Number),
     });
     expect(summary.totals.costPer1kInvocations).toBeCloseTo(
-      (1000 * summary.totals.costUsd) / summary.totals.invocations,
+      (1000 * (summary.totals.costUsd ?? Number.NaN)) / summary.totals.invocations,
       6,
     );
     expect(bad.code).toBe(2);
@@ -254,5 +292,79 @@ describe('npm run replay', () => {
     const summary = JSON.parse(stdout) as ReplaySummary;
     expect(summary.batches.failed).toBe(1);
     expect(summary.batches.failures[0]?.error).toMatch(/^invalid-gzip/);
+  });
+
+  it('reads `aws logs filter-log-events` output from standard input and pipes clean JSON (items 2, 5)', async () => {
+    const events = fixtureLines('bedrock-invocation-records.jsonl').map((message, i) => ({
+      logStreamName: 'aws/bedrock/modelinvocations',
+      timestamp: 1749736740000 + i,
+      message,
+      eventId: String(i),
+    }));
+
+    const { code, stdout } = await replayStdin(['--json', '-'], JSON.stringify({ events }, null, 4));
+
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as ReplaySummary;
+    expect(summary.records).toMatchObject({ total: 9, accepted: 9, rejected: 0 });
+  });
+
+  it('handles a decoded payload whose message is nested 100,000 deep without a stack trace (defect 4)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
+    let deep = '1';
+    for (let i = 0; i < 100_000; i++) deep = `{"n":${deep}}`;
+    writeFileSync(
+      join(dir, 'deep.json'),
+      `{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","timestamp":0,"message":${deep}}]}`,
+    );
+
+    const { code, stdout, stderr } = await replay(['--json', join(dir, 'deep.json')]);
+
+    expect(code).toBe(0);
+    expect(stderr).not.toContain('RangeError');
+    expect((JSON.parse(stdout) as ReplaySummary).records.rejectedByReason).toEqual({
+      'invalid-log-event': 1,
+    });
+  });
+
+  it('refuses times that are not ISO-8601 (`--now 5` is not 2001-05-01) and an empty range (item 1)', async () => {
+    const five = await replay(['--now', '5']);
+    const reversed = await replay(['--since', '2025-10-21', '--until', '2025-10-20']);
+
+    expect(five.code).toBe(2);
+    expect(five.stderr).toContain('--now: "5" is not an ISO-8601 date or time');
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toContain('--since must be before --until');
+  });
+
+  it('says so when the input holds no log events (item 3)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-replay-'));
+    writeFileSync(join(dir, 'empty.jsonl'), '\n\n');
+
+    const { code, stderr } = await replay([join(dir, 'empty.jsonl')]);
+
+    expect(code).toBe(0);
+    expect(stderr).toContain('the input holds no log events');
+  });
+
+  it('fits 120 columns by default, keeps the single table for --wide, and writes CSV (item 4)', async () => {
+    const narrow = await replay([]);
+    const wide = await replay(['--wide']);
+    const csv = await replay(['--csv', '--attribute', 'team']);
+    const both = await replay(['--csv', '--json']);
+
+    expect(Math.max(...narrow.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120);
+    expect(narrow.stdout).toContain('Unpriced models (cost not included):');
+    expect(narrow.stdout).toMatch(/why: an application inference profile/);
+    expect(wide.stdout).toMatch(/^model +calls +throt +timeo .* cost +\$\/1k calls +unpriced$/m);
+    const rows = csv.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^scope,name,calls,errors,throttling_errors,/);
+    expect(rows.filter((r) => r.startsWith('model,'))).toHaveLength(7);
+    expect(rows.some((r) => r.startsWith('all-models,ALL MODELS,1974,'))).toBe(true);
+    expect(rows.some((r) => r.startsWith('attribution:team,'))).toBe(true);
+    expect(rows.find((r) => r.includes('application-inference-profile'))).toMatch(
+      /,,,81,application-profile-not-resolved$/,
+    );
+    expect(both.code).toBe(2);
   });
 });

@@ -4,15 +4,26 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { DIM_REASON, HEALTH } from '../../shared/contract/metrics';
-import { decodeLambdaEvent, SubscriptionDecodeError } from '../../shared/ingest/1-decode';
+import {
+  type DecodeOptions,
+  decodeLambdaEvent,
+  SubscriptionDecodeError,
+  type SubscriptionPayload,
+} from '../../shared/ingest/1-decode';
 import {
   applicationProfilesIn,
   createProfileResolver,
   type ProfileResolver,
 } from '../../shared/ingest/4-resolve-model';
 import { createPriceTable, type PriceData, type PriceTable } from '../../shared/ingest/5-price';
-import { AttributionResolver } from '../../shared/ingest/6-attribute';
-import { type BatchResult, completeBatch, parseBatch, type RecordCounts } from '../../shared/ingest/batch';
+import { AttributionResolver, ModelIdLimiter } from '../../shared/ingest/6-attribute';
+import {
+  type BatchResult,
+  completeBatch,
+  parseBatch,
+  type RecordCounts,
+  type RecordTimeOptions,
+} from '../../shared/ingest/batch';
 import { type IngestConfig, loadIngestConfig } from '../../shared/ingest/config';
 import priceData from '../../shared/ingest/price-table.json';
 
@@ -30,6 +41,17 @@ export interface IngestDependencies {
   attribution?: AttributionResolver;
   /** Application inference profile → model, configured and looked up. */
   profiles?: ProfileResolver;
+  /** The ModelId cap; by default one of `config.maxModelIds`, kept across invocations. */
+  modelIds?: ModelIdLimiter;
+  /**
+   * Turns the event into a payload (default `decodeLambdaEvent`). Replay hands over payloads it has
+   * already read in the clear, instead of gzipping and base64-encoding them only to decode them here.
+   */
+  decode?: (event: unknown, options: DecodeOptions) => SubscriptionPayload;
+  /** Which record times count (default: CloudWatch's acceptance window around `now()`). */
+  recordTimes?: RecordTimeOptions;
+  /** Sees each batch's result before anything is emitted (replay reads why models are unpriced). */
+  onBatch?: (result: BatchResult) => void;
 }
 
 /** What the handler returns: the batch's record counts (ignored by Lambda, read by replay and tests). */
@@ -64,13 +86,15 @@ function publishHealth(metrics: Metrics, result: BatchResult): void {
  */
 export function createIngestHandler(deps: IngestDependencies) {
   const { config, logger, metrics } = deps;
+  const modelIds = deps.modelIds ?? new ModelIdLimiter(config.maxModelIds);
+  const decode = deps.decode ?? decodeLambdaEvent;
   const ingest = async (event: unknown, _context: Context): Promise<IngestSummary> => {
     metrics.captureColdStartMetric();
     let result: BatchResult;
     try {
-      const payload = decodeLambdaEvent(event, { maxDecompressedBytes: config.maxDecompressedBytes });
+      const payload = decode(event, { maxDecompressedBytes: config.maxDecompressedBytes });
       const nowMs = deps.now();
-      const parsed = parseBatch(payload, nowMs);
+      const parsed = parseBatch(payload, nowMs, deps.recordTimes);
       if (deps.profiles) {
         // Unknown application profiles are looked up before pricing; a failure only leaves them unpriced.
         const modelIds = new Set(parsed.invocations.map((i) => i.modelId));
@@ -84,7 +108,9 @@ export function createIngestHandler(deps: IngestDependencies) {
         emf: { namespace: config.namespace, service: config.service },
         ...(deps.profiles ? { inferenceProfiles: deps.profiles.profiles } : {}),
         ...(deps.attribution ? { attribution: deps.attribution } : {}),
+        modelIds,
       });
+      deps.onBatch?.(result);
     } catch (error) {
       if (error instanceof SubscriptionDecodeError) {
         logger.error('Batch could not be decoded; failing the invocation so Lambda retries it', {
@@ -112,8 +138,20 @@ export function createIngestHandler(deps: IngestDependencies) {
         // Reason, ids and field path only: the record body never reaches the logs.
         logger.warn('Log event rejected', { ...rejection });
       }
-      for (const modelId of result.unpricedModels) {
-        logger.warn('Model has no price; its calls are counted in UnpricedInvocations', { modelId });
+      for (const { modelId, region, reason } of result.unpricedReasons) {
+        logger.warn('Model has no price; its calls are counted in UnpricedInvocations', {
+          modelId,
+          region,
+          reason,
+        });
+      }
+      if (result.newlyFoldedModelIds.length > 0) {
+        // Model ids are not prompt text: safe to name, and the operator needs them to raise the cap.
+        logger.warn('Model ids beyond maxModelIds are reported as Other', {
+          folded: result.newlyFoldedModelIds.slice(0, 20),
+          foldedModelIds: modelIds.foldedCount,
+          maxModelIds: modelIds.maxIds,
+        });
       }
       if (emitFailures > 0) logger.error('EMF documents could not be written', { emitFailures });
       logger.info('Batch processed', { ...result.counts, documents: result.documents.length });

@@ -4,6 +4,7 @@ import {
   EMF_MAX_DOCUMENT_BYTES,
   EMF_MAX_METRICS_PER_DIRECTIVE,
   EMF_MAX_VALUES_PER_METRIC,
+  isCloudWatchValue,
 } from '../../shared/contract/limits';
 
 /** Units CloudWatch accepts (PutMetricData's StandardUnit). */
@@ -39,7 +40,8 @@ const UNITS = new Set([
 
 /**
  * Checks one EMF line against the specification and its limits; returns the problems found
- * (empty when valid). Stricter than CloudWatch where we promise more: no negative values.
+ * (empty when valid), including CloudWatch's value range (a magnitude from 8.515920e-109 to
+ * 1.174271e+108, or 0). Stricter than CloudWatch where we promise more: no negative values.
  */
 export function emfProblems(line: string): string[] {
   const problems: string[] = [];
@@ -103,6 +105,7 @@ export function emfProblems(line: string): string[] {
       }
       for (const v of values) {
         if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`${name}: bad value ${v}`);
+        else if (!isCloudWatchValue(v)) problems.push(`${name}: value ${v} is outside CloudWatch's range`);
       }
     }
   }

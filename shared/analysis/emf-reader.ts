@@ -1,4 +1,5 @@
 import { isObject } from '../json';
+import { tupleKey } from '../keys';
 
 /** One metric series as CloudWatch would store it: namespace, name, dimensions, raw values. */
 export interface EmfSeries {
@@ -9,13 +10,15 @@ export interface EmfSeries {
   values: number[];
 }
 
-/** A stable key for a series: namespace, metric name and its sorted dimension pairs. */
+/**
+ * A stable key for a series: namespace, metric name and its sorted dimension pairs, each part
+ * length-prefixed (see `tupleKey`): joined with `k=v,`, a team value spelling out `x,service=…`
+ * once matched another series.
+ */
 export function seriesKey(namespace: string, name: string, dimensions: Record<string, string>): string {
-  const dims = Object.keys(dimensions)
-    .sort()
-    .map((k) => `${k}=${dimensions[k]}`)
-    .join(',');
-  return `${namespace}|${name}|${dims}`;
+  let key = tupleKey(namespace, name);
+  for (const k of Object.keys(dimensions).sort()) key += tupleKey(k, dimensions[k] as string);
+  return key;
 }
 
 /**

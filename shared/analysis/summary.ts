@@ -1,24 +1,42 @@
 import { DIM_MODEL_ID, METRIC, modelCountersFrom, roundUsd } from '../contract/metrics';
+import type { UsageCounters } from '../ingest/7-aggregate';
+import type { RecordCounts } from '../ingest/batch';
+import { isObject } from '../json';
+import type { EmfSeries } from './emf-reader';
+import { nearestRank, type PercentileSummary } from './percentile';
 
 /** The report's precision (see `roundUsd`). */
 const REPORT_DECIMALS = 9;
 
-import type { UsageCounters } from '../ingest/7-aggregate';
-import type { RecordCounts } from '../ingest/batch';
-import type { EmfSeries } from './emf-reader';
-import { type PercentileSummary, summarisePercentiles } from './percentile';
-
 export interface ModelTotals extends UsageCounters {
-  costUsd: number;
-  /** costUsd per 1,000 invocations (failed ones included); null without invocations. */
+  /**
+   * USD of the calls that could be priced; null when calls were made and none of them could be
+   * priced (an unknown cost, not $0).
+   */
+  costUsd: number | null;
+  /** costUsd per 1,000 invocations (failed ones included); null without invocations or cost. */
   costPer1kInvocations: number | null;
   unpricedInvocations: number;
   latencyMs: PercentileSummary;
   timeToFirstTokenMs: PercentileSummary;
 }
 
+/** Why the calls to a model could not be priced, and what to do about it. */
+export interface UnpricedReasonSummary {
+  /** `unknown-model`, `unknown-region`, `application-profile-not-resolved`, `provisioned-or-custom`, `no-cache-price`. */
+  reason: string;
+  /** The same in words. */
+  detail: string;
+  /** The regions the calls were made in. */
+  regions: string[];
+  /** How to get a price. */
+  fix: string;
+}
+
 export interface ModelSummary extends ModelTotals {
   modelId: string;
+  /** Empty unless some calls were unpriced; replay fills it from what the pipeline knew. */
+  unpricedReasons: UnpricedReasonSummary[];
 }
 
 /** One attribution value (a team, a caller) over all models. */
@@ -33,7 +51,7 @@ export interface AttributionSummary {
   latencyMs: PercentileSummary;
 }
 
-/** The replay's `--json` document. */
+/** The replay's `--json` document. New keys go at the end: other tools read it. */
 export interface ReplaySummary {
   records: Omit<RecordCounts, 'received'> & { total: number };
   models: ModelSummary[];
@@ -44,20 +62,53 @@ export interface ReplaySummary {
   /** Configured provisioned-throughput or custom models: billed by the hour, not in costUsd. */
   provisionedModels: { modelId: string; hourlyUsd: number; invocations: number }[];
   batches: { total: number; failed: number; failures: { source: string; error: string }[] };
+  /** The clock and filters the replay used, and the minutes its metrics cover (ISO-8601, UTC). */
+  time: {
+    now: string | null;
+    since: string | null;
+    until: string | null;
+    firstMinute: string | null;
+    lastMinute: string | null;
+  };
+  /** What was read and what was not. */
+  inputs: { sources: number; skipped: { path: string; reason: string }[] };
+  /** The ModelId cap: model ids beyond it are reported as `Other`. */
+  modelIdCap: { maxModelIds: number; folded: number; foldedModelIds: string[] };
 }
 
 interface Accumulator {
   counters: Map<string, number>;
+  /** Whether any CostUSD value arrived: a priced call, even at $0. */
+  priced: boolean;
   latency: number[];
   ttft: number[];
 }
 
-const per1k = (cost: number, invocations: number) =>
-  invocations > 0 ? roundUsd((1000 * cost) / invocations, REPORT_DECIMALS) : null;
+/**
+ * The nearest-rank percentiles of `summarisePercentiles`, sorted as a Float64Array: a month of
+ * replay sorts hundreds of thousands of values, and a typed array sorts numbers without a comparator.
+ */
+function summarisePercentiles(values: readonly number[]): PercentileSummary {
+  const sorted = Float64Array.from(values).sort() as unknown as readonly number[];
+  return {
+    count: sorted.length,
+    p50: nearestRank(sorted, 50),
+    p95: nearestRank(sorted, 95),
+    p99: nearestRank(sorted, 99),
+  };
+}
+
+const newAccumulator = (): Accumulator => ({ counters: new Map(), priced: false, latency: [], ttft: [] });
+
+const per1k = (cost: number | null, invocations: number) =>
+  invocations > 0 && cost !== null ? roundUsd((1000 * cost) / invocations, REPORT_DECIMALS) : null;
 
 function toTotals(acc: Accumulator): ModelTotals {
   const counter = (name: string) => acc.counters.get(name) ?? 0;
   const c = modelCountersFrom(counter);
+  // Unknown, not free: calls were made and not one of them could be priced.
+  const cost =
+    !acc.priced && c.unpricedInvocations > 0 ? null : roundUsd(counter(METRIC.cost.name), REPORT_DECIMALS);
   // Spelled out: the key order is the `--json` document's.
   return {
     invocations: c.invocations,
@@ -66,24 +117,181 @@ function toTotals(acc: Accumulator): ModelTotals {
     outputTokens: c.outputTokens,
     cacheReadInputTokens: c.cacheReadInputTokens,
     cacheWriteInputTokens: c.cacheWriteInputTokens,
-    costUsd: roundUsd(counter(METRIC.cost.name), REPORT_DECIMALS),
-    costPer1kInvocations: per1k(counter(METRIC.cost.name), c.invocations),
+    costUsd: cost,
+    costPer1kInvocations: per1k(cost === null ? null : counter(METRIC.cost.name), c.invocations),
     unpricedInvocations: c.unpricedInvocations,
     latencyMs: summarisePercentiles(acc.latency),
     timeToFirstTokenMs: summarisePercentiles(acc.ttft),
   };
 }
 
-const newAccumulator = (): Accumulator => ({ counters: new Map(), latency: [], ttft: [] });
+function add(acc: Accumulator, name: string, values: readonly number[]): void {
+  if (name === METRIC.latency.name) {
+    for (const v of values) acc.latency.push(v);
+  } else if (name === METRIC.timeToFirstToken.name) {
+    for (const v of values) acc.ttft.push(v);
+  } else {
+    if (name === METRIC.cost.name && values.length > 0) acc.priced = true;
+    let sum = acc.counters.get(name) ?? 0;
+    for (const v of values) sum += v;
+    acc.counters.set(name, sum);
+  }
+}
 
-function add(acc: Accumulator, series: EmfSeries): void {
-  if (series.name === METRIC.latency.name) acc.latency.push(...series.values);
-  else if (series.name === METRIC.timeToFirstToken.name) acc.ttft.push(...series.values);
-  else
-    acc.counters.set(
-      series.name,
-      (acc.counters.get(series.name) ?? 0) + series.values.reduce((a, b) => a + b, 0),
-    );
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Sums EMF the way CloudWatch would aggregate it, one document at a time, so a replay of any size
+ * keeps only the per-model and per-attribution-value figures (and the raw latency values the
+ * percentiles need), never the documents. Series are told apart by their dimension names, not by
+ * a joined key.
+ */
+export class SummaryAccumulator {
+  private readonly perModel = new Map<string, Accumulator>();
+  private readonly all = newAccumulator();
+  private readonly perValue = new Map<string, Map<string, Accumulator>>();
+  private readonly keyOfDimension: Map<string, string>;
+  private firstMinute = Number.POSITIVE_INFINITY;
+  private lastMinute = Number.NEGATIVE_INFINITY;
+
+  /**
+   * @param namespace the namespace of the series to read
+   * @param attribution attribution key → its dimension name
+   */
+  constructor(
+    private readonly namespace: string,
+    private readonly attribution: Record<string, string> = {},
+  ) {
+    this.keyOfDimension = new Map(Object.entries(attribution).map(([key, dim]) => [dim, key]));
+  }
+
+  /**
+   * Reads one EMF line (anything else is ignored), as `readEmfDocument` would, but only the
+   * two-dimension series this summary uses and without building a series object for each: a month
+   * of replay reads about as many documents as records.
+   */
+  addDocument(line: string): void {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (!isObject(doc) || !isObject(doc._aws) || !Array.isArray(doc._aws.CloudWatchMetrics)) return;
+    const timestampMs = Number(doc._aws.Timestamp);
+    for (const directive of doc._aws.CloudWatchMetrics as unknown[]) {
+      if (!isObject(directive) || !Array.isArray(directive.Dimensions) || !Array.isArray(directive.Metrics)) {
+        continue;
+      }
+      if (String(directive.Namespace) !== this.namespace) continue;
+      for (const set of directive.Dimensions as unknown[]) {
+        if (!Array.isArray(set) || set.length !== 2) continue;
+        const dimensions: Record<string, string> = {};
+        for (const name of set) dimensions[String(name)] = String(doc[String(name)]);
+        const acc = this.accumulatorFor(dimensions, timestampMs);
+        if (!acc) continue;
+        for (const metric of directive.Metrics as unknown[]) {
+          if (!isObject(metric)) continue;
+          const name = String(metric.Name);
+          const raw = doc[name];
+          const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
+          add(acc.one, name, values);
+          if (acc.all) add(acc.all, name, values);
+        }
+      }
+    }
+  }
+
+  /** Adds one series' values, received at `timestampMs`. */
+  addSeries(s: EmfSeries, timestampMs?: number): void {
+    if (s.namespace !== this.namespace) return;
+    const acc = this.accumulatorFor(s.dimensions, timestampMs);
+    if (!acc) return;
+    add(acc.one, s.name, s.values);
+    if (acc.all) add(acc.all, s.name, s.values);
+  }
+
+  /**
+   * Where a series' values go: the model series are exactly [service, ModelId] (and feed the totals
+   * too); attribution series [service, <Dim>]; anything else is not summarised.
+   */
+  private accumulatorFor(
+    dimensions: Record<string, string>,
+    timestampMs: number | undefined,
+  ): { one: Accumulator; all?: Accumulator } | undefined {
+    const names = Object.keys(dimensions);
+    if (names.length !== 2) return undefined;
+    const modelId = dimensions[DIM_MODEL_ID];
+    if (modelId !== undefined) {
+      let acc = this.perModel.get(modelId);
+      if (!acc) {
+        acc = newAccumulator();
+        this.perModel.set(modelId, acc);
+      }
+      if (timestampMs !== undefined && Number.isFinite(timestampMs)) {
+        this.firstMinute = Math.min(this.firstMinute, timestampMs);
+        this.lastMinute = Math.max(this.lastMinute, timestampMs);
+      }
+      return { one: acc, all: this.all };
+    }
+    const dim = names.find((n) => this.keyOfDimension.has(n));
+    if (dim === undefined) return undefined;
+    const key = this.keyOfDimension.get(dim) as string;
+    const value = dimensions[dim] as string;
+    let values = this.perValue.get(key);
+    if (!values) {
+      values = new Map();
+      this.perValue.set(key, values);
+    }
+    let acc = values.get(value);
+    if (!acc) {
+      acc = newAccumulator();
+      values.set(value, acc);
+    }
+    return { one: acc };
+  }
+
+  /** Per-model figures (most invocations first), totals over every model, and the unpriced ones. */
+  models(): { models: ModelSummary[]; totals: ModelTotals; unpricedModels: string[] } {
+    const models = [...this.perModel.entries()]
+      .map(([modelId, acc]) => ({ modelId, ...toTotals(acc), unpricedReasons: [] }))
+      .sort((a, b) => b.invocations - a.invocations || byName(a.modelId, b.modelId));
+    return {
+      models,
+      totals: toTotals(this.all),
+      unpricedModels: models.filter((m) => m.unpricedInvocations > 0).map((m) => m.modelId),
+    };
+  }
+
+  /** Per attribution key, the totals of every value, most invocations first. */
+  attributionSummary(): Record<string, AttributionSummary[]> {
+    const out: Record<string, AttributionSummary[]> = {};
+    for (const key of Object.keys(this.attribution)) {
+      out[key] = [...(this.perValue.get(key) ?? new Map<string, Accumulator>()).entries()]
+        .map(([value, a]) => {
+          const counter = (name: string) => a.counters.get(name) ?? 0;
+          return {
+            value,
+            invocations: counter(METRIC.invocations.name),
+            errors: counter(METRIC.errors.name),
+            inputTokens: counter(METRIC.inputTokens.name),
+            outputTokens: counter(METRIC.outputTokens.name),
+            costUsd: roundUsd(counter(METRIC.cost.name), REPORT_DECIMALS),
+            costPer1kInvocations: per1k(counter(METRIC.cost.name), counter(METRIC.invocations.name)),
+            latencyMs: summarisePercentiles(a.latency),
+          };
+        })
+        .sort((x, y) => y.invocations - x.invocations || byName(x.value, y.value));
+    }
+    return out;
+  }
+
+  /** The first and last minute that received model metrics, if any. */
+  minutes(): { firstMs: number; lastMs: number } | undefined {
+    return Number.isFinite(this.firstMinute)
+      ? { firstMs: this.firstMinute, lastMs: this.lastMinute }
+      : undefined;
+  }
 }
 
 /**
@@ -94,29 +302,9 @@ export function summariseModels(
   series: Iterable<EmfSeries>,
   namespace: string,
 ): { models: ModelSummary[]; totals: ModelTotals; unpricedModels: string[] } {
-  const perModel = new Map<string, Accumulator>();
-  const all = newAccumulator();
-  for (const s of series) {
-    const modelId = s.dimensions[DIM_MODEL_ID];
-    // The model series are exactly [service, ModelId]; attribution series carry a third dimension.
-    if (s.namespace !== namespace || modelId === undefined || Object.keys(s.dimensions).length !== 2)
-      continue;
-    let acc = perModel.get(modelId);
-    if (!acc) {
-      acc = newAccumulator();
-      perModel.set(modelId, acc);
-    }
-    add(acc, s);
-    add(all, s);
-  }
-  const models = [...perModel.entries()]
-    .map(([modelId, acc]) => ({ modelId, ...toTotals(acc) }))
-    .sort((a, b) => b.invocations - a.invocations || (a.modelId < b.modelId ? -1 : 1));
-  return {
-    models,
-    totals: toTotals(all),
-    unpricedModels: models.filter((m) => m.unpricedInvocations > 0).map((m) => m.modelId),
-  };
+  const acc = new SummaryAccumulator(namespace);
+  for (const s of series) acc.addSeries(s);
+  return acc.models();
 }
 
 /**
@@ -128,44 +316,7 @@ export function summariseAttribution(
   namespace: string,
   dimensions: Record<string, string>,
 ): Record<string, AttributionSummary[]> {
-  const byDimension = new Map(Object.entries(dimensions).map(([key, dim]) => [dim, key]));
-  const acc = new Map<string, Map<string, Accumulator>>();
-  for (const s of series) {
-    const names = Object.keys(s.dimensions);
-    if (s.namespace !== namespace || names.length !== 2) continue;
-    const dim = names.find((n) => byDimension.has(n));
-    if (dim === undefined) continue;
-    const key = byDimension.get(dim) as string;
-    const value = s.dimensions[dim] as string;
-    let values = acc.get(key);
-    if (!values) {
-      values = new Map();
-      acc.set(key, values);
-    }
-    let a = values.get(value);
-    if (!a) {
-      a = newAccumulator();
-      values.set(value, a);
-    }
-    add(a, s);
-  }
-  const out: Record<string, AttributionSummary[]> = {};
-  for (const key of Object.keys(dimensions)) {
-    out[key] = [...(acc.get(key) ?? new Map<string, Accumulator>()).entries()]
-      .map(([value, a]) => {
-        const counter = (name: string) => a.counters.get(name) ?? 0;
-        return {
-          value,
-          invocations: counter(METRIC.invocations.name),
-          errors: counter(METRIC.errors.name),
-          inputTokens: counter(METRIC.inputTokens.name),
-          outputTokens: counter(METRIC.outputTokens.name),
-          costUsd: roundUsd(counter(METRIC.cost.name), REPORT_DECIMALS),
-          costPer1kInvocations: per1k(counter(METRIC.cost.name), counter(METRIC.invocations.name)),
-          latencyMs: summarisePercentiles(a.latency),
-        };
-      })
-      .sort((x, y) => y.invocations - x.invocations || (x.value < y.value ? -1 : 1));
-  }
-  return out;
+  const acc = new SummaryAccumulator(namespace, dimensions);
+  for (const s of series) acc.addSeries(s);
+  return acc.attributionSummary();
 }

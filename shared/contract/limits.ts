@@ -14,6 +14,23 @@ export const EMF_MAX_DOCUMENT_BYTES = 256 * 1024;
 /** CloudWatch: a dimension value is 1 to 1024 ASCII characters. */
 export const DIMENSION_VALUE_MAX_LENGTH = 1024;
 
+/**
+ * CloudWatch rejects a metric value whose magnitude is outside 8.515920e-109 to 1.174271e+108
+ * (2^-360 to 2^360 in base 2; 0 is fine) and drops the whole EMF document that carries it, with
+ * every other metric of that model and minute. PutMetricData's documentation states the range.
+ */
+export const CLOUDWATCH_MAX_VALUE = 1.174271e108;
+export const CLOUDWATCH_MIN_MAGNITUDE = 8.51592e-109;
+
+/** Whether CloudWatch accepts `value` as a metric value: finite, 0, or within its magnitude range. */
+export function isCloudWatchValue(value: number): boolean {
+  const magnitude = Math.abs(value);
+  return (
+    Number.isFinite(value) &&
+    (value === 0 || (magnitude >= CLOUDWATCH_MIN_MAGNITUDE && magnitude <= CLOUDWATCH_MAX_VALUE))
+  );
+}
+
 /** CloudWatch accepts data points up to 14 days old ... */
 export const MAX_RECORD_AGE_MS = 14 * 24 * 60 * 60 * 1000;
 /** ... and up to 2 hours in the future. */

@@ -1,12 +1,14 @@
 import { INVOCATION_SCHEMA_TYPE } from '../contract/bedrock-logs';
 import { classifyErrorCode, type ErrorClass } from '../contract/error-classes';
 import {
+  CLOUDWATCH_MAX_VALUE,
   DIMENSION_VALUE_MAX_LENGTH,
   MAX_RECORD_AGE_MS,
   MAX_RECORD_FUTURE_MS,
   MINUTE_MS,
 } from '../contract/limits';
 import { isObject, type Json } from '../json';
+import { parseIsoTime } from '../time';
 
 /** One Bedrock invocation, normalised. Holds no prompt or response text. */
 export interface Invocation {
@@ -53,6 +55,18 @@ export interface ParseContext {
   /** The injected clock, for CloudWatch's acceptance window. */
   nowMs: number;
   logEventId?: string;
+  /**
+   * Whether to reject records outside CloudWatch's acceptance window around `nowMs` (default true,
+   * as the function must). Replay turns it off: an analysis of exported history drops nothing for
+   * its age.
+   */
+  timeWindow?: boolean;
+}
+
+/** Whether CloudWatch would refuse a data point at this record's minute, with the clock at `nowMs`. */
+export function isOutsideTimeWindow(timeMs: number, nowMs: number): boolean {
+  const minuteStart = Math.floor(timeMs / MINUTE_MS) * MINUTE_MS;
+  return minuteStart < nowMs - MAX_RECORD_AGE_MS || timeMs > nowMs + MAX_RECORD_FUTURE_MS;
 }
 
 /** Printable ASCII only: CloudWatch rejects other characters in dimension values. */
@@ -96,9 +110,15 @@ function optionalSection(record: Json, key: string): Json | undefined {
   return value;
 }
 
-/** A latency value from a body: used only when it is a finite, non-negative number. */
+/**
+ * A latency value from a body: used only when it is a non-negative number CloudWatch can store.
+ * A value beyond its range (a body once said 1e300) would make CloudWatch drop the whole document,
+ * calls, tokens and cost included, so it is unavailable instead; rounding takes care of the tiny end.
+ */
 function latencyValue(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+  return typeof value === 'number' && value >= 0 && value <= CLOUDWATCH_MAX_VALUE
+    ? Math.round(value)
+    : undefined;
 }
 
 function stopReasonValue(value: unknown): string | undefined {
@@ -161,17 +181,19 @@ function readMetadata(record: Json): Record<string, string> {
   return raw as Record<string, string>;
 }
 
+/** A rejection with its reason and ids only; a malformed record's requestId is kept only when id-shaped. */
+export function rejectionOf(reason: RejectionReason, logEventId?: string, requestId?: string): Rejection {
+  return {
+    reason,
+    logEventId,
+    // A malformed record's requestId could hold anything; only an id-shaped value is kept.
+    ...(requestId && REQUEST_ID.test(requestId) ? { requestId } : {}),
+  };
+}
+
 /** A rejection; defined once, outside the hot path (no closure per record). */
 function reject(context: ParseContext, reason: RejectionReason, requestId?: string): ParseResult {
-  return {
-    ok: false,
-    rejection: {
-      reason,
-      logEventId: context.logEventId,
-      // A malformed record's requestId could hold anything; only an id-shaped value is kept.
-      ...(requestId && REQUEST_ID.test(requestId) ? { requestId } : {}),
-    },
-  };
+  return { ok: false, rejection: rejectionOf(reason, context.logEventId, requestId) };
 }
 
 /**
@@ -194,7 +216,8 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
   const requestIdValue = typeof record.requestId === 'string' ? record.requestId : undefined;
   try {
     const timestamp = requiredString(record, 'timestamp');
-    const timeMs = Date.parse(timestamp);
+    // Strict ISO-8601, zoneless read as UTC: the same instant in Lambda and in replay on any laptop.
+    const timeMs = parseIsoTime(timestamp);
     if (!Number.isFinite(timeMs)) throw new FieldError('timestamp');
     const requestId = requiredString(record, 'requestId');
     const operation = requiredString(record, 'operation');
@@ -223,9 +246,11 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
     );
     const outputTokens = optionalCount(output, 'outputTokenCount', 'output.outputTokenCount');
     const errorCode = optionalString(record, 'errorCode');
+    // Bedrock writes errorCode only on failed calls: an empty one is malformed, neither a success to
+    // bill nor an error of some class.
+    if (errorCode !== undefined && errorCode.trim() === '') throw new FieldError('errorCode');
 
-    const minuteStart = Math.floor(timeMs / MINUTE_MS) * MINUTE_MS;
-    if (minuteStart < context.nowMs - MAX_RECORD_AGE_MS || timeMs > context.nowMs + MAX_RECORD_FUTURE_MS) {
+    if (context.timeWindow !== false && isOutsideTimeWindow(timeMs, context.nowMs)) {
       return reject(context, 'outside-time-window', requestId);
     }
 
@@ -241,7 +266,7 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
     if (outputTokens !== undefined) invocation.outputTokens = outputTokens;
     if (cacheReadInputTokens !== undefined) invocation.cacheReadInputTokens = cacheReadInputTokens;
     if (cacheWriteInputTokens !== undefined) invocation.cacheWriteInputTokens = cacheWriteInputTokens;
-    if (errorCode !== undefined && errorCode !== '') {
+    if (errorCode !== undefined) {
       invocation.errorCode = errorCode;
       invocation.errorClass = classifyErrorCode(errorCode);
     }

@@ -1,3 +1,4 @@
+import { tupleKey } from '../keys';
 import type { Invocation } from './2-parse';
 import { NO_PROFILES, resolveWithProfiles } from './4-resolve-model';
 
@@ -47,16 +48,16 @@ export function createPriceTable(
   const byKey = new Map<string, ModelPrice>();
   const models = new Set<string>();
   for (const price of [...data.prices, ...(overlay?.prices ?? [])]) {
-    byKey.set(`${price.region}|${price.modelId}`, price);
+    byKey.set(tupleKey(price.region, price.modelId), price);
     models.add(price.modelId);
   }
   const fallbacks = { ...data.regionFallbacks, ...overlay?.regionFallbacks };
   return {
     lookup(baseModelId, region) {
-      const direct = byKey.get(`${region}|${baseModelId}`);
+      const direct = byKey.get(tupleKey(region, baseModelId));
       if (direct) return direct;
       const fallback = Object.hasOwn(fallbacks, region) ? fallbacks[region] : undefined;
-      return fallback === undefined ? undefined : byKey.get(`${fallback}|${baseModelId}`);
+      return fallback === undefined ? undefined : byKey.get(tupleKey(fallback, baseModelId));
     },
     hasModel: (baseModelId) => models.has(baseModelId),
   };

@@ -1,6 +1,7 @@
 /**
  * Attribution: which team, tenant or caller an invocation belongs to, with bounded cardinality.
- * Values become CloudWatch dimension values, so they are sanitised and capped here, once.
+ * Values become CloudWatch dimension values, so they are sanitised and capped here, once; the
+ * ModelId dimension is capped here too.
  */
 import type { Invocation } from './2-parse';
 
@@ -98,5 +99,50 @@ export class AttributionResolver {
     const values: Record<string, string> = {};
     for (const key of this.config.keys) values[key] = this.valueOf(key, invocation);
     return values;
+  }
+}
+
+/** Distinct model ids one function instance reports before folding new ones into `Other`. */
+export const DEFAULT_MAX_MODEL_IDS = 50;
+/** How many folded ids are remembered by name; beyond it they are only counted. */
+const MAX_REMEMBERED_FOLDED_IDS = 1000;
+
+/**
+ * Bounds the ModelId dimension as attribution values are bounded: every new model id is about 13
+ * billed metric series, and ids are whatever callers pass (ARNs, profiles, typos). The first
+ * `maxIds` ids one function instance sees are reported as they are, later ones as `Other`. Pricing
+ * still uses each call's own id; only the dimension value is folded. Create one per handler and keep
+ * it across invocations.
+ */
+export class ModelIdLimiter {
+  private readonly seen = new Set<string>();
+  private readonly folded = new Set<string>();
+  /** Distinct ids folded into `Other` so far. */
+  foldedCount = 0;
+
+  constructor(readonly maxIds: number) {}
+
+  /** The ModelId dimension value for a call to `modelId`. */
+  reported(modelId: string): string {
+    if (this.seen.has(modelId)) return modelId;
+    if (this.seen.size < this.maxIds) {
+      this.seen.add(modelId);
+      return modelId;
+    }
+    if (!this.folded.has(modelId)) {
+      this.foldedCount++;
+      if (this.folded.size < MAX_REMEMBERED_FOLDED_IDS) this.folded.add(modelId);
+    }
+    return OTHER;
+  }
+
+  /** Whether `modelId` has been folded (for the ids remembered by name). */
+  isFolded(modelId: string): boolean {
+    return this.folded.has(modelId);
+  }
+
+  /** The folded ids remembered by name (the first 1,000), in the order they were first folded. */
+  foldedIds(): string[] {
+    return [...this.folded];
   }
 }

@@ -1,6 +1,7 @@
 import { ERROR_CLASSES, type ErrorClass } from '../contract/error-classes';
 import { MINUTE_MS } from '../contract/limits';
 import type { AttributionCounterValues, ModelCounterValues } from '../contract/metrics';
+import { tupleKey } from '../keys';
 import type { Invocation } from './2-parse';
 import type { PriceResult } from './5-price';
 
@@ -40,21 +41,27 @@ function emptyBucket(minuteStartMs: number, modelId: string): ModelMinuteBucket 
   };
 }
 
+/** The model id as logged: the default dimension value. */
+const asLogged = (invocation: Invocation) => invocation.modelId;
+
 /**
- * Groups invocations per UTC minute × model id (exactly as logged) and prices each one.
+ * Groups invocations per UTC minute × model id (exactly as logged, or as `modelIdOf` reports it,
+ * e.g. folded into `Other` beyond the cap) and prices each one with its own id.
  * Buckets come back ordered by minute, then model id, so output is deterministic.
  */
 export function aggregateByMinute(
   invocations: readonly Invocation[],
   price: (invocation: Invocation) => PriceResult,
+  modelIdOf: (invocation: Invocation) => string = asLogged,
 ): ModelMinuteBucket[] {
   const buckets = new Map<string, ModelMinuteBucket>();
   for (const inv of invocations) {
     const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
-    const key = `${minuteStartMs}|${inv.modelId}`;
+    const modelId = modelIdOf(inv);
+    const key = tupleKey(minuteStartMs, modelId);
     let bucket = buckets.get(key);
     if (!bucket) {
-      bucket = emptyBucket(minuteStartMs, inv.modelId);
+      bucket = emptyBucket(minuteStartMs, modelId);
       buckets.set(key, bucket);
     }
     bucket.invocations++;
@@ -94,26 +101,28 @@ export interface AttributionMinuteBucket extends AttributionCounterValues {
 
 /**
  * Groups invocations per minute × attribution dimension × value × model. `attributes` gives each
- * invocation's value per dimension (already sanitised and capped).
+ * invocation's value per dimension (already sanitised and capped); `modelIdOf` its reported model.
  */
 export function aggregateAttribution(
   invocations: readonly Invocation[],
   price: (invocation: Invocation) => PriceResult,
   attributes: (invocation: Invocation) => Record<string, string>,
+  modelIdOf: (invocation: Invocation) => string = asLogged,
 ): AttributionMinuteBucket[] {
   const buckets = new Map<string, AttributionMinuteBucket>();
   for (const inv of invocations) {
     const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
     const priced = price(inv);
+    const modelId = modelIdOf(inv);
     for (const [dimension, value] of Object.entries(attributes(inv))) {
-      const key = `${minuteStartMs}|${dimension}|${value}|${inv.modelId}`;
+      const key = tupleKey(minuteStartMs, dimension, value, modelId);
       let bucket = buckets.get(key);
       if (!bucket) {
         bucket = {
           minuteStartMs,
           dimension,
           value,
-          modelId: inv.modelId,
+          modelId,
           invocations: 0,
           errors: 0,
           inputTokens: 0,

@@ -1,11 +1,11 @@
-import { EMF_MAX_VALUES_PER_METRIC } from '../contract/limits';
+import { EMF_MAX_VALUES_PER_METRIC, isCloudWatchValue } from '../contract/limits';
 import {
   ATTRIBUTION_COUNTERS,
   counterValue,
   DIM_MODEL_ID,
   DIM_SERVICE,
-  type EmfUnit,
   METRIC,
+  type MetricSpec,
   MODEL_COUNTERS,
   MODEL_DIMENSION_SETS,
   roundUsd,
@@ -17,57 +17,74 @@ export interface EmfOptions {
   service: string;
 }
 
-/** One metric of a series group: a counter (one number) or raw values (any count). */
-type Metric = { name: string; unit: EmfUnit } & ({ value: number } | { values: readonly number[] });
+/** `"text"` as JSON, cached: names, units and dimension names repeat in every document. */
+const quoted = new Map<string, string>();
+function jsonOf(text: string): string {
+  let fragment = quoted.get(text);
+  if (fragment === undefined) {
+    fragment = JSON.stringify(text);
+    // Bounded: dimension names are few, but nothing here should grow without end.
+    if (quoted.size < 10_000) quoted.set(text, fragment);
+  }
+  return fragment;
+}
 
 /**
- * The documents for one timestamp and one set of dimension values. Counters go into the first
- * document; raw-value arrays are cut at 100 values (EMF's limit) and the rest go into further
- * documents with the same timestamp and dimensions. Zero counters are left out: CloudWatch bills
- * every metric that receives data, and consumers FILL gaps with 0.
+ * Writes the documents of one timestamp and one set of dimension values. Counters go into the
+ * first document; raw-value arrays are cut at 100 values (EMF's limit) and the rest go into
+ * further documents with the same timestamp and dimensions. Zero counters are left out: CloudWatch
+ * bills every metric that receives data, and consumers FILL gaps with 0.
+ *
+ * The JSON is written by hand, byte for byte what JSON.stringify would write for
+ * `{_aws, ...dimensions, ...values}` (no key can repeat: attribution names may not be dimension or
+ * metric names, and none is integer-like), without building the objects: a month of replay writes
+ * about one document for every four records, and the function one per model and minute.
  */
-function documentsFor(
-  options: EmfOptions,
-  timestamp: number,
-  dimensionSets: readonly (readonly string[])[],
-  dimensions: Record<string, string>,
-  metrics: Metric[],
-): string[] {
-  const parts: { defs: { Name: string; Unit: EmfUnit }[]; values: Record<string, number | number[]> }[] = [];
-  const part = (i: number) => {
-    while (parts.length <= i) parts.push({ defs: [], values: {} });
-    return parts[i] as (typeof parts)[number];
-  };
-  part(0);
-  for (const metric of metrics) {
-    if ('value' in metric) {
-      if (metric.value === 0) continue;
-      const p = part(0);
-      p.defs.push({ Name: metric.name, Unit: metric.unit });
-      p.values[metric.name] = metric.value;
-      continue;
-    }
-    for (let i = 0; i * EMF_MAX_VALUES_PER_METRIC < metric.values.length; i++) {
-      const p = part(i);
-      p.defs.push({ Name: metric.name, Unit: metric.unit });
-      p.values[metric.name] = metric.values.slice(
-        i * EMF_MAX_VALUES_PER_METRIC,
-        (i + 1) * EMF_MAX_VALUES_PER_METRIC,
-      );
+class DocumentWriter {
+  private readonly defs: string[][] = [[]];
+  private readonly values: string[][] = [[]];
+
+  /** A counter; `keepZero` writes it even at 0 (CostUSD of calls priced at $0). */
+  counter(spec: MetricSpec, value: number, keepZero = false): void {
+    // The last guard: one value CloudWatch cannot store drops the whole document. The stages and
+    // the configuration check keep such values out; anything that slips through is left out here.
+    if ((value === 0 && !keepZero) || !isCloudWatchValue(value)) return;
+    (this.defs[0] as string[]).push(`{"Name":${jsonOf(spec.name)},"Unit":${jsonOf(spec.unit)}}`);
+    // String(n) is JSON's spelling of a finite number (-0 included).
+    (this.values[0] as string[]).push(`${jsonOf(spec.name)}:${value}`);
+  }
+
+  /** Every raw value, 100 to a document. */
+  raw(spec: MetricSpec, all: readonly number[]): void {
+    const values = all.every(isCloudWatchValue) ? all : all.filter(isCloudWatchValue);
+    for (let i = 0; i * EMF_MAX_VALUES_PER_METRIC < values.length; i++) {
+      while (this.defs.length <= i) {
+        this.defs.push([]);
+        this.values.push([]);
+      }
+      const slice = values.slice(i * EMF_MAX_VALUES_PER_METRIC, (i + 1) * EMF_MAX_VALUES_PER_METRIC);
+      (this.defs[i] as string[]).push(`{"Name":${jsonOf(spec.name)},"Unit":${jsonOf(spec.unit)}}`);
+      (this.values[i] as string[]).push(`${jsonOf(spec.name)}:[${slice.join(',')}]`);
     }
   }
-  return parts
-    .filter((p) => p.defs.length > 0)
-    .map((p) =>
-      JSON.stringify({
-        _aws: {
-          Timestamp: timestamp,
-          CloudWatchMetrics: [{ Namespace: options.namespace, Dimensions: dimensionSets, Metrics: p.defs }],
-        },
-        ...dimensions,
-        ...p.values,
-      }),
-    );
+
+  /** Appends the documents to `out`. */
+  finish(
+    options: EmfOptions,
+    timestamp: number,
+    dimensionSets: readonly (readonly string[])[],
+    dimensions: Record<string, string>,
+    out: string[],
+  ): void {
+    let dims = '';
+    for (const name in dimensions) dims += `,${jsonOf(name)}:${JSON.stringify(dimensions[name])}`;
+    const head = `{"_aws":{"Timestamp":${timestamp},"CloudWatchMetrics":[{"Namespace":${jsonOf(options.namespace)},"Dimensions":${JSON.stringify(dimensionSets)},"Metrics":[`;
+    for (let i = 0; i < this.defs.length; i++) {
+      const defs = this.defs[i] as string[];
+      if (defs.length === 0) continue;
+      out.push(`${head}${defs.join(',')}]}]}${dims},${(this.values[i] as string[]).join(',')}}`);
+    }
+  }
 }
 
 /**
@@ -78,25 +95,19 @@ function documentsFor(
 export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: EmfOptions): string[] {
   const documents: string[] = [];
   for (const bucket of buckets) {
-    const metrics: Metric[] = MODEL_COUNTERS.map((m) => ({
-      name: m.name,
-      unit: m.unit,
-      value: counterValue(m, bucket),
-    }));
-    // Cost of the calls we could price; a model we cannot price reports no cost, never a silent zero.
-    if (bucket.pricedInvocations > 0) metrics.push({ ...METRIC.cost, value: roundUsd(bucket.costUsd) });
-    metrics.push(
-      { ...METRIC.latency, values: bucket.latencyMs },
-      { ...METRIC.timeToFirstToken, values: bucket.timeToFirstTokenMs },
-    );
-    documents.push(
-      ...documentsFor(
-        options,
-        bucket.minuteStartMs,
-        MODEL_DIMENSION_SETS,
-        { [DIM_SERVICE]: options.service, [DIM_MODEL_ID]: bucket.modelId },
-        metrics,
-      ),
+    const writer = new DocumentWriter();
+    for (const counter of MODEL_COUNTERS) writer.counter(counter, counterValue(counter, bucket));
+    // Cost of the calls we could price, written whenever one was (even at $0, say a call of zero
+    // tokens); a model we cannot price reports no cost, never a silent zero.
+    if (bucket.pricedInvocations > 0) writer.counter(METRIC.cost, roundUsd(bucket.costUsd), true);
+    writer.raw(METRIC.latency, bucket.latencyMs);
+    writer.raw(METRIC.timeToFirstToken, bucket.timeToFirstTokenMs);
+    writer.finish(
+      options,
+      bucket.minuteStartMs,
+      MODEL_DIMENSION_SETS,
+      { [DIM_SERVICE]: options.service, [DIM_MODEL_ID]: bucket.modelId },
+      documents,
     );
   }
   return documents;
@@ -112,24 +123,19 @@ export function toAttributionEmfDocuments(
 ): string[] {
   const documents: string[] = [];
   for (const bucket of buckets) {
-    const metrics: Metric[] = ATTRIBUTION_COUNTERS.map((m) => ({
-      name: m.name,
-      unit: m.unit,
-      value: bucket[m.field],
-    }));
-    if (bucket.pricedInvocations > 0) metrics.push({ ...METRIC.cost, value: roundUsd(bucket.costUsd) });
-    metrics.push({ ...METRIC.latency, values: bucket.latencyMs });
-    documents.push(
-      ...documentsFor(
-        options,
-        bucket.minuteStartMs,
-        [
-          [DIM_SERVICE, bucket.dimension],
-          [DIM_SERVICE, bucket.dimension, DIM_MODEL_ID],
-        ],
-        { [DIM_SERVICE]: options.service, [bucket.dimension]: bucket.value, [DIM_MODEL_ID]: bucket.modelId },
-        metrics,
-      ),
+    const writer = new DocumentWriter();
+    for (const counter of ATTRIBUTION_COUNTERS) writer.counter(counter, bucket[counter.field]);
+    if (bucket.pricedInvocations > 0) writer.counter(METRIC.cost, roundUsd(bucket.costUsd), true);
+    writer.raw(METRIC.latency, bucket.latencyMs);
+    writer.finish(
+      options,
+      bucket.minuteStartMs,
+      [
+        [DIM_SERVICE, bucket.dimension],
+        [DIM_SERVICE, bucket.dimension, DIM_MODEL_ID],
+      ],
+      { [DIM_SERVICE]: options.service, [bucket.dimension]: bucket.value, [DIM_MODEL_ID]: bucket.modelId },
+      documents,
     );
   }
   return documents;

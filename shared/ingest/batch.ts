@@ -1,8 +1,15 @@
+import { tupleKey } from '../keys';
 import type { SubscriptionPayload } from './1-decode';
-import { type Invocation, parseInvocationRecord, type Rejection } from './2-parse';
+import {
+  type Invocation,
+  isOutsideTimeWindow,
+  parseInvocationRecord,
+  type Rejection,
+  rejectionOf,
+} from './2-parse';
 import { dedupeInvocations } from './3-dedupe';
 import { applyPriceRule, type PriceResult, type PriceRule, type PriceTable, priceRuleFor } from './5-price';
-import { type AttributionResolver, dimensionNameOf } from './6-attribute';
+import { type AttributionResolver, dimensionNameOf, type ModelIdLimiter } from './6-attribute';
 import {
   type AttributionMinuteBucket,
   aggregateAttribution,
@@ -20,16 +27,30 @@ export interface BatchDependencies {
   inferenceProfiles?: ReadonlyMap<string, string>;
   /** Attribution by caller and requestMetadata keys; none when absent. */
   attribution?: AttributionResolver;
+  /** The cap on distinct ModelId values; every id is reported when absent. */
+  modelIds?: ModelIdLimiter;
 }
 
 export interface RecordCounts {
   /** Log events in the batch (a CONTROL_MESSAGE has none). */
   received: number;
-  /** Unique invocations counted. accepted + duplicates + rejected = received. */
+  /** Unique invocations counted. accepted + duplicates + rejected (+ filtered) = received. */
   accepted: number;
   duplicates: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
+  /** Records outside replay's --since/--until; present only when a time filter is set. */
+  filtered?: number;
+}
+
+/** Which record times a batch takes: the function uses the defaults, replay sets them from its flags. */
+export interface RecordTimeOptions {
+  /** Reject records outside CloudWatch's acceptance window around the clock (default true). */
+  window?: boolean;
+  /** Only records at or after this time are processed; the others are counted as `filtered`. */
+  sinceMs?: number;
+  /** Only records before this time are processed; the others are counted as `filtered`. */
+  untilMs?: number;
 }
 
 /** What one batch produced; `documents` is all the handler prints. */
@@ -43,6 +64,17 @@ export interface BatchResult {
   maxDeliveryLagMs?: number;
   /** Models with at least one successful call we could not price, for a warning. */
   unpricedModels: string[];
+  /** Why: one entry per model id, region and reason, in the order first met. */
+  unpricedReasons: UnpricedReason[];
+  /** Model ids this batch was the first to fold into `Other` (the cap was reached), for a warning. */
+  newlyFoldedModelIds: string[];
+}
+
+/** Why the successful calls to one model id in one region could not be priced. */
+export interface UnpricedReason {
+  modelId: string;
+  region: string;
+  reason: Extract<PriceResult, { kind: 'unpriced' }>['reason'];
 }
 
 /** A batch after parsing and deduplication, before pricing and EMF. */
@@ -52,24 +84,64 @@ export interface ParsedBatch {
   duplicates: number;
   rejections: Rejection[];
   rejectedByReason: Record<string, number>;
+  /** Set only when a time filter is: records outside it, neither counted nor rejected. */
+  filtered?: number;
 }
 
-/** Parse and deduplicate: the part of a batch that needs nothing but the clock. */
-export function parseBatch(payload: SubscriptionPayload, nowMs: number): ParsedBatch {
+/**
+ * Parse and deduplicate: the part of a batch that needs nothing but the clock. With a time filter,
+ * records outside it are set apart first (the user asked not to see them), then the window applies.
+ */
+export function parseBatch(
+  payload: SubscriptionPayload,
+  nowMs: number,
+  times: RecordTimeOptions = {},
+): ParsedBatch {
   const parsed: Invocation[] = [];
   const rejections: Rejection[] = [];
   const rejectedByReason: Record<string, number> = {};
+  const reject = (rejection: Rejection) => {
+    rejections.push(rejection);
+    rejectedByReason[rejection.reason] = (rejectedByReason[rejection.reason] ?? 0) + 1;
+  };
+  const window = times.window !== false;
+  const since = times.sinceMs ?? Number.NEGATIVE_INFINITY;
+  const until = times.untilMs ?? Number.POSITIVE_INFINITY;
+  const filtering = times.sinceMs !== undefined || times.untilMs !== undefined;
+  let filtered = 0;
   for (const event of payload.logEvents) {
-    const result = parseInvocationRecord(event.message, { nowMs, logEventId: event.id });
-    if (result.ok) {
-      parsed.push(result.invocation);
-    } else {
-      rejections.push(result.rejection);
-      rejectedByReason[result.rejection.reason] = (rejectedByReason[result.rejection.reason] ?? 0) + 1;
+    const result = parseInvocationRecord(event.message, {
+      nowMs,
+      logEventId: event.id,
+      // With a filter the window is applied below, once the filter has had its say.
+      timeWindow: window && !filtering,
+    });
+    if (!result.ok) {
+      reject(result.rejection);
+      continue;
     }
+    const { invocation } = result;
+    if (filtering) {
+      if (invocation.timeMs < since || invocation.timeMs >= until) {
+        filtered++;
+        continue;
+      }
+      if (window && isOutsideTimeWindow(invocation.timeMs, nowMs)) {
+        reject(rejectionOf('outside-time-window', event.id, invocation.requestId));
+        continue;
+      }
+    }
+    parsed.push(invocation);
   }
   const { invocations, duplicates } = dedupeInvocations(parsed);
-  return { received: payload.logEvents.length, invocations, duplicates, rejections, rejectedByReason };
+  return {
+    received: payload.logEvents.length,
+    invocations,
+    duplicates,
+    rejections,
+    rejectedByReason,
+    ...(filtering ? { filtered } : {}),
+  };
 }
 
 /** Price, aggregate and write the EMF of a parsed batch. Prints nothing. */
@@ -79,28 +151,51 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
   // rule per model id and region: a batch holds thousands of calls to a handful of models.
   const rules = new Map<string, PriceRule>();
   const prices = new Map<Invocation, PriceResult>();
-  const unpriced = new Set<string>();
+  const unpriced = new Map<string, UnpricedReason>();
   for (const invocation of invocations) {
-    const key = `${invocation.modelId}|${invocation.region}`;
+    const key = tupleKey(invocation.modelId, invocation.region);
     let rule = rules.get(key);
     if (!rule) {
       rule = priceRuleFor(invocation.modelId, invocation.region, deps.priceTable, deps.inferenceProfiles);
       rules.set(key, rule);
     }
     const price = applyPriceRule(rule, invocation);
-    if (price.kind === 'unpriced') unpriced.add(invocation.modelId);
+    if (price.kind === 'unpriced') {
+      const { modelId, region } = invocation;
+      const reasonKey = tupleKey(modelId, region, price.reason);
+      if (!unpriced.has(reasonKey)) unpriced.set(reasonKey, { modelId, region, reason: price.reason });
+    }
     prices.set(invocation, price);
   }
   const priceOf = (invocation: Invocation) => prices.get(invocation) ?? { kind: 'not-billable' as const };
-  const buckets = aggregateByMinute(invocations, priceOf);
+  // The cap decides each id once, in record order, before the buckets read it.
+  const limiter = deps.modelIds;
+  const reported = new Map<string, string>();
+  const newlyFolded: string[] = [];
+  if (limiter) {
+    for (const { modelId } of invocations) {
+      if (reported.has(modelId)) continue;
+      const wasFolded = limiter.isFolded(modelId);
+      const value = limiter.reported(modelId);
+      if (value !== modelId && !wasFolded) newlyFolded.push(modelId);
+      reported.set(modelId, value);
+    }
+  }
+  const modelIdOf = (invocation: Invocation) => reported.get(invocation.modelId) ?? invocation.modelId;
+  const buckets = aggregateByMinute(invocations, priceOf, modelIdOf);
   const attribution = deps.attribution;
   const attributionBuckets = attribution
-    ? aggregateAttribution(invocations, priceOf, (invocation) => {
-        const values: Record<string, string> = {};
-        for (const [key, value] of Object.entries(attribution.resolve(invocation)))
-          values[dimensionNameOf(key)] = value;
-        return values;
-      })
+    ? aggregateAttribution(
+        invocations,
+        priceOf,
+        (invocation) => {
+          const values: Record<string, string> = {};
+          for (const [key, value] of Object.entries(attribution.resolve(invocation)))
+            values[dimensionNameOf(key)] = value;
+          return values;
+        },
+        modelIdOf,
+      )
     : [];
   let oldest = Number.POSITIVE_INFINITY;
   for (const inv of invocations) oldest = Math.min(oldest, inv.timeMs);
@@ -111,6 +206,7 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
       duplicates: batch.duplicates,
       rejected: batch.rejections.length,
       rejectedByReason: batch.rejectedByReason,
+      ...(batch.filtered !== undefined ? { filtered: batch.filtered } : {}),
     },
     rejections: batch.rejections,
     buckets,
@@ -120,7 +216,9 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
       ...toAttributionEmfDocuments(attributionBuckets, deps.emf),
     ],
     ...(invocations.length > 0 ? { maxDeliveryLagMs: Math.max(0, deps.nowMs - oldest) } : {}),
-    unpricedModels: [...unpriced].sort(),
+    unpricedModels: [...new Set([...unpriced.values()].map((u) => u.modelId))].sort(),
+    unpricedReasons: [...unpriced.values()],
+    newlyFoldedModelIds: newlyFolded,
   };
 }
 

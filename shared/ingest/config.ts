@@ -9,8 +9,9 @@ import {
   INGEST_METRIC_NAMES,
 } from '../contract/metrics';
 import { isObject, type Json } from '../json';
+import { closestName } from '../names';
 import type { ModelPrice, PriceData } from './5-price';
-import { type AttributionConfig, CALLER_KEY, dimensionNameOf } from './6-attribute';
+import { type AttributionConfig, CALLER_KEY, DEFAULT_MAX_MODEL_IDS, dimensionNameOf } from './6-attribute';
 
 export interface IngestConfig {
   namespace: string;
@@ -25,6 +26,8 @@ export interface IngestConfig {
   resolveInferenceProfiles: boolean;
   /** Provisioned-throughput and custom models: their hourly cost, reported beside the token cost. */
   provisionedModels: Record<string, { hourlyUsd: number }>;
+  /** Distinct ModelId values one function instance reports before folding new ones into `Other`. */
+  maxModelIds: number;
 }
 
 /** A setting is wrong; raised at start so a bad deploy fails loudly, not per record. */
@@ -46,27 +49,110 @@ const RESERVED = new Set<string>([
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
+/**
+ * Upper bounds on what a person can configure. The dearest model in the bundled table costs 0.075
+ * USD per 1,000 output tokens and the largest routing premium is 1.1: the bounds leave three orders
+ * of magnitude of room, while keeping every cost the function sums far inside CloudWatch's value
+ * range (a price of 1e306 once produced an infinite CostUSD that CloudWatch dropped with the rest
+ * of the minute).
+ */
+export const MAX_PRICE_PER_1K_TOKENS = 100;
+export const MAX_PRICE_MULTIPLIER = 10;
+/** USD per hour of one provisioned-throughput or custom model; far above any real commitment. */
+export const MAX_HOURLY_USD = 100_000;
+
+/** The keys each part of the configuration document may hold; anything else is a typo. */
+const KNOWN_KEYS = {
+  document: [
+    'attribution',
+    'prices',
+    'inferenceProfiles',
+    'provisionedModels',
+    'resolveInferenceProfiles',
+    'maxModelIds',
+  ],
+  attribution: ['keys', 'maxValues', 'allow'],
+  priceFile: [
+    'currency',
+    'unit',
+    'source',
+    'effectiveDate',
+    'regionFallbacks',
+    'regionFallbacksNote',
+    'note',
+    'prices',
+  ],
+  price: [
+    'modelId',
+    'region',
+    'input',
+    'output',
+    'cacheRead',
+    'cacheWrite',
+    'cacheWrite1h',
+    'nonGlobalMultiplier',
+    'source',
+    'effectiveDate',
+    'note',
+  ],
+  provisionedModel: ['hourlyUsd', 'note'],
+} as const;
+
+/**
+ * Refuses keys outside `known`: the documentation promises every setting is checked, and a
+ * misspelt key (`attributon`, `cacheReed`) would otherwise be ignored without a word.
+ */
+function checkKeys(section: Json, known: readonly string[], where: string): void {
+  for (const key of Object.keys(section)) {
+    if (known.includes(key)) continue;
+    const near = closestName(key, known);
+    throw new ConfigError(
+      `${where ? `${where}: ` : ''}unknown setting "${key}"${near ? ` (did you mean "${near}"?)` : ` (known: ${known.join(', ')})`}`,
+    );
+  }
+}
+
+/** A required or optional bounded non-negative number; the error names the entry and the bound. */
+function checkBounded(value: unknown, max: number, at: string, what: string): void {
+  if (!isNumber(value)) throw new ConfigError(`${at}: ${what}`);
+  if (value > max) throw new ConfigError(`${at}: ${value} is out of range (at most ${max})`);
+}
+
 /** Checks a price file (the bundled one or a user's); errors name the entry and field. */
 export function validatePriceData(
   value: unknown,
   where: string,
 ): Pick<PriceData, 'prices' | 'regionFallbacks'> {
-  if (!isObject(value) || !Array.isArray(value.prices))
-    throw new ConfigError(`${where}: expected {"prices": [...]}`);
+  if (!isObject(value)) throw new ConfigError(`${where}: expected {"prices": [...]}`);
+  checkKeys(value, KNOWN_KEYS.priceFile, where);
+  if (!Array.isArray(value.prices)) throw new ConfigError(`${where}: expected {"prices": [...]}`);
   const prices = value.prices.map((entry, i): ModelPrice => {
     const at = `${where}.prices[${i}]`;
     if (!isObject(entry)) throw new ConfigError(`${at}: not an object`);
+    checkKeys(entry, KNOWN_KEYS.price, at);
     for (const key of ['modelId', 'region'] as const) {
       if (typeof entry[key] !== 'string' || entry[key] === '')
         throw new ConfigError(`${at}.${key}: required string`);
     }
     for (const key of ['input', 'output'] as const) {
-      if (!isNumber(entry[key]))
-        throw new ConfigError(`${at}.${key}: required non-negative number (USD per 1,000 tokens)`);
+      checkBounded(
+        entry[key],
+        MAX_PRICE_PER_1K_TOKENS,
+        `${at}.${key}`,
+        'required non-negative number (USD per 1,000 tokens)',
+      );
     }
-    for (const key of ['cacheRead', 'cacheWrite', 'cacheWrite1h', 'nonGlobalMultiplier'] as const) {
-      if (entry[key] !== undefined && !isNumber(entry[key]))
-        throw new ConfigError(`${at}.${key}: must be a non-negative number`);
+    for (const key of ['cacheRead', 'cacheWrite', 'cacheWrite1h'] as const) {
+      if (entry[key] !== undefined)
+        checkBounded(entry[key], MAX_PRICE_PER_1K_TOKENS, `${at}.${key}`, 'must be a non-negative number');
+    }
+    if (entry.nonGlobalMultiplier !== undefined) {
+      checkBounded(
+        entry.nonGlobalMultiplier,
+        MAX_PRICE_MULTIPLIER,
+        `${at}.nonGlobalMultiplier`,
+        'must be a non-negative number',
+      );
     }
     return entry as unknown as ModelPrice;
   });
@@ -87,6 +173,7 @@ function parseAttribution(
 ): AttributionConfig {
   const section = raw === undefined ? {} : raw;
   if (!isObject(section)) throw new ConfigError('attribution: expected an object');
+  checkKeys(section, KNOWN_KEYS.attribution, 'attribution');
   const keys =
     keysOverride !== undefined
       ? keysOverride
@@ -121,18 +208,36 @@ function parseAttribution(
   return { keys: keys as string[], maxValues: maxValues as number, allow: allow as Record<string, string[]> };
 }
 
-/** Reads BEDROCK_WATCH_CONFIG: inline JSON, or the path of a JSON file. */
-function readConfigDocument(value: string | undefined, readFile: (path: string) => string): Json {
+/** Where a JSON document comes from, for errors that name the right setting. */
+interface DocumentSource {
+  /** The setting that names the document: `BEDROCK_WATCH_CONFIG`, or `prices` inside it. */
+  setting: string;
+  /** How the file is described, e.g. `file` or `the price file`. */
+  fileWord: string;
+}
+
+/** Reads a JSON document given inline or as the path of a file (BEDROCK_WATCH_CONFIG, `prices`). */
+function readJsonDocument(
+  value: string | undefined,
+  readFile: (path: string) => string,
+  source: DocumentSource,
+): Json {
   if (!value) return {};
   const inline = value.trimStart().startsWith('{');
   let parsed: unknown;
   try {
     parsed = JSON.parse(inline ? value : readFile(value));
   } catch (error) {
-    const what = inline ? 'BEDROCK_WATCH_CONFIG (inline JSON)' : `BEDROCK_WATCH_CONFIG file ${value}`;
-    throw new ConfigError(`${what} cannot be read: ${(error as Error).message}`);
+    const what = inline
+      ? `${source.setting} (inline JSON)`
+      : source.setting === 'BEDROCK_WATCH_CONFIG'
+        ? `${source.setting} ${source.fileWord} ${value}`
+        : `${source.setting}: ${source.fileWord} ${value}`;
+    // A missing file says ENOENT first: the path is in the message already.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${what} cannot be read: ${code ?? (error as Error).message}`);
   }
-  if (!isObject(parsed)) throw new ConfigError('BEDROCK_WATCH_CONFIG: expected a JSON object');
+  if (!isObject(parsed)) throw new ConfigError(`${source.setting}: expected a JSON object`);
   return parsed;
 }
 
@@ -162,7 +267,11 @@ export function loadIngestConfig(
       `BEDROCK_WATCH_MAX_DECOMPRESSED_BYTES "${rawMax}" must be an integer of at least 1024`,
     );
   }
-  const doc = readConfigDocument(env.BEDROCK_WATCH_CONFIG, readFile);
+  const doc = readJsonDocument(env.BEDROCK_WATCH_CONFIG, readFile, {
+    setting: 'BEDROCK_WATCH_CONFIG',
+    fileWord: 'file',
+  });
+  checkKeys(doc, KNOWN_KEYS.document, '');
   const attribution = parseAttribution(
     doc.attribution,
     env.BEDROCK_WATCH_ATTRIBUTION,
@@ -171,7 +280,10 @@ export function loadIngestConfig(
 
   let priceOverlay: IngestConfig['priceOverlay'];
   if (doc.prices !== undefined) {
-    const prices = typeof doc.prices === 'string' ? readConfigDocument(doc.prices, readFile) : doc.prices;
+    const prices =
+      typeof doc.prices === 'string'
+        ? readJsonDocument(doc.prices, readFile, { setting: 'prices', fileWord: 'the price file' })
+        : doc.prices;
     priceOverlay = validatePriceData(prices, 'prices');
   }
   const profiles = doc.inferenceProfiles ?? {};
@@ -181,20 +293,31 @@ export function loadIngestConfig(
     );
   }
   const provisioned = doc.provisionedModels ?? {};
-  if (
-    !isObject(provisioned) ||
-    Object.values(provisioned).some((v) => !isObject(v) || !isNumber(v.hourlyUsd))
-  ) {
-    throw new ConfigError('provisionedModels: expected {"model ARN": {"hourlyUsd": number}}');
+  const shape = 'expected {"model ARN": {"hourlyUsd": number}}';
+  if (!isObject(provisioned) || Object.values(provisioned).some((v) => !isObject(v))) {
+    throw new ConfigError(`provisionedModels: ${shape}`);
+  }
+  for (const [arn, entry] of Object.entries(provisioned as Record<string, Json>)) {
+    checkKeys(entry, KNOWN_KEYS.provisionedModel, `provisionedModels.${arn}`);
+    checkBounded(entry.hourlyUsd, MAX_HOURLY_USD, `provisionedModels.${arn}.hourlyUsd`, shape);
   }
   const resolveRaw = env.BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES ?? doc.resolveInferenceProfiles;
   if (resolveRaw !== undefined && ![true, false, 'true', 'false'].includes(resolveRaw as string | boolean)) {
     throw new ConfigError('BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES: true or false');
   }
+  const rawMaxModelIds = env.BEDROCK_WATCH_MAX_MODEL_IDS;
+  const maxModelIds =
+    rawMaxModelIds !== undefined ? Number(rawMaxModelIds) : (doc.maxModelIds ?? DEFAULT_MAX_MODEL_IDS);
+  if (!Number.isSafeInteger(maxModelIds) || (maxModelIds as number) < 1 || (maxModelIds as number) > 1000) {
+    throw new ConfigError(
+      'maxModelIds: an integer from 1 to 1000 (BEDROCK_WATCH_MAX_MODEL_IDS overrides it)',
+    );
+  }
   return {
     namespace,
     service,
     maxDecompressedBytes,
+    maxModelIds: maxModelIds as number,
     attribution,
     ...(priceOverlay ? { priceOverlay } : {}),
     inferenceProfiles: profiles as Record<string, string>,

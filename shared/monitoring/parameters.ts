@@ -3,6 +3,9 @@
  * (through deploy/resources.cjs), the alarm and dashboard definitions, and local tools.
  */
 import { BEDROCK_LOG_GROUP } from '../contract/bedrock-logs';
+import { closestName } from '../names';
+
+export { closestName } from '../names';
 
 export interface ModelQuota {
   /** Tokens per minute the account may use for this model id in this region. */
@@ -154,31 +157,6 @@ function parseQuotas(value: unknown): Record<string, ModelQuota> {
     quotas[modelId] = checkedQuota(modelId, match[2], match[3]);
   }
   return quotas;
-}
-
-/**
- * The known name closest to a misspelt one (edit distance at most a third of its length), if any.
- * @example closestName('watchedModel', ['watchedModels', 'quotas']) // 'watchedModels'
- */
-export function closestName(name: string, known: readonly string[]): string | undefined {
-  const distance = (a: string, b: string) => {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const next = [i];
-      for (let j = 1; j <= b.length; j++) {
-        const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
-        next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
-      }
-      row = next;
-    }
-    return row[b.length] ?? Number.POSITIVE_INFINITY;
-  };
-  let best: { name: string; d: number } | undefined;
-  for (const k of known) {
-    const d = distance(name, k);
-    if (!best || d < best.d) best = { name: k, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
 }
 
 /**

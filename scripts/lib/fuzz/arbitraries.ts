@@ -11,6 +11,8 @@ import { BEDROCK_LOG_GROUP, BEDROCK_LOG_STREAM } from '../../../shared/contract/
 import { isObject, type Json } from '../../../shared/json';
 
 export const CANARY = 'CANARY-7Q4Z-PROMPT';
+/** The log events' own (delivery) time in generated events. */
+export const T0_FUZZ_EVENT_TIME = 1_760_950_000_000;
 const SAMPLE = join(
   import.meta.dirname,
   '..',
@@ -75,6 +77,9 @@ const weirdValue = fc.oneof(
   fc.constant(undefined),
   fc.constant(null),
   fc.constantFrom(-1, 1.5, -0, 2 ** 53, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2),
+  // Around CloudWatch's value range (magnitudes 8.515920e-109 to 1.174271e+108): one value outside
+  // it makes CloudWatch drop the whole document.
+  fc.constantFrom(1e300, 1e120, 1.174271e108, 1.2e108, 1e-200, 5e-324, 8.51592e-109),
   fc.constantFrom('NaN', 'Infinity', '-Infinity', '12', '', ' ', '1e3', 'null'),
   fc.integer(),
   fc.double(),
@@ -149,6 +154,23 @@ const mutation: fc.Arbitrary<(r: Json) => void> = fc.oneof(
       )
       .map((metadata) => (r: Json) => {
         r.requestMetadata = metadata;
+      }),
+  },
+  {
+    // A stream's invocation metrics (latency, time to first token) at or beyond CloudWatch's range.
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('invocationLatency', 'firstByteLatency'),
+        fc.constantFrom(1e300, 1e120, 1.2e108, 1.174271e108, 1e-200, -5, 900),
+      )
+      .map(([field, value]) => (r: Json) => {
+        const body = isObject(r.output) ? r.output.outputBodyJson : undefined;
+        if (!Array.isArray(body)) return;
+        for (const chunk of body) {
+          const metrics = isObject(chunk) ? chunk['amazon-bedrock-invocationMetrics'] : undefined;
+          if (isObject(metrics)) metrics[field] = value;
+        }
       }),
   },
   {
@@ -244,7 +266,7 @@ const dataMessage = (messages: unknown[]) => ({
   logGroup: BEDROCK_LOG_GROUP,
   logStream: BEDROCK_LOG_STREAM,
   subscriptionFilters: ['fuzz'],
-  logEvents: messages.map((message, i) => ({ id: String(i), timestamp: 1_760_950_000_000, message })),
+  logEvents: messages.map((message, i) => ({ id: String(i), timestamp: T0_FUZZ_EVENT_TIME, message })),
 });
 
 /** A batch of messages, with duplicates, as a well-formed event. */

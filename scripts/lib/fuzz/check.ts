@@ -3,6 +3,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import { createIngestHandler, type IngestDependencies } from '../../../functions/ingest/handler';
 import { SubscriptionDecodeError } from '../../../shared/ingest/1-decode';
 import { createPriceTable, type PriceData } from '../../../shared/ingest/5-price';
@@ -12,16 +13,24 @@ import priceData from '../../../shared/ingest/price-table.json';
 import { captureWrites } from '../capture';
 import { emfProblems } from '../emf-validator';
 import { localLambdaContext } from '../lambda-context';
+import { decodeForReplay } from '../replay';
+import { DecodedInput, LineBatcher, type ReplayBatch } from '../replay-formats';
+import { formatOf, readBytes } from '../replay-sources';
 import { CANARY, type FuzzCase } from './arbitraries';
+import type { FormatCase, InputFormat } from './formats';
+
+/** The formats whose file is one batch, as Lambda received it. */
+const ONE_BATCH_FORMATS = new Set<InputFormat>(['decoded-payload', 'lambda-event', 'kinesis-event']);
 
 export const INVARIANTS = [
   'the only exception is SubscriptionDecodeError, and only for a broken envelope',
   'a failed batch emits no model metrics',
-  'every emitted document is valid EMF within the limits (no NaN, Infinity or negative value)',
+  "every emitted document is valid EMF within the limits (no NaN, Infinity, negative value or one outside CloudWatch's range)",
   'accepted + rejected + duplicates = events received',
   'every rejection has a reason, and the reasons add up to the rejections',
   'Invocations in the EMF = accepted records, per model and per attribution key (caller, team, tenant)',
   'no canary text (prompt or answer) in stdout, stderr or EMF',
+  'every input format replay reads, gzipped or not and cut anywhere, gives the figures of its events handed over directly',
 ] as const;
 
 /** Replay time for the sample corpus (its records are from 2025-10-20). */
@@ -29,7 +38,21 @@ export const FUZZ_NOW = Date.parse('2025-10-20T10:30:00Z');
 
 export interface FuzzRunner {
   check(fuzzCase: FuzzCase): Promise<string[]>;
+  /** Reads an input format as replay does, runs it through the handler, and compares. */
+  checkFormat(formatCase: FormatCase): Promise<string[]>;
   maxDecompressedBytes: number;
+}
+
+/** What a run of batches through the handler produced, for comparison. */
+interface Figures {
+  received: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  /** Invocations per ModelId in the model documents. */
+  invocations: Record<string, number>;
+  problems: string[];
 }
 
 export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunner {
@@ -47,8 +70,10 @@ export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunn
   };
   const handler = createIngestHandler(deps);
   const context = localLambdaContext('bedrock-watch-fuzz', 'fuzz');
+
   return {
     maxDecompressedBytes: config.maxDecompressedBytes,
+    checkFormat: (formatCase) => checkFormat(formatCase, deps, context),
     async check(fuzzCase) {
       const problems: string[] = [];
       const { result, error, stdout, stderr } = await captureWrites(() => handler(fuzzCase.event, context));
@@ -113,4 +138,108 @@ export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunn
       return problems;
     },
   };
+}
+
+/** Runs events through a fresh replay-wired handler (its own attribution and model-id cap). */
+async function runBatches(events: unknown[], deps: IngestDependencies, context: Context): Promise<Figures> {
+  const replayHandler = createIngestHandler({
+    ...deps,
+    decode: decodeForReplay,
+    recordTimes: { window: false },
+    attribution: new AttributionResolver({ keys: ['caller', 'team', 'tenant'], maxValues: 5, allow: {} }),
+  });
+  const figures: Figures = {
+    received: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    rejectedByReason: {},
+    invocations: {},
+    problems: [],
+  };
+  for (const event of events) {
+    const { result, error, stdout, stderr } = await captureWrites(() => replayHandler(event, context));
+    if (error !== undefined) figures.problems.push(`a batch threw ${String(error)}`);
+    if (result) {
+      figures.received += result.received;
+      figures.accepted += result.accepted;
+      figures.duplicates += result.duplicates;
+      figures.rejected += result.rejected;
+      for (const [reason, n] of Object.entries(result.rejectedByReason)) {
+        figures.rejectedByReason[reason] = (figures.rejectedByReason[reason] ?? 0) + n;
+      }
+    }
+    for (const line of stdout.split('\n').filter((l) => l.includes('"_aws"'))) {
+      for (const p of emfProblems(line)) figures.problems.push(`EMF: ${p}`);
+      const doc = JSON.parse(line) as Record<string, unknown>;
+      // The model documents: ModelId without an attribution dimension.
+      const attributed = 'team' in doc || 'Caller' in doc || 'tenant' in doc;
+      if (typeof doc.ModelId === 'string' && typeof doc.Invocations === 'number' && !attributed) {
+        figures.invocations[doc.ModelId] = (figures.invocations[doc.ModelId] ?? 0) + doc.Invocations;
+      }
+    }
+    if ((stdout + stderr).includes(CANARY)) figures.problems.push('canary text reached the output');
+  }
+  return figures;
+}
+
+/**
+ * Reads a format case as replay does and runs what it read through the handler; the figures must
+ * be those of its events handed over directly, as one decoded payload.
+ */
+async function checkFormat(
+  formatCase: FormatCase,
+  deps: IngestDependencies,
+  context: Context,
+): Promise<string[]> {
+  // The reference: the events handed over directly, cut as the format's own reader cuts them (raw
+  // lines and CLI events into batches of at most 500 events and 1 MiB; a payload or event is one).
+  const referenceBatches: unknown[] = [];
+  if (ONE_BATCH_FORMATS.has(formatCase.format)) {
+    referenceBatches.push(
+      new DecodedInput({
+        messageType: 'DATA_MESSAGE',
+        logEvents: formatCase.messages.map((message, i) => ({ id: String(i), timestamp: 0, message })),
+      }),
+    );
+  } else {
+    const batcher = new LineBatcher('reference', (b) => referenceBatches.push(b.event));
+    formatCase.messages.forEach((message, i) => {
+      batcher.push(message, String(i));
+    });
+    batcher.flush();
+  }
+  const reference = await runBatches(referenceBatches, deps, context);
+  const batches: ReplayBatch[] = [];
+  const progress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
+  try {
+    await readBytes(
+      (async function* () {
+        yield* formatCase.chunks;
+      })(),
+      formatCase.name,
+      formatOf({ kind: 'file', path: formatCase.name }),
+      (batch) => {
+        batches.push(batch);
+        return Promise.resolve();
+      },
+      progress,
+    );
+  } catch (error) {
+    return [`${formatCase.kind} could not be read: ${String(error)}`];
+  }
+  const read = await runBatches(
+    batches.map((b) => b.event),
+    deps,
+    context,
+  );
+  const problems = [...reference.problems, ...read.problems];
+  const comparable = (f: Figures) => JSON.stringify({ ...f, problems: [] });
+  if (comparable(read) !== comparable(reference)) {
+    problems.push(`${formatCase.kind} gave ${comparable(read)}, its events ${comparable(reference)}`);
+  }
+  if (read.received !== formatCase.messages.length) {
+    problems.push(`${formatCase.kind}: ${read.received} events read of ${formatCase.messages.length}`);
+  }
+  return problems;
 }

@@ -1,0 +1,118 @@
+/**
+ * Every command-line tool (item 3 of #16): `--help` prints the usage with every flag and an
+ * example and exits 0; a user mistake is one line and exit 2, never a stack trace.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+async function cli(
+  script: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, [join(ROOT, 'scripts', script), ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Each CLI (its npm script name) and the flags its usage must list. */
+const CLIS: [string, string, string[]][] = [
+  [
+    'replay.ts',
+    'replay',
+    ['--json', '--csv', '--wide', '--emf', '--now', '--since', '--until', '--attribute', '--config'],
+  ],
+  ['simulate.ts', 'simulate', ['--json', '--param', '--config', '--delivery-lag', '--until']],
+  [
+    'bench.ts',
+    'bench',
+    ['--json', '--rounds', '--only', '--replay-records', '--replay-days', '--replay-rounds'],
+  ],
+  ['bench-simulate.ts', 'bench:simulate', ['--json']],
+  ['bench-replay.ts', 'bench:replay', ['--floor']],
+  ['fuzz.ts', 'fuzz', ['--runs', '--seed']],
+  ['generate-samples.ts', 'generate-samples', []],
+  ['generate-scenarios.ts', 'generate-scenarios', []],
+  ['measure-memory.ts', 'measure-memory', []],
+];
+
+describe('every CLI', () => {
+  it.each(CLIS)(
+    '%s --help prints its usage, every flag and an example, and exits 0',
+    async (script, name, flags) => {
+      const { code, stdout } = await cli(script, ['--help']);
+
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^usage: npm run -s ${name}`));
+      for (const flag of [...flags, '--help']) expect(stdout, flag).toContain(flag);
+      expect(stdout).toMatch(/example/);
+    },
+  );
+
+  it.each(CLIS)(
+    '%s with an unknown flag says so in one line and exits 2, without a stack trace',
+    async (script) => {
+      const { code, stderr } = await cli(script, ['--no-such-flag']);
+
+      expect(code).toBe(2);
+      expect(stderr).toContain('--no-such-flag');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  );
+});
+
+describe('a CLI given a path that does not exist', () => {
+  it.each([
+    ['replay.ts', ['/no/such/file.jsonl']],
+    ['simulate.ts', ['/no/such/file.jsonl']],
+    ['bench-replay.ts', ['/no/such/file.jsonl']],
+  ])('%s says so in one line and exits 2', async (script, args) => {
+    const { code, stderr } = await cli(script, args);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no\/such\/file\.jsonl/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('npx bedrock-watch (the package bin, item 5)', () => {
+  const bin = (args: string[]) =>
+    run(process.execPath, [join(ROOT, 'scripts', 'bedrock-watch.mjs'), ...args], { cwd: ROOT }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        stdout: e.stdout,
+        stderr: e.stderr,
+      }),
+    );
+
+  it('runs a command with nothing but its output on stdout, so --json pipes into jq', async () => {
+    const { code, stdout } = await bin([
+      'replay',
+      '--json',
+      join(ROOT, 'events', 'fixtures', 'bedrock-invocation-records.jsonl'),
+    ]);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).records.total).toBe(9);
+  });
+
+  it('lists its commands with --help and refuses an unknown one with exit 2', async () => {
+    const help = await bin(['--help']);
+    const unknown = await bin(['replya']);
+
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('commands: replay, simulate, bench');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "replya"');
+  });
+});
