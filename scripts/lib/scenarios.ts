@@ -7,12 +7,16 @@ import type { ModelLoad, TrafficSpec } from './scenario-traffic';
 
 export const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 export const NOVA = 'amazon.nova-lite-v1:0';
+/** Haiku's token in alarm keys (scopeToken). */
+const HAIKU_TOKEN = 'anthropic-claude-3-haiku-20240307-v1-0-1osdx2z';
 
 /** An alarm picked by what it watches: its family, scope (`all` or a model id) and level. */
 export interface AlarmRef {
   family: string;
   scope: string;
   level?: 'warning' | 'critical';
+  /** One alarm of a family with several per level and scope (the budget's 50 % and 75 % warnings). */
+  key?: string;
 }
 
 export interface Scenario {
@@ -241,6 +245,35 @@ export const SCENARIOS: Scenario[] = [
       ],
       quiet: [...rates('all', 'error-rate'), { family: 'latency-p95', scope: 'all' }],
       othersQuiet: false,
+    },
+  },
+  {
+    name: 'budget-runaway',
+    description:
+      "From 03:00 on the first of the month an agent loop calls Haiku four times as often with five times longer answers: the month-to-date budget alarms cross 50, 75 and 90 % in order (all models and Haiku's own budget), and the projection warns of the overrun first.",
+    traffic: {
+      seed: 8,
+      start: '2025-11-01T00:00:00Z',
+      minutes: 720,
+      dailyShape: false,
+      models: BASE,
+      incidents: [{ modelId: HAIKU, fromMinute: 180, toMinute: 720, volumeFactor: 4, outputTokensFactor: 5 }],
+    },
+    params: { ...watched, monthlyBudgetUsd: '20', modelBudgets: `${HAIKU}=16` },
+    deliveryLagSeconds: 60,
+    expect: {
+      fires: [
+        { family: 'budget-projection', scope: 'all', withinMinutes: [300, 400] },
+        { family: 'budget', scope: 'all', key: 'budget-50-all', withinMinutes: [400, 460] },
+        { family: 'budget', scope: 'all', key: 'budget-75-all', withinMinutes: [500, 570] },
+        { family: 'budget', scope: 'all', key: 'budget-90-all', withinMinutes: [571, 640] },
+        { family: 'budget-projection', scope: HAIKU, withinMinutes: [300, 400] },
+        { family: 'budget', scope: HAIKU, key: `budget-50-${HAIKU_TOKEN}`, withinMinutes: [300, 400] },
+        { family: 'budget', scope: HAIKU, key: `budget-75-${HAIKU_TOKEN}`, withinMinutes: [430, 510] },
+        { family: 'budget', scope: HAIKU, key: `budget-90-${HAIKU_TOKEN}`, withinMinutes: [511, 570] },
+      ],
+      quiet: [...rates('all', 'error-rate'), { family: 'latency-p95', scope: 'all' }],
+      othersQuiet: true,
     },
   },
 ];
