@@ -164,3 +164,10 @@ export const HOURLY_TOKENS = {
   lastHour: 'TokensLastHour',
   baseline: 'TokensBaseline',
 } as const;
+
+/** Published by the notifier under `[service]` (unit Count): alert deliveries made, failed, and notifications it could not read. */
+export const NOTIFIER_METRICS = {
+  delivered: 'AlertDeliveries',
+  failed: 'AlertDeliveryFailures',
+  rejected: 'AlarmNotificationsRejected',
+} as const;
