@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,16 +17,45 @@ export interface Template {
   Outputs: Record<string, { Value: unknown }>;
 }
 
+/**
+ * serverless-esbuild builds in the repository's .esbuild folder, so two packages at once (test files
+ * run in parallel workers) would overwrite each other's bundles: one at a time, across processes.
+ */
+async function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = join(
+    tmpdir(),
+    `bw-package-lock-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`,
+  );
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is older than any package takes.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - since > 300_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Runs `serverless package` offline with the given --param values; returns the template. */
 export async function packageTemplate(
   params: Record<string, string> = {},
 ): Promise<{ template: Template; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bw-stack-'));
   const args = ['package', '--package', dir, ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)];
-  await run(join(ROOT, 'node_modules', '.bin', 'serverless'), args, {
-    cwd: ROOT,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-  });
+  await oneAtATime(() =>
+    run(join(ROOT, 'node_modules', '.bin', 'serverless'), args, {
+      cwd: ROOT,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    }),
+  );
   return {
     template: JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')),
     dir,
