@@ -41,6 +41,7 @@ describe('alarm scenarios (events/scenarios, simulated through the real handler)
         'quiet-night',
         'cost-runaway',
         'budget-runaway',
+        'token-spike',
       ]),
     );
   });

@@ -276,4 +276,32 @@ export const SCENARIOS: Scenario[] = [
       othersQuiet: true,
     },
   },
+  {
+    name: 'token-spike',
+    description:
+      'Three ordinary days of Nova Lite traffic, then on day four from 10:00 an agent retries every call: 70 % more tokens for three hours. The token-spike alarms (last hour against the same hour of the previous days) fire at warning and critical and clear after the spike; the quiet nights never trip the volume guard.',
+    traffic: {
+      seed: 9,
+      start: '2025-10-13T00:00:00Z',
+      minutes: 4 * 1440,
+      dailyShape: true,
+      models: [{ modelId: NOVA, perMinute: 3, latencyMedianMs: 900, inputTokens: 500, outputTokens: 200 }],
+      incidents: [{ modelId: NOVA, fromMinute: 3 * 1440 + 600, toMinute: 3 * 1440 + 780, volumeFactor: 1.7 }],
+    },
+    params: { tokenSpikeAlarms: 'true' },
+    deliveryLagSeconds: 60,
+    expect: {
+      // The hour 10:00-11:00 is settled and published at the 12:00 run: up to two hours after the start.
+      fires: [
+        { family: 'token-spike', scope: 'all', level: 'warning', withinMinutes: [4980, 5100] },
+        { family: 'token-spike', scope: 'all', level: 'critical', withinMinutes: [4980, 5100] },
+      ],
+      quiet: [
+        ...rates('all', 'error-rate'),
+        ...rates('all', 'throttle-rate'),
+        { family: 'latency-p95', scope: 'all' },
+      ],
+      othersQuiet: false,
+    },
+  },
 ];
