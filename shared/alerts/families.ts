@@ -51,7 +51,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     dashboard: 'operations',
     runbook: [
       'Compare tokens and requests per minute with the quota (quota alarms, Service Quotas).',
-      'Find the caller that grew (top callers below); slow it down, spread load with cross-region inference, or ask for a higher quota.',
+      'Find the caller that grew (listed in this message); slow it down, spread load with cross-region inference, or ask for a higher quota.',
     ],
     remediable: 'always',
     contributors: 'OutputTokens',
@@ -60,14 +60,14 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     meaning: 'Far more output tokens than usual for this time of day.',
     dashboard: 'executive',
     runbook: [
-      'Find the caller or team behind it (below); a prompt change or an agent loop is the usual cause.',
+      'Find the caller or team behind it (listed in this message); a prompt change or an agent loop is the usual cause.',
     ],
     contributors: 'OutputTokens',
   },
   'cost-anomaly': {
     meaning: 'Spend is far above its usual level for this time of day.',
     dashboard: 'executive',
-    runbook: ['Find the caller or team behind it (below) and the model it moved to.'],
+    runbook: ['Find the caller or team behind it (listed in this message) and the model it moved to.'],
     contributors: 'CostUSD',
   },
   'latency-anomaly': {
@@ -100,7 +100,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     meaning: 'This month’s spend has reached the share of the budget in the alarm name.',
     dashboard: 'executive',
     runbook: [
-      'The teams and callers below spent most this month; confirm the spend is expected with their owners.',
+      'The teams and callers listed in this message spent most this month; confirm the spend is expected with their owners.',
       'At 90 %: decide now whether to raise the budget, move traffic to a cheaper model, or stop a caller (see remediation events).',
     ],
     remediable: 'always',
@@ -110,7 +110,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     meaning: 'At the rate so far this month, spend will end above the budget.',
     dashboard: 'executive',
     runbook: [
-      'Compare the projection with last month; find the teams and callers that grew (below).',
+      'Compare the projection with last month; find the teams and callers that grew (listed in this message).',
       'Act before the 90 % alarm: cheaper model, caching, or a conversation with the top spender.',
     ],
     remediable: 'always',
@@ -120,7 +120,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     meaning: 'Tokens in the last hour are well above the same hour on previous days.',
     dashboard: 'executive',
     runbook: [
-      'Find the caller or team behind the spike (below): an agent loop, a batch job or a new feature.',
+      'Find the caller or team behind the spike (listed in this message): an agent loop, a batch job or a new feature.',
       'If unexpected, throttle that caller before it shows in the budget.',
     ],
     contributors: 'OutputTokens',
