@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAlarmNotification } from '../shared/alerts/alarm-event';
 import { slackRequest } from '../shared/alerts/destinations/slack';
 import { FAMILY_GUIDES, familyOf } from '../shared/alerts/families';
+import { parseNotifierConfig } from '../shared/alerts/notifier-config';
 import { parsePolicy, parseTargets } from '../shared/alerts/routing';
 import { parseDestinationSecret } from '../shared/alerts/secrets';
 import { AlertSpecError } from '../shared/alerts/spec-error';
@@ -114,6 +115,28 @@ describe('routing specs', () => {
       { afterMinutes: 15, targets: ['pd'] },
     ]);
     expect(parsePolicy('', targets)).toEqual([{ afterMinutes: 0, targets: ['slack', 'pd'] }]);
+  });
+
+  it('leaves paging destinations out of an empty warning policy, so a warning pages nobody unless asked', () => {
+    const config = parseNotifierConfig(
+      JSON.stringify({
+        namePrefix: 'bw-test',
+        namespace: 'BedrockWatch',
+        service: 'bedrock-watch',
+        targets: 'slack=slack:ssm:/s;pd=pagerduty:ssm:/p;og=opsgenie:ssm:/o;hook=webhook:ssm:/h',
+        escalationPolicy: '',
+        warningPolicy: '',
+        tableName: 't',
+        topics: { warning: 'bw-test-warning', critical: 'bw-test-critical' },
+        dashboards: {},
+        attributionKeys: [],
+      }),
+    );
+
+    expect(config.policies).toEqual({
+      warning: [{ afterMinutes: 0, targets: ['slack', 'hook'] }],
+      critical: [{ afterMinutes: 0, targets: ['slack', 'pd', 'og', 'hook'] }],
+    });
   });
 
   it.each([

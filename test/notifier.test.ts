@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNotifierHandler } from '../functions/notifier/handler';
-import { DeliveryFailedError, handleNotifications } from '../functions/notifier/notifier';
+import { DeliveryFailedError, handleNotifications, handleTick } from '../functions/notifier/notifier';
 import {
   alarmMessage,
   describedAlarm,
@@ -105,6 +105,51 @@ describe('notifier deliveries (real HTTP on 127.0.0.1)', () => {
       ['1', 'resolve', 'OK'],
     ]);
     expect(hook[0]?.headers.authorization).toBe('Bearer hook-token');
+  });
+
+  it('escalates on the minute tick (0 Slack, 15 PagerDuty, 30 PagerDuty high), once under overlapping ticks, and on OK resolves only who was told', async () => {
+    const clock = { now: T0 };
+    let inAlarm = true;
+    const { deps } = testNotifier({
+      receiverUrl: receiver.url,
+      escalationPolicy: '0:slack;15:pagerduty;30:pagerduty-high;60:opsgenie',
+      clock,
+      inAlarm: () => Promise.resolve(inAlarm ? [describedAlarm('budget-90-all', T0)] : []),
+    });
+    const sent: string[] = [];
+    const http = deps.http;
+    deps.http = (request) => {
+      const body = JSON.parse(request.body);
+      const what = body.event_action
+        ? `${body.event_action} ${body.routing_key.slice(0, 1)}`
+        : new URL(request.url).pathname;
+      sent.push(`${(clock.now - T0) / 60_000} ${what}`);
+      return http(request);
+    };
+
+    await handleNotifications(deps, alarm('ALARM', T0));
+    for (let m = 1; m < 45; m++) {
+      clock.now = T0 + m * 60_000;
+      await Promise.all([handleTick(deps), handleTick(deps)]);
+    }
+    clock.now = T0 + 45 * 60_000;
+    inAlarm = false;
+    await handleNotifications(deps, alarm('OK', clock.now));
+    await handleNotifications(deps, alarm('OK', clock.now));
+    for (let m = 46; m <= 75; m++) {
+      clock.now = T0 + m * 60_000;
+      await handleTick(deps);
+    }
+
+    expect(sent).toEqual([
+      '0 /slack',
+      '15 trigger R',
+      '30 trigger H',
+      '45 /slack',
+      '45 resolve R',
+      '45 resolve H',
+    ]);
+    expect(receiver.on('/v2/alerts')).toEqual([]);
   });
 
   it('names the model and the top teams for a model-scoped alarm', async () => {

@@ -4,7 +4,7 @@
  */
 import { isObject } from '../json';
 import type { DashboardKey } from './families';
-import { type EscalationStep, parsePolicy, parseTargets, type Target } from './routing';
+import { type EscalationStep, isPager, parsePolicy, parseTargets, type Target } from './routing';
 import { AlertSpecError } from './spec-error';
 
 export const NOTIFIER_ENV = 'BEDROCK_WATCH_NOTIFIER';
@@ -76,7 +76,7 @@ export function parseNotifierConfig(raw: string | undefined): NotifierConfig {
     ...(typeof value.eventBus === 'string' ? { eventBus: value.eventBus } : {}),
     targets,
     policies: {
-      warning: parsePolicy(settings.warningPolicy, targets),
+      warning: parsePolicy(settings.warningPolicy, targets, (t) => !isPager(t)),
       critical: parsePolicy(settings.escalationPolicy, targets),
     },
   };

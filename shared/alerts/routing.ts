@@ -73,15 +73,24 @@ export function parseTargets(spec: string): Target[] {
   return targets;
 }
 
+/** Paging destinations: an empty warning policy leaves them out, so a warning never pages anyone. */
+export const isPager = (t: Target) => t.type === 'pagerduty' || t.type === 'opsgenie';
+
 /**
  * `minutes:target[,target];…` → the escalation steps, e.g. `0:slack;15:pagerduty;60:opsgenie`.
- * An empty spec notifies every target at once.
+ * An empty spec notifies at once every target `byDefault` keeps (all of them unless told otherwise).
  * @throws AlertSpecError for an unknown target, minutes out of order or beyond a day.
  */
-export function parsePolicy(spec: string, targets: readonly Target[]): EscalationStep[] {
+export function parsePolicy(
+  spec: string,
+  targets: readonly Target[],
+  byDefault: (t: Target) => boolean = () => true,
+): EscalationStep[] {
   const entries = specEntries(spec);
-  if (entries.length === 0)
-    return targets.length > 0 ? [{ afterMinutes: 0, targets: targets.map((t) => t.name) }] : [];
+  if (entries.length === 0) {
+    const names = targets.filter(byDefault).map((t) => t.name);
+    return names.length > 0 ? [{ afterMinutes: 0, targets: names }] : [];
+  }
   if (entries.length > MAX_STEPS) throw new AlertSpecError(`at most ${MAX_STEPS} escalation steps`);
   let previous = -1;
   return entries.map((entry) => {

@@ -3,7 +3,7 @@
  * (through deploy/resources.cjs), the alarm and dashboard definitions, and local tools.
  */
 import { budgetScopes, parseTeamBudgets } from '../alerts/budgets';
-import { parsePolicy, parseTargets } from '../alerts/routing';
+import { isPager, parsePolicy, parseTargets } from '../alerts/routing';
 import { AlertSpecError } from '../alerts/spec-error';
 import { BEDROCK_LOG_GROUP } from '../contract/bedrock-logs';
 
@@ -79,7 +79,7 @@ export interface StackParameters {
   alertTargets: string;
   /** Critical alarms: `minutes:target[,target]`, separated by `;`; empty = every target at once. */
   escalationPolicy: string;
-  /** Warning alarms, same syntax; empty = every target at once. */
+  /** Warning alarms, same syntax; empty = every target but PagerDuty and Opsgenie, at once. */
   warningPolicy: string;
   /** A customer-managed KMS key the secrets are encrypted with (the notifier may decrypt with it only). */
   alertSecretsKmsKeyArn: string;
@@ -299,7 +299,7 @@ function checkAlertParameters(params: StackParameters): void {
     throw new StackParameterError('tokenSpikeBaselineDays: a whole number of days from 1 to 14');
   const targets = checked('alertTargets', () => parseTargets(params.alertTargets));
   checked('escalationPolicy', () => parsePolicy(params.escalationPolicy, targets));
-  checked('warningPolicy', () => parsePolicy(params.warningPolicy, targets));
+  checked('warningPolicy', () => parsePolicy(params.warningPolicy, targets, (t) => !isPager(t)));
   if (
     params.alertSecretsKmsKeyArn !== '' &&
     !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(params.alertSecretsKmsKeyArn)
