@@ -10,7 +10,8 @@ import { parseCli, runCli } from './lib/cli';
 import { generateTraffic } from './lib/scenario-traffic';
 import { type AlarmRef, SCENARIOS, type Scenario } from './lib/scenarios';
 
-const ref = (a: AlarmRef) => `${a.family}${a.level ? ` ${a.level}` : ''} (${a.scope})`;
+const ref = (a: AlarmRef) =>
+  a.key ? `${a.key} (${a.scope})` : `${a.family}${a.level ? ` ${a.level}` : ''} (${a.scope})`;
 
 /** What a reader needs: the story, how to run it, and what must and must not alarm. */
 function describe(s: Scenario): string {

@@ -40,6 +40,8 @@ describe('alarm scenarios (events/scenarios, simulated through the real handler)
         'quota-pressure',
         'quiet-night',
         'cost-runaway',
+        'budget-runaway',
+        'token-spike',
       ]),
     );
   });

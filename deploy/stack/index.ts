@@ -23,6 +23,8 @@ import { invocationLogGroup, invocationLogGroupOutputs, invocationLogging } from
 import { metricFilterResources } from './metric-filters';
 import { monthToDateResources } from './month-to-date';
 import { ingestNames, type StackContext } from './names';
+import { notifierOutputs, notifierResources } from './notifier';
+import { remediationResources } from './remediation';
 import { subscriptionResources } from './subscription';
 import { alarmTopics, topicOutputs, topicResources } from './topics';
 
@@ -66,12 +68,15 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...topicResources(params, ctx, names),
     ...alarmResources(alarms, alarmTopics()),
     ...board.resources,
+    ...notifierResources(params, names),
+    ...remediationResources(params, ctx, names),
   };
   const Outputs: Record<string, Output> = {
     ...topicOutputs(),
     ...ingestFunctionOutputs(),
     ...invocationLogGroupOutputs(logGroup),
     ...board.outputs,
+    ...notifierOutputs(params),
   };
   const extensions = ingestFunctionExtensions(params);
   return {

@@ -17,6 +17,17 @@ function nextMonthStartUtc(nowMs: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
+/**
+ * The month's cost if it goes on at the rate so far: a straight line from the month's start (at
+ * least one hour of it, so the first minutes do not multiply by thousands).
+ * @example projectedMonthCost(Date.parse('2026-11-16T00:00:00Z'), 12) // 24
+ */
+export function projectedMonthCost(nowMs: number, costUsd: number): number {
+  const start = monthStartUtc(nowMs);
+  const elapsed = Math.max(nowMs - start, 3_600_000);
+  return Math.round(((costUsd * (nextMonthStartUtc(nowMs) - start)) / elapsed) * 1e6) / 1e6;
+}
+
 /** The query: the all-models CostUSD, hourly sums from the month's start to now. */
 export function monthToDateQuery(
   namespace: string,
@@ -77,10 +88,8 @@ export function monthToDateDocument(
   tokenCostUsd: number,
   provisionedUsd = 0,
 ): string {
-  const start = monthStartUtc(nowMs);
-  const elapsed = Math.max(nowMs - start, 3_600_000);
   const costUsd = Math.round((tokenCostUsd + provisionedUsd) * 1e6) / 1e6;
-  const projected = (costUsd * (nextMonthStartUtc(nowMs) - start)) / elapsed;
+  const projected = projectedMonthCost(nowMs, costUsd);
   return JSON.stringify({
     _aws: {
       Timestamp: nowMs,
@@ -98,7 +107,7 @@ export function monthToDateDocument(
     },
     [DIM_SERVICE]: service,
     [MONTH_TO_DATE.cost]: costUsd,
-    [MONTH_TO_DATE.projected]: Math.round(projected * 1e6) / 1e6,
+    [MONTH_TO_DATE.projected]: projected,
     [MONTH_TO_DATE.provisioned]: provisionedUsd,
   });
 }

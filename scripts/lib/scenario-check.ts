@@ -8,7 +8,8 @@ import type { SimulationResult } from './simulate';
 const matches = (t: AlarmTimeline, ref: AlarmRef) =>
   t.definition.family === ref.family &&
   t.definition.scope === ref.scope &&
-  (ref.level === undefined || t.definition.level === ref.level);
+  (ref.level === undefined || t.definition.level === ref.level) &&
+  (ref.key === undefined || t.definition.key === ref.key);
 
 /** Minutes from the traffic start to the alarm's first ALARM, or undefined. */
 export function firstAlarmMinute(t: AlarmTimeline, startMs: number): number | undefined {

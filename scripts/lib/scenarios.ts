@@ -7,12 +7,16 @@ import type { ModelLoad, TrafficSpec } from './scenario-traffic';
 
 export const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 export const NOVA = 'amazon.nova-lite-v1:0';
+/** Haiku's token in alarm keys (scopeToken). */
+const HAIKU_TOKEN = 'anthropic-claude-3-haiku-20240307-v1-0-1osdx2z';
 
 /** An alarm picked by what it watches: its family, scope (`all` or a model id) and level. */
 export interface AlarmRef {
   family: string;
   scope: string;
   level?: 'warning' | 'critical';
+  /** One alarm of a family with several per level and scope (the budget's 50 % and 75 % warnings). */
+  key?: string;
 }
 
 export interface Scenario {
@@ -240,6 +244,63 @@ export const SCENARIOS: Scenario[] = [
         { family: 'output-tokens-anomaly', scope: 'all', withinMinutes: [2040, 2070] },
       ],
       quiet: [...rates('all', 'error-rate'), { family: 'latency-p95', scope: 'all' }],
+      othersQuiet: false,
+    },
+  },
+  {
+    name: 'budget-runaway',
+    description:
+      "From 03:00 on the first of the month an agent loop calls Haiku four times as often with five times longer answers: the month-to-date budget alarms cross 50, 75 and 90 % in order (all models and Haiku's own budget), and the projection warns of the overrun first.",
+    traffic: {
+      seed: 8,
+      start: '2025-11-01T00:00:00Z',
+      minutes: 720,
+      dailyShape: false,
+      models: BASE,
+      incidents: [{ modelId: HAIKU, fromMinute: 180, toMinute: 720, volumeFactor: 4, outputTokensFactor: 5 }],
+    },
+    params: { ...watched, monthlyBudgetUsd: '20', modelBudgets: `${HAIKU}=16` },
+    deliveryLagSeconds: 60,
+    expect: {
+      fires: [
+        { family: 'budget-projection', scope: 'all', withinMinutes: [300, 400] },
+        { family: 'budget', scope: 'all', key: 'budget-50-all', withinMinutes: [400, 460] },
+        { family: 'budget', scope: 'all', key: 'budget-75-all', withinMinutes: [500, 570] },
+        { family: 'budget', scope: 'all', key: 'budget-90-all', withinMinutes: [571, 640] },
+        { family: 'budget-projection', scope: HAIKU, withinMinutes: [300, 400] },
+        { family: 'budget', scope: HAIKU, key: `budget-50-${HAIKU_TOKEN}`, withinMinutes: [300, 400] },
+        { family: 'budget', scope: HAIKU, key: `budget-75-${HAIKU_TOKEN}`, withinMinutes: [430, 510] },
+        { family: 'budget', scope: HAIKU, key: `budget-90-${HAIKU_TOKEN}`, withinMinutes: [511, 570] },
+      ],
+      quiet: [...rates('all', 'error-rate'), { family: 'latency-p95', scope: 'all' }],
+      othersQuiet: true,
+    },
+  },
+  {
+    name: 'token-spike',
+    description:
+      'Three ordinary days of Nova Lite traffic, then on day four from 10:00 an agent retries every call: 70 % more tokens for three hours. The token-spike alarms (last hour against the same hour of the previous days) fire at warning and critical and clear after the spike; the quiet nights never trip the volume guard.',
+    traffic: {
+      seed: 9,
+      start: '2025-10-13T00:00:00Z',
+      minutes: 4 * 1440,
+      dailyShape: true,
+      models: [{ modelId: NOVA, perMinute: 3, latencyMedianMs: 900, inputTokens: 500, outputTokens: 200 }],
+      incidents: [{ modelId: NOVA, fromMinute: 3 * 1440 + 600, toMinute: 3 * 1440 + 780, volumeFactor: 1.7 }],
+    },
+    params: { tokenSpikeAlarms: 'true' },
+    deliveryLagSeconds: 60,
+    expect: {
+      // The hour 10:00-11:00 is settled and published at the 12:00 run: up to two hours after the start.
+      fires: [
+        { family: 'token-spike', scope: 'all', level: 'warning', withinMinutes: [4980, 5100] },
+        { family: 'token-spike', scope: 'all', level: 'critical', withinMinutes: [4980, 5100] },
+      ],
+      quiet: [
+        ...rates('all', 'error-rate'),
+        ...rates('all', 'throttle-rate'),
+        { family: 'latency-p95', scope: 'all' },
+      ],
       othersQuiet: false,
     },
   },

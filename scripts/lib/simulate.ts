@@ -10,7 +10,7 @@ import { type AlarmTimeline, evaluateAlarms } from '../../shared/analysis/alarm-
 import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
 import { readEmfDocument } from '../../shared/analysis/emf-reader';
 import { MetricStore } from '../../shared/analysis/metric-store';
-import { FILTER_METRICS, MONTH_TO_DATE } from '../../shared/contract/metrics';
+import { FILTER_METRICS } from '../../shared/contract/metrics';
 import {
   type AlarmDefinition,
   buildAlarmDefinitions,
@@ -22,6 +22,7 @@ import { captureWrites } from './capture';
 import { emfProblems } from './emf-validator';
 import { localLambdaContext } from './lambda-context';
 import { collectFiles, ReplayInputError, type ReplayItem, readReplayFile, recordTime } from './replay-input';
+import { simulateHourlyFunction } from './simulate-hourly';
 
 /**
  * Default seconds from a record's timestamp to its datapoint being visible to alarms: Bedrock's
@@ -99,9 +100,12 @@ function fileEmf(
   }
 }
 
-/** Which metrics the replayed records determine (the rest come from AWS or other functions). */
+/**
+ * Which metrics the replayed records determine (the rest come from AWS or other functions); the
+ * hourly function's figures count, as the simulator runs it on its own store.
+ */
 export function derivable(params: StackParameters, ingestLogGroupName: string) {
-  const notFromIngest = new Set<string>([...Object.values(FILTER_METRICS), ...Object.values(MONTH_TO_DATE)]);
+  const notFromIngest = new Set<string>(Object.values(FILTER_METRICS));
   return (ref: MetricRef) =>
     (ref.namespace === params.metricsNamespace && !notFromIngest.has(ref.metricName)) ||
     (ref.namespace === 'AWS/Logs' &&
@@ -188,6 +192,8 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   // Without any record there is no window: nothing is evaluated (the failed batches are reported).
   const fromMs = lastRecordMs === undefined ? 0 : (range?.fromMs ?? 0);
   const toMs = lastRecordMs === undefined ? -1 : (options.untilMs ?? lastRecordMs + 30 * 60_000);
+  // The hourly function publishes month-to-date and token figures from what the store holds by then.
+  if (toMs >= fromMs) await simulateHourlyFunction(store, options.params, env, { fromMs, toMs });
   const definitions = buildAlarmDefinitions(options.params, names);
   const timelines = evaluateAlarms(definitions, store, {
     fromMs,

@@ -153,3 +153,21 @@ export const roundUsd = (usd: number, decimals: 9 | 10 = 10): number => {
   const scale = 10 ** decimals;
   return Math.round(usd * scale) / scale;
 };
+
+/**
+ * Published hourly by the month-to-date function for the token-spike alarms, under `[service]` and
+ * `[service, ModelId]` (unit Count): the tokens (input + cache write + output) of the last settled
+ * hour, and the mean of the same hour on the previous days that had traffic (the trailing baseline
+ * CloudWatch metric math cannot compute, as it cannot shift time).
+ */
+export const HOURLY_TOKENS = {
+  lastHour: 'TokensLastHour',
+  baseline: 'TokensBaseline',
+} as const;
+
+/** Published by the notifier under `[service]` (unit Count): alert deliveries made, failed, and notifications it could not read. */
+export const NOTIFIER_METRICS = {
+  delivered: 'AlertDeliveries',
+  failed: 'AlertDeliveryFailures',
+  rejected: 'AlarmNotificationsRejected',
+} as const;

@@ -2,6 +2,9 @@
  * Deploy-time parameters: one definition with defaults and validation, read by serverless.yml
  * (through deploy/resources.cjs), the alarm and dashboard definitions, and local tools.
  */
+import { budgetScopes, parseTeamBudgets } from '../alerts/budgets';
+import { isPager, parsePolicy, parseTargets } from '../alerts/routing';
+import { AlertSpecError } from '../alerts/spec-error';
 import { BEDROCK_LOG_GROUP } from '../contract/bedrock-logs';
 import { closestName } from '../names';
 
@@ -63,6 +66,34 @@ export interface StackParameters {
   highOutputTokens: number;
   /** Regions the dashboards show side by side; empty = the deploy region only. */
   dashboardRegions: string[];
+  /** Monthly budget of all models together, USD; 0 = none (docs/alerts.md, Budgets). */
+  monthlyBudgetUsd: number;
+  /** Per logged model id: `modelId=usd`, separated by `;`. */
+  modelBudgets: string;
+  /** Per attribution value: `key/value=usd` (`team/search=300`), separated by `;`; the key must be attributed. */
+  teamBudgets: string;
+  /** The projected-overrun alarm waits until this share of a budget is spent: early-month projections swing. */
+  budgetProjectionMinSpentPct: number;
+  /** Tokens of the last hour against the same hour of the previous days, per scope (opt-in). */
+  tokenSpikeAlarms: boolean;
+  tokenSpikeWarningPct: number;
+  tokenSpikeCriticalPct: number;
+  /** Baseline tokens per hour below which token-spike alarms stay quiet (a quiet hour doubling is not news). */
+  tokenSpikeMinTokens: number;
+  tokenSpikeBaselineDays: number;
+  /** Destinations: `name=type:store:secretName`, separated by `;` (docs/alerts.md, Where alerts go). */
+  alertTargets: string;
+  /** Critical alarms: `minutes:target[,target]`, separated by `;`; empty = every target at once. */
+  escalationPolicy: string;
+  /** Warning alarms, same syntax; empty = every target but PagerDuty and Opsgenie, at once. */
+  warningPolicy: string;
+  /** A customer-managed KMS key the secrets are encrypted with (the notifier may decrypt with it only). */
+  alertSecretsKmsKeyArn: string;
+  /** Publish an EventBridge event for every transition of an alarm a machine can act on. */
+  remediationEvents: boolean;
+  remediationEventBus: string;
+  /** The example action: an SSM parameter per scope that applications read to fail over. */
+  failoverSwitch: boolean;
 }
 
 export const DEFAULT_STACK_PARAMETERS: StackParameters = {
@@ -102,6 +133,22 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   deliveryLagWarningMs: 15 * 60_000,
   highOutputTokens: 4000,
   dashboardRegions: [],
+  monthlyBudgetUsd: 0,
+  modelBudgets: '',
+  teamBudgets: '',
+  budgetProjectionMinSpentPct: 10,
+  tokenSpikeAlarms: false,
+  tokenSpikeWarningPct: 25,
+  tokenSpikeCriticalPct: 50,
+  tokenSpikeMinTokens: 10_000,
+  tokenSpikeBaselineDays: 7,
+  alertTargets: '',
+  escalationPolicy: '',
+  warningPolicy: '',
+  alertSecretsKmsKeyArn: '',
+  remediationEvents: false,
+  remediationEventBus: 'default',
+  failoverSwitch: false,
 };
 
 /** A parameter is wrong: raised while packaging, naming the parameter. */
@@ -288,4 +335,53 @@ function checkConsistency(params: StackParameters): void {
 function checkParameters(params: StackParameters): void {
   checkValues(params);
   checkConsistency(params);
+  checkAlertParameters(params);
+}
+
+/** Runs a spec parser, reporting its complaint under the parameter's name. */
+function checked<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof AlertSpecError) throw new StackParameterError(`${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Budgets, token spikes, alert routing and remediation events (docs/alerts.md): every spec parses,
+ * budgets name attributed keys, levels are in order.
+ * @throws StackParameterError naming the parameter.
+ */
+function checkAlertParameters(params: StackParameters): void {
+  checked('modelBudgets', () => budgetScopes(0, params.modelBudgets, ''));
+  for (const team of checked('teamBudgets', () => parseTeamBudgets(params.teamBudgets))) {
+    if (!params.attributionKeys.includes(team.key))
+      throw new StackParameterError(
+        `teamBudgets: "${team.key}" is not in attributionKeys, so no cost is published per ${team.key}`,
+      );
+  }
+  if (params.budgetProjectionMinSpentPct > 100)
+    throw new StackParameterError('budgetProjectionMinSpentPct: must be between 0 and 100');
+  if (params.tokenSpikeWarningPct > params.tokenSpikeCriticalPct)
+    throw new StackParameterError('tokenSpikeWarningPct must not exceed tokenSpikeCriticalPct');
+  const days = params.tokenSpikeBaselineDays;
+  if (!Number.isInteger(days) || days < 1 || days > 14)
+    throw new StackParameterError('tokenSpikeBaselineDays: a whole number of days from 1 to 14');
+  const targets = checked('alertTargets', () => parseTargets(params.alertTargets));
+  checked('escalationPolicy', () => parsePolicy(params.escalationPolicy, targets));
+  checked('warningPolicy', () => parsePolicy(params.warningPolicy, targets, (t) => !isPager(t)));
+  if (
+    params.alertSecretsKmsKeyArn !== '' &&
+    !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(params.alertSecretsKmsKeyArn)
+  )
+    throw new StackParameterError(
+      'alertSecretsKmsKeyArn: not a KMS key ARN (arn:aws:kms:region:account:key/id)',
+    );
+  if (!/^[A-Za-z0-9._\-/]{1,256}$/.test(params.remediationEventBus))
+    throw new StackParameterError('remediationEventBus: not an event bus name');
+  if (params.failoverSwitch && !params.remediationEvents)
+    throw new StackParameterError(
+      'failoverSwitch: acts on remediation events, so it needs remediationEvents=true',
+    );
 }

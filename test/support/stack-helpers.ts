@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -21,16 +22,45 @@ const SERVERLESS_ENV = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFI
 const paramArgs = (params: Record<string, string>) =>
   Object.entries(params).map(([k, v]) => `--param=${k}=${v}`);
 
+/**
+ * serverless-esbuild builds in the repository's .esbuild folder, so two packages at once (test files
+ * run in parallel workers) would overwrite each other's bundles: one at a time, across processes.
+ */
+async function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = join(
+    tmpdir(),
+    `bw-package-lock-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`,
+  );
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is older than any package takes.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - since > 300_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Runs `serverless package` offline with the given --param values; returns the template. */
 export async function packageTemplate(
   params: Record<string, string> = {},
   extraArgs: string[] = [],
 ): Promise<{ template: Template; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bw-stack-'));
-  await run(SERVERLESS, ['package', '--package', dir, ...paramArgs(params), ...extraArgs], {
-    cwd: ROOT,
-    env: SERVERLESS_ENV,
-  });
+  await oneAtATime(() =>
+    run(SERVERLESS, ['package', '--package', dir, ...paramArgs(params), ...extraArgs], {
+      cwd: ROOT,
+      env: SERVERLESS_ENV,
+    }),
+  );
   return {
     template: JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')),
     dir,
@@ -43,10 +73,12 @@ export async function packageFailure(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bw-stack-'));
   try {
-    await run(SERVERLESS, ['package', '--package', dir, ...paramArgs(params)], {
-      cwd: ROOT,
-      env: SERVERLESS_ENV,
-    });
+    await oneAtATime(() =>
+      run(SERVERLESS, ['package', '--package', dir, ...paramArgs(params)], {
+        cwd: ROOT,
+        env: SERVERLESS_ENV,
+      }),
+    );
   } catch (error) {
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
     return { code, stdout, stderr };
@@ -59,7 +91,9 @@ export function runServerless(
   args: string[],
   timeoutMs: number,
 ): Promise<{ stdout: string; stderr: string }> {
-  return run(SERVERLESS, args, { cwd: ROOT, env: SERVERLESS_ENV, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  return oneAtATime(() =>
+    run(SERVERLESS, args, { cwd: ROOT, env: SERVERLESS_ENV, timeout: timeoutMs, killSignal: 'SIGKILL' }),
+  );
 }
 
 export const resourcesOfType = (template: Template, type: string) =>

@@ -4,6 +4,7 @@
  * To add an alarm, add it to its family's file (latency, rates, anomaly, quota, pipeline).
  */
 import type { StackParameters } from '../parameters';
+import { alertAlarms } from './alerts';
 import { anomalyAlarms } from './anomaly';
 import { scopes } from './build';
 import { latencyAlarms } from './latency';
@@ -41,6 +42,7 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
       ...anomalyAlarms(params, ctx, scope),
     ]),
     ...quotaAlarms(params, ctx),
+    ...alertAlarms(params, ctx),
     ...pipelineAlarms(params, ctx),
   ];
 }

@@ -53,7 +53,11 @@ export type AlarmFamily =
   | 'latency-and-errors'
   | 'quota-tpm'
   | 'quota-rpm'
-  | PipelineFamily;
+  | PipelineFamily
+  | AlertFamily;
+
+/** Budgets, token spikes and the notifier's own health (shared/monitoring/alarms/alerts.ts). */
+export type AlertFamily = 'budget' | 'budget-projection' | 'token-spike' | 'notifier-failures';
 
 interface AlarmBase {
   /** Stable, unique within the stack; also the CloudFormation logical id's source. */

@@ -1,0 +1,49 @@
+/**
+ * The example remediation action (opt-in, failoverSwitch=true): an EventBridge rule sends budget
+ * remediation events here, and the switch of their scope is set in SSM Parameter Store.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { failoverSwitch } from './failover';
+
+export interface FailoverDependencies {
+  ssm: Pick<SSMClient, 'send'>;
+  /** `/<service>/<stage>/failover`: the only path the role may write. */
+  prefix: string;
+  logger: Logger;
+}
+
+/** Sets the switch an event asks for; ignores (and logs) events it does not act on. */
+export function createFailoverHandler(deps: FailoverDependencies) {
+  const run = async (event: { detail?: unknown }, _context: Context): Promise<{ set?: string }> => {
+    const target = failoverSwitch(event.detail, deps.prefix);
+    if (!target) {
+      deps.logger.info('Event ignored: not a budget transition this action acts on');
+      return {};
+    }
+    await deps.ssm.send(
+      new PutParameterCommand({
+        Name: target.name,
+        Value: JSON.stringify(target.value),
+        Type: 'String',
+        Overwrite: true,
+      }),
+    );
+    deps.logger.info('Failover switch set', {
+      name: target.name,
+      active: target.value.active,
+      alarm: target.value.alarm,
+    });
+    return { set: target.name };
+  };
+  return middy(run).use(injectLambdaContext(deps.logger));
+}
+
+export const handler = createFailoverHandler({
+  ssm: new SSMClient({}),
+  prefix: process.env.BEDROCK_WATCH_FAILOVER_PREFIX ?? '/bedrock-watch/failover',
+  logger: new Logger(),
+});

@@ -1,0 +1,146 @@
+/**
+ * The notifier: subscribed to the warning and critical topics, and run every minute for escalation.
+ * Wires middy, Powertools, the AWS clients and HTTP around the work in notifier.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  type DescribeAlarmsCommandInput,
+  GetMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { NOTIFIER_ENV, parseNotifierConfig } from '../../shared/alerts/notifier-config';
+import { NOTIFIER_METRICS } from '../../shared/contract/metrics';
+import type { Json } from '../../shared/json';
+import { createAwsJsonClient } from './aws-json';
+import { createDynamoDbStore } from './dynamodb-store';
+import { createHttpSender } from './http';
+import { handleNotifications, handleTick, type NotifierDeps, type NotifierReport } from './notifier';
+import { createSecretResolver } from './secrets';
+
+type NotifierEvent = {
+  Records?: { EventSource?: string; Sns?: { MessageId?: string; TopicArn?: string; Message?: string } }[];
+  source?: string;
+};
+
+/**
+ * The handler around `deps`: SNS records go through escalation, a scheduled event is the tick,
+ * anything else is rejected (counted).
+ */
+export function createNotifierHandler(deps: NotifierDeps, logger: Logger, metrics: Metrics) {
+  const run = (event: NotifierEvent, _context: Context): Promise<NotifierReport> => {
+    if (Array.isArray(event.Records)) {
+      const records = event.Records.filter((r) => r.EventSource === 'aws:sns' && r.Sns).map((r) => ({
+        ...(r.Sns?.MessageId ? { messageId: r.Sns.MessageId } : {}),
+        topicArn: r.Sns?.TopicArn ?? '',
+        message: r.Sns?.Message ?? '',
+      }));
+      return handleNotifications(deps, records);
+    }
+    if (event.source === 'aws.events') return handleTick(deps);
+    deps.count('rejected', 'unknown-event');
+    return Promise.resolve({ outcomes: [], rejected: [{ reason: 'unknown-event' }] });
+  };
+  return middy(run).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
+
+/** Every page of a DescribeAlarms query, metric and composite alarms alike, as plain objects. */
+async function describeAll(cloudwatch: CloudWatchClient, input: DescribeAlarmsCommandInput): Promise<Json[]> {
+  const out: Json[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await cloudwatch.send(
+      new DescribeAlarmsCommand({
+        ...input,
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+        ...(NextToken ? { NextToken } : {}),
+      }),
+    );
+    out.push(...((page.MetricAlarms ?? []) as Json[]), ...((page.CompositeAlarms ?? []) as Json[]));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return out;
+}
+
+function defaultDependencies(logger: Logger, metrics: Metrics): NotifierDeps {
+  const config = parseNotifierConfig(process.env[NOTIFIER_ENV]);
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  const credentials = () =>
+    Promise.resolve({
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
+      ...(process.env.AWS_SESSION_TOKEN ? { sessionToken: process.env.AWS_SESSION_TOKEN } : {}),
+    });
+  const dynamodb = createAwsJsonClient({
+    service: 'dynamodb',
+    region,
+    targetPrefix: 'DynamoDB_20120810',
+    jsonVersion: '1.0',
+    credentials,
+  });
+  const secretsManager = createAwsJsonClient({
+    service: 'secretsmanager',
+    region,
+    targetPrefix: 'secretsmanager',
+    jsonVersion: '1.1',
+    credentials,
+  });
+  const cloudwatch = new CloudWatchClient({});
+  const eventBridge = new EventBridgeClient({});
+  return {
+    config,
+    store: createDynamoDbStore(dynamodb, config.tableName, Date.now),
+    now: Date.now,
+    runId: randomUUID,
+    secret: createSecretResolver({ ssm: new SSMClient({}), secretsManager, now: Date.now }),
+    http: createHttpSender(),
+    sleep: (ms) => sleep(ms).then(() => undefined),
+    putEvents: async (entries) => ({
+      failed: (await eventBridge.send(new PutEventsCommand({ Entries: entries }))).FailedEntryCount ?? 0,
+    }),
+    alarms: {
+      inAlarm: () =>
+        describeAll(cloudwatch, { StateValue: 'ALARM', AlarmNamePrefix: `${config.namePrefix}-` }),
+      byName: async (names) => {
+        const out: Json[] = [];
+        // DescribeAlarms takes at most 100 names.
+        for (let i = 0; i < names.length; i += 100)
+          out.push(...(await describeAll(cloudwatch, { AlarmNames: names.slice(i, i + 100) })));
+        return out;
+      },
+    },
+    search: async (q) =>
+      (
+        await cloudwatch.send(
+          new GetMetricDataCommand({
+            StartTime: new Date(q.startMs),
+            EndTime: new Date(q.endMs),
+            MetricDataQueries: [q.query],
+          }),
+        )
+      ).MetricDataResults ?? [],
+    log: (level, message, fields) => logger[level](message, fields),
+    count: (metric, reason) => {
+      metrics.addMetric(NOTIFIER_METRICS[metric], MetricUnit.Count, 1);
+      if (reason) logger.debug('counted', { metric, reason });
+    },
+  };
+}
+
+const logger = new Logger();
+const metrics = new Metrics();
+let wired: ReturnType<typeof createNotifierHandler> | undefined;
+/** Settings are read on the first invocation: a notifier without them (not configured) is never invoked. */
+export const handler = (event: NotifierEvent, context: Context) => {
+  wired ??= createNotifierHandler(defaultDependencies(logger, metrics), logger, metrics);
+  return wired(event, context);
+};

@@ -1,0 +1,244 @@
+/**
+ * The notifier's work, apart from its wiring (handler.ts): an SNS alarm notification or the minute
+ * tick in, deliveries to the configured destinations and remediation events out, through the
+ * escalation state. Every dependency is passed in (store, secrets, HTTP, EventBridge, CloudWatch,
+ * clock), so tests run it against real HTTP receivers and a fake clock.
+ */
+import {
+  type AlarmEvent,
+  alarmEventFromDescription,
+  parseAlarmNotification,
+} from '../../shared/alerts/alarm-event';
+import { type ContributorQuery, contributorQuery, rankContributors } from '../../shared/alerts/contributors';
+import { DEFAULT_RETRY, type DeliveryResult, deliver, type HttpSender } from '../../shared/alerts/delivery';
+import { type AlertAction, destinationRequest } from '../../shared/alerts/destinations/index';
+import {
+  type Episode,
+  type EscalationDeps,
+  type Outcome,
+  onAlarm,
+  onResolved,
+  onTick,
+} from '../../shared/alerts/escalation';
+import { levelOfTopic, type NotifierConfig } from '../../shared/alerts/notifier-config';
+import { isRemediable, remediationDetail, remediationEntry } from '../../shared/alerts/remediation';
+import type { SecretRef } from '../../shared/alerts/routing';
+import { parseDestinationSecret } from '../../shared/alerts/secrets';
+import type { StateStore } from '../../shared/alerts/state-store';
+import { type AlertLevel, type AlertView, alertView, type Contributors } from '../../shared/alerts/view';
+import type { Json } from '../../shared/json';
+
+export interface NotifierDeps {
+  config: NotifierConfig;
+  store: StateStore<Episode>;
+  now: () => number;
+  runId: () => string;
+  /** A secret's value by name (cached by the caller); throws when it cannot be read. */
+  secret: (ref: SecretRef) => Promise<string>;
+  http: HttpSender;
+  sleep: (ms: number) => Promise<void>;
+  /** PutEvents; resolves with how many entries failed. */
+  putEvents?: (entries: ReturnType<typeof remediationEntry>[]) => Promise<{ failed: number }>;
+  /** DescribeAlarms of the stack's alarms in ALARM, and of alarms by name (raw API shapes). */
+  alarms: { inAlarm: () => Promise<Json[]>; byName: (names: string[]) => Promise<Json[]> };
+  /** GetMetricData for the contributor SEARCH; absent: messages list no contributors. */
+  search?: (q: ContributorQuery) => Promise<{ Label?: string; Values?: number[] }[]>;
+  log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+  count: (metric: 'delivered' | 'failed' | 'rejected', reason?: string) => void;
+}
+
+export interface NotifierReport {
+  outcomes: Outcome[];
+  rejected: { reason: string; messageId?: string }[];
+}
+
+/** Some deliveries failed: thrown after all were tried, so Lambda retries and the failure queue keeps the event. */
+export class DeliveryFailedError extends Error {
+  override readonly name = 'DeliveryFailedError';
+}
+
+/** The contributors of an alarm, once per run; a failed lookup leaves them out rather than the message. */
+function contributorsOf(deps: NotifierDeps) {
+  const cache = new Map<string, Promise<Contributors | undefined>>();
+  return (view: AlertView): Promise<Contributors | undefined> => {
+    const q = deps.search ? contributorQuery(view, deps.config, deps.now()) : undefined;
+    if (!q || !deps.search) return Promise.resolve(undefined);
+    const search = deps.search;
+    const cached =
+      cache.get(view.alarm) ??
+      search(q).then(
+        (r) => rankContributors(q, r),
+        (error: unknown) => {
+          deps.log('warn', 'Contributors unavailable', {
+            alarm: view.alarm,
+            error: error instanceof Error ? error.name : 'error',
+          });
+          return undefined;
+        },
+      );
+    cache.set(view.alarm, cached);
+    return cached;
+  };
+}
+
+function escalationDeps(deps: NotifierDeps): EscalationDeps {
+  const { config } = deps;
+  const contributors = contributorsOf(deps);
+  const viewOf = async (event: AlarmEvent, level: AlertLevel, action: AlertAction) => {
+    const plain = alertView(event, level, config);
+    if (!plain || action === 'resolve') return plain;
+    const top = await contributors(plain);
+    return top ? { ...plain, ...(top.top.length > 0 ? { contributors: top } : {}) } : plain;
+  };
+  const send = async (
+    name: string,
+    action: AlertAction,
+    ep: Episode,
+    event: AlarmEvent,
+  ): Promise<DeliveryResult> => {
+    const target = config.targets.find((t) => t.name === name);
+    const view = await viewOf(event, ep.level, action);
+    if (!target || !view)
+      return { ok: false, permanent: true, attempts: 0, error: `no target or view for ${name}` };
+    let raw: string;
+    try {
+      raw = await deps.secret(target.secret);
+    } catch (error) {
+      return {
+        ok: false,
+        permanent: false,
+        attempts: 0,
+        error: `secret unreadable (${error instanceof Error ? error.name : 'error'})`,
+      };
+    }
+    let secret: ReturnType<typeof parseDestinationSecret>;
+    try {
+      secret = parseDestinationSecret(target.type, raw);
+    } catch (error) {
+      return {
+        ok: false,
+        permanent: true,
+        attempts: 0,
+        error: error instanceof Error ? error.message : 'bad secret',
+      };
+    }
+    return deliver(deps.http, destinationRequest(view, action, secret), {
+      ...DEFAULT_RETRY,
+      sleep: deps.sleep,
+    });
+  };
+  const putEvents = deps.putEvents;
+  const publish = async (ep: Episode, event: AlarmEvent): Promise<DeliveryResult> => {
+    const view = alertView(event, ep.level, config);
+    if (!view || !putEvents || !config.eventBus || !isRemediable(view.family, ep.level))
+      return { ok: true, status: 0, attempts: 0 };
+    try {
+      const { failed } = await putEvents([
+        remediationEntry(remediationDetail(view, event), config.eventBus, event.arn),
+      ]);
+      return failed === 0
+        ? { ok: true, status: 200, attempts: 1 }
+        : { ok: false, permanent: false, attempts: 1, error: 'PutEvents entry failed' };
+    } catch (error) {
+      return {
+        ok: false,
+        permanent: false,
+        attempts: 1,
+        error: error instanceof Error ? error.name : 'error',
+      };
+    }
+  };
+  return {
+    store: deps.store,
+    now: deps.now,
+    runId: deps.runId(),
+    policy: (level) => config.policies[level],
+    send,
+    ...(config.eventBus && deps.putEvents ? { publish } : {}),
+  };
+}
+
+/** Logs and counts the outcomes; the failures that should fail the invocation. */
+function account(deps: NotifierDeps, outcomes: Outcome[], failBefore: boolean): Outcome[] {
+  for (const o of outcomes) {
+    if (o.result === 'sent') deps.count('delivered');
+    if (o.result === 'failed') deps.count('failed');
+    deps.log(o.result === 'failed' ? 'error' : 'info', 'Alert delivery', { ...o });
+  }
+  return outcomes.filter((o) => o.result === 'failed' || (failBefore && o.result === 'failed-before'));
+}
+
+/**
+ * Handles the SNS records of one invocation: each alarm change goes through escalation.
+ * @throws DeliveryFailedError when a delivery failed (after trying every other one).
+ */
+export async function handleNotifications(
+  deps: NotifierDeps,
+  records: readonly { messageId?: string; topicArn: string; message: string }[],
+): Promise<NotifierReport> {
+  const escalation = escalationDeps(deps);
+  const report: NotifierReport = { outcomes: [], rejected: [] };
+  for (const record of records) {
+    const event = parseAlarmNotification(record.message);
+    const level = levelOfTopic(record.topicArn, deps.config.topics);
+    const reason = 'rejected' in event ? event.rejected : !level ? 'unknown-topic' : undefined;
+    if (reason || 'rejected' in event || !level) {
+      deps.count('rejected', reason);
+      deps.log('warn', 'Notification rejected', { reason, messageId: record.messageId });
+      report.rejected.push({
+        reason: reason ?? 'rejected',
+        ...(record.messageId ? { messageId: record.messageId } : {}),
+      });
+      continue;
+    }
+    if (event.state === 'ALARM') report.outcomes.push(...(await onAlarm(escalation, event, level)));
+    else if (event.state === 'OK') report.outcomes.push(...(await onResolved(escalation, event)));
+  }
+  const failed = account(deps, report.outcomes, true);
+  if (failed.length > 0)
+    throw new DeliveryFailedError(
+      `${failed.length} deliveries failed: ${failed.map((f) => `${f.alarm} ${f.delivery}`).join(', ')}`,
+    );
+  return report;
+}
+
+/** The level of a described alarm: which of our topics its ALARM actions notify. */
+function levelOfActions(alarm: Json, config: NotifierConfig): AlertLevel | undefined {
+  const actions = Array.isArray(alarm.AlarmActions)
+    ? alarm.AlarmActions.filter((a): a is string => typeof a === 'string')
+    : [];
+  for (const arn of actions) {
+    const level = levelOfTopic(arn, config.topics);
+    if (level) return level;
+  }
+  return undefined;
+}
+
+/**
+ * The minute tick: escalates what is due, closes what left ALARM unseen, finishes resolves.
+ * @throws DeliveryFailedError when a delivery made in this run failed.
+ */
+export async function handleTick(deps: NotifierDeps): Promise<NotifierReport> {
+  const inAlarm = (await deps.alarms.inAlarm()).flatMap((alarm) => {
+    const event = alarmEventFromDescription(alarm);
+    const level = levelOfActions(alarm, deps.config);
+    return 'rejected' in event || !level ? [] : [{ event, level }];
+  });
+  const outcomes = await onTick(escalationDeps(deps), {
+    inAlarm,
+    stateOf: async (names) => {
+      const found = await deps.alarms.byName(names);
+      const states = new Map(names.map((n) => [n, undefined] as [string, AlarmEvent['state'] | undefined]));
+      for (const a of found)
+        if (typeof a.AlarmName === 'string' && typeof a.StateValue === 'string')
+          states.set(a.AlarmName, a.StateValue as AlarmEvent['state']);
+      return states;
+    },
+  });
+  const failed = account(deps, outcomes, false);
+  if (failed.length > 0)
+    throw new DeliveryFailedError(
+      `${failed.length} deliveries failed: ${failed.map((f) => `${f.alarm} ${f.delivery}`).join(', ')}`,
+    );
+  return { outcomes, rejected: [] };
+}

@@ -1,0 +1,161 @@
+/**
+ * What a responder needs per alarm family: what it means, which dashboard shows it, a short
+ * runbook, whether a machine may act on it (remediation events) and which contributors to list.
+ * Keyed by the same family names as the alarm definitions (test/alert-families.test.ts keeps the
+ * two in step; this folder may not import the definitions, the notifier bundles it).
+ */
+
+export type DashboardKey = 'operations' | 'model-comparison' | 'executive';
+
+export interface FamilyGuide {
+  /** One line: what the alarm says about the world. */
+  meaning: string;
+  dashboard: DashboardKey;
+  runbook: string[];
+  /** A machine can act on it: a remediation event is published for its transitions. */
+  remediable?: 'always' | 'critical';
+  /** Which metric to rank attribution values (teams, callers) by in the message. */
+  contributors?: 'CostUSD' | 'OutputTokens';
+}
+
+const PIPELINE: FamilyGuide = {
+  meaning: 'The monitor itself is unhealthy: figures may be missing or late.',
+  dashboard: 'operations',
+  runbook: [
+    'Open the ingest function logs for errors and rejected records (reasons are logged, bodies never).',
+    'Redrive the failure queue once the cause is fixed (docs/reliability.md).',
+  ],
+};
+
+export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
+  'latency-p95': {
+    meaning: 'Users wait longer than the threshold for answers.',
+    dashboard: 'operations',
+    runbook: [
+      'Compare the model with others on the model-comparison dashboard: one model or all?',
+      'Check the AWS Health Dashboard for Bedrock in the region; look for longer outputs (OutputTokens).',
+      'Fail over to another region or a smaller model if it lasts (see remediation events).',
+    ],
+    remediable: 'critical',
+  },
+  'error-rate': {
+    meaning: 'Calls fail (every error class but throttling) above the threshold.',
+    dashboard: 'operations',
+    runbook: [
+      'The error classes on the operations dashboard tell a client bug (Validation, AccessDenied) from a service problem (InternalServer, ModelTimeout).',
+      'A deploy just before the rise is the first suspect.',
+    ],
+  },
+  'throttle-rate': {
+    meaning: 'Bedrock throttles calls: the account is at its quota or the service is saturated.',
+    dashboard: 'operations',
+    runbook: [
+      'Compare tokens and requests per minute with the quota (quota alarms, Service Quotas).',
+      'Find the caller that grew (listed in this message); slow it down, spread load with cross-region inference, or ask for a higher quota.',
+    ],
+    remediable: 'always',
+    contributors: 'OutputTokens',
+  },
+  'output-tokens-anomaly': {
+    meaning: 'Far more output tokens than usual for this time of day.',
+    dashboard: 'executive',
+    runbook: [
+      'Find the caller or team behind it (listed in this message); a prompt change or an agent loop is the usual cause.',
+    ],
+    contributors: 'OutputTokens',
+  },
+  'cost-anomaly': {
+    meaning: 'Spend is far above its usual level for this time of day.',
+    dashboard: 'executive',
+    runbook: ['Find the caller or team behind it (listed in this message) and the model it moved to.'],
+    contributors: 'CostUSD',
+  },
+  'latency-anomaly': {
+    meaning: 'p95 latency is unusual (an input to the latency-and-errors alarm).',
+    dashboard: 'operations',
+    runbook: ['See latency-and-errors.'],
+  },
+  'latency-and-errors': {
+    meaning: 'Latency is anomalous and errors are above warning at the same time: users are hurting.',
+    dashboard: 'operations',
+    runbook: [
+      'Treat as an incident: check the AWS Health Dashboard for Bedrock in the region.',
+      'Fail over to another region or model if the applications support it.',
+    ],
+  },
+  'quota-tpm': {
+    meaning: 'Tokens per minute are close to the account quota: throttling follows.',
+    dashboard: 'operations',
+    runbook: [
+      'Find the caller that grew; request a quota increase in Service Quotas or shift load to another region.',
+    ],
+    contributors: 'OutputTokens',
+  },
+  'quota-rpm': {
+    meaning: 'Requests per minute are close to the account quota: throttling follows.',
+    dashboard: 'operations',
+    runbook: ['Find the caller that grew; batch requests, or request a quota increase.'],
+  },
+  budget: {
+    meaning: 'This month’s spend has reached the share of the budget in the alarm name.',
+    dashboard: 'executive',
+    runbook: [
+      'The teams and callers listed in this message spent most this month; confirm the spend is expected with their owners.',
+      'At 90 %: decide now whether to raise the budget, move traffic to a cheaper model, or stop a caller (see remediation events).',
+    ],
+    remediable: 'always',
+    contributors: 'CostUSD',
+  },
+  'budget-projection': {
+    meaning: 'At the rate so far this month, spend will end above the budget.',
+    dashboard: 'executive',
+    runbook: [
+      'Compare the projection with last month; find the teams and callers that grew (listed in this message).',
+      'Act before the 90 % alarm: cheaper model, caching, or a conversation with the top spender.',
+    ],
+    remediable: 'always',
+    contributors: 'CostUSD',
+  },
+  'token-spike': {
+    meaning: 'Tokens in the last hour are well above the same hour on previous days.',
+    dashboard: 'executive',
+    runbook: [
+      'Find the caller or team behind the spike (listed in this message): an agent loop, a batch job or a new feature.',
+      'If unexpected, throttle that caller before it shows in the budget.',
+    ],
+    contributors: 'OutputTokens',
+  },
+  'notifier-failures': {
+    meaning: 'Some alarm notifications could not be delivered to a destination.',
+    dashboard: 'operations',
+    runbook: [
+      'Read the notifier function logs for the destination and the HTTP status (secrets are never logged).',
+      'Fix the webhook or key in its secret, then redrive the notifier failure queue.',
+    ],
+  },
+  'pipeline-ingest-errors': PIPELINE,
+  'pipeline-failure-queue-depth': PIPELINE,
+  'pipeline-rejected-records': PIPELINE,
+  'pipeline-unpriced-invocations': {
+    ...PIPELINE,
+    runbook: ['Add the missing price (docs/pricing.md): until then cost figures and budgets are low.'],
+  },
+  'pipeline-emf-rejected': PIPELINE,
+  'pipeline-bedrock-log-delivery': PIPELINE,
+  'pipeline-delivery-lag': PIPELINE,
+};
+
+/** Families by length, longest first, so `budget-projection-…` is not read as `budget`. */
+const BY_LENGTH = Object.keys(FAMILY_GUIDES).sort((a, b) => b.length - a.length);
+
+/**
+ * The family and key of an alarm of this stack, from its name (`<prefix>-<key>`, every key starts
+ * with its family); undefined for an alarm of another stack.
+ * @example familyOf('bw-prod-budget-90-all', 'bw-prod') // { family: 'budget', key: 'budget-90-all' }
+ */
+export function familyOf(alarmName: string, namePrefix: string): { family: string; key: string } | undefined {
+  if (!alarmName.startsWith(`${namePrefix}-`)) return undefined;
+  const key = alarmName.slice(namePrefix.length + 1);
+  const family = BY_LENGTH.find((f) => key === f || key.startsWith(`${f}-`));
+  return family ? { family, key } : undefined;
+}

@@ -1,0 +1,214 @@
+/**
+ * An alarm change turned into what a responder reads, whatever the destination: which alarm, how
+ * bad, which model or team, the value against the threshold over which window, since when, where
+ * to look, why the alarm is set that way, what to do, and who spent most. Destinations only lay it
+ * out. It holds alarm data and metric figures only: no prompt or response text, no secret.
+ */
+import type { AlarmEvent, AlarmState } from './alarm-event';
+import { type DashboardKey, FAMILY_GUIDES, familyOf } from './families';
+
+export type AlertLevel = 'warning' | 'critical';
+
+export interface Contributor {
+  name: string;
+  value: number;
+}
+
+/** The attribution values (teams, callers) or models that contributed most, over a window. */
+export interface Contributors {
+  /** The dimension ranked: `team`, `Caller`, `ModelId`. */
+  dimension: string;
+  metric: string;
+  /** Words for the window, e.g. `this month` or `the last hour`. */
+  window: string;
+  top: Contributor[];
+}
+
+export interface AlertScope {
+  kind: 'all' | 'model' | 'team';
+  label: string;
+  model?: string;
+  team?: { dimension: string; value: string };
+}
+
+export interface AlertView {
+  alarm: string;
+  family: string;
+  key: string;
+  level: AlertLevel;
+  state: AlarmState;
+  scope: AlertScope;
+  headline: string;
+  /** `value vs threshold over the window`, in the family's unit. */
+  summary: string;
+  value?: number;
+  threshold?: number;
+  comparison?: string;
+  window?: string;
+  /** When the alarm changed to this state (ISO). */
+  since: string;
+  /** CloudWatch's reason for the change. */
+  reason: string;
+  meaning: string;
+  description: string;
+  rationale: string;
+  runbook: string[];
+  dashboardUrl?: string;
+  alarmUrl?: string;
+  contributors?: Contributors;
+  /** Stable per alarm (not per episode): PagerDuty's dedup_key, Opsgenie's alias. */
+  dedupKey: string;
+  region?: string;
+  account?: string;
+}
+
+export interface ViewContext {
+  namePrefix: string;
+  /** Dashboard names of the stack by key. */
+  dashboards: Partial<Record<DashboardKey, string>>;
+  contributors?: Contributors;
+}
+
+const SYMBOL: Record<string, string> = {
+  GreaterThanThreshold: '>',
+  GreaterThanOrEqualToThreshold: '≥',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '≤',
+  GreaterThanUpperThreshold: 'above the band',
+  LessThanLowerOrGreaterThanUpperThreshold: 'outside the band',
+};
+
+const UNITS: Record<string, (n: number) => string> = {
+  USD: (n) => `$${n.toFixed(2)}`,
+  ms: (n) => `${Math.round(n)} ms`,
+  pct: (n) => `${Number(n.toFixed(2))} %`,
+  tokens: (n) => `${Math.round(n).toLocaleString('en-US')} tokens`,
+  plain: (n) => String(Number(n.toPrecision(6))),
+};
+
+function unitOf(family: string): (n: number) => string {
+  if (['budget', 'budget-projection', 'cost-anomaly'].includes(family))
+    return UNITS.USD as (n: number) => string;
+  if (family === 'latency-p95') return UNITS.ms as (n: number) => string;
+  if (
+    [
+      'error-rate',
+      'throttle-rate',
+      'quota-tpm',
+      'quota-rpm',
+      'token-spike',
+      'pipeline-rejected-records',
+    ].includes(family)
+  )
+    return UNITS.pct as (n: number) => string;
+  if (family === 'output-tokens-anomaly') return UNITS.tokens as (n: number) => string;
+  return UNITS.plain as (n: number) => string;
+}
+
+/** `1 hour`, `5 minutes`, `1 minute`. */
+function duration(seconds: number): string {
+  if (seconds % 3600 === 0) return seconds === 3600 ? '1 hour' : `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return seconds === 60 ? '1 minute' : `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}
+
+function scopeOf(dimensions: Record<string, string>): AlertScope {
+  if (dimensions.ModelId) return { kind: 'model', label: dimensions.ModelId, model: dimensions.ModelId };
+  const team = Object.entries(dimensions).find(([k]) => k !== 'service' && k !== 'ModelId');
+  if (team)
+    return { kind: 'team', label: `${team[0]} ${team[1]}`, team: { dimension: team[0], value: team[1] } };
+  return { kind: 'all', label: 'all models' };
+}
+
+/** The console host of a region's partition. */
+function consoleHost(region: string): string {
+  if (region.startsWith('cn-')) return 'console.amazonaws.cn';
+  if (region.startsWith('us-gov-')) return 'console.amazonaws-us-gov.com';
+  return 'console.aws.amazon.com';
+}
+
+function links(event: AlarmEvent, dashboard: string | undefined) {
+  if (!event.region) return {};
+  const base = `https://${event.region}.${consoleHost(event.region)}/cloudwatch/home?region=${event.region}`;
+  return {
+    alarmUrl: `${base}#alarmsV2:alarm/${encodeURIComponent(event.name)}`,
+    ...(dashboard ? { dashboardUrl: `${base}#dashboards:name=${encodeURIComponent(dashboard)}` } : {}),
+  };
+}
+
+/** The description and the rationale the alarm definitions join into AlarmDescription. */
+function splitDescription(text: string): { description: string; rationale: string } {
+  const match = /^(.*?)\. Why(?: these settings)?: (.*)$/s.exec(text);
+  return match
+    ? { description: match[1] as string, rationale: match[2] as string }
+    : { description: text, rationale: '' };
+}
+
+/**
+ * The view of one alarm change; undefined for an alarm that is not this stack's.
+ * @example alertView(event, 'critical', { namePrefix: 'bedrock-watch-prod', dashboards })?.headline
+ */
+export function alertView(event: AlarmEvent, level: AlertLevel, ctx: ViewContext): AlertView | undefined {
+  const named = familyOf(event.name, ctx.namePrefix);
+  if (!named) return undefined;
+  const guide = FAMILY_GUIDES[named.family];
+  const format = unitOf(named.family);
+  const scope = scopeOf(event.dimensions);
+  const window =
+    event.periodSeconds && event.evaluationPeriods
+      ? `${event.datapointsToAlarm ?? event.evaluationPeriods} of the last ${event.evaluationPeriods} periods of ${duration(event.periodSeconds)}`
+      : undefined;
+  const symbol = event.comparison ? (SYMBOL[event.comparison] ?? event.comparison) : undefined;
+  const parts = [
+    event.value !== undefined ? `value ${format(event.value)}` : undefined,
+    event.threshold !== undefined && symbol ? `${symbol} threshold ${format(event.threshold)}` : undefined,
+    window ? `over ${window}` : undefined,
+  ].filter(Boolean);
+  const { description, rationale } = splitDescription(event.description);
+  const state =
+    event.state === 'ALARM' ? level.toUpperCase() : event.state === 'OK' ? 'RESOLVED' : event.state;
+  return {
+    alarm: event.name,
+    family: named.family,
+    key: named.key,
+    level,
+    state: event.state,
+    scope,
+    headline: `[${state}] ${named.key} (${scope.label})`,
+    summary:
+      parts.length > 0
+        ? parts.join(' ')
+        : event.rule
+          ? `rule ${event.rule}`
+          : 'no figures in the notification',
+    ...(event.value !== undefined ? { value: event.value } : {}),
+    ...(event.threshold !== undefined ? { threshold: event.threshold } : {}),
+    ...(event.comparison ? { comparison: event.comparison } : {}),
+    ...(window ? { window } : {}),
+    since: new Date(event.atMs).toISOString(),
+    reason: event.reason,
+    meaning: guide?.meaning ?? '',
+    description,
+    rationale,
+    runbook: guide?.runbook ?? [],
+    ...links(event, guide ? ctx.dashboards[guide.dashboard] : undefined),
+    ...(ctx.contributors && ctx.contributors.top.length > 0 ? { contributors: ctx.contributors } : {}),
+    dedupKey: `bedrock-watch/${event.account ?? 'account'}/${event.region ?? 'region'}/${event.name}`.slice(
+      0,
+      255,
+    ),
+    ...(event.region ? { region: event.region } : {}),
+    ...(event.account ? { account: event.account } : {}),
+  };
+}
+
+/**
+ * The lines of a contributor list, e.g. `team search: $12.30`.
+ * @example contributorLines(view.contributors) // ['team search: $12.30', …]
+ */
+export function contributorLines(c: Contributors | undefined): string[] {
+  if (!c) return [];
+  const format =
+    c.metric === 'CostUSD' ? (UNITS.USD as (n: number) => string) : (UNITS.tokens as (n: number) => string);
+  return c.top.map((t) => `${c.dimension} ${t.name}: ${format(t.value)}`);
+}

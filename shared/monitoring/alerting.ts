@@ -1,0 +1,43 @@
+/**
+ * What the alerting parameters mean for the rest of the stack, in one place: which budgets and
+ * token-spike scopes exist, whether the notifier is deployed, and what the hourly (month-to-date)
+ * function must publish for them. Read by the alarm definitions, deploy/ and the alarm simulator.
+ */
+import { type BudgetScope, budgetScopes } from '../alerts/budgets';
+import type { HourlySettings } from '../alerts/hourly-settings';
+import { DIM_MODEL_ID } from '../contract/metrics';
+import type { StackParameters } from './parameters';
+
+/** Every budget of the stack, all models first. */
+export function stackBudgets(params: StackParameters): BudgetScope[] {
+  return budgetScopes(params.monthlyBudgetUsd, params.modelBudgets, params.teamBudgets);
+}
+
+/** The scopes whose hourly tokens are compared with their baseline: all models, then each watched model. */
+export function tokenSpikeScopes(
+  params: StackParameters,
+): { id: string; dimensions: Record<string, string> }[] {
+  if (!params.tokenSpikeAlarms) return [];
+  return [
+    { id: 'all', dimensions: {} },
+    ...params.watchedModels.map((m) => ({ id: m, dimensions: { [DIM_MODEL_ID]: m } })),
+  ];
+}
+
+/** The notifier runs when it has somewhere to send to, or events to publish. */
+export function notifierEnabled(params: StackParameters): boolean {
+  return params.alertTargets.trim() !== '' || params.remediationEvents;
+}
+
+/** The queue the notifier's failed invocations end in. */
+export const notifierFailureQueueName = (namePrefix: string) => `${namePrefix}-notifier-failures`;
+
+/** The hourly function's settings for these parameters; undefined when it has nothing extra to publish. */
+export function hourlySettings(params: StackParameters): HourlySettings | undefined {
+  const costScopes = stackBudgets(params)
+    .filter((b) => b.id !== 'all')
+    .map((b) => b.dimensions);
+  const tokenScopes = tokenSpikeScopes(params).map((s) => s.dimensions);
+  if (costScopes.length === 0 && tokenScopes.length === 0) return undefined;
+  return { costScopes, tokenScopes, baselineDays: params.tokenSpikeBaselineDays };
+}
