@@ -5,13 +5,10 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../shared/ingest/config';
-import { StackParameterError } from '../shared/monitoring/parameters';
 import { runCli } from './lib/cli';
 import { buildPreview, DEFAULT_PREVIEW_REGION } from './lib/preview';
 import { previewHtml } from './lib/preview-html';
-import { ReplayInputError } from './lib/replay-input';
-import { parseSimulateFlags, SIMULATE_FLAGS_USAGE } from './lib/simulate-args';
+import { runSimulateCommand, SIMULATE_FLAGS_USAGE } from './lib/simulate-args';
 
 const DEFAULT_OUT = 'bedrock-watch-preview.html';
 
@@ -31,11 +28,6 @@ ${SIMULATE_FLAGS_USAGE}
 example: npm run -s preview -- --param watchedModels=anthropic.claude-3-haiku-20240307-v1:0 events/scenarios/latency-regression
 exit: 0 written, 1 a batch could not be decoded, 2 bad input or flags`;
 
-function fail(message: string): number {
-  process.stderr.write(`preview: ${message}\n`);
-  return 2;
-}
-
 /** Opens a file with the platform's default handler, if there is one; never fails the command. */
 function openInBrowser(file: string): void {
   const command =
@@ -47,18 +39,9 @@ function openInBrowser(file: string): void {
   child.unref();
 }
 
-async function main(argv: string[]): Promise<number> {
-  try {
-    const parsed = parseSimulateFlags(argv, {
-      out: { type: 'string' },
-      open: { type: 'boolean' },
-      region: { type: 'string' },
-    });
-    if (parsed.kind === 'help') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (parsed.kind === 'error') return fail(`${parsed.message}\n${USAGE}`);
+function main(argv: string[]): Promise<number> {
+  const own = { out: { type: 'string' }, open: { type: 'boolean' }, region: { type: 'string' } } as const;
+  return runSimulateCommand('preview', USAGE, argv, own, async (parsed, fail) => {
     const out = resolve(typeof parsed.flags.out === 'string' ? parsed.flags.out : DEFAULT_OUT);
     const region = typeof parsed.flags.region === 'string' ? parsed.flags.region : DEFAULT_PREVIEW_REGION;
     const page = await buildPreview(parsed.simulate, parsed.rawParams, region);
@@ -71,15 +54,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`wrote ${out}: ${page.dashboards.length} dashboards, ${widgets} widgets\n`);
     if (parsed.flags.open) openInBrowser(out);
     return 0;
-  } catch (error) {
-    if (
-      error instanceof StackParameterError ||
-      error instanceof ConfigError ||
-      error instanceof ReplayInputError
-    )
-      return fail(error.message);
-    throw error;
-  }
+  });
 }
 
 runCli(import.meta.url, 'preview', main);

@@ -2,12 +2,9 @@
  * Alarm simulator CLI: which of the stack's alarms would have fired on these invocation logs, when
  * and why. Usage: npm run -s simulate -- --help
  */
-import { ConfigError } from '../shared/ingest/config';
-import { StackParameterError } from '../shared/monitoring/parameters';
 import { runCli } from './lib/cli';
-import { ReplayInputError } from './lib/replay-input';
 import { runSimulation } from './lib/simulate';
-import { parseSimulateFlags, SIMULATE_FLAGS_USAGE } from './lib/simulate-args';
+import { runSimulateCommand, SIMULATE_FLAGS_USAGE } from './lib/simulate-args';
 import { formatSimulation, simulationJson } from './lib/simulate-format';
 
 const USAGE = `usage: npm run -s simulate -- [--json] [--param name=value]... [--config FILE]
@@ -23,33 +20,14 @@ ${SIMULATE_FLAGS_USAGE}
 example: npm run -s simulate -- --param watchedModels=amazon.nova-lite-v1:0 events/scenarios/error-burst
 exit: 0 it ran (alarms in ALARM are results), 1 a batch could not be decoded, 2 bad input or flags`;
 
-function fail(message: string): number {
-  process.stderr.write(`simulate: ${message}\n`);
-  return 2;
-}
-
-async function main(argv: string[]): Promise<number> {
-  try {
-    const parsed = parseSimulateFlags(argv, { json: { type: 'boolean' } });
-    if (parsed.kind === 'help') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (parsed.kind === 'error') return fail(`${parsed.message}\n${USAGE}`);
+function main(argv: string[]): Promise<number> {
+  return runSimulateCommand('simulate', USAGE, argv, { json: { type: 'boolean' } }, async (parsed) => {
     const result = await runSimulation(parsed.simulate);
     process.stdout.write(
       parsed.flags.json ? `${JSON.stringify(simulationJson(result), null, 2)}\n` : formatSimulation(result),
     );
     return result.batches.failed > 0 ? 1 : 0;
-  } catch (error) {
-    if (
-      error instanceof StackParameterError ||
-      error instanceof ConfigError ||
-      error instanceof ReplayInputError
-    )
-      return fail(error.message);
-    throw error;
-  }
+  });
 }
 
 runCli(import.meta.url, 'simulate', main);

@@ -5,12 +5,12 @@
  * its own peak RSS, so each measurement runs in a fresh one.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sampleInvocationRecords } from './large-batch';
 import { LineSplitter } from './replay-formats';
 
-const SAMPLE = join(import.meta.dirname, '..', '..', 'events', 'sample-set', 'traffic-2025-10-20.jsonl');
 const DAY_MS = 24 * 60 * 60_000;
 
 /** What one measurement found. */
@@ -37,16 +37,7 @@ export async function writeBenchFile(
 ): Promise<{ bytes: number }> {
   const days = options.days ?? 30;
   const target = options.bytesPerRecord ?? 1000;
-  const samples = readFileSync(SAMPLE, 'utf8')
-    .split('\n')
-    .flatMap((l) => {
-      try {
-        const r = JSON.parse(l) as Record<string, unknown>;
-        return r.schemaType === 'ModelInvocationLog' ? [r] : [];
-      } catch {
-        return [];
-      }
-    });
+  const samples = sampleInvocationRecords();
   const start = Date.parse('2025-10-01T00:00:00Z');
   const step = (days * DAY_MS) / records;
   const out = createWriteStream(path);

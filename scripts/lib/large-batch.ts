@@ -14,6 +14,20 @@ const WORDS =
     ' ',
   );
 
+/** The invocation records of the bundled sample set (its junk lines and other schemas left out). */
+export function sampleInvocationRecords(): Record<string, unknown>[] {
+  return readFileSync(SAMPLE, 'utf8')
+    .split('\n')
+    .flatMap((l) => {
+      try {
+        const r = JSON.parse(l) as Record<string, unknown>;
+        return r.schemaType === 'ModelInvocationLog' ? [r] : [];
+      } catch {
+        return []; // the sample set's junk lines
+      }
+    });
+}
+
 export interface LargeBatch {
   event: { awslogs: { data: string } };
   events: number;
@@ -35,16 +49,7 @@ function words(seed: number, count: number): string {
 }
 
 function build(events: number, fillerWords: number, shiftMs: number): LargeBatch {
-  const records = readFileSync(SAMPLE, 'utf8')
-    .split('\n')
-    .flatMap((l) => {
-      try {
-        const r = JSON.parse(l) as Record<string, unknown>;
-        return r.schemaType === 'ModelInvocationLog' ? [r] : [];
-      } catch {
-        return []; // the sample set's junk lines
-      }
-    });
+  const records = sampleInvocationRecords();
   const logEvents = Array.from({ length: events }, (_, i) => {
     const record = structuredClone(records[i % records.length]) as Record<string, unknown>;
     record.requestId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;

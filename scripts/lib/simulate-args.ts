@@ -3,8 +3,14 @@
  * configuration document, delivery lag, end of the evaluation), parsed once for both CLIs.
  */
 import { parseArgs } from 'node:util';
-import { parseStackParameters, type StackParameters } from '../../shared/monitoring/parameters';
+import { ConfigError } from '../../shared/ingest/config';
+import {
+  parseStackParameters,
+  StackParameterError,
+  type StackParameters,
+} from '../../shared/monitoring/parameters';
 import { DEFAULT_SAMPLE_DIR } from './replay';
+import { ReplayInputError } from './replay-input';
 import { DEFAULT_DELIVERY_LAG_SECONDS, type SimulateOptions } from './simulate';
 
 export const SIMULATE_FLAGS_USAGE = `  PATH                  files or folders, as for replay (default: events/sample-set)
@@ -94,4 +100,39 @@ export function parseSimulateFlags(argv: string[], own: Record<string, Spec>): P
       ...(typeof v.config === 'string' ? { configPath: v.config } : {}),
     },
   };
+}
+
+/**
+ * The body of the simulate and preview CLIs: `--help`, a flag mistake, and a bad parameter,
+ * configuration or input each end in one line (exit 0 or 2); anything else is a bug and is rethrown
+ * for runCli. `fail` prints `name: message` on stderr and returns 2.
+ */
+export async function runSimulateCommand(
+  name: string,
+  usage: string,
+  argv: string[],
+  own: Record<string, Spec>,
+  body: (run: Extract<ParsedFlags, { kind: 'run' }>, fail: (message: string) => number) => Promise<number>,
+): Promise<number> {
+  const fail = (message: string) => {
+    process.stderr.write(`${name}: ${message}\n`);
+    return 2;
+  };
+  try {
+    const parsed = parseSimulateFlags(argv, own);
+    if (parsed.kind === 'help') {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    if (parsed.kind === 'error') return fail(`${parsed.message}\n${usage}`);
+    return await body(parsed, fail);
+  } catch (error) {
+    if (
+      error instanceof StackParameterError ||
+      error instanceof ConfigError ||
+      error instanceof ReplayInputError
+    )
+      return fail(error.message);
+    throw error;
+  }
 }
