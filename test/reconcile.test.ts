@@ -4,6 +4,7 @@ import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { alertEnvironments } from '../deploy/stack/alert-environment';
 import { ingestNames } from '../deploy/stack/names';
 import { reconcileResources } from '../deploy/stack/reconcile';
 import {
@@ -300,5 +301,17 @@ describe('the reconcile role', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
     ]);
+  });
+});
+
+describe('the reconcile schedule', () => {
+  it('runs daily only when billReconciliation is on', () => {
+    const ctx = { service: 'bedrock-watch', stage: 'prod' };
+
+    const on = alertEnvironments(parseStackParameters({}), ctx).reconcile;
+    const off = alertEnvironments(parseStackParameters({ billReconciliation: 'false' }), ctx).reconcile;
+
+    expect(on).toEqual({ enabled: true });
+    expect(off).toEqual({ enabled: false });
   });
 });
