@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Invocation } from '../shared/ingest/2-parse';
 import { parseInvocationRecord } from '../shared/ingest/2-parse';
+import { readBillingFacts } from '../shared/ingest/2-parse-billing';
 import { createPriceTable, type ModelPrice, type PriceData, priceInvocation } from '../shared/ingest/5-price';
 import priceData from '../shared/ingest/price-table.json';
+import type { Json } from '../shared/json';
 import { MAX_PRICE_AGE_DAYS, staleEntries } from '../shared/pricing/age';
 import { fixtureLines, invocationOf, priceTable, T0 } from './support/helpers';
 
@@ -258,5 +260,33 @@ describe('staleEntries', () => {
 
   it('accepts an entry exactly at the limit', () => {
     expect(staleEntries([{ modelId: 'm', region: 'r', asOf: '2026-05-31' }], now)).toEqual([]);
+  });
+});
+
+describe('readBillingFacts', () => {
+  it('never throws and only ever reports well-formed facts, whatever the bodies hold', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (inputBody, outputBody) => {
+        const facts = readBillingFacts(
+          { inputBodyJson: inputBody } as Json,
+          { outputBodyJson: outputBody } as Json,
+        );
+
+        if (facts.cacheWrite1hInputTokens !== undefined)
+          expect(Number.isSafeInteger(facts.cacheWrite1hInputTokens)).toBe(true);
+        if (facts.serviceTier !== undefined)
+          expect(['priority', 'flex', 'latency-optimized']).toContain(facts.serviceTier);
+        if (facts.routedModelId !== undefined) expect(facts.routedModelId).toMatch(/^[A-Za-z0-9:./_-]+$/);
+      }),
+    );
+  });
+
+  it('lets a response that names the default tier override a request that asked for priority', () => {
+    const facts = readBillingFacts(
+      { inputBodyJson: { serviceTier: { type: 'priority' } } },
+      { outputBodyJson: { serviceTier: { type: 'default' } } },
+    );
+
+    expect(facts.serviceTier).toBeUndefined();
   });
 });

@@ -29,6 +29,7 @@ export interface BillingFacts {
 }
 
 const MODEL_REF = /^[A-Za-z0-9:./_-]{1,2048}$/;
+const STREAM_HEAD_CHUNKS = 4;
 
 const objectAt = (value: unknown, key: string): Json | undefined => {
   if (!isObject(value)) return undefined;
@@ -74,8 +75,9 @@ function routedModelOf(body: Json | undefined): string | undefined {
 /** The usage block of a response body, for each operation's shape. */
 function usageOf(body: unknown): Json | undefined {
   if (Array.isArray(body)) {
-    // Streamed chunks: Anthropic's `message_start` carries the cache-creation breakdown.
-    for (const chunk of body) {
+    // Streamed chunks: Anthropic's `message_start`, the first chunk, carries the cache-creation
+    // breakdown. Only the first few are looked at: a long answer has thousands of delta chunks.
+    for (const chunk of body.slice(0, STREAM_HEAD_CHUNKS)) {
       const usage = objectAt(objectAt(chunk, 'message'), 'usage') ?? objectAt(chunk, 'usage');
       if (usage && (usage.cache_creation !== undefined || usage.cacheDetails !== undefined)) return usage;
     }
