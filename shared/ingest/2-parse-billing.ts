@@ -77,7 +77,9 @@ function usageOf(body: unknown): Json | undefined {
   if (Array.isArray(body)) {
     // Streamed chunks: Anthropic's `message_start`, the first chunk, carries the cache-creation
     // breakdown. Only the first few are looked at: a long answer has thousands of delta chunks.
-    for (const chunk of body.slice(0, STREAM_HEAD_CHUNKS)) {
+    const head = Math.min(body.length, STREAM_HEAD_CHUNKS);
+    for (let i = 0; i < head; i++) {
+      const chunk: unknown = body[i];
       const usage = objectAt(objectAt(chunk, 'message'), 'usage') ?? objectAt(chunk, 'usage');
       if (usage && (usage.cache_creation !== undefined || usage.cacheDetails !== undefined)) return usage;
     }
@@ -86,17 +88,22 @@ function usageOf(body: unknown): Json | undefined {
   return objectAt(body, 'usage');
 }
 
+/** What most records have: no billing fact beyond their token counts (shared, never written to). */
+const NO_FACTS: BillingFacts = Object.freeze({});
+
 /** Reads the billing facts of one record's bodies; never throws on odd shapes (facts stay unknown). */
 export function readBillingFacts(input: Json | undefined, output: Json | undefined): BillingFacts {
-  const facts: BillingFacts = {};
   const request = isObject(input?.inputBodyJson) ? input.inputBodyJson : undefined;
   const responseBody = output?.outputBodyJson;
   const response = isObject(responseBody) ? responseBody : undefined;
   const oneHour = oneHourWrites(usageOf(responseBody));
-  if (oneHour !== undefined && oneHour > 0) facts.cacheWrite1hInputTokens = oneHour;
   const tier = tierOf(response) ?? tierOf(request);
-  if (tier !== undefined && tier !== 'standard') facts.serviceTier = tier;
   const routed = routedModelOf(response);
+  if ((oneHour === undefined || oneHour === 0) && (tier === undefined || tier === 'standard') && !routed)
+    return NO_FACTS;
+  const facts: BillingFacts = {};
+  if (oneHour !== undefined && oneHour > 0) facts.cacheWrite1hInputTokens = oneHour;
+  if (tier !== undefined && tier !== 'standard') facts.serviceTier = tier;
   if (routed !== undefined) facts.routedModelId = routed;
   return facts;
 }
