@@ -197,6 +197,14 @@ describe('priceInvocation: service tiers', () => {
     expect(result).toEqual({ kind: 'unpriced', reason: 'no-tier-price' });
   });
 
+  it('counts a call served from a reserved-tier reservation as unpriced: the reservation pays for it', () => {
+    const facts = readBillingFacts(undefined, { outputBodyJson: { serviceTier: { type: 'reserved' } } });
+
+    const result = priceInvocation(call('amazon.nova-pro-v1:0', { inputTokens: 10, ...facts }), tiered);
+
+    expect(result).toEqual({ kind: 'unpriced', reason: 'no-tier-price' });
+  });
+
   it('treats a call whose body names no tier as standard', () => {
     const result = usd(call('amazon.nova-pro-v1:0', { inputTokens: 1000, outputTokens: 500 }), tiered);
 
@@ -275,7 +283,7 @@ describe('readBillingFacts', () => {
         if (facts.cacheWrite1hInputTokens !== undefined)
           expect(Number.isSafeInteger(facts.cacheWrite1hInputTokens)).toBe(true);
         if (facts.serviceTier !== undefined)
-          expect(['priority', 'flex', 'latency-optimized']).toContain(facts.serviceTier);
+          expect(['priority', 'flex', 'reserved', 'latency-optimized']).toContain(facts.serviceTier);
         if (facts.routedModelId !== undefined) expect(facts.routedModelId).toMatch(/^[A-Za-z0-9:./_-]+$/);
       }),
     );

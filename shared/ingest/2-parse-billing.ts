@@ -7,9 +7,11 @@
  * - 1-hour cache writes: Converse's `usage.cacheDetails[{ttl: '1h', inputTokens}]`; Anthropic's
  *   native `usage.cache_creation.ephemeral_1h_input_tokens` (InvokeModel, and the `message_start`
  *   chunk of InvokeModelWithResponseStream).
- * - Service tier: Converse's request `serviceTier.type` (`priority`, `flex`; `default` is standard)
- *   and `performanceConfig.latency` (`optimized`); the response's echo of either wins. InvokeModel
- *   passes both as HTTP headers, which the log does not record.
+ * - Service tier: Converse's `serviceTier.type` (`priority`, `flex`, `reserved`; `default` is
+ *   standard; API reference, ServiceTier: "the processing tier type used for serving the request")
+ *   and `performanceConfig.latency` (`optimized`), the response's (ConverseResponse carries
+ *   performanceConfig) before the request's. InvokeModel passes both as HTTP headers, which the log
+ *   does not record.
  * - Prompt routers: the model a router chose, from `trace.promptRouter.invokedModelId` (Converse) or
  *   `amazon-bedrock-trace.promptRouter.invokedModelId` (InvokeModel bodies).
  *
@@ -17,7 +19,8 @@
  */
 import { isObject, type Json } from '../json';
 
-export type ServiceTier = 'priority' | 'flex' | 'latency-optimized';
+/** `reserved` calls are paid for by the reservation, not per token: no tier rate prices them. */
+export type ServiceTier = 'priority' | 'flex' | 'reserved' | 'latency-optimized';
 
 export interface BillingFacts {
   /** Tokens written to the cache with the 1-hour TTL: a part of `cacheWriteInputTokenCount`. */
@@ -60,7 +63,7 @@ function oneHourWrites(usage: Json | undefined): number | undefined {
 function tierOf(body: Json | undefined): ServiceTier | 'standard' | undefined {
   if (!body) return undefined;
   const tier = objectAt(body, 'serviceTier')?.type ?? body.service_tier;
-  if (tier === 'priority' || tier === 'flex') return tier;
+  if (tier === 'priority' || tier === 'flex' || tier === 'reserved') return tier;
   const latency = objectAt(body, 'performanceConfig')?.latency;
   if (latency === 'optimized') return 'latency-optimized';
   return tier === 'default' || latency === 'standard' ? 'standard' : undefined;
