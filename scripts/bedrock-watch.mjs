@@ -19,6 +19,7 @@ const COMMANDS = {
   'generate-samples': 'generate-samples.ts',
   'generate-scenarios': 'generate-scenarios.ts',
   'measure-memory': 'measure-memory.ts',
+  prices: 'prices.ts',
 };
 
 const USAGE = `usage: npx bedrock-watch <command> [options]

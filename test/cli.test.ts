@@ -43,6 +43,7 @@ const CLIS: [string, string, string[]][] = [
   ['generate-samples.ts', 'generate-samples', []],
   ['generate-scenarios.ts', 'generate-scenarios', []],
   ['measure-memory.ts', 'measure-memory', []],
+  ['prices.ts', 'prices', ['--from', '--dry-run', '--out', '--service-code']],
 ];
 
 describe('every CLI', () => {

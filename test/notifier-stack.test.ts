@@ -83,7 +83,7 @@ describe('the packaged stack with every destination, budgets, token spikes and r
       if (statement.Resource === '*')
         for (const a of asList(statement.Action))
           expect(String(a)).toMatch(
-            /^(bedrock:\w+ModelInvocationLoggingConfiguration|cloudwatch:GetMetricData|cloudwatch:DescribeAlarms)$/,
+            /^(bedrock:\w+ModelInvocationLoggingConfiguration|cloudwatch:GetMetricData|cloudwatch:DescribeAlarms|ce:GetCostAndUsage)$/,
           );
     }
   });
@@ -105,6 +105,7 @@ describe('the packaged stack with every destination, budgets, token spikes and r
     );
     expect(rules.map((r) => r.ScheduleExpression ?? 'pattern')).toEqual([
       'rate(1 hour)',
+      'cron(30 6 * * ? *)',
       'rate(1 minute)',
       'pattern',
     ]);

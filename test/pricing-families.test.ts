@@ -20,7 +20,8 @@ describe('priceInvocation per model family (1,000 input + 500 output tokens, han
     ['Claude 3 Haiku', 'anthropic.claude-3-haiku-20240307-v1:0', 0.00025 + 0.000625],
     ['Claude 3 Opus', 'anthropic.claude-3-opus-20240229-v1:0', 0.015 + 0.0375],
     ['Claude 3.5 Haiku', 'anthropic.claude-3-5-haiku-20241022-v1:0', 0.0008 + 0.002],
-    ['Claude 3.5 Sonnet v2', 'anthropic.claude-3-5-sonnet-20241022-v2:0', 0.003 + 0.0075],
+    // Extended access since 1 Dec 2025: 0.006 in, 0.030 out.
+    ['Claude 3.5 Sonnet v2', 'anthropic.claude-3-5-sonnet-20241022-v2:0', 0.006 + 0.015],
     ['Claude 3.7 Sonnet', 'anthropic.claude-3-7-sonnet-20250219-v1:0', 0.003 + 0.0075],
     ['Claude Sonnet 4', 'anthropic.claude-sonnet-4-20250514-v1:0', 0.003 + 0.0075],
     ['Claude Opus 4.1', 'anthropic.claude-opus-4-1-20250805-v1:0', 0.015 + 0.0375],

@@ -57,7 +57,7 @@ describe('priceInvocation', () => {
 
   it('prices a geographic profile of an older model at the source-region price', () => {
     const result = priceInvocation(
-      call('us.anthropic.claude-3-5-sonnet-20240620-v1:0', { inputTokens: 15, outputTokens: 8 }),
+      call('us.anthropic.claude-3-7-sonnet-20250219-v1:0', { inputTokens: 15, outputTokens: 8 }),
       priceTable,
     );
 

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildStack, ingestNames, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
 import { monthToDateDocument } from '../functions/month-to-date/month-to-date';
+import { reconciliationDocument } from '../functions/reconcile/reconcile';
 import { emfProblems } from '../scripts/lib/emf-validator';
 import {
   buildIngestBundle,
@@ -70,9 +71,16 @@ beforeAll(async () => {
     unit: s.unit,
     dimensionNames: Object.keys(s.dimensions),
   }));
-  // The month-to-date function publishes its own series.
+  // The month-to-date and reconcile functions publish their own series.
   for (const s of readEmfSeries([
     monthToDateDocument('BedrockWatch', 'bedrock-watch', Date.now(), 1),
+    reconciliationDocument('BedrockWatch', 'bedrock-watch', Date.now(), {
+      day: '2026-11-25',
+      region: 'us-east-1',
+      estimatedUsd: 1,
+      billedUsd: 1,
+      driftPct: 0,
+    }),
   ]).values()) {
     emitted.push({ metricName: s.name, unit: s.unit, dimensionNames: Object.keys(s.dimensions) });
   }
@@ -324,15 +332,22 @@ describe('the packaged stack (serverless package, offline)', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
     ]);
-    // Only actions without a resource type (Bedrock's logging configuration, GetMetricData) may name "*".
+    expect(actions(direct, 'ReconcileRole')).toEqual([
+      'ce:GetCostAndUsage',
+      'cloudwatch:GetMetricData',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    // Only actions without a resource type (Bedrock's logging configuration, GetMetricData, Cost
+    // Explorer's GetCostAndUsage) may name "*".
     for (const { owner, statement } of policyStatements(direct).filter(
       (s) => s.statement.Effect === 'Allow',
     )) {
       if (statement.Resource === '*') {
-        expect(['LoggingConfigRole', 'MonthToDateRole']).toContain(owner);
+        expect(['LoggingConfigRole', 'MonthToDateRole', 'ReconcileRole']).toContain(owner);
         for (const a of asList(statement.Action))
           expect(String(a)).toMatch(
-            /^(bedrock:\w+ModelInvocationLoggingConfiguration|cloudwatch:GetMetricData)$/,
+            /^(bedrock:\w+ModelInvocationLoggingConfiguration|cloudwatch:GetMetricData|ce:GetCostAndUsage)$/,
           );
       }
     }
@@ -343,7 +358,11 @@ describe('the packaged stack (serverless package, offline)', () => {
 
   it('publishes the month-to-date cost every hour from its own function', () => {
     const rule = resourcesOfType(direct, 'AWS::Events::Rule').map(([, r]) => r.Properties);
-    expect(rule).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(1 hour)' })]);
+    expect(rule).toEqual([
+      expect.objectContaining({ ScheduleExpression: 'rate(1 hour)' }),
+      // The reconcile function, once a day (billReconciliation is on by default).
+      expect.objectContaining({ ScheduleExpression: 'cron(30 6 * * ? *)', State: 'ENABLED' }),
+    ]);
     expect(direct.Resources.MonthToDateLambdaFunction?.Properties.Role).toEqual({
       'Fn::GetAtt': ['MonthToDateRole', 'Arn'],
     });

@@ -48,6 +48,8 @@ export function alertEnvironments(params: StackParameters, ctx: StackContext) {
       ? variable(NOTIFIER_ENV, notifierSettings(params, names, dashboards))
       : {},
     failoverSwitch: { BEDROCK_WATCH_FAILOVER_PREFIX: failoverPrefix(ctx) },
+    // The reconcile function's daily schedule runs only when billReconciliation is on.
+    reconcile: { enabled: params.billReconciliation },
     // Roles by Fn::Sub: with a logical name the framework adds a DependsOn the Role attribute
     // already implies, which cfn-lint flags (W3005).
     roles: {

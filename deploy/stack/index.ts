@@ -24,6 +24,7 @@ import { metricFilterResources } from './metric-filters';
 import { monthToDateResources } from './month-to-date';
 import { ingestNames, type StackContext } from './names';
 import { notifierOutputs, notifierResources } from './notifier';
+import { reconcileResources } from './reconcile';
 import { remediationResources } from './remediation';
 import { subscriptionResources } from './subscription';
 import { alarmTopics, topicOutputs, topicResources } from './topics';
@@ -62,6 +63,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...ingestFunctionResources(params, names),
     ...logging.resources,
     ...monthToDateResources(names),
+    ...reconcileResources(names),
     ...logging.customResource,
     ...subscriptionResources(params, logGroup, names),
     ...metricFilterResources(params, logGroup),

@@ -24,6 +24,7 @@ export function ingestNames(ctx: StackContext) {
     ingestLogGroupName: `/aws/lambda/${prefix}-ingest`,
     loggingConfigLogGroupName: `/aws/lambda/${prefix}-loggingConfig`,
     monthToDateLogGroupName: `/aws/lambda/${prefix}-monthToDate`,
+    reconcileLogGroupName: `/aws/lambda/${prefix}-reconcile`,
     failureQueueName: `${prefix}-ingest-failures`,
     /** The Kinesis stream between the subscription and the function (ingestMode=kinesis). */
     streamName: `${prefix}-invocation-logs`,

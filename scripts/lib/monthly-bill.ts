@@ -28,6 +28,21 @@ export const LIST_PRICES = {
   lambdaPerMillionRequests: 0.2,
   lambdaArmPerGbSecond: 0.0000133334,
   freeDashboards: 3,
+  /** aws.amazon.com/aws-cost-management/aws-cost-explorer/pricing: each API request. */
+  costExplorerPerRequest: 0.01,
+};
+
+/**
+ * The reconcile function (billReconciliation, on by default): one run a day, one GetCostAndUsage
+ * request a run (a second page would cost another cent), a second or so at 128 MB, and the three
+ * figures it publishes once a day (a custom metric is billed for each hour it receives data).
+ */
+export const RECONCILIATION_RUN = {
+  runsPerMonth: 30,
+  costExplorerRequestsPerRun: 1,
+  seconds: 1,
+  memoryGb: 0.125,
+  metrics: 3,
 };
 
 export interface ReferenceMonth {
@@ -42,6 +57,8 @@ export interface ReferenceMonth {
   batchWindowSeconds: number;
   errorRate: number;
   memoryGb: number;
+  /** Whether the stack reconciles with the bill daily (billReconciliation). */
+  reconciliation?: boolean;
   /** Fixed cost per invocation plus cost per record, from the bench's measurement. */
   msPerBatch: number;
   msPerRecord: number;
@@ -61,7 +78,8 @@ export const DEFAULT_REFERENCE: Omit<ReferenceMonth, 'msPerRecord'> = {
   errorRate: 0.03,
   memoryGb: 0.25,
   msPerBatch: 5,
-  alarmMetrics: 36,
+  // 36 before the bill-drift alarm (billReconciliation, on by default) added one.
+  alarmMetrics: 37,
   compositeAlarms: 1,
   dashboards: 3,
 };
@@ -220,6 +238,18 @@ function runDay(reference: ReferenceMonth): DayOutput {
   return out;
 }
 
+/** The reconcile function's month: Cost Explorer requests, its Lambda, its daily metrics. */
+export function reconciliationUsd(): number {
+  const r = RECONCILIATION_RUN;
+  const p = LIST_PRICES;
+  const costExplorer = r.runsPerMonth * r.costExplorerRequestsPerRun * p.costExplorerPerRequest;
+  const lambda =
+    (r.runsPerMonth / 1e6) * p.lambdaPerMillionRequests +
+    r.runsPerMonth * r.seconds * r.memoryGb * p.lambdaArmPerGbSecond;
+  const metrics = (r.metrics * r.runsPerMonth * p.customMetricPerMonth) / p.hoursPerMonth;
+  return costExplorer + lambda + metrics;
+}
+
 /** Simulates one day of the reference month and scales it to 30 days. */
 export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
   const { docsPerHour, healthHours, emfBytes, batches, records } = runDay(reference);
@@ -253,6 +283,7 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
     dashboards: Math.max(0, reference.dashboards - p.freeDashboards) * 3,
     lambdaRequests: (lambdaRequestsPerMonth / 1e6) * p.lambdaPerMillionRequests,
     lambdaCompute: lambdaGbSeconds * p.lambdaArmPerGbSecond,
+    reconciliation: reference.reconciliation === false ? 0 : reconciliationUsd(),
   };
   const round = (n: number) => Math.round(n * 100) / 100;
   return {

@@ -30,6 +30,19 @@ function explain(modelId: string, reason: UnpricedReason['reason']): Omit<Unpric
         detail: 'calls read or wrote the prompt cache, and the price has no cache rate',
         fix: 'add "cacheRead" and "cacheWrite" to its price entry under "prices"',
       };
+    case 'no-tier-price':
+      return {
+        reason,
+        detail: 'calls named a service tier (Flex, Priority or latency-optimized) the price has no rates for',
+        fix: 'add the tier\'s rates under "tiers" in its price entry (npm run prices -- update lists them)',
+      };
+    case 'prompt-router-unresolved':
+      return {
+        reason,
+        detail:
+          'a prompt router whose chosen model the log does not say (no response body, or no trace in it)',
+        fix: 'turn on text data delivery in model invocation logging so the response trace names the routed model',
+      };
     case 'opaque-model': {
       const resolved = resolveModelId(modelId);
       if (resolved.kind === 'opaque' && resolved.resource === 'application-inference-profile') {

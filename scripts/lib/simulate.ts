@@ -10,7 +10,7 @@ import { type AlarmTimeline, evaluateAlarms } from '../../shared/analysis/alarm-
 import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
 import { readEmfDocument } from '../../shared/analysis/emf-reader';
 import { MetricStore } from '../../shared/analysis/metric-store';
-import { FILTER_METRICS } from '../../shared/contract/metrics';
+import { FILTER_METRICS, RECONCILIATION } from '../../shared/contract/metrics';
 import {
   type AlarmDefinition,
   buildAlarmDefinitions,
@@ -105,7 +105,8 @@ function fileEmf(
  * hourly function's figures count, as the simulator runs it on its own store.
  */
 export function derivable(params: StackParameters, ingestLogGroupName: string) {
-  const notFromIngest = new Set<string>(Object.values(FILTER_METRICS));
+  // Metric filters, and the reconcile function's comparison with Cost Explorer (the bill is not in the logs).
+  const notFromIngest = new Set<string>([...Object.values(FILTER_METRICS), ...Object.values(RECONCILIATION)]);
   return (ref: MetricRef) =>
     (ref.namespace === params.metricsNamespace && !notFromIngest.has(ref.metricName)) ||
     (ref.namespace === 'AWS/Logs' &&

@@ -125,6 +125,16 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     ],
     contributors: 'OutputTokens',
   },
+  'bill-drift': {
+    meaning:
+      'bedrock-watch’s cost for a closed day is off Amazon Bedrock’s bill for it by more than the threshold.',
+    dashboard: 'executive',
+    runbook: [
+      'Read the reconcile function’s log line for the day: estimate, bill and drift.',
+      'Estimate low: look for unpriced calls (UnpricedInvocations), models or tiers missing from the price table, batch jobs, or Bedrock charges the log does not carry (provisioned throughput, guardrails, knowledge bases); run `npm run prices -- update`.',
+      'Estimate high: private pricing, credits or discounts lower the bill; layer your own prices over the table (docs/pricing.md).',
+    ],
+  },
   'notifier-failures': {
     meaning: 'Some alarm notifications could not be delivered to a destination.',
     dashboard: 'operations',

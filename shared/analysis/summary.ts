@@ -23,7 +23,7 @@ export interface ModelTotals extends UsageCounters {
 
 /** Why the calls to a model could not be priced, and what to do about it. */
 export interface UnpricedReasonSummary {
-  /** `unknown-model`, `unknown-region`, `application-profile-not-resolved`, `provisioned-or-custom`, `no-cache-price`. */
+  /** `unknown-model`, `unknown-region`, `application-profile-not-resolved`, `provisioned-or-custom`, `no-cache-price`, `no-tier-price`, `prompt-router-unresolved`. */
   reason: string;
   /** The same in words. */
   detail: string;

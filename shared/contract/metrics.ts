@@ -135,6 +135,19 @@ export const MONTH_TO_DATE = {
   provisioned: 'MonthToDateProvisionedUSD',
 } as const;
 
+/**
+ * Published once a day by the reconcile function under `[service]` (unit None): bedrock-watch's cost
+ * of the closed day two days back (its own CostUSD) against Cost Explorer's Amazon Bedrock cost for
+ * the same day and region, and the estimate as a percentage of the bill (100 = exact, 92 = 8 % short,
+ * 110 = 10 % over; kept non-negative as every series here is). Stamped when published, not with the
+ * day it describes.
+ */
+export const RECONCILIATION = {
+  estimateToBillPct: 'EstimateToBillPct',
+  estimatedUsd: 'ReconciledEstimateUSD',
+  billedUsd: 'BilledCostUSD',
+} as const;
+
 /** Every metric name the ingest function and its metric filters write (attribution dimensions may not take one). */
 export const INGEST_METRIC_NAMES: readonly string[] = [
   ...Object.values(METRIC).map((m) => m.name),

@@ -9,6 +9,7 @@ import {
 } from '../contract/limits';
 import { isObject, type Json } from '../json';
 import { parseIsoTime } from '../time';
+import { readBillingFacts, type ServiceTier } from './2-parse-billing';
 
 /** One Bedrock invocation, normalised. Holds no prompt or response text. */
 export interface Invocation {
@@ -27,6 +28,12 @@ export interface Invocation {
   outputTokens?: number;
   cacheReadInputTokens?: number;
   cacheWriteInputTokens?: number;
+  /** The part of `cacheWriteInputTokens` written with the 1-hour TTL, when the body says (2-parse-billing). */
+  cacheWrite1hInputTokens?: number;
+  /** A non-standard service tier the body names (Flex, Priority, latency-optimized); absent means standard. */
+  serviceTier?: ServiceTier;
+  /** The model a prompt router chose, from the response trace; priced instead of the router ARN. */
+  routedModelId?: string;
   /** Unknown (undefined) when the log does not carry it; never estimated. */
   latencyMs?: number;
   timeToFirstTokenMs?: number;
@@ -266,6 +273,11 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
     if (outputTokens !== undefined) invocation.outputTokens = outputTokens;
     if (cacheReadInputTokens !== undefined) invocation.cacheReadInputTokens = cacheReadInputTokens;
     if (cacheWriteInputTokens !== undefined) invocation.cacheWriteInputTokens = cacheWriteInputTokens;
+    const billing = readBillingFacts(input, output);
+    if (billing.cacheWrite1hInputTokens !== undefined)
+      invocation.cacheWrite1hInputTokens = billing.cacheWrite1hInputTokens;
+    if (billing.serviceTier !== undefined) invocation.serviceTier = billing.serviceTier;
+    if (billing.routedModelId !== undefined) invocation.routedModelId = billing.routedModelId;
     if (errorCode !== undefined) {
       invocation.errorCode = errorCode;
       invocation.errorClass = classifyErrorCode(errorCode);

@@ -8,7 +8,14 @@ import {
   rejectionOf,
 } from './2-parse';
 import { dedupeInvocations } from './3-dedupe';
-import { applyPriceRule, type PriceResult, type PriceRule, type PriceTable, priceRuleFor } from './5-price';
+import {
+  applyPriceRule,
+  billedModelIdOf,
+  type PriceResult,
+  type PriceRule,
+  type PriceTable,
+  priceRuleFor,
+} from './5-price';
 import { type AttributionResolver, dimensionNameOf, type ModelIdLimiter } from './6-attribute';
 import {
   type AttributionMinuteBucket,
@@ -153,10 +160,12 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
   const prices = new Map<Invocation, PriceResult>();
   const unpriced = new Map<string, UnpricedReason>();
   for (const invocation of invocations) {
-    const key = tupleKey(invocation.modelId, invocation.region);
+    // A prompt router's call bills as the model it chose (when the trace says so).
+    const billedAs = billedModelIdOf(invocation);
+    const key = tupleKey(billedAs, invocation.region);
     let rule = rules.get(key);
     if (!rule) {
-      rule = priceRuleFor(invocation.modelId, invocation.region, deps.priceTable, deps.inferenceProfiles);
+      rule = priceRuleFor(billedAs, invocation.region, deps.priceTable, deps.inferenceProfiles);
       rules.set(key, rule);
     }
     const price = applyPriceRule(rule, invocation);

@@ -91,10 +91,17 @@ const KNOWN_KEYS = {
     'cacheWrite',
     'cacheWrite1h',
     'nonGlobalMultiplier',
+    'alsoRegions',
+    'longContext',
+    'tiers',
     'source',
     'effectiveDate',
+    'asOf',
     'note',
   ],
+  rates: ['input', 'output', 'cacheRead', 'cacheWrite', 'cacheWrite1h'],
+  longContext: ['aboveInputTokens', 'input', 'output', 'cacheRead', 'cacheWrite', 'cacheWrite1h'],
+  tiers: ['priority', 'flex', 'latency-optimized'],
   provisionedModel: ['hourlyUsd', 'note'],
 } as const;
 
@@ -118,6 +125,57 @@ function checkBounded(value: unknown, max: number, at: string, what: string): vo
   if (value > max) throw new ConfigError(`${at}: ${value} is out of range (at most ${max})`);
 }
 
+/** Checks one set of token rates (an entry's, its long-context or a tier's). */
+function checkRates(entry: Json, at: string): void {
+  for (const key of ['input', 'output'] as const) {
+    checkBounded(
+      entry[key],
+      MAX_PRICE_PER_1K_TOKENS,
+      `${at}.${key}`,
+      'required non-negative number (USD per 1,000 tokens)',
+    );
+  }
+  for (const key of ['cacheRead', 'cacheWrite', 'cacheWrite1h'] as const) {
+    if (entry[key] !== undefined)
+      checkBounded(entry[key], MAX_PRICE_PER_1K_TOKENS, `${at}.${key}`, 'must be a non-negative number');
+  }
+}
+
+/** Checks the optional parts of a price entry: more regions, long-context and tier rates. */
+function checkPriceExtras(entry: Json, at: string): void {
+  const regions = entry.alsoRegions;
+  if (
+    regions !== undefined &&
+    (!Array.isArray(regions) || regions.some((r) => typeof r !== 'string' || r === ''))
+  ) {
+    throw new ConfigError(`${at}.alsoRegions: expected a list of region names`);
+  }
+  const long = entry.longContext;
+  if (long !== undefined) {
+    if (!isObject(long)) throw new ConfigError(`${at}.longContext: not an object`);
+    checkKeys(long, KNOWN_KEYS.longContext, `${at}.longContext`);
+    if (
+      typeof long.aboveInputTokens !== 'number' ||
+      !Number.isSafeInteger(long.aboveInputTokens) ||
+      long.aboveInputTokens < 0
+    )
+      throw new ConfigError(
+        `${at}.longContext.aboveInputTokens: required non-negative whole number of tokens`,
+      );
+    checkRates(long, `${at}.longContext`);
+  }
+  const tiers = entry.tiers;
+  if (tiers !== undefined) {
+    if (!isObject(tiers)) throw new ConfigError(`${at}.tiers: not an object`);
+    checkKeys(tiers, KNOWN_KEYS.tiers, `${at}.tiers`);
+    for (const [tier, rates] of Object.entries(tiers)) {
+      if (!isObject(rates)) throw new ConfigError(`${at}.tiers.${tier}: not an object`);
+      checkKeys(rates, KNOWN_KEYS.rates, `${at}.tiers.${tier}`);
+      checkRates(rates, `${at}.tiers.${tier}`);
+    }
+  }
+}
+
 /** Checks a price file (the bundled one or a user's); errors name the entry and field. */
 export function validatePriceData(
   value: unknown,
@@ -134,18 +192,8 @@ export function validatePriceData(
       if (typeof entry[key] !== 'string' || entry[key] === '')
         throw new ConfigError(`${at}.${key}: required string`);
     }
-    for (const key of ['input', 'output'] as const) {
-      checkBounded(
-        entry[key],
-        MAX_PRICE_PER_1K_TOKENS,
-        `${at}.${key}`,
-        'required non-negative number (USD per 1,000 tokens)',
-      );
-    }
-    for (const key of ['cacheRead', 'cacheWrite', 'cacheWrite1h'] as const) {
-      if (entry[key] !== undefined)
-        checkBounded(entry[key], MAX_PRICE_PER_1K_TOKENS, `${at}.${key}`, 'must be a non-negative number');
-    }
+    checkRates(entry, at);
+    checkPriceExtras(entry, at);
     if (entry.nonGlobalMultiplier !== undefined) {
       checkBounded(
         entry.nonGlobalMultiplier,

@@ -94,6 +94,13 @@ export interface StackParameters {
   remediationEventBus: string;
   /** The example action: an SSM parameter per scope that applications read to fail over. */
   failoverSwitch: boolean;
+  /**
+   * Compare a closed day's cost with Cost Explorer once a day (the reconcile function; one
+   * GetCostAndUsage request a day at $0.01) and alarm on the drift. Needs Cost Explorer enabled.
+   */
+  billReconciliation: boolean;
+  /** The bill-drift alarm: the day's estimate is more than this many percent off the bill. */
+  billDriftWarningPct: number;
 }
 
 export const DEFAULT_STACK_PARAMETERS: StackParameters = {
@@ -149,6 +156,8 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   remediationEvents: false,
   remediationEventBus: 'default',
   failoverSwitch: false,
+  billReconciliation: true,
+  billDriftWarningPct: 5,
 };
 
 /** A parameter is wrong: raised while packaging, naming the parameter. */
@@ -380,6 +389,8 @@ function checkAlertParameters(params: StackParameters): void {
     );
   if (!/^[A-Za-z0-9._\-/]{1,256}$/.test(params.remediationEventBus))
     throw new StackParameterError('remediationEventBus: not an event bus name');
+  if (params.billDriftWarningPct <= 0 || params.billDriftWarningPct > 1000)
+    throw new StackParameterError('billDriftWarningPct: a percentage above 0 and at most 1000');
   if (params.failoverSwitch && !params.remediationEvents)
     throw new StackParameterError(
       'failoverSwitch: acts on remediation events, so it needs remediationEvents=true',

@@ -6,6 +6,7 @@
 import type { StackParameters } from '../parameters';
 import { alertAlarms } from './alerts';
 import { anomalyAlarms } from './anomaly';
+import { billDriftAlarms } from './bill-drift';
 import { scopes } from './build';
 import { latencyAlarms } from './latency';
 import { pipelineAlarms } from './pipeline';
@@ -43,6 +44,7 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
     ]),
     ...quotaAlarms(params, ctx),
     ...alertAlarms(params, ctx),
+    ...billDriftAlarms(params, ctx),
     ...pipelineAlarms(params, ctx),
   ];
 }

@@ -57,7 +57,7 @@ export type AlarmFamily =
   | AlertFamily;
 
 /** Budgets, token spikes and the notifier's own health (shared/monitoring/alarms/alerts.ts). */
-export type AlertFamily = 'budget' | 'budget-projection' | 'token-spike' | 'notifier-failures';
+export type AlertFamily = 'budget' | 'budget-projection' | 'token-spike' | 'notifier-failures' | 'bill-drift';
 
 interface AlarmBase {
   /** Stable, unique within the stack; also the CloudFormation logical id's source. */

@@ -1,4 +1,4 @@
-import { DIM_MODEL_ID, DIM_SERVICE, METRIC, MONTH_TO_DATE } from '../../contract/metrics';
+import { DIM_MODEL_ID, DIM_SERVICE, METRIC, MONTH_TO_DATE, RECONCILIATION } from '../../contract/metrics';
 import { dimensionNameOf } from '../../ingest/6-attribute';
 import type { AlarmDefinition } from '../alarms/types';
 import type { StackParameters } from '../parameters';
@@ -50,6 +50,24 @@ function costWidgets(g: Grid, params: StackParameters): void {
           label: '',
         },
       ],
+    ],
+  });
+}
+
+/** How far the live figure is from the bill: the last reconciled day's estimate, bill and drift. */
+function billDriftWidget(g: Grid, params: StackParameters): void {
+  if (!params.billReconciliation) return;
+  const ns = params.metricsNamespace;
+  const svc = [DIM_SERVICE, params.serviceName];
+  g.add('metric', 12, 4, {
+    title: 'Against the bill (a closed day, two days back)',
+    region: REGION,
+    view: 'singleValue',
+    period: 86400,
+    metrics: [
+      [ns, RECONCILIATION.estimateToBillPct, ...svc, { stat: 'Maximum', label: 'estimate as % of the bill' }],
+      [ns, RECONCILIATION.estimatedUsd, ...svc, { stat: 'Maximum', label: 'bedrock-watch (USD)' }],
+      [ns, RECONCILIATION.billedUsd, ...svc, { stat: 'Maximum', label: 'Cost Explorer (USD)' }],
     ],
   });
 }
@@ -107,10 +125,16 @@ export function executiveDashboard(
       `# ${params.serviceName}: executive view`,
       'What Bedrock costs in this account and region, from the invocation logs, at on-demand list prices (see the README for what is and is not priced).',
       '**Month to date** is summed every hour since the first of the month (UTC) by the monthToDate function, with a straight-line projection to the month end. Calls to models without a price are counted in *Unpriced calls* and not in the cost.',
+      ...(params.billReconciliation
+        ? [
+            '**Against the bill** compares a closed day (two days back) with Cost Explorer once a day: the drift is how far to trust the live figures (private pricing, credits, unpriced calls).',
+          ]
+        : []),
     ].join('\n\n'),
     3,
   );
   costWidgets(g, params);
+  billDriftWidget(g, params);
   attributionWidgets(g, params);
   alarmStatus(g, alarms);
   return {

@@ -1,0 +1,85 @@
+/**
+ * `npm run prices -- update`: Amazon Bedrock's on-demand prices from the AWS Price List API (or a
+ * saved offer file) into the price file, with a diff for review. The client, files and clock are
+ * passed in (tests use aws-sdk-client-mock and a fixture; nothing here reaches the network itself).
+ */
+import { GetProductsCommand, type PricingClient } from '@aws-sdk/client-pricing';
+import type { PriceData } from '../../shared/ingest/5-price';
+import { formatChanges, mergePrices } from '../../shared/pricing/merge';
+import {
+  type PriceListProduct,
+  priceEntriesFromProducts,
+  productsFromOffer,
+} from '../../shared/pricing/price-list';
+
+export const DEFAULT_SERVICE_CODES = ['AmazonBedrock', 'AmazonBedrockFoundationModels'] as const;
+
+/** Every product of the service codes, page by page (GetProducts answers 100 at a time). */
+export async function fetchProducts(
+  client: Pick<PricingClient, 'send'>,
+  serviceCodes: readonly string[],
+): Promise<PriceListProduct[]> {
+  const products: PriceListProduct[] = [];
+  for (const serviceCode of serviceCodes) {
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(
+        new GetProductsCommand({
+          ServiceCode: serviceCode,
+          FormatVersion: 'aws_v1',
+          MaxResults: 100,
+          NextToken: nextToken,
+        }),
+      );
+      for (const item of page.PriceList ?? []) products.push(JSON.parse(item) as PriceListProduct);
+      nextToken = page.NextToken;
+    } while (nextToken);
+  }
+  return products;
+}
+
+export interface PricesUpdateOptions {
+  /** The products, fetched or read from a saved offer file. */
+  products: readonly PriceListProduct[];
+  current: PriceData;
+  /** The day the products were read (YYYY-MM-DD): every refreshed entry's `asOf`. */
+  asOf: string;
+  source: string;
+}
+
+export interface PricesUpdateResult {
+  data: PriceData;
+  diff: string;
+  /** Warnings for review: unmapped models, unreadable usage types, ignored batch rows. */
+  notes: string[];
+}
+
+/** Maps, merges and describes one update; writes nothing. */
+export function updatePrices(options: PricesUpdateOptions): PricesUpdateResult {
+  const report = priceEntriesFromProducts(options.products, { asOf: options.asOf, source: options.source });
+  const { data, changes } = mergePrices(options.current, report.prices);
+  const notes: string[] = [];
+  const models = [...new Set(report.unmapped.map((u) => u.model))].sort();
+  if (models.length > 0)
+    notes.push(
+      `no model id for ${models.length} Price List model name(s): ${models.join(', ')} (see PRICE_LIST_MODEL_IDS)`,
+    );
+  const unreadable = [...new Set(report.unreadable.map((u) => u.usageType))].sort();
+  if (unreadable.length > 0) notes.push(`usage types not understood, left out: ${unreadable.join(', ')}`);
+  const batch = report.ignored.filter((i) => i.reason === 'batch').length;
+  if (batch > 0)
+    notes.push(`${batch} batch row(s) ignored: batch jobs are not priced from the invocation log`);
+  const nonText = report.ignored.filter((i) => i.reason === 'non-text').length;
+  if (nonText > 0)
+    notes.push(`${nonText} speech/audio/image/video token row(s) ignored: only text tokens are priced`);
+  return {
+    data: { ...data, effectiveDate: options.asOf },
+    diff: formatChanges(changes),
+    notes,
+  };
+}
+
+/** Reads the products from a saved offer file's text. */
+export function productsFromOfferText(text: string): PriceListProduct[] {
+  return productsFromOffer(JSON.parse(text));
+}

@@ -1,0 +1,346 @@
+/**
+ * AWS Price List products → bedrock-watch price entries, per model and region. Pure: the CLI
+ * (scripts/prices.ts) fetches the products (GetProducts, or a saved offer file) and writes the result.
+ *
+ * What a product looks like (GetProducts returns each as a JSON string; the bulk offer file holds
+ * the same parts as `products[sku]` and `terms.OnDemand[sku]`):
+ *   product.attributes: usagetype (`USE1-Claude3Haiku-input-tokens`), regionCode (`us-east-1`),
+ *     model (`Claude 3 Haiku`: a display name, not a model id), sometimes modelId, servicename;
+ *   terms.OnDemand[…].priceDimensions[…]: unit (`1K tokens` or `1M tokens`), pricePerUnit.USD.
+ * The usage type says what a row prices, after the region prefix (and the marketplace `MP:USE1_`
+ * form's prefix and `-Units` suffix): a direction (`input-tokens`, `output-tokens`,
+ * `cache-read-input-token-count`, `cache-write-…`, `CacheWrite1hInputTokenCount`), and qualifiers —
+ * `long-context`, `cross-region-global` / `-geo`, a tier (`batch`, `flex`, `priority`,
+ * `latency-optimized`). A row it cannot read is reported, never guessed.
+ */
+
+import type { ServiceTier } from '../ingest/2-parse-billing';
+import type { ModelPrice, TokenRates } from '../ingest/5-price';
+
+/** One Price List product with its on-demand terms, as GetProducts returns it (parsed). */
+export interface PriceListProduct {
+  product?: { sku?: string; attributes?: Record<string, string | undefined> };
+  terms?: {
+    OnDemand?: Record<
+      string,
+      {
+        effectiveDate?: string;
+        priceDimensions?: Record<
+          string,
+          { unit?: string; pricePerUnit?: { USD?: string }; description?: string }
+        >;
+      }
+    >;
+  };
+}
+
+/** Which model a Price List display name is. Extend it when `unmapped` names a model you use. */
+export const PRICE_LIST_MODEL_IDS: Readonly<Record<string, string>> = {
+  'Claude 3 Haiku': 'anthropic.claude-3-haiku-20240307-v1:0',
+  'Claude 3 Sonnet': 'anthropic.claude-3-sonnet-20240229-v1:0',
+  'Claude 3 Opus': 'anthropic.claude-3-opus-20240229-v1:0',
+  'Claude 3.5 Haiku': 'anthropic.claude-3-5-haiku-20241022-v1:0',
+  'Claude 3.5 Sonnet': 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+  'Claude 3.5 Sonnet v2': 'anthropic.claude-3-5-sonnet-20241022-v2:0',
+  'Claude 3.7 Sonnet': 'anthropic.claude-3-7-sonnet-20250219-v1:0',
+  'Claude Sonnet 4': 'anthropic.claude-sonnet-4-20250514-v1:0',
+  'Claude Sonnet 4.5': 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+  'Claude Haiku 4.5': 'anthropic.claude-haiku-4-5-20251001-v1:0',
+  'Claude Opus 4': 'anthropic.claude-opus-4-20250514-v1:0',
+  'Claude Opus 4.1': 'anthropic.claude-opus-4-1-20250805-v1:0',
+  'Claude Opus 4.5': 'anthropic.claude-opus-4-5-20251101-v1:0',
+  'Nova Micro': 'amazon.nova-micro-v1:0',
+  'Nova Lite': 'amazon.nova-lite-v1:0',
+  'Nova Pro': 'amazon.nova-pro-v1:0',
+  'Nova Premier': 'amazon.nova-premier-v1:0',
+  'Titan Text G1 - Express': 'amazon.titan-text-express-v1',
+  'Titan Text G1 - Lite': 'amazon.titan-text-lite-v1',
+  'Titan Text G1 - Premier': 'amazon.titan-text-premier-v1:0',
+  'Titan Text Embeddings V2': 'amazon.titan-embed-text-v2:0',
+  'Llama 3 8B Instruct': 'meta.llama3-8b-instruct-v1:0',
+  'Llama 3 70B Instruct': 'meta.llama3-70b-instruct-v1:0',
+  'Llama 3.1 8B Instruct': 'meta.llama3-1-8b-instruct-v1:0',
+  'Llama 3.1 70B Instruct': 'meta.llama3-1-70b-instruct-v1:0',
+  'Llama 3.1 405B Instruct': 'meta.llama3-1-405b-instruct-v1:0',
+  'Llama 3.3 70B Instruct': 'meta.llama3-3-70b-instruct-v1:0',
+  'Mistral 7B Instruct': 'mistral.mistral-7b-instruct-v0:2',
+  'Mixtral 8x7B Instruct': 'mistral.mixtral-8x7b-instruct-v0:1',
+  'Mistral Small': 'mistral.mistral-small-2402-v1:0',
+  'Mistral Large': 'mistral.mistral-large-2402-v1:0',
+  'Mistral Large 2 (24.07)': 'mistral.mistral-large-2407-v1:0',
+  'Command R': 'cohere.command-r-v1:0',
+  'Command R+': 'cohere.command-r-plus-v1:0',
+  'DeepSeek-R1': 'deepseek.r1-v1:0',
+};
+
+/** Anthropic bills the whole request at the long-context rates above this many input tokens. */
+export const LONG_CONTEXT_ABOVE_INPUT_TOKENS = 200_000;
+
+type Direction = 'input' | 'output' | 'cacheRead' | 'cacheWrite' | 'cacheWrite1h';
+type Tier = 'standard' | 'batch' | ServiceTier;
+
+/** What one usage type prices. */
+export interface UsageTypeMeaning {
+  direction: Direction;
+  tier: Tier;
+  routing: 'global' | 'geo' | 'in-region';
+  longContext: boolean;
+}
+
+const TIER_WORDS: Record<string, Tier> = {
+  standard: 'standard',
+  batch: 'batch',
+  flex: 'flex',
+  priority: 'priority',
+  latencyoptimized: 'latency-optimized',
+};
+const NOISE = new Set(['tokens', 'token', 'count', 'tokencount', 'units', 'text', 'mantle']);
+
+/** Splits a usage type into lower-case words, with multi-word markers folded into one. */
+function wordsOf(usageType: string): string[] {
+  let text = usageType
+    .replace(/^[A-Z]{2,4}\d?-/, '') // the region prefix: USE1-, EUC1-, APN1-
+    .replace(/^MP:[A-Z0-9]+_/, '') // the marketplace form's MP:USE1_
+    .replace(/-Units$/, '');
+  text = text
+    .replace(/(?<=[a-z0-9])(?=[A-Z])/g, '-')
+    .replace(/\b(read|write|Read|Write)(\d+[mh])\b/g, '$1-$2');
+  const raw = text
+    .toLowerCase()
+    .split(/[-_]/)
+    .filter((w) => w !== '');
+  const words: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const pair = `${raw[i]} ${raw[i + 1] ?? ''}`;
+    if (pair === 'long context' || pair === 'long ctx') words.push('longcontext');
+    else if (pair === 'latency optimized') words.push('latencyoptimized');
+    else if (pair === 'cross region') words.push('crossregion');
+    else {
+      words.push(raw[i] as string);
+      continue;
+    }
+    i++;
+  }
+  return words;
+}
+
+const MODALITIES = new Set(['speech', 'audio', 'image', 'images', 'video']);
+const anchorOf = (words: string[]) =>
+  words.findIndex((w) => w === 'input' || w === 'output' || w === 'cache');
+
+/** A token rate for speech, audio, images or video (Nova Sonic, Omni): billed, but not text tokens. */
+export function isNonTextTokenRow(usageType: string): boolean {
+  const words = wordsOf(usageType);
+  const anchor = anchorOf(words);
+  return anchor >= 0 && (MODALITIES.has(words[anchor - 1] ?? '') || MODALITIES.has(words[anchor + 1] ?? ''));
+}
+
+/** What a usage type prices, or undefined for a row that is not a text-token rate we model. */
+export function meaningOf(usageType: string): UsageTypeMeaning | undefined {
+  if (isNonTextTokenRow(usageType)) return undefined;
+  const words = wordsOf(usageType);
+  const anchor = anchorOf(words);
+  if (anchor < 0) return undefined;
+  let rest = words.slice(anchor + 1);
+  let direction: Direction;
+  if (words[anchor] === 'cache') {
+    const kind = rest[0];
+    if (kind !== 'read' && kind !== 'write') return undefined;
+    rest = rest.slice(1);
+    const ttl = rest.find((w) => /^\d+[mh]$/.test(w));
+    if (ttl !== undefined && ttl !== '5m' && ttl !== '1h') return undefined;
+    direction = kind === 'read' ? 'cacheRead' : ttl === '1h' ? 'cacheWrite1h' : 'cacheWrite';
+    rest = rest.filter((w) => w !== ttl && w !== 'input' && w !== 'output');
+  } else {
+    direction = words[anchor] as 'input' | 'output';
+  }
+  const meaning: UsageTypeMeaning = { direction, tier: 'standard', routing: 'in-region', longContext: false };
+  for (const word of rest) {
+    if (NOISE.has(word) || word === 'crossregion') continue;
+    if (word === 'global') meaning.routing = 'global';
+    else if (word === 'geo' || word === 'regional') meaning.routing = 'geo';
+    else if (word === 'longcontext') meaning.longContext = true;
+    else if (Object.hasOwn(TIER_WORDS, word)) meaning.tier = TIER_WORDS[word] as Tier;
+    else return undefined; // an unknown qualifier: reported, never guessed
+  }
+  return meaning;
+}
+
+/** USD per 1,000 tokens from one price dimension, or undefined for a unit that is not tokens. */
+export function per1kTokens(unit: string | undefined, usd: string | undefined): number | undefined {
+  const value = Number(usd);
+  if (usd === undefined || usd.trim() === '' || !Number.isFinite(value) || value < 0) return undefined;
+  const u = (unit ?? '').trim().toLowerCase();
+  if (u === '1k tokens' || u === 'k tokens') return value;
+  if (u === '1m tokens' || u === 'million tokens') return Number((value / 1000).toPrecision(12));
+  return undefined;
+}
+
+export interface PriceListReport {
+  /** One entry per model and region, with source and dates. */
+  prices: ModelPrice[];
+  /** Token rows for a model no name maps to (extend PRICE_LIST_MODEL_IDS, or add an overlay by hand). */
+  unmapped: { model: string; usageType: string; region: string }[];
+  /** Token rows whose usage type is not understood. */
+  unreadable: { usageType: string; region: string }[];
+  /** Rows read and deliberately not used: batch rates (batch jobs are not in the invocation log), non-text tokens. */
+  ignored: { usageType: string; reason: 'batch' | 'non-text' }[];
+}
+
+interface Cell {
+  rates: Partial<TokenRates>;
+  effectiveDate?: string;
+  usageTypes: string[];
+}
+
+/** The rows of one model in one region, by routing, tier and context. */
+type ModelRegionRows = Map<string, Cell>;
+
+const cellKey = (m: Pick<UsageTypeMeaning, 'routing' | 'tier' | 'longContext'>) =>
+  `${m.routing}|${m.tier}|${m.longContext ? 'long' : 'std'}`;
+
+function modelIdOf(attributes: Record<string, string | undefined>): { id?: string; name: string } {
+  const name = attributes.model ?? attributes.servicename?.replace(/ \(Amazon Bedrock Edition\)$/, '') ?? '';
+  const explicit = attributes.modelId;
+  if (explicit && /^[a-z0-9-]+\.[A-Za-z0-9.:-]+$/.test(explicit)) return { id: explicit, name };
+  return { id: Object.hasOwn(PRICE_LIST_MODEL_IDS, name) ? PRICE_LIST_MODEL_IDS[name] : undefined, name };
+}
+
+/** The first token-unit on-demand price of a product, with its term's effective date. */
+function priceOf(item: PriceListProduct): { per1k: number; effectiveDate?: string } | undefined {
+  for (const term of Object.values(item.terms?.OnDemand ?? {})) {
+    for (const dimension of Object.values(term.priceDimensions ?? {})) {
+      const per1k = per1kTokens(dimension.unit, dimension.pricePerUnit?.USD);
+      if (per1k !== undefined) return { per1k, effectiveDate: term.effectiveDate?.slice(0, 10) };
+    }
+  }
+  return undefined;
+}
+
+const completeRates = (r: Partial<TokenRates>): r is TokenRates =>
+  r.input !== undefined && r.output !== undefined;
+
+const round = (x: number) => Number(x.toPrecision(10));
+
+/** Builds one entry from a model's rows in a region: global rates with a premium factor, tiers, long context. */
+function entryOf(
+  modelId: string,
+  region: string,
+  rows: ModelRegionRows,
+  asOf: string,
+  source: string,
+): ModelPrice | undefined {
+  const get = (routing: UsageTypeMeaning['routing'], tier: Tier, longContext: boolean) =>
+    rows.get(cellKey({ routing, tier, longContext }));
+  const global = get('global', 'standard', false);
+  const regional = get('geo', 'standard', false) ?? get('in-region', 'standard', false);
+  const base = global ?? regional;
+  if (!base) return undefined;
+  // Embedding models list input rates only: they bill no output tokens.
+  if (base.rates.output === undefined && [...rows.values()].every((c) => c.rates.output === undefined))
+    base.rates.output = 0;
+  if (!completeRates(base.rates)) return undefined;
+  const routing: UsageTypeMeaning['routing'] = global
+    ? 'global'
+    : regional === get('geo', 'standard', false)
+      ? 'geo'
+      : 'in-region';
+  const entry: ModelPrice = { modelId, region, ...base.rates };
+  if (global && regional?.rates.input !== undefined && base.rates.input > 0) {
+    const factor = round(regional.rates.input / base.rates.input);
+    if (factor !== 1) entry.nonGlobalMultiplier = factor;
+  }
+  const long = get(routing, 'standard', true);
+  if (long && completeRates(long.rates))
+    entry.longContext = { aboveInputTokens: LONG_CONTEXT_ABOVE_INPUT_TOKENS, ...long.rates };
+  for (const tier of ['priority', 'flex', 'latency-optimized'] as const) {
+    const cell = get(routing, tier, false) ?? get('in-region', tier, false) ?? get('geo', tier, false);
+    if (cell && completeRates(cell.rates)) entry.tiers = { ...entry.tiers, [tier]: cell.rates };
+  }
+  const usageTypes = [...rows.values()].flatMap((c) => c.usageTypes).sort();
+  const dates = [...rows.values()].map((c) => c.effectiveDate).filter((d): d is string => d !== undefined);
+  entry.source = `${source}; usage types ${usageTypes.join(', ')}`;
+  if (dates.length > 0) entry.effectiveDate = dates.sort().at(-1) as string;
+  entry.asOf = asOf;
+  return entry;
+}
+
+/**
+ * Maps Price List products to price entries, one per model and region that has at least an input
+ * and an output rate. `asOf` is the day the products were fetched (the caller's clock).
+ */
+export function priceEntriesFromProducts(
+  products: readonly PriceListProduct[],
+  options: { asOf: string; source?: string },
+): PriceListReport {
+  const source = options.source ?? 'AWS Price List API (AmazonBedrock), on-demand';
+  const byModelRegion = new Map<string, { modelId: string; region: string; rows: ModelRegionRows }>();
+  const report: PriceListReport = { prices: [], unmapped: [], unreadable: [], ignored: [] };
+  for (const item of products) {
+    const attributes = item.product?.attributes ?? {};
+    const usageType = attributes.usagetype ?? '';
+    const region = attributes.regionCode ?? '';
+    const price = priceOf(item);
+    if (price === undefined || region === '') continue; // not a token rate (images, hours, …)
+    if (isNonTextTokenRow(usageType)) {
+      report.ignored.push({ usageType, reason: 'non-text' });
+      continue;
+    }
+    const meaning = meaningOf(usageType);
+    if (!meaning) {
+      report.unreadable.push({ usageType, region });
+      continue;
+    }
+    if (meaning.tier === 'batch') {
+      report.ignored.push({ usageType, reason: 'batch' });
+      continue;
+    }
+    const { id, name } = modelIdOf(attributes);
+    if (id === undefined) {
+      report.unmapped.push({ model: name, usageType, region });
+      continue;
+    }
+    const key = `${id}|${region}`;
+    let group = byModelRegion.get(key);
+    if (!group) {
+      group = { modelId: id, region, rows: new Map() };
+      byModelRegion.set(key, group);
+    }
+    const ck = cellKey(meaning);
+    const cell = group.rows.get(ck) ?? { rates: {}, usageTypes: [] };
+    cell.rates[meaning.direction] = price.per1k;
+    cell.usageTypes.push(usageType);
+    if (price.effectiveDate && (!cell.effectiveDate || price.effectiveDate > cell.effectiveDate))
+      cell.effectiveDate = price.effectiveDate;
+    group.rows.set(ck, cell);
+  }
+  for (const { modelId, region, rows } of byModelRegion.values()) {
+    const entry = entryOf(modelId, region, rows, options.asOf, source);
+    if (entry) report.prices.push(entry);
+  }
+  report.prices.sort((a, b) => a.modelId.localeCompare(b.modelId) || a.region.localeCompare(b.region));
+  return report;
+}
+
+/** Reads a saved offer file (bulk API) or a list of GetProducts items (strings or objects). */
+export function productsFromOffer(document: unknown): PriceListProduct[] {
+  if (Array.isArray(document))
+    return document.map((item) => (typeof item === 'string' ? JSON.parse(item) : item) as PriceListProduct);
+  if (document !== null && typeof document === 'object') {
+    const offer = document as {
+      products?: Record<string, { sku?: string; attributes?: Record<string, string> }>;
+      terms?: { OnDemand?: Record<string, NonNullable<PriceListProduct['terms']>['OnDemand']> };
+      PriceList?: unknown[];
+    };
+    if (Array.isArray(offer.PriceList)) return productsFromOffer(offer.PriceList);
+    if (offer.products) {
+      return Object.entries(offer.products).map(([sku, product]) => ({
+        product,
+        terms: { OnDemand: offer.terms?.OnDemand?.[sku] ?? {} },
+      }));
+    }
+  }
+  throw new Error(
+    'not an offer file: expected {"products": …, "terms": …}, {"PriceList": [...]} or a list of products',
+  );
+}
