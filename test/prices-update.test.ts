@@ -205,8 +205,9 @@ describe('updatePrices (the fixture over the bundled table)', () => {
   const result = updatePrices({ products, current: bundled, asOf: '2026-11-27', source: 'fixture' });
 
   it('prints a diff of what changed, for review', () => {
-    expect(result.diff).toContain('+ amazon.nova-pro-v1:0 eu-central-1');
+    expect(result.diff).toContain('+ mistral.mistral-7b-instruct-v0:2 us-west-2');
     expect(result.diff).toContain('~ amazon.nova-lite-v1:0 us-east-1');
+    expect(result.diff).toContain('~ amazon.nova-pro-v1:0 eu-central-1');
     expect(result.diff).toMatch(/ {4}cacheRead: 0\.000015 → -/);
     expect(result.diff).toMatch(/\d+ added, \d+ changed, \d+ unchanged\n$/);
     expect(result.notes.join('\n')).toContain('Future Model X');
@@ -285,7 +286,7 @@ describe('npm run prices -- update --from', () => {
       { cwd: ROOT },
     );
 
-    expect(stdout).toContain('+ amazon.nova-pro-v1:0 eu-central-1');
+    expect(stdout).toContain('+ mistral.mistral-7b-instruct-v0:2 us-west-2');
     expect(readFileSync(out, 'utf8')).toBe(before);
   });
 

@@ -149,9 +149,20 @@ describe('priceInvocation: cache reads and regions', () => {
     },
   );
 
-  it('leaves a Nova call in an EU region unpriced in the bundled table (EU rates differ; not collected)', () => {
+  it('prices a Nova call in eu-central-1 at the EU price, 30 % above us-east-1', () => {
+    const tokens = { inputTokens: 1000, outputTokens: 1000 };
+
+    const eu = usd(call('eu.amazon.nova-lite-v1:0', tokens, 'eu-central-1'));
+    const us = usd(call('us.amazon.nova-lite-v1:0', tokens, 'us-east-1'));
+
+    // 1,000 × 0.000078/1k + 1,000 × 0.000312/1k (Price List EUC1-NovaLite-*-tokens)
+    expect(eu).toBeCloseTo(0.000078 + 0.000312, 12);
+    expect(us).toBeCloseTo(0.00006 + 0.00024, 12);
+  });
+
+  it('leaves a Nova call in an EU region without collected rates unpriced (EU rates differ by region)', () => {
     const result = priceInvocation(
-      call('eu.amazon.nova-pro-v1:0', { inputTokens: 1000 }, 'eu-central-1'),
+      call('eu.amazon.nova-pro-v1:0', { inputTokens: 1000 }, 'eu-west-3'),
       priceTable,
     );
 
