@@ -10,6 +10,8 @@ const int = (n: number) => n.toLocaleString('en-US');
 const ms = (n: number | null) => (n === null ? '-' : `${int(n)}`);
 const usd = (n: number) => `$${n.toFixed(n !== 0 && n < 0.01 ? 6 : 4)}`;
 const pct = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '-');
+const pctCell = (n: number | null) => (n === null ? '-' : `${n.toFixed(1)}%`);
+const ratioCell = (n: number | null) => (n === null ? '-' : n.toFixed(3));
 const errorsOf = (m: ModelTotals) => ERROR_CLASSES.reduce((a, c) => a + m.errors[c], 0);
 
 /** The widest a model id is shown in the narrow tables; longer ones are shortened in the middle. */
@@ -98,7 +100,27 @@ function narrowTables(summary: ReplaySummary): string[] {
       ['model', ...ERROR_CLASSES.map((c) => c.toLowerCase())],
       rows.map(({ name, m }) => [name, ...ERROR_CLASSES.map((c) => int(m.errors[c]))]),
     ),
+    '',
+    'Quality (stop reasons and guardrails; % of calls)',
+    qualityTable(rows),
   ];
+}
+
+/** Truncated, guardrail, content-filtered and empty answers, and the output/input token ratio. */
+function qualityTable(rows: Row[]): string {
+  return table(
+    ['model', 'truncated', 'trunc %', 'guardrail', 'guard %', 'filtered', 'empty', 'out/in tok'],
+    rows.map(({ name, m }) => [
+      name,
+      int(m.quality.truncatedAnswers),
+      pctCell(m.quality.truncatedPct),
+      int(m.quality.guardrailInterventions),
+      pctCell(m.quality.guardrailPct),
+      int(m.quality.contentFilteredAnswers),
+      int(m.quality.emptyAnswers),
+      ratioCell(m.quality.outputInputRatio),
+    ]),
+  );
 }
 
 /** The single table with every column (`--wide`), as replay printed it before the narrow default. */
@@ -142,6 +164,9 @@ function wideTable(summary: ReplaySummary): string[] {
     '',
     'Errors by class: throt(tling) timeo(ut) valid(ation) auth model serve(r). Latency and TTFT in ms,',
     `from ${int(summary.totals.latencyMs.count)} latency and ${int(summary.totals.timeToFirstTokenMs.count)} TTFT values (nearest rank).`,
+    '',
+    'Quality (stop reasons and guardrails; % of calls)',
+    qualityTable(rowsOf(summary, undefined)),
   ];
 }
 
@@ -279,6 +304,11 @@ const CSV_COLUMNS = [
   'cost_per_1k_calls_usd',
   'unpriced_calls',
   'unpriced_reasons',
+  'truncated_answers',
+  'guardrail_interventions',
+  'content_filtered_answers',
+  'empty_answers',
+  'output_input_token_ratio',
 ] as const;
 
 /** RFC 4180: quote a field holding a comma, quote or line break. */
@@ -316,6 +346,11 @@ export function formatCsv(summary: ReplaySummary): string {
     m.costPer1kInvocations,
     m.unpricedInvocations,
     reasons,
+    m.quality.truncatedAnswers,
+    m.quality.guardrailInterventions,
+    m.quality.contentFilteredAnswers,
+    m.quality.emptyAnswers,
+    m.quality.outputInputRatio,
   ];
   const rows: (string | number | null)[][] = [
     ...summary.models.map((m) =>

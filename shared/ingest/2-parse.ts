@@ -9,6 +9,7 @@ import {
 } from '../contract/limits';
 import { isObject, type Json } from '../json';
 import { parseIsoTime } from '../time';
+import { readQuality, type StopClass, stopClassOf } from './quality';
 
 /** One Bedrock invocation, normalised. Holds no prompt or response text. */
 export interface Invocation {
@@ -31,6 +32,10 @@ export interface Invocation {
   latencyMs?: number;
   timeToFirstTokenMs?: number;
   stopReason?: string;
+  /** What the stop reason says (truncated, content-filtered, …); see quality.ts. */
+  stopClass?: StopClass;
+  /** Set only when a guardrail intervened (stop reason, guardrail action or trace). */
+  guardrailIntervened?: true;
   errorCode?: string;
   errorClass?: ErrorClass;
 }
@@ -72,7 +77,6 @@ export function isOutsideTimeWindow(timeMs: number, nowMs: number): boolean {
 /** Printable ASCII only: CloudWatch rejects other characters in dimension values. */
 const DIMENSION_SAFE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 const REQUEST_ID = /^[A-Za-z0-9-]{1,128}$/;
-const STOP_REASON = /^[A-Za-z_]{1,64}$/;
 
 /** A required field is missing or ill-typed; caught per record and turned into a rejection. */
 class FieldError extends Error {
@@ -121,19 +125,14 @@ function latencyValue(value: unknown): number | undefined {
     : undefined;
 }
 
-function stopReasonValue(value: unknown): string | undefined {
-  return typeof value === 'string' && STOP_REASON.test(value) ? value : undefined;
-}
-
 interface BodyFacts {
   latencyMs?: number;
   timeToFirstTokenMs?: number;
-  stopReason?: string;
 }
 
 /**
- * Reads latency, time to first token and stop reason from the output body, per operation.
- * Only these fields are read; the body's text is never copied.
+ * Reads latency and time to first token from the output body, per operation (the stop reason and
+ * guardrail action are quality.ts's). Only these fields are read; the body's text is never copied.
  */
 function readBodyFacts(operation: string, output: Json | undefined): BodyFacts {
   const body = output?.outputBodyJson;
@@ -141,7 +140,7 @@ function readBodyFacts(operation: string, output: Json | undefined): BodyFacts {
     // ConverseStream is logged as one combined Converse-shaped object.
     if (!isObject(body)) return {};
     const metrics = isObject(body.metrics) ? body.metrics : undefined;
-    return { latencyMs: latencyValue(metrics?.latencyMs), stopReason: stopReasonValue(body.stopReason) };
+    return { latencyMs: latencyValue(metrics?.latencyMs) };
   }
   if (operation === 'InvokeModelWithResponseStream') {
     if (!Array.isArray(body)) return {};
@@ -155,17 +154,10 @@ function readBodyFacts(operation: string, output: Json | undefined): BodyFacts {
         facts.latencyMs = latencyValue(m.invocationLatency);
         facts.timeToFirstTokenMs = latencyValue(m.firstByteLatency);
       }
-      if (facts.stopReason === undefined) {
-        const delta = isObject(chunk.delta) ? chunk.delta : undefined;
-        facts.stopReason = stopReasonValue(delta?.stop_reason ?? chunk.stopReason ?? chunk.completionReason);
-      }
     }
     return facts;
   }
-  if (operation === 'InvokeModel' && isObject(body)) {
-    // InvokeModel logs no latency; the native body may still say why the model stopped.
-    return { stopReason: stopReasonValue(body.stop_reason ?? body.stopReason) };
-  }
+  // InvokeModel logs no latency.
   return {};
 }
 
@@ -259,7 +251,12 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
     const facts = readBodyFacts(operation, output);
     if (facts.latencyMs !== undefined) invocation.latencyMs = facts.latencyMs;
     if (facts.timeToFirstTokenMs !== undefined) invocation.timeToFirstTokenMs = facts.timeToFirstTokenMs;
-    if (facts.stopReason !== undefined) invocation.stopReason = facts.stopReason;
+    const quality = readQuality(output?.outputBodyJson);
+    if (quality.stopReason !== undefined) {
+      invocation.stopReason = quality.stopReason;
+      invocation.stopClass = stopClassOf(quality.stopReason);
+    }
+    if (quality.guardrailIntervened) invocation.guardrailIntervened = true;
     if (inferenceRegion !== undefined) invocation.inferenceRegion = inferenceRegion;
     if (callerArn !== undefined) invocation.callerArn = callerArn;
     if (inputTokens !== undefined) invocation.inputTokens = inputTokens;

@@ -1,15 +1,19 @@
 import { ERROR_CLASSES, type ErrorClass } from '../contract/error-classes';
 import { MINUTE_MS } from '../contract/limits';
-import type { AttributionCounterValues, ModelCounterValues } from '../contract/metrics';
+import type { AttributionCounterValues, ModelCounterValues, QualityPropertyField } from '../contract/metrics';
 import { tupleKey } from '../keys';
 import type { Invocation } from './2-parse';
 import type { PriceResult } from './5-price';
+import { isEmptyAnswer } from './quality';
 
 /** The call and token counters shared by buckets and summaries. */
-export type UsageCounters = Omit<ModelCounterValues, 'latencyUnavailable' | 'unpricedInvocations'>;
+export type UsageCounters = Omit<
+  ModelCounterValues,
+  'latencyUnavailable' | 'unpricedInvocations' | 'truncatedAnswers' | 'guardrailInterventions'
+>;
 
 /** Everything one model did in one UTC minute (by the records' own timestamps). */
-export interface ModelMinuteBucket extends ModelCounterValues {
+export interface ModelMinuteBucket extends ModelCounterValues, Record<QualityPropertyField, number> {
   minuteStartMs: number;
   modelId: string;
   /** Every raw value, so CloudWatch can compute true percentiles. */
@@ -38,6 +42,10 @@ function emptyBucket(minuteStartMs: number, modelId: string): ModelMinuteBucket 
     costUsd: 0,
     pricedInvocations: 0,
     unpricedInvocations: 0,
+    truncatedAnswers: 0,
+    guardrailInterventions: 0,
+    contentFilteredAnswers: 0,
+    emptyAnswers: 0,
   };
 }
 
@@ -73,6 +81,10 @@ export function aggregateByMinute(
     if (inv.latencyMs === undefined) bucket.latencyUnavailable++;
     else bucket.latencyMs.push(inv.latencyMs);
     if (inv.timeToFirstTokenMs !== undefined) bucket.timeToFirstTokenMs.push(inv.timeToFirstTokenMs);
+    if (inv.stopClass === 'truncated') bucket.truncatedAnswers++;
+    if (inv.guardrailIntervened) bucket.guardrailInterventions++;
+    if (inv.stopClass === 'content-filtered') bucket.contentFilteredAnswers++;
+    if (isEmptyAnswer(inv)) bucket.emptyAnswers++;
     const priced = price(inv);
     if (priced.kind === 'priced') {
       bucket.costUsd += priced.usd;
