@@ -126,7 +126,10 @@ const per1k = (cost: number | null, invocations: number) =>
 
 const share = (part: number, whole: number) => (whole > 0 ? Math.round((10_000 * part) / whole) / 100 : null);
 
-function toQuality(c: ReturnType<typeof modelCountersFrom>, counter: (name: string) => number): QualitySummary {
+function toQuality(
+  c: ReturnType<typeof modelCountersFrom>,
+  counter: (name: string) => number,
+): QualitySummary {
   const contentFiltered = counter(QUALITY_PROPERTIES.contentFilteredAnswers);
   const empty = counter(QUALITY_PROPERTIES.emptyAnswers);
   return {

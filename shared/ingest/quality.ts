@@ -27,7 +27,13 @@ const STOP_REASON = /^[A-Za-z_]{1,64}$/;
  * chat bodies (Mistral Large 2407, gpt-oss, AI21 Jamba, DeepSeek): stop, length, content_filter;
  * Cohere: COMPLETE, MAX_TOKENS, ERROR_TOXIC, ERROR_LIMIT.
  */
-const TRUNCATED = new Set(['max_tokens', 'length', 'model_length', 'model_context_window_exceeded', 'error_limit']);
+const TRUNCATED = new Set([
+  'max_tokens',
+  'length',
+  'model_length',
+  'model_context_window_exceeded',
+  'error_limit',
+]);
 const CONTENT_FILTERED = new Set(['content_filtered', 'content_filter', 'error_toxic', 'refusal']);
 const GUARDRAIL = new Set(['guardrail_intervened']);
 const COMPLETE = new Set([
