@@ -33,6 +33,8 @@ const PER_SCOPE_FAMILIES = [
   'cost-anomaly',
   'latency-anomaly',
   'latency-and-errors',
+  'truncation-rate',
+  'guardrail-rate',
 ];
 const PIPELINE_FAMILIES = [
   'pipeline-ingest-errors',
@@ -47,6 +49,7 @@ const DOCUMENTED_FAMILIES = new Set([
   ...PER_SCOPE_FAMILIES,
   'quota-tpm',
   'quota-rpm',
+  'concurrency',
   ...PIPELINE_FAMILIES,
   'pipeline-bedrock-large-data-delivery',
 ]);

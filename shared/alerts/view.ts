@@ -98,6 +98,9 @@ function unitOf(family: string): (n: number) => string {
       'quota-rpm',
       'token-spike',
       'pipeline-rejected-records',
+      'truncation-rate',
+      'guardrail-rate',
+      'concurrency',
     ].includes(family)
   )
     return UNITS.pct as (n: number) => string;

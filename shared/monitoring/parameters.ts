@@ -57,6 +57,10 @@ export interface StackParameters {
   /** Calls per 5 minutes below which rate alarms stay quiet (one failure at night must not page). */
   minInvocationsForRate: number;
   anomalyBandWidth: number;
+  /** Truncated answers, % of calls, above which the truncation-rate warning fires; 0 = no alarm. */
+  truncationRateWarningPct: number;
+  /** Guardrail interventions, % of calls, above which the guardrail-rate warning fires; 0 = no alarm. */
+  guardrailRateWarningPct: number;
   quotaWarningPct: number;
   quotaCriticalPct: number;
   /** Per logged model id: `modelId=tokensPerMinute:requestsPerMinute`, separated by `;`. */
@@ -126,6 +130,8 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   throttleRateCriticalPct: 5,
   minInvocationsForRate: 20,
   anomalyBandWidth: 2,
+  truncationRateWarningPct: 10,
+  guardrailRateWarningPct: 5,
   quotaWarningPct: 80,
   quotaCriticalPct: 95,
   quotas: {},
@@ -285,6 +291,9 @@ function checkValues(params: StackParameters): void {
     fail('maximumEventAgeSeconds: must be between 60 and 21600');
   }
   if (params.attributionMaxValues < 1) fail('attributionMaxValues: must be at least 1');
+  for (const key of ['truncationRateWarningPct', 'guardrailRateWarningPct'] as const) {
+    if (params[key] > 100) fail(`${key}: a share of calls, between 0 (no alarm) and 100`);
+  }
   // SEARCH expressions quote the namespace inside '{…}': a space, comma, quote or brace breaks them,
   // and CloudWatch reserves the AWS/ prefix.
   if (

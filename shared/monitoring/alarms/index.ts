@@ -1,7 +1,7 @@
 /**
  * Alarm definitions as plain data, generated from the metric contract and the stack parameters.
  * deploy/ turns them into CloudFormation; a local alarm simulator can evaluate the same data.
- * To add an alarm, add it to its family's file (latency, rates, anomaly, quota, pipeline).
+ * To add an alarm, add it to its family's file (latency, rates, anomaly, quality, quota, concurrency, pipeline).
  */
 import type { StackParameters } from '../parameters';
 import { alertAlarms } from './alerts';
@@ -9,6 +9,7 @@ import { anomalyAlarms } from './anomaly';
 import { scopes } from './build';
 import { latencyAlarms } from './latency';
 import { pipelineAlarms } from './pipeline';
+import { qualityAlarms } from './quality';
 import { quotaAlarms } from './quota';
 import { rateAlarms } from './rates';
 import type { AlarmContext, AlarmDefinition, CompositeAlarmDefinition } from './types';
@@ -40,6 +41,7 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
       ...latencyAlarms(params, ctx, scope),
       ...rateAlarms(params, ctx, scope),
       ...anomalyAlarms(params, ctx, scope),
+      ...qualityAlarms(params, ctx, scope),
     ]),
     ...quotaAlarms(params, ctx),
     ...alertAlarms(params, ctx),

@@ -53,8 +53,12 @@ export type AlarmFamily =
   | 'latency-and-errors'
   | 'quota-tpm'
   | 'quota-rpm'
+  | QualityCapacityFamily
   | PipelineFamily
   | AlertFamily;
+
+/** Answer quality and capacity (shared/monitoring/alarms/quality.ts, concurrency.ts). */
+export type QualityCapacityFamily = 'truncation-rate' | 'guardrail-rate' | 'concurrency';
 
 /** Budgets, token spikes and the notifier's own health (shared/monitoring/alarms/alerts.ts). */
 export type AlertFamily = 'budget' | 'budget-projection' | 'token-spike' | 'notifier-failures';
