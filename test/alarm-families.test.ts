@@ -50,6 +50,7 @@ const DOCUMENTED_FAMILIES = new Set([
   'quota-tpm',
   'quota-rpm',
   'concurrency',
+  'quota-tpm-estimated',
   ...PIPELINE_FAMILIES,
   'pipeline-bedrock-large-data-delivery',
 ]);
@@ -102,9 +103,14 @@ describe('alarm families', () => {
     for (const modelId of QUOTA_MODELS) {
       const quotas = ofScope(defs, modelId).filter((d) => d.family.startsWith('quota-'));
       expect(quotas.map((d) => d.key)).toEqual(
-        ['quota-tpm-warning', 'quota-tpm-critical', 'quota-rpm-warning', 'quota-rpm-critical'].map(
-          (prefix) => `${prefix}-${scopeToken(modelId)}`,
-        ),
+        [
+          'quota-tpm-warning',
+          'quota-tpm-critical',
+          'quota-rpm-warning',
+          'quota-rpm-critical',
+          'quota-tpm-estimated-warning',
+          'quota-tpm-estimated-critical',
+        ].map((prefix) => `${prefix}-${scopeToken(modelId)}`),
       );
     }
   });

@@ -91,6 +91,15 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     ],
     contributors: 'OutputTokens',
   },
+  'quota-tpm-estimated': {
+    meaning:
+      'Bedrock’s own estimate of tokens-per-minute quota use (burndown included) is close to the quota: throttling follows.',
+    dashboard: 'operations',
+    runbook: [
+      'Find the caller that grew; lower max_tokens (Bedrock reserves it at the start of a call), request a quota increase or shift load to another region.',
+    ],
+    contributors: 'OutputTokens',
+  },
   'quota-rpm': {
     meaning: 'Requests per minute are close to the account quota: throttling follows.',
     dashboard: 'operations',
@@ -114,7 +123,8 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     ],
   },
   concurrency: {
-    meaning: 'Calls in flight (Little’s law: calls × average latency ÷ period) are close to the model’s concurrency limit.',
+    meaning:
+      'Calls in flight (Little’s law: calls × average latency ÷ period) are close to the model’s concurrency limit.',
     dashboard: 'operations',
     runbook: [
       'Latency rising at the same volume raises concurrency too: check the latency alarms first.',

@@ -101,6 +101,7 @@ function unitOf(family: string): (n: number) => string {
       'truncation-rate',
       'guardrail-rate',
       'concurrency',
+      'quota-tpm-estimated',
     ].includes(family)
   )
     return UNITS.pct as (n: number) => string;

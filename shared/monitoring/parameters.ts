@@ -65,6 +65,10 @@ export interface StackParameters {
   quotaCriticalPct: number;
   /** Per logged model id: `modelId=tokensPerMinute:requestsPerMinute`, separated by `;`. */
   quotas: Record<string, ModelQuota>;
+  /** Per logged model id: `modelId=calls in flight`, separated by `;` (Little's law alarms, docs/quality.md). */
+  concurrencyLimits: Record<string, number>;
+  concurrencyWarningPct: number;
+  concurrencyCriticalPct: number;
   rejectedRecordsWarningPct: number;
   deliveryLagWarningMs: number;
   highOutputTokens: number;
@@ -135,6 +139,9 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   quotaWarningPct: 80,
   quotaCriticalPct: 95,
   quotas: {},
+  concurrencyLimits: {},
+  concurrencyWarningPct: 80,
+  concurrencyCriticalPct: 95,
   rejectedRecordsWarningPct: 5,
   deliveryLagWarningMs: 15 * 60_000,
   highOutputTokens: 4000,
@@ -212,6 +219,33 @@ function parseQuotas(value: unknown): Record<string, ModelQuota> {
   return quotas;
 }
 
+/** `modelId=limit;…` or an object of limits: whole numbers of calls in flight, at least 1. */
+function parseConcurrencyLimits(value: unknown): Record<string, number> {
+  const entries: [string, unknown][] =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.entries(value)
+      : String(value ?? '')
+          .split(';')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((entry) => {
+            const match = /^(.+)=([^=]+)$/.exec(entry);
+            if (!match) throw new StackParameterError(`concurrencyLimits: "${entry}" is not modelId=limit`);
+            return [match[1] as string, match[2]];
+          });
+  const limits: Record<string, number> = {};
+  for (const [modelId, raw] of entries) {
+    const limit = Number(raw);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new StackParameterError(
+        `concurrencyLimits: ${modelId} needs a whole number of calls of at least 1 (got ${String(raw)})`,
+      );
+    }
+    limits[modelId] = limit;
+  }
+  return limits;
+}
+
 /**
  * Merges raw values (strings from `--param`, or YAML values) over the defaults, converting and
  * checking each one.
@@ -233,6 +267,7 @@ export function parseStackParameters(raw: Readonly<Record<string, unknown>>): St
     const value = raw[key];
     const fallback = DEFAULT_STACK_PARAMETERS[key];
     if (key === 'quotas') target[key] = parseQuotas(value);
+    else if (key === 'concurrencyLimits') target[key] = parseConcurrencyLimits(value);
     else if (Array.isArray(fallback)) target[key] = list(value);
     else if (typeof fallback === 'number') {
       const n = Number(value);
@@ -332,6 +367,7 @@ function checkConsistency(params: StackParameters): void {
     ['errorRateWarningPct', 'errorRateCriticalPct'],
     ['throttleRateWarningPct', 'throttleRateCriticalPct'],
     ['quotaWarningPct', 'quotaCriticalPct'],
+    ['concurrencyWarningPct', 'concurrencyCriticalPct'],
   ] as const) {
     if (params[warning] > params[critical]) fail(`${warning} must not exceed ${critical}`);
   }

@@ -7,10 +7,12 @@ import type { StackParameters } from '../parameters';
 import { alertAlarms } from './alerts';
 import { anomalyAlarms } from './anomaly';
 import { scopes } from './build';
+import { concurrencyAlarms } from './concurrency';
 import { latencyAlarms } from './latency';
 import { pipelineAlarms } from './pipeline';
 import { qualityAlarms } from './quality';
 import { quotaAlarms } from './quota';
+import { estimatedQuotaAlarms } from './quota-estimated';
 import { rateAlarms } from './rates';
 import type { AlarmContext, AlarmDefinition, CompositeAlarmDefinition } from './types';
 
@@ -44,6 +46,8 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
       ...qualityAlarms(params, ctx, scope),
     ]),
     ...quotaAlarms(params, ctx),
+    ...estimatedQuotaAlarms(params, ctx),
+    ...concurrencyAlarms(params, ctx),
     ...alertAlarms(params, ctx),
     ...pipelineAlarms(params, ctx),
   ];

@@ -43,7 +43,11 @@ function qualityRates(params: StackParameters): QualityRate[] {
  * qualityAlarms(params, ctx, scope).map((a) => a.key)
  * // ['truncation-rate-warning-all', 'guardrail-rate-warning-all']
  */
-export function qualityAlarms(params: StackParameters, ctx: AlarmContext, scope: Scope): MetricAlarmDefinition[] {
+export function qualityAlarms(
+  params: StackParameters,
+  ctx: AlarmContext,
+  scope: Scope,
+): MetricAlarmDefinition[] {
   const guard = params.minInvocationsForRate;
   const inv = sumOf(params, 'inv', METRIC.invocations, scope.dimensions, FIVE_MINUTES);
   return qualityRates(params).map((rate) =>

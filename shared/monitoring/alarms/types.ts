@@ -57,8 +57,12 @@ export type AlarmFamily =
   | PipelineFamily
   | AlertFamily;
 
-/** Answer quality and capacity (shared/monitoring/alarms/quality.ts, concurrency.ts). */
-export type QualityCapacityFamily = 'truncation-rate' | 'guardrail-rate' | 'concurrency';
+/** Answer quality and capacity (shared/monitoring/alarms/quality.ts, concurrency.ts, quota-estimated.ts). */
+export type QualityCapacityFamily =
+  | 'truncation-rate'
+  | 'guardrail-rate'
+  | 'concurrency'
+  | 'quota-tpm-estimated';
 
 /** Budgets, token spikes and the notifier's own health (shared/monitoring/alarms/alerts.ts). */
 export type AlertFamily = 'budget' | 'budget-projection' | 'token-spike' | 'notifier-failures';
