@@ -43,6 +43,7 @@ describe('alarm scenarios (events/scenarios, simulated through the real handler)
         'budget-runaway',
         'token-spike',
         'answer-quality',
+        'concurrency-pressure',
       ]),
     );
   });

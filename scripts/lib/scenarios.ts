@@ -335,4 +335,27 @@ export const SCENARIOS: Scenario[] = [
       othersQuiet: true,
     },
   },
+  {
+    name: 'concurrency-pressure',
+    description:
+      "From minute 60 to 100 Haiku gets four times the calls and each takes five times longer: by Little's law about 1.5 calls are in flight against a limit of 1, so the concurrency warning and critical fire (and the latency alarms with them); Nova Lite's limit of 2 is never approached.",
+    traffic: {
+      seed: 11,
+      start: '2025-10-22T13:00:00Z',
+      minutes: 180,
+      dailyShape: false,
+      models: BASE,
+      incidents: [{ modelId: HAIKU, fromMinute: 60, toMinute: 100, volumeFactor: 4, latencyFactor: 5 }],
+    },
+    params: { ...watched, concurrencyLimits: `${HAIKU}=1;${NOVA}=2` },
+    deliveryLagSeconds: 60,
+    expect: {
+      fires: [
+        { family: 'concurrency', scope: HAIKU, level: 'warning', withinMinutes: [60, 75] },
+        { family: 'concurrency', scope: HAIKU, level: 'critical', withinMinutes: [60, 75] },
+      ],
+      quiet: [{ family: 'concurrency', scope: NOVA }, ...rates('all', 'error-rate')],
+      othersQuiet: false,
+    },
+  },
 ];
