@@ -86,7 +86,7 @@ describe('quota alarms on Bedrock’s EstimatedTPMQuotaUsage', () => {
     const params = parseStackParameters({ quotas: `${HAIKU}=20000:200` });
 
     const defs = buildAlarmDefinitions(params, CTX).filter(
-      (d): d is MetricAlarmDefinition => d.kind === 'metric' && d.family === 'quota-tpm-estimated',
+      (d): d is MetricAlarmDefinition => d.kind === 'metric' && d.family === 'estimated-tpm-quota',
     );
 
     expect(defs.map((d) => d.level)).toEqual(['warning', 'critical']);

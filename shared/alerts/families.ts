@@ -91,7 +91,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     ],
     contributors: 'OutputTokens',
   },
-  'quota-tpm-estimated': {
+  'estimated-tpm-quota': {
     meaning:
       'Bedrock’s own estimate of tokens-per-minute quota use (burndown included) is close to the quota: throttling follows.',
     dashboard: 'operations',

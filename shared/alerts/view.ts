@@ -101,7 +101,7 @@ function unitOf(family: string): (n: number) => string {
       'truncation-rate',
       'guardrail-rate',
       'concurrency',
-      'quota-tpm-estimated',
+      'estimated-tpm-quota',
     ].includes(family)
   )
     return UNITS.pct as (n: number) => string;

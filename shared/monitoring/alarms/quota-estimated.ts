@@ -19,14 +19,14 @@ export function estimatedTpmMetric(modelId: string): MetricRef {
  * simulator can prove them.
  * @example
  * estimatedQuotaAlarms(params, ctx).map((a) => a.key)
- * // ['quota-tpm-estimated-warning-<token>', 'quota-tpm-estimated-critical-<token>', …]
+ * // ['estimated-tpm-quota-warning-<token>', 'estimated-tpm-quota-critical-<token>', …]
  */
 export function estimatedQuotaAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
   return Object.entries(params.quotas).flatMap(([modelId, quota]) =>
     levels(params.quotaWarningPct, params.quotaCriticalPct).map(([level, threshold]) =>
       above(ctx, {
-        key: `quota-tpm-estimated-${level}-${scopeToken(modelId)}`,
-        family: 'quota-tpm-estimated',
+        key: `estimated-tpm-quota-${level}-${scopeToken(modelId)}`,
+        family: 'estimated-tpm-quota',
         scope: modelId,
         level,
         description: `${modelId}: Bedrock's estimated tokens-per-minute quota use above ${threshold} % of the ${quota.tokensPerMinute} quota`,

@@ -62,7 +62,7 @@ export type QualityCapacityFamily =
   | 'truncation-rate'
   | 'guardrail-rate'
   | 'concurrency'
-  | 'quota-tpm-estimated';
+  | 'estimated-tpm-quota';
 
 /** Budgets, token spikes and the notifier's own health (shared/monitoring/alarms/alerts.ts). */
 export type AlertFamily = 'budget' | 'budget-projection' | 'token-spike' | 'notifier-failures';
