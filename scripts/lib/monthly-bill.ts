@@ -61,7 +61,8 @@ export const DEFAULT_REFERENCE: Omit<ReferenceMonth, 'msPerRecord'> = {
   errorRate: 0.03,
   memoryGb: 0.25,
   msPerBatch: 5,
-  alarmMetrics: 36,
+  // +4: the truncation-rate and guardrail-rate warnings on all models (2 metrics each, issue #12).
+  alarmMetrics: 40,
   compositeAlarms: 1,
   dashboards: 3,
 };
