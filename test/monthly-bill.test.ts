@@ -13,7 +13,7 @@ describe('estimateMonthlyBill', () => {
       (bill.metricHoursPerMonth * LIST_PRICES.customMetricPerMonth) / LIST_PRICES.hoursPerMonth,
       1,
     );
-    expect(bill.parts.alarms).toBeCloseTo((36 - 10) * 0.1 + 0.5, 6);
+    expect(bill.parts.alarms).toBeCloseTo((40 - 10) * 0.1 + 0.5, 6);
   });
 
   it('counts the series attribution adds: one set per team and per team × model', () => {
