@@ -1,6 +1,6 @@
 /**
- * The replay report as text: by default four narrow tables (calls and cost, tokens, latency, errors
- * by class) that fit a 120-column terminal, `--wide` for the single table with every column, and
+ * The replay report as text: by default five narrow tables (calls and cost, tokens, latency, errors
+ * by class, quality) that fit a 120-column terminal, `--wide` for the single table with every column, and
  * `--csv` for spreadsheets. `--json` is the summary itself (scripts/replay.ts).
  */
 import type { ModelTotals, ReplaySummary } from '../../shared/analysis/summary';

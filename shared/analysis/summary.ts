@@ -308,7 +308,11 @@ export class SummaryAccumulator {
   /** Per-model figures (most invocations first), totals over every model, and the unpriced ones. */
   models(): { models: ModelSummary[]; totals: ModelTotals; unpricedModels: string[] } {
     const models = [...this.perModel.entries()]
-      .map(([modelId, acc]) => ({ modelId, ...toTotals(acc), unpricedReasons: [] }))
+      .map(([modelId, acc]) => {
+        // `quality` came last to the `--json` shape: it stays after the older keys.
+        const { quality, ...totals } = toTotals(acc);
+        return { modelId, ...totals, unpricedReasons: [], quality };
+      })
       .sort((a, b) => b.invocations - a.invocations || byName(a.modelId, b.modelId));
     return {
       models,
