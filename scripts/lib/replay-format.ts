@@ -51,7 +51,7 @@ function rowsOf(summary: ReplaySummary, width: number | undefined): Row[] {
   return rows;
 }
 
-/** The four narrow tables of the default report. */
+/** The five narrow tables of the default report. */
 function narrowTables(summary: ReplaySummary): string[] {
   const rows = rowsOf(summary, MODEL_COLUMN);
   const { totals } = summary;
