@@ -27,6 +27,7 @@ const bucket = (overrides: Partial<ModelMinuteBucket> = {}): ModelMinuteBucket =
   guardrailInterventions: 0,
   contentFilteredAnswers: 0,
   emptyAnswers: 0,
+  feedbackScores: [],
   ...overrides,
 });
 

@@ -13,6 +13,7 @@ import { alarmResources } from './alarms';
 import type { Output, Resources } from './cfn';
 import { dashboards } from './dashboards';
 import { functionEnvironment } from './environment';
+import { feedbackOutputs, feedbackResources } from './feedback';
 import {
   ingestFunctionExtensions,
   ingestFunctionOutputs,
@@ -64,6 +65,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...monthToDateResources(names),
     ...logging.customResource,
     ...subscriptionResources(params, logGroup, names),
+    ...feedbackResources(params, names),
     ...metricFilterResources(params, logGroup),
     ...topicResources(params, ctx, names),
     ...alarmResources(alarms, alarmTopics()),
@@ -75,6 +77,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...topicOutputs(),
     ...ingestFunctionOutputs(),
     ...invocationLogGroupOutputs(logGroup),
+    ...feedbackOutputs(params),
     ...board.outputs,
     ...notifierOutputs(params),
   };

@@ -185,6 +185,26 @@ function wrap(text: string, indent: string, width = REPORT_WIDTH): string[] {
   return lines;
 }
 
+/** User feedback per model (docs/quality.md), only when some feedback was read. */
+function feedbackSection(summary: ReplaySummary, wide: boolean): string[] {
+  if (summary.totals.quality.feedbackCount === 0) return [];
+  const rows = rowsOf(summary, wide ? undefined : MODEL_COLUMN).filter(
+    ({ m }) => m.quality.feedbackCount > 0,
+  );
+  return [
+    '',
+    'User feedback (score 0 to 1)',
+    table(
+      ['model', 'feedback', 'avg score'],
+      rows.map(({ name, m }) => [
+        name,
+        int(m.quality.feedbackCount),
+        m.quality.feedbackAverage === null ? '-' : m.quality.feedbackAverage.toFixed(3),
+      ]),
+    ),
+  ];
+}
+
 /** Why each unpriced model has no price and how to give it one; full ids of shortened ones. */
 function unpricedSection(summary: ReplaySummary): string[] {
   const unpriced = summary.models.filter((m) => m.unpricedInvocations > 0);
@@ -224,11 +244,13 @@ export function formatSummary(summary: ReplaySummary, options: { wide?: boolean 
     `Records: ${int(records.total)} received, ${int(records.accepted)} accepted, ` +
       `${int(records.duplicates)} duplicates dropped, ${int(records.rejected)} rejected` +
       (records.filtered !== undefined ? `, ${int(records.filtered)} outside --since/--until` : '') +
+      (records.feedback !== undefined ? `, ${int(records.feedback)} feedback records` : '') +
       ` (in ${int(summary.batches.total)} batches${summary.batches.failed ? `, ${summary.batches.failed} FAILED` : ''})`,
     timeLine(summary),
     '',
   );
   out.push(...(options.wide ? wideTable(summary) : narrowTables(summary)));
+  out.push(...feedbackSection(summary, options.wide === true));
   const shortened = options.wide ? [] : summary.models.filter((m) => m.modelId.length > MODEL_COLUMN);
   if (shortened.length > 0) {
     out.push('', 'Model ids shortened above:');
@@ -309,6 +331,8 @@ const CSV_COLUMNS = [
   'content_filtered_answers',
   'empty_answers',
   'output_input_token_ratio',
+  'feedback_count',
+  'feedback_average_score',
 ] as const;
 
 /** RFC 4180: quote a field holding a comma, quote or line break. */
@@ -351,6 +375,8 @@ export function formatCsv(summary: ReplaySummary): string {
     m.quality.contentFilteredAnswers,
     m.quality.emptyAnswers,
     m.quality.outputInputRatio,
+    m.quality.feedbackCount,
+    m.quality.feedbackAverage,
   ];
   const rows: (string | number | null)[][] = [
     ...summary.models.map((m) =>

@@ -40,6 +40,10 @@ export interface QualitySummary {
   emptyPct: number | null;
   /** Output tokens per input token (input excludes cache, as Bedrock logs it; 3 decimals); null without input. */
   outputInputRatio: number | null;
+  /** User-feedback records joined to the model (FeedbackScore's SampleCount). */
+  feedbackCount: number;
+  /** Their mean score, 0–1 (3 decimals); null without feedback. */
+  feedbackAverage: number | null;
 }
 
 /** Why the calls to a model could not be priced, and what to do about it. */
@@ -103,6 +107,8 @@ interface Accumulator {
   priced: boolean;
   latency: number[];
   ttft: number[];
+  feedbackCount: number;
+  feedbackSum: number;
 }
 
 /**
@@ -119,7 +125,14 @@ function summarisePercentiles(values: readonly number[]): PercentileSummary {
   };
 }
 
-const newAccumulator = (): Accumulator => ({ counters: new Map(), priced: false, latency: [], ttft: [] });
+const newAccumulator = (): Accumulator => ({
+  counters: new Map(),
+  priced: false,
+  latency: [],
+  ttft: [],
+  feedbackCount: 0,
+  feedbackSum: 0,
+});
 
 const per1k = (cost: number | null, invocations: number) =>
   invocations > 0 && cost !== null ? roundUsd((1000 * cost) / invocations, REPORT_DECIMALS) : null;
@@ -129,6 +142,7 @@ const share = (part: number, whole: number) => (whole > 0 ? Math.round((10_000 *
 function toQuality(
   c: ReturnType<typeof modelCountersFrom>,
   counter: (name: string) => number,
+  acc: Accumulator,
 ): QualitySummary {
   const contentFiltered = counter(QUALITY_PROPERTIES.contentFilteredAnswers);
   const empty = counter(QUALITY_PROPERTIES.emptyAnswers);
@@ -142,6 +156,9 @@ function toQuality(
     contentFilteredPct: share(contentFiltered, c.invocations),
     emptyPct: share(empty, c.invocations),
     outputInputRatio: c.inputTokens > 0 ? Math.round((1000 * c.outputTokens) / c.inputTokens) / 1000 : null,
+    feedbackCount: acc.feedbackCount,
+    feedbackAverage:
+      acc.feedbackCount > 0 ? Math.round((1000 * acc.feedbackSum) / acc.feedbackCount) / 1000 : null,
   };
 }
 
@@ -164,7 +181,7 @@ function toTotals(acc: Accumulator): ModelTotals {
     unpricedInvocations: c.unpricedInvocations,
     latencyMs: summarisePercentiles(acc.latency),
     timeToFirstTokenMs: summarisePercentiles(acc.ttft),
-    quality: toQuality(c, counter),
+    quality: toQuality(c, counter, acc),
   };
 }
 
@@ -173,6 +190,9 @@ function add(acc: Accumulator, name: string, values: readonly number[]): void {
     for (const v of values) acc.latency.push(v);
   } else if (name === METRIC.timeToFirstToken.name) {
     for (const v of values) acc.ttft.push(v);
+  } else if (name === METRIC.feedbackScore.name) {
+    acc.feedbackCount += values.length;
+    for (const v of values) acc.feedbackSum += v;
   } else {
     if (name === METRIC.cost.name && values.length > 0) acc.priced = true;
     let sum = acc.counters.get(name) ?? 0;

@@ -41,6 +41,11 @@ export const METRIC = {
   truncatedAnswers: { name: 'TruncatedAnswers', unit: 'Count' },
   /** Calls where a guardrail intervened; the guardrail-rate alarm reads it. */
   guardrailInterventions: { name: 'GuardrailInterventions', unit: 'Count' },
+  /**
+   * Every user-feedback score (0–1) of the minute, as raw values: SampleCount is the number of
+   * feedback records, Average the mean score (one series per model that receives feedback).
+   */
+  feedbackScore: { name: 'FeedbackScore', unit: 'None' },
 } as const satisfies Record<string, MetricSpec>;
 
 /** One counter per error class, e.g. `ThrottlingErrors`. */

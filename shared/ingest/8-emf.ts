@@ -112,6 +112,7 @@ export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: E
     }
     writer.raw(METRIC.latency, bucket.latencyMs);
     writer.raw(METRIC.timeToFirstToken, bucket.timeToFirstTokenMs);
+    writer.raw(METRIC.feedbackScore, bucket.feedbackScores);
     writer.finish(
       options,
       bucket.minuteStartMs,

@@ -69,6 +69,8 @@ export interface StackParameters {
   concurrencyLimits: Record<string, number>;
   concurrencyWarningPct: number;
   concurrencyCriticalPct: number;
+  /** Create the feedback log group, subscribed to the ingest function (docs/quality.md, User feedback). */
+  feedbackLogGroup: boolean;
   rejectedRecordsWarningPct: number;
   deliveryLagWarningMs: number;
   highOutputTokens: number;
@@ -142,6 +144,7 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   concurrencyLimits: {},
   concurrencyWarningPct: 80,
   concurrencyCriticalPct: 95,
+  feedbackLogGroup: true,
   rejectedRecordsWarningPct: 5,
   deliveryLagWarningMs: 15 * 60_000,
   highOutputTokens: 4000,
