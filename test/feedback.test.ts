@@ -7,6 +7,7 @@ import { METRIC } from '../shared/contract/metrics';
 import { parseFeedbackRecord } from '../shared/ingest/2-feedback';
 import { parseStackParameters } from '../shared/monitoring/parameters';
 import { fixturePath } from './support/helpers';
+import { cfnLint, packageTemplate } from './support/stack-helpers';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const NOVA = 'amazon.nova-lite-v1:0';
@@ -117,8 +118,12 @@ describe('the feedback log group', () => {
   const stack = (raw: Record<string, unknown>) =>
     buildStack(parseStackParameters(raw), { service: 'bedrock-watch', stage: 'prod' }).Resources;
 
+  it('is created only when asked for (feedbackLogGroup=true)', () => {
+    expect(Object.keys(stack({})).filter((k) => k.startsWith('Feedback'))).toEqual([]);
+  });
+
   it('is created and subscribed to the ingest function, feedback records only', () => {
-    const resources = stack({});
+    const resources = stack({ feedbackLogGroup: 'true' });
 
     expect(resources.FeedbackLogGroup?.Properties).toMatchObject({
       LogGroupName: '/bedrock-watch-prod/feedback',
@@ -134,7 +139,7 @@ describe('the feedback log group', () => {
   });
 
   it('goes through the Kinesis stream in kinesis mode, and is left out with feedbackLogGroup=false', () => {
-    const kinesis = stack({ ingestMode: 'kinesis' });
+    const kinesis = stack({ ingestMode: 'kinesis', feedbackLogGroup: 'true' });
 
     expect(kinesis.FeedbackSubscription?.Properties).toMatchObject({ RoleArn: expect.anything() });
     expect(kinesis.FeedbackSubscriptionPermission).toBeUndefined();

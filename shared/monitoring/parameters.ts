@@ -144,7 +144,7 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   concurrencyLimits: {},
   concurrencyWarningPct: 80,
   concurrencyCriticalPct: 95,
-  feedbackLogGroup: true,
+  feedbackLogGroup: false,
   rejectedRecordsWarningPct: 5,
   deliveryLagWarningMs: 15 * 60_000,
   highOutputTokens: 4000,
