@@ -147,4 +147,16 @@ describe('the feedback log group', () => {
       [],
     );
   });
+
+  it('packages cfn-lint clean, direct and through Kinesis, with its output', async () => {
+    const { template: direct } = await packageTemplate({ feedbackLogGroup: 'true' });
+    const { template: kinesis } = await packageTemplate({ feedbackLogGroup: 'true', ingestMode: 'kinesis' });
+
+    const result = await cfnLint([direct, kinesis]);
+
+    expect(result.problems, result.linter).toEqual([]);
+    expect(direct.Resources.FeedbackSubscription?.Type).toBe('AWS::Logs::SubscriptionFilter');
+    expect(kinesis.Resources.FeedbackSubscription?.Type).toBe('AWS::Logs::SubscriptionFilter');
+    expect(JSON.stringify(direct.Outputs)).toContain('FeedbackLogGroupName');
+  }, 240_000);
 });
