@@ -1,10 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runReplay } from '../scripts/lib/replay';
+import { readEmfSeries } from '../shared/analysis/emf-reader';
 import { asSeries, evaluateMath, parseMath } from '../shared/analysis/metric-math';
 import { concurrencyExpression } from '../shared/monitoring/alarms/concurrency';
 import { buildAlarmDefinitions, type MetricAlarmDefinition } from '../shared/monitoring/alarms/index';
 import { qualityAlarms } from '../shared/monitoring/alarms/quality';
 import { parseStackParameters } from '../shared/monitoring/parameters';
+import { contractProblems, metricUses } from './support/contract-helpers';
+import { fixturePath } from './support/helpers';
+import { cfnLint, packageTemplate } from './support/stack-helpers';
 
 const CTX = {
   namePrefix: 'bedrock-watch-test',
@@ -121,4 +126,32 @@ describe('truncation- and guardrail-rate alarms', () => {
 
     expect(qualityAlarms(params, CTX, scope)).toEqual([]);
   });
+});
+
+describe('the packaged capacity alarms', () => {
+  it('are in the template, cfn-lint clean, and read only series the function emits', async () => {
+    const { template } = await packageTemplate({
+      concurrencyLimits: `${HAIKU}=4;${NOVA}=8`,
+      quotas: `${HAIKU}=20000:200`,
+    });
+    const run = await runReplay({ paths: [fixturePath('quality-records.jsonl')], writeLog: () => undefined });
+    const emitted = [...readEmfSeries(run.emf).values()].map((s) => ({
+      metricName: s.name,
+      unit: s.unit,
+      dimensionNames: Object.keys(s.dimensions),
+    }));
+    const alarmNames = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => String((r.Properties as { AlarmName?: unknown }).AlarmName));
+
+    const lint = await cfnLint([template]);
+
+    expect(lint.problems, lint.linter).toEqual([]);
+    expect(alarmNames.filter((n) => n.includes('-concurrency-'))).toHaveLength(4);
+    expect(alarmNames.filter((n) => n.includes('-estimated-tpm-quota-'))).toHaveLength(2);
+    // The concurrency alarms' own inputs (the stack test checks every other alarm and widget).
+    const uses = metricUses(template).filter((u) => u.where.startsWith('AlarmConcurrency'));
+    expect(uses.map((u) => u.metricName)).toEqual(Array(4).fill('Latency'));
+    expect(contractProblems(uses, emitted, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
+  }, 240_000);
 });
