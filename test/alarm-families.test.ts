@@ -33,6 +33,8 @@ const PER_SCOPE_FAMILIES = [
   'cost-anomaly',
   'latency-anomaly',
   'latency-and-errors',
+  'truncation-rate',
+  'guardrail-rate',
 ];
 const PIPELINE_FAMILIES = [
   'pipeline-ingest-errors',
@@ -47,6 +49,8 @@ const DOCUMENTED_FAMILIES = new Set([
   ...PER_SCOPE_FAMILIES,
   'quota-tpm',
   'quota-rpm',
+  'concurrency',
+  'estimated-tpm-quota',
   ...PIPELINE_FAMILIES,
   'pipeline-bedrock-large-data-delivery',
   // The daily comparison with the bill (billReconciliation, on by default): one alarm, scope all.
@@ -86,7 +90,8 @@ describe('alarm families', () => {
 
     for (const scope of ['all', ...WATCHED]) {
       const perScope = ofScope(defs, scope).filter(
-        (d) => !d.family.startsWith('quota-') && d.family !== 'bill-drift',
+        (d) =>
+          !d.family.startsWith('quota-') && d.family !== 'bill-drift' && d.family !== 'estimated-tpm-quota',
       );
       expect(
         perScope.map((d) => d.family),

@@ -23,6 +23,11 @@ const bucket = (overrides: Partial<ModelMinuteBucket> = {}): ModelMinuteBucket =
   costUsd: 0.1 + 0.2,
   pricedInvocations: 2,
   unpricedInvocations: 0,
+  truncatedAnswers: 0,
+  guardrailInterventions: 0,
+  contentFilteredAnswers: 0,
+  emptyAnswers: 0,
+  feedbackScores: [],
   ...overrides,
 });
 
@@ -84,6 +89,8 @@ describe('toEmfDocuments', () => {
     const everyCounter = bucket({
       errors: { Throttling: 1, Timeout: 1, Validation: 1, Auth: 1, Model: 1, Server: 1 },
       unpricedInvocations: 1,
+      truncatedAnswers: 1,
+      guardrailInterventions: 1,
     });
 
     const units = Object.fromEntries(

@@ -18,7 +18,7 @@ describe('estimateMonthlyBill', () => {
       (bill.metricHoursPerMonth * LIST_PRICES.customMetricPerMonth) / LIST_PRICES.hoursPerMonth,
       1,
     );
-    expect(bill.parts.alarms).toBeCloseTo((37 - 10) * 0.1 + 0.5, 6);
+    expect(bill.parts.alarms).toBeCloseTo((41 - 10) * 0.1 + 0.5, 6);
   });
 
   it('counts the series attribution adds: one set per team and per team × model', () => {

@@ -363,7 +363,7 @@ describe('npm run replay', () => {
     expect(rows.some((r) => r.startsWith('all-models,ALL MODELS,1974,'))).toBe(true);
     expect(rows.some((r) => r.startsWith('attribution:team,'))).toBe(true);
     expect(rows.find((r) => r.includes('application-inference-profile'))).toMatch(
-      /,,,81,application-profile-not-resolved$/,
+      /,,,81,application-profile-not-resolved,\d+,\d+,\d+,\d+,[\d.]*,\d+,[\d.]*$/,
     );
     expect(both.code).toBe(2);
   });

@@ -42,6 +42,8 @@ describe('alarm scenarios (events/scenarios, simulated through the real handler)
         'cost-runaway',
         'budget-runaway',
         'token-spike',
+        'answer-quality',
+        'concurrency-pressure',
       ]),
     );
   });

@@ -60,9 +60,10 @@ beforeAll(async () => {
     existingLogGroup: '/aws/bedrock/modelinvocations',
     largeDataBucket: 'my-existing-bodies',
   }));
-  // What the ingest function really emits: replay the sample set through the handler.
+  // What the ingest function really emits: replay the sample set (and the quality fixtures, which
+  // hold the guardrail interventions the sample set has none of) through the handler.
   const run = await runReplay({
-    paths: [DEFAULT_SAMPLE_DIR],
+    paths: [DEFAULT_SAMPLE_DIR, fixturePath('quality-records.jsonl')],
     writeLog: () => undefined,
     env: { BEDROCK_WATCH_ATTRIBUTION: 'caller,team' },
   });
@@ -495,6 +496,8 @@ describe('the packaged stack (serverless package, offline)', () => {
       'Error rate (%)',
       'Cost per 1,000 invocations (USD)',
       'Output / input token ratio',
+      'Truncated answers (% of calls)',
+      'Guardrail interventions (% of calls)',
     ]);
     const executive = dashboards['bedrock-watch-prod-executive'];
     expect(executive.widgets.some((w: any) => w.type === 'alarm' && w.properties.alarms.length > 0)).toBe(

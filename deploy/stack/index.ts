@@ -13,6 +13,7 @@ import { alarmResources } from './alarms';
 import type { Output, Resources } from './cfn';
 import { dashboards } from './dashboards';
 import { functionEnvironment } from './environment';
+import { feedbackOutputs, feedbackResources } from './feedback';
 import {
   ingestFunctionExtensions,
   ingestFunctionOutputs,
@@ -66,6 +67,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...reconcileResources(names),
     ...logging.customResource,
     ...subscriptionResources(params, logGroup, names),
+    ...feedbackResources(params, names),
     ...metricFilterResources(params, logGroup),
     ...topicResources(params, ctx, names),
     ...alarmResources(alarms, alarmTopics()),
@@ -77,6 +79,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...topicOutputs(),
     ...ingestFunctionOutputs(),
     ...invocationLogGroupOutputs(logGroup),
+    ...feedbackOutputs(params),
     ...board.outputs,
     ...notifierOutputs(params),
   };

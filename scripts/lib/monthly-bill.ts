@@ -78,8 +78,9 @@ export const DEFAULT_REFERENCE: Omit<ReferenceMonth, 'msPerRecord'> = {
   errorRate: 0.03,
   memoryGb: 0.25,
   msPerBatch: 5,
-  // 36 before the bill-drift alarm (billReconciliation, on by default) added one.
-  alarmMetrics: 37,
+  // 36, +1 the bill-drift alarm (billReconciliation, on by default), +4 the truncation-rate and
+  // guardrail-rate warnings on all models (2 metrics each, issue #12).
+  alarmMetrics: 41,
   compositeAlarms: 1,
   dashboards: 3,
 };

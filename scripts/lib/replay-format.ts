@@ -1,6 +1,6 @@
 /**
- * The replay report as text: by default four narrow tables (calls and cost, tokens, latency, errors
- * by class) that fit a 120-column terminal, `--wide` for the single table with every column, and
+ * The replay report as text: by default five narrow tables (calls and cost, tokens, latency, errors
+ * by class, quality) that fit a 120-column terminal, `--wide` for the single table with every column, and
  * `--csv` for spreadsheets. `--json` is the summary itself (scripts/replay.ts).
  */
 import type { ModelTotals, ReplaySummary } from '../../shared/analysis/summary';
@@ -10,6 +10,8 @@ const int = (n: number) => n.toLocaleString('en-US');
 const ms = (n: number | null) => (n === null ? '-' : `${int(n)}`);
 const usd = (n: number) => `$${n.toFixed(n !== 0 && n < 0.01 ? 6 : 4)}`;
 const pct = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '-');
+const pctCell = (n: number | null) => (n === null ? '-' : `${n.toFixed(1)}%`);
+const ratioCell = (n: number | null) => (n === null ? '-' : n.toFixed(3));
 const errorsOf = (m: ModelTotals) => ERROR_CLASSES.reduce((a, c) => a + m.errors[c], 0);
 
 /** The widest a model id is shown in the narrow tables; longer ones are shortened in the middle. */
@@ -49,7 +51,7 @@ function rowsOf(summary: ReplaySummary, width: number | undefined): Row[] {
   return rows;
 }
 
-/** The four narrow tables of the default report. */
+/** The five narrow tables of the default report. */
 function narrowTables(summary: ReplaySummary): string[] {
   const rows = rowsOf(summary, MODEL_COLUMN);
   const { totals } = summary;
@@ -98,7 +100,27 @@ function narrowTables(summary: ReplaySummary): string[] {
       ['model', ...ERROR_CLASSES.map((c) => c.toLowerCase())],
       rows.map(({ name, m }) => [name, ...ERROR_CLASSES.map((c) => int(m.errors[c]))]),
     ),
+    '',
+    'Quality (stop reasons and guardrails; % of calls)',
+    qualityTable(rows),
   ];
+}
+
+/** Truncated, guardrail, content-filtered and empty answers, and the output/input token ratio. */
+function qualityTable(rows: Row[]): string {
+  return table(
+    ['model', 'truncated', 'trunc %', 'guardrail', 'guard %', 'filtered', 'empty', 'out/in tok'],
+    rows.map(({ name, m }) => [
+      name,
+      int(m.quality.truncatedAnswers),
+      pctCell(m.quality.truncatedPct),
+      int(m.quality.guardrailInterventions),
+      pctCell(m.quality.guardrailPct),
+      int(m.quality.contentFilteredAnswers),
+      int(m.quality.emptyAnswers),
+      ratioCell(m.quality.outputInputRatio),
+    ]),
+  );
 }
 
 /** The single table with every column (`--wide`), as replay printed it before the narrow default. */
@@ -142,6 +164,9 @@ function wideTable(summary: ReplaySummary): string[] {
     '',
     'Errors by class: throt(tling) timeo(ut) valid(ation) auth model serve(r). Latency and TTFT in ms,',
     `from ${int(summary.totals.latencyMs.count)} latency and ${int(summary.totals.timeToFirstTokenMs.count)} TTFT values (nearest rank).`,
+    '',
+    'Quality (stop reasons and guardrails; % of calls)',
+    qualityTable(rowsOf(summary, undefined)),
   ];
 }
 
@@ -158,6 +183,26 @@ function wrap(text: string, indent: string, width = REPORT_WIDTH): string[] {
   }
   lines.push(line);
   return lines;
+}
+
+/** User feedback per model (docs/quality.md), only when some feedback was read. */
+function feedbackSection(summary: ReplaySummary, wide: boolean): string[] {
+  if (summary.totals.quality.feedbackCount === 0) return [];
+  const rows = rowsOf(summary, wide ? undefined : MODEL_COLUMN).filter(
+    ({ m }) => m.quality.feedbackCount > 0,
+  );
+  return [
+    '',
+    'User feedback (score 0 to 1)',
+    table(
+      ['model', 'feedback', 'avg score'],
+      rows.map(({ name, m }) => [
+        name,
+        int(m.quality.feedbackCount),
+        m.quality.feedbackAverage === null ? '-' : m.quality.feedbackAverage.toFixed(3),
+      ]),
+    ),
+  ];
 }
 
 /** Why each unpriced model has no price and how to give it one; full ids of shortened ones. */
@@ -199,11 +244,13 @@ export function formatSummary(summary: ReplaySummary, options: { wide?: boolean 
     `Records: ${int(records.total)} received, ${int(records.accepted)} accepted, ` +
       `${int(records.duplicates)} duplicates dropped, ${int(records.rejected)} rejected` +
       (records.filtered !== undefined ? `, ${int(records.filtered)} outside --since/--until` : '') +
+      (records.feedback !== undefined ? `, ${int(records.feedback)} feedback records` : '') +
       ` (in ${int(summary.batches.total)} batches${summary.batches.failed ? `, ${summary.batches.failed} FAILED` : ''})`,
     timeLine(summary),
     '',
   );
   out.push(...(options.wide ? wideTable(summary) : narrowTables(summary)));
+  out.push(...feedbackSection(summary, options.wide === true));
   const shortened = options.wide ? [] : summary.models.filter((m) => m.modelId.length > MODEL_COLUMN);
   if (shortened.length > 0) {
     out.push('', 'Model ids shortened above:');
@@ -279,6 +326,13 @@ const CSV_COLUMNS = [
   'cost_per_1k_calls_usd',
   'unpriced_calls',
   'unpriced_reasons',
+  'truncated_answers',
+  'guardrail_interventions',
+  'content_filtered_answers',
+  'empty_answers',
+  'output_input_token_ratio',
+  'feedback_count',
+  'feedback_average_score',
 ] as const;
 
 /** RFC 4180: quote a field holding a comma, quote or line break. */
@@ -316,6 +370,13 @@ export function formatCsv(summary: ReplaySummary): string {
     m.costPer1kInvocations,
     m.unpricedInvocations,
     reasons,
+    m.quality.truncatedAnswers,
+    m.quality.guardrailInterventions,
+    m.quality.contentFilteredAnswers,
+    m.quality.emptyAnswers,
+    m.quality.outputInputRatio,
+    m.quality.feedbackCount,
+    m.quality.feedbackAverage,
   ];
   const rows: (string | number | null)[][] = [
     ...summary.models.map((m) =>

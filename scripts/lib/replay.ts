@@ -128,6 +128,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     rejected: 0,
     rejectedByReason: {} as Record<string, number>,
   };
+  let feedback = 0;
   let filtered = 0;
   const failures: { source: string; error: string }[] = [];
   let batches = 0;
@@ -158,6 +159,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
       records.accepted += result.accepted;
       records.duplicates += result.duplicates;
       records.rejected += result.rejected;
+      feedback += result.feedback ?? 0;
       filtered += result.filtered ?? 0;
       for (const [reason, count] of Object.entries(result.rejectedByReason)) {
         records.rejectedByReason[reason] = (records.rejectedByReason[reason] ?? 0) + count;
@@ -182,6 +184,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
       records: {
         ...records,
         ...(options.sinceMs !== undefined || options.untilMs !== undefined ? { filtered } : {}),
+        // Only when some were read: the key is new to the `--json` shape.
+        ...(feedback > 0 ? { feedback } : {}),
       },
       models,
       totals: all,

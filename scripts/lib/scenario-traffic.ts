@@ -27,6 +27,10 @@ export interface Incident {
   errorCode?: string;
   volumeFactor?: number;
   outputTokensFactor?: number;
+  /** Share of successful calls that stop at max_tokens (a truncated answer). */
+  truncatedRate?: number;
+  /** Share of successful calls a guardrail stops (stop reason guardrail_intervened). */
+  guardrailRate?: number;
 }
 
 export interface TrafficSpec {
@@ -50,7 +54,13 @@ function record(
   modelId: string,
   timeMs: number,
   requestId: string,
-  outcome: { errorCode?: string; latencyMs: number; inputTokens: number; outputTokens: number },
+  outcome: {
+    errorCode?: string;
+    latencyMs: number;
+    inputTokens: number;
+    outputTokens: number;
+    stopReason?: string;
+  },
 ): string {
   const base = {
     schemaType: INVOCATION_SCHEMA_TYPE,
@@ -72,7 +82,7 @@ function record(
       outputContentType: 'application/json',
       outputTokenCount: outcome.outputTokens,
       outputBodyJson: {
-        stopReason: 'end_turn',
+        stopReason: outcome.stopReason ?? 'end_turn',
         metrics: { latencyMs: outcome.latencyMs },
         usage: {
           inputTokens: outcome.inputTokens,
@@ -82,6 +92,14 @@ function record(
       },
     },
   });
+}
+
+/** The stop reason of a successful call during a quality incident, from one roll in [0, 1). */
+function qualityStop(incident: Incident, roll: number): string {
+  const truncated = incident.truncatedRate ?? 0;
+  if (roll < truncated) return 'max_tokens';
+  if (roll < truncated + (incident.guardrailRate ?? 0)) return 'guardrail_intervened';
+  return 'end_turn';
 }
 
 /**
@@ -112,6 +130,9 @@ export function generateTraffic(spec: TrafficSpec): string[] {
       // Poisson-ish count: the expectation, rounded by a coin toss on its fraction.
       const calls = Math.floor(expected) + (rand() < expected % 1 ? 1 : 0);
       const incidentError = active.find((i) => i.errorRate !== undefined);
+      const incidentQuality = active.find(
+        (i) => i.truncatedRate !== undefined || i.guardrailRate !== undefined,
+      );
       for (let c = 0; c < calls; c++) {
         const time = minuteStart + Math.floor(rand() * 60) * 1000;
         const failRoll = rand();
@@ -121,10 +142,13 @@ export function generateTraffic(spec: TrafficSpec): string[] {
             : failRoll < (load.baseErrorRate ?? 0)
               ? 'ValidationException'
               : undefined;
+        // Drawn only during a quality incident, so every other scenario's traffic stays as it was.
+        const stopReason = incidentQuality && !errorCode ? qualityStop(incidentQuality, rand()) : undefined;
         lines.push({
           time,
           line: record(load.modelId, time, requestId(), {
             ...(errorCode ? { errorCode } : {}),
+            ...(stopReason ? { stopReason } : {}),
             latencyMs: Math.max(50, lognormal(load.latencyMedianMs * factor('latencyFactor'), 0.35)),
             inputTokens: Math.max(1, lognormal(load.inputTokens, 0.4)),
             outputTokens: Math.max(1, lognormal(load.outputTokens * factor('outputTokensFactor'), 0.4)),

@@ -304,4 +304,58 @@ export const SCENARIOS: Scenario[] = [
       othersQuiet: false,
     },
   },
+  {
+    name: 'answer-quality',
+    description:
+      'From minute 60 to 100 three in ten Haiku answers stop at max_tokens; from minute 120 to 160 a guardrail stops one in five Nova Lite calls. The truncation-rate warnings (Haiku and all models) and the all-models guardrail-rate warning fire; errors, latency and quotas stay quiet.',
+    traffic: {
+      seed: 10,
+      start: '2025-10-22T09:00:00Z',
+      minutes: 200,
+      dailyShape: false,
+      models: BASE,
+      incidents: [
+        { modelId: HAIKU, fromMinute: 60, toMinute: 100, truncatedRate: 0.3 },
+        { modelId: NOVA, fromMinute: 120, toMinute: 160, guardrailRate: 0.2 },
+      ],
+    },
+    params: watched,
+    deliveryLagSeconds: 60,
+    expect: {
+      fires: [
+        { family: 'truncation-rate', scope: HAIKU, level: 'warning', withinMinutes: [60, 75] },
+        { family: 'truncation-rate', scope: 'all', level: 'warning', withinMinutes: [60, 75] },
+        { family: 'guardrail-rate', scope: 'all', level: 'warning', withinMinutes: [120, 135] },
+      ],
+      quiet: [
+        { family: 'guardrail-rate', scope: HAIKU },
+        ...rates('all', 'error-rate'),
+        { family: 'latency-p95', scope: 'all' },
+      ],
+      othersQuiet: true,
+    },
+  },
+  {
+    name: 'concurrency-pressure',
+    description:
+      "From minute 60 to 100 Haiku gets four times the calls and each takes five times longer: by Little's law about 1.5 calls are in flight against a limit of 1, so the concurrency warning and critical fire (and the latency alarms with them); Nova Lite's limit of 2 is never approached.",
+    traffic: {
+      seed: 11,
+      start: '2025-10-22T13:00:00Z',
+      minutes: 180,
+      dailyShape: false,
+      models: BASE,
+      incidents: [{ modelId: HAIKU, fromMinute: 60, toMinute: 100, volumeFactor: 4, latencyFactor: 5 }],
+    },
+    params: { ...watched, concurrencyLimits: `${HAIKU}=1;${NOVA}=2` },
+    deliveryLagSeconds: 60,
+    expect: {
+      fires: [
+        { family: 'concurrency', scope: HAIKU, level: 'warning', withinMinutes: [60, 75] },
+        { family: 'concurrency', scope: HAIKU, level: 'critical', withinMinutes: [60, 75] },
+      ],
+      quiet: [{ family: 'concurrency', scope: NOVA }, ...rates('all', 'error-rate')],
+      othersQuiet: false,
+    },
+  },
 ];

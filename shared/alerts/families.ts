@@ -91,10 +91,46 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     ],
     contributors: 'OutputTokens',
   },
+  'estimated-tpm-quota': {
+    meaning:
+      'Bedrock’s own estimate of tokens-per-minute quota use (burndown included) is close to the quota: throttling follows.',
+    dashboard: 'operations',
+    runbook: [
+      'Find the caller that grew; lower max_tokens (Bedrock reserves it at the start of a call), request a quota increase or shift load to another region.',
+    ],
+    contributors: 'OutputTokens',
+  },
   'quota-rpm': {
     meaning: 'Requests per minute are close to the account quota: throttling follows.',
     dashboard: 'operations',
     runbook: ['Find the caller that grew; batch requests, or request a quota increase.'],
+  },
+  'truncation-rate': {
+    meaning: 'More answers than usual stop at the output-token limit: users get cut-off answers.',
+    dashboard: 'model-comparison',
+    runbook: [
+      'Compare the model with others on the model-comparison dashboard (truncation rate, output/input tokens).',
+      'A prompt change or a lowered max_tokens in a deploy is the usual cause; raise the limit or ask for shorter answers.',
+    ],
+    contributors: 'OutputTokens',
+  },
+  'guardrail-rate': {
+    meaning: 'A guardrail intervenes in more calls than usual: abuse, or a guardrail that is too strict.',
+    dashboard: 'model-comparison',
+    runbook: [
+      'Look at the guardrail’s own metrics (AWS/Bedrock/Guardrails, InvocationsIntervened) by policy type.',
+      'A new guardrail version or a new caller is the usual cause (callers listed in this message).',
+    ],
+  },
+  concurrency: {
+    meaning:
+      'Calls in flight (Little’s law: calls × average latency ÷ period) are close to the model’s concurrency limit.',
+    dashboard: 'operations',
+    runbook: [
+      'Latency rising at the same volume raises concurrency too: check the latency alarms first.',
+      'Spread load with cross-region inference, lower client parallelism, or ask for a higher limit.',
+    ],
+    contributors: 'OutputTokens',
   },
   budget: {
     meaning: 'This month’s spend has reached the share of the budget in the alarm name.',

@@ -98,6 +98,10 @@ function unitOf(family: string): (n: number) => string {
       'quota-rpm',
       'token-spike',
       'pipeline-rejected-records',
+      'truncation-rate',
+      'guardrail-rate',
+      'concurrency',
+      'estimated-tpm-quota',
     ].includes(family)
   )
     return UNITS.pct as (n: number) => string;

@@ -1,4 +1,4 @@
-import { DIM_MODEL_ID, METRIC, modelCountersFrom, roundUsd } from '../contract/metrics';
+import { DIM_MODEL_ID, METRIC, modelCountersFrom, QUALITY_PROPERTIES, roundUsd } from '../contract/metrics';
 import type { UsageCounters } from '../ingest/7-aggregate';
 import type { RecordCounts } from '../ingest/batch';
 import { isObject } from '../json';
@@ -19,6 +19,31 @@ export interface ModelTotals extends UsageCounters {
   unpricedInvocations: number;
   latencyMs: PercentileSummary;
   timeToFirstTokenMs: PercentileSummary;
+  /** Quality figures (docs/quality.md); the `quality` section of `--json`. */
+  quality: QualitySummary;
+}
+
+/** What the stop reasons and guardrails said about the answers of a model. */
+export interface QualitySummary {
+  /** Answers cut off by the output limit (TruncatedAnswers). */
+  truncatedAnswers: number;
+  /** Calls where a guardrail intervened (GuardrailInterventions). */
+  guardrailInterventions: number;
+  /** Answers a content filter stopped (the ContentFilteredAnswers property). */
+  contentFilteredAnswers: number;
+  /** Successful generations with zero output tokens (the EmptyAnswers property). */
+  emptyAnswers: number;
+  /** Each as a percentage of all calls (2 decimals); null without calls. */
+  truncatedPct: number | null;
+  guardrailPct: number | null;
+  contentFilteredPct: number | null;
+  emptyPct: number | null;
+  /** Output tokens per input token (input excludes cache, as Bedrock logs it; 3 decimals); null without input. */
+  outputInputRatio: number | null;
+  /** User-feedback records joined to the model (FeedbackScore's SampleCount). */
+  feedbackCount: number;
+  /** Their mean score, 0–1 (3 decimals); null without feedback. */
+  feedbackAverage: number | null;
 }
 
 /** Why the calls to a model could not be priced, and what to do about it. */
@@ -82,6 +107,8 @@ interface Accumulator {
   priced: boolean;
   latency: number[];
   ttft: number[];
+  feedbackCount: number;
+  feedbackSum: number;
 }
 
 /**
@@ -98,10 +125,42 @@ function summarisePercentiles(values: readonly number[]): PercentileSummary {
   };
 }
 
-const newAccumulator = (): Accumulator => ({ counters: new Map(), priced: false, latency: [], ttft: [] });
+const newAccumulator = (): Accumulator => ({
+  counters: new Map(),
+  priced: false,
+  latency: [],
+  ttft: [],
+  feedbackCount: 0,
+  feedbackSum: 0,
+});
 
 const per1k = (cost: number | null, invocations: number) =>
   invocations > 0 && cost !== null ? roundUsd((1000 * cost) / invocations, REPORT_DECIMALS) : null;
+
+const share = (part: number, whole: number) => (whole > 0 ? Math.round((10_000 * part) / whole) / 100 : null);
+
+function toQuality(
+  c: ReturnType<typeof modelCountersFrom>,
+  counter: (name: string) => number,
+  acc: Accumulator,
+): QualitySummary {
+  const contentFiltered = counter(QUALITY_PROPERTIES.contentFilteredAnswers);
+  const empty = counter(QUALITY_PROPERTIES.emptyAnswers);
+  return {
+    truncatedAnswers: c.truncatedAnswers,
+    guardrailInterventions: c.guardrailInterventions,
+    contentFilteredAnswers: contentFiltered,
+    emptyAnswers: empty,
+    truncatedPct: share(c.truncatedAnswers, c.invocations),
+    guardrailPct: share(c.guardrailInterventions, c.invocations),
+    contentFilteredPct: share(contentFiltered, c.invocations),
+    emptyPct: share(empty, c.invocations),
+    outputInputRatio: c.inputTokens > 0 ? Math.round((1000 * c.outputTokens) / c.inputTokens) / 1000 : null,
+    feedbackCount: acc.feedbackCount,
+    feedbackAverage:
+      acc.feedbackCount > 0 ? Math.round((1000 * acc.feedbackSum) / acc.feedbackCount) / 1000 : null,
+  };
+}
 
 function toTotals(acc: Accumulator): ModelTotals {
   const counter = (name: string) => acc.counters.get(name) ?? 0;
@@ -122,6 +181,7 @@ function toTotals(acc: Accumulator): ModelTotals {
     unpricedInvocations: c.unpricedInvocations,
     latencyMs: summarisePercentiles(acc.latency),
     timeToFirstTokenMs: summarisePercentiles(acc.ttft),
+    quality: toQuality(c, counter, acc),
   };
 }
 
@@ -130,6 +190,9 @@ function add(acc: Accumulator, name: string, values: readonly number[]): void {
     for (const v of values) acc.latency.push(v);
   } else if (name === METRIC.timeToFirstToken.name) {
     for (const v of values) acc.ttft.push(v);
+  } else if (name === METRIC.feedbackScore.name) {
+    acc.feedbackCount += values.length;
+    for (const v of values) acc.feedbackSum += v;
   } else {
     if (name === METRIC.cost.name && values.length > 0) acc.priced = true;
     let sum = acc.counters.get(name) ?? 0;
@@ -198,7 +261,18 @@ export class SummaryAccumulator {
           add(acc.one, name, values);
           if (acc.all) add(acc.all, name, values);
         }
+        // The quality properties ride on the model documents only, outside CloudWatchMetrics.
+        if (acc.all) this.addProperties(doc, acc.one, acc.all);
       }
+    }
+  }
+
+  private addProperties(doc: Record<string, unknown>, one: Accumulator, all: Accumulator): void {
+    for (const name of Object.values(QUALITY_PROPERTIES)) {
+      const value = doc[name];
+      if (typeof value !== 'number') continue;
+      add(one, name, [value]);
+      add(all, name, [value]);
     }
   }
 
@@ -254,7 +328,11 @@ export class SummaryAccumulator {
   /** Per-model figures (most invocations first), totals over every model, and the unpriced ones. */
   models(): { models: ModelSummary[]; totals: ModelTotals; unpricedModels: string[] } {
     const models = [...this.perModel.entries()]
-      .map(([modelId, acc]) => ({ modelId, ...toTotals(acc), unpricedReasons: [] }))
+      .map(([modelId, acc]) => {
+        // `quality` came last to the `--json` shape: it stays after the older keys.
+        const { quality, ...totals } = toTotals(acc);
+        return { modelId, ...totals, unpricedReasons: [], quality };
+      })
       .sort((a, b) => b.invocations - a.invocations || byName(a.modelId, b.modelId));
     return {
       models,

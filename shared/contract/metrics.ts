@@ -37,6 +37,15 @@ export const METRIC = {
   errors: { name: 'Errors', unit: 'Count' },
   latency: { name: 'Latency', unit: 'Milliseconds' },
   timeToFirstToken: { name: 'TimeToFirstToken', unit: 'Milliseconds' },
+  /** Answers cut off by the output limit (stop reason max_tokens, length, …); the truncation-rate alarm reads it. */
+  truncatedAnswers: { name: 'TruncatedAnswers', unit: 'Count' },
+  /** Calls where a guardrail intervened; the guardrail-rate alarm reads it. */
+  guardrailInterventions: { name: 'GuardrailInterventions', unit: 'Count' },
+  /**
+   * Every user-feedback score (0–1) of the minute, as raw values: SampleCount is the number of
+   * feedback records, Average the mean score (one series per model that receives feedback).
+   */
+  feedbackScore: { name: 'FeedbackScore', unit: 'None' },
 } as const satisfies Record<string, MetricSpec>;
 
 /** One counter per error class, e.g. `ThrottlingErrors`. */
@@ -51,7 +60,9 @@ type CounterField =
   | 'cacheReadInputTokens'
   | 'cacheWriteInputTokens'
   | 'latencyUnavailable'
-  | 'unpricedInvocations';
+  | 'unpricedInvocations'
+  | 'truncatedAnswers'
+  | 'guardrailInterventions';
 
 /** The per-model counters of one minute, as the aggregate stage keeps them and replay rebuilds them. */
 export type ModelCounterValues = Record<CounterField, number> & { errors: Record<ErrorClass, number> };
@@ -70,7 +81,21 @@ export const MODEL_COUNTERS: readonly ModelCounter[] = [
   ...ERROR_CLASSES.map((c) => ({ ...ERROR_METRICS[c], errorClass: c })),
   { ...METRIC.latencyUnavailable, field: 'latencyUnavailable' },
   { ...METRIC.unpricedInvocations, field: 'unpricedInvocations' },
+  { ...METRIC.truncatedAnswers, field: 'truncatedAnswers' },
+  { ...METRIC.guardrailInterventions, field: 'guardrailInterventions' },
 ];
+
+/**
+ * Per-model quality counts that no alarm reads: written into the same EMF documents as plain
+ * properties (not under `CloudWatchMetrics`), so they cost no metric series; Logs Insights and
+ * replay read them (docs/quality.md). Zero counts are left out, like counters.
+ */
+export const QUALITY_PROPERTIES = {
+  contentFilteredAnswers: 'ContentFilteredAnswers',
+  emptyAnswers: 'EmptyAnswers',
+} as const;
+
+export type QualityPropertyField = keyof typeof QUALITY_PROPERTIES;
 
 /** A counter's value in a bucket; typed, so no counter can go unmapped. */
 export function counterValue(counter: ModelCounter, values: ModelCounterValues): number {

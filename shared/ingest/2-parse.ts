@@ -10,6 +10,7 @@ import {
 import { isObject, type Json } from '../json';
 import { parseIsoTime } from '../time';
 import { readBillingFacts, type ServiceTier } from './2-parse-billing';
+import { readQuality, type StopClass, stopClassOf } from './quality';
 
 /** One Bedrock invocation, normalised. Holds no prompt or response text. */
 export interface Invocation {
@@ -38,6 +39,10 @@ export interface Invocation {
   latencyMs?: number;
   timeToFirstTokenMs?: number;
   stopReason?: string;
+  /** What the stop reason says (truncated, content-filtered, …); see quality.ts. */
+  stopClass?: StopClass;
+  /** Set only when a guardrail intervened (stop reason, guardrail action or trace). */
+  guardrailIntervened?: true;
   errorCode?: string;
   errorClass?: ErrorClass;
 }
@@ -79,7 +84,6 @@ export function isOutsideTimeWindow(timeMs: number, nowMs: number): boolean {
 /** Printable ASCII only: CloudWatch rejects other characters in dimension values. */
 const DIMENSION_SAFE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 const REQUEST_ID = /^[A-Za-z0-9-]{1,128}$/;
-const STOP_REASON = /^[A-Za-z_]{1,64}$/;
 
 /** A required field is missing or ill-typed; caught per record and turned into a rejection. */
 class FieldError extends Error {
@@ -128,19 +132,14 @@ function latencyValue(value: unknown): number | undefined {
     : undefined;
 }
 
-function stopReasonValue(value: unknown): string | undefined {
-  return typeof value === 'string' && STOP_REASON.test(value) ? value : undefined;
-}
-
 interface BodyFacts {
   latencyMs?: number;
   timeToFirstTokenMs?: number;
-  stopReason?: string;
 }
 
 /**
- * Reads latency, time to first token and stop reason from the output body, per operation.
- * Only these fields are read; the body's text is never copied.
+ * Reads latency and time to first token from the output body, per operation (the stop reason and
+ * guardrail action are quality.ts's). Only these fields are read; the body's text is never copied.
  */
 function readBodyFacts(operation: string, output: Json | undefined): BodyFacts {
   const body = output?.outputBodyJson;
@@ -148,7 +147,7 @@ function readBodyFacts(operation: string, output: Json | undefined): BodyFacts {
     // ConverseStream is logged as one combined Converse-shaped object.
     if (!isObject(body)) return {};
     const metrics = isObject(body.metrics) ? body.metrics : undefined;
-    return { latencyMs: latencyValue(metrics?.latencyMs), stopReason: stopReasonValue(body.stopReason) };
+    return { latencyMs: latencyValue(metrics?.latencyMs) };
   }
   if (operation === 'InvokeModelWithResponseStream') {
     if (!Array.isArray(body)) return {};
@@ -162,17 +161,10 @@ function readBodyFacts(operation: string, output: Json | undefined): BodyFacts {
         facts.latencyMs = latencyValue(m.invocationLatency);
         facts.timeToFirstTokenMs = latencyValue(m.firstByteLatency);
       }
-      if (facts.stopReason === undefined) {
-        const delta = isObject(chunk.delta) ? chunk.delta : undefined;
-        facts.stopReason = stopReasonValue(delta?.stop_reason ?? chunk.stopReason ?? chunk.completionReason);
-      }
     }
     return facts;
   }
-  if (operation === 'InvokeModel' && isObject(body)) {
-    // InvokeModel logs no latency; the native body may still say why the model stopped.
-    return { stopReason: stopReasonValue(body.stop_reason ?? body.stopReason) };
-  }
+  // InvokeModel logs no latency.
   return {};
 }
 
@@ -266,7 +258,12 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
     const facts = readBodyFacts(operation, output);
     if (facts.latencyMs !== undefined) invocation.latencyMs = facts.latencyMs;
     if (facts.timeToFirstTokenMs !== undefined) invocation.timeToFirstTokenMs = facts.timeToFirstTokenMs;
-    if (facts.stopReason !== undefined) invocation.stopReason = facts.stopReason;
+    const quality = readQuality(output?.outputBodyJson);
+    if (quality.stopReason !== undefined) {
+      invocation.stopReason = quality.stopReason;
+      invocation.stopClass = stopClassOf(quality.stopReason);
+    }
+    if (quality.guardrailIntervened) invocation.guardrailIntervened = true;
     if (inferenceRegion !== undefined) invocation.inferenceRegion = inferenceRegion;
     if (callerArn !== undefined) invocation.callerArn = callerArn;
     if (inputTokens !== undefined) invocation.inputTokens = inputTokens;

@@ -1,15 +1,20 @@
 import { ERROR_CLASSES, type ErrorClass } from '../contract/error-classes';
 import { MINUTE_MS } from '../contract/limits';
-import type { AttributionCounterValues, ModelCounterValues } from '../contract/metrics';
+import type { AttributionCounterValues, ModelCounterValues, QualityPropertyField } from '../contract/metrics';
 import { tupleKey } from '../keys';
+import type { Feedback } from './2-feedback';
 import type { Invocation } from './2-parse';
 import type { PriceResult } from './5-price';
+import { isEmptyAnswer } from './quality';
 
 /** The call and token counters shared by buckets and summaries. */
-export type UsageCounters = Omit<ModelCounterValues, 'latencyUnavailable' | 'unpricedInvocations'>;
+export type UsageCounters = Omit<
+  ModelCounterValues,
+  'latencyUnavailable' | 'unpricedInvocations' | 'truncatedAnswers' | 'guardrailInterventions'
+>;
 
 /** Everything one model did in one UTC minute (by the records' own timestamps). */
-export interface ModelMinuteBucket extends ModelCounterValues {
+export interface ModelMinuteBucket extends ModelCounterValues, Record<QualityPropertyField, number> {
   minuteStartMs: number;
   modelId: string;
   /** Every raw value, so CloudWatch can compute true percentiles. */
@@ -17,6 +22,8 @@ export interface ModelMinuteBucket extends ModelCounterValues {
   timeToFirstTokenMs: number[];
   costUsd: number;
   pricedInvocations: number;
+  /** Every user-feedback score of the minute (docs/quality.md, User feedback). */
+  feedbackScores: number[];
 }
 
 export const zeroErrors = (): Record<ErrorClass, number> =>
@@ -34,10 +41,15 @@ function emptyBucket(minuteStartMs: number, modelId: string): ModelMinuteBucket 
     cacheWriteInputTokens: 0,
     latencyMs: [],
     timeToFirstTokenMs: [],
+    feedbackScores: [],
     latencyUnavailable: 0,
     costUsd: 0,
     pricedInvocations: 0,
     unpricedInvocations: 0,
+    truncatedAnswers: 0,
+    guardrailInterventions: 0,
+    contentFilteredAnswers: 0,
+    emptyAnswers: 0,
   };
 }
 
@@ -53,8 +65,22 @@ export function aggregateByMinute(
   invocations: readonly Invocation[],
   price: (invocation: Invocation) => PriceResult,
   modelIdOf: (invocation: Invocation) => string = asLogged,
+  feedback: readonly Feedback[] = [],
+  feedbackModelIdOf: (feedback: Feedback) => string = (f) => f.modelId,
 ): ModelMinuteBucket[] {
   const buckets = new Map<string, ModelMinuteBucket>();
+  // Feedback joins the model's bucket of its own minute (one is made when no call was logged then).
+  for (const f of feedback) {
+    const minuteStartMs = Math.floor(f.timeMs / MINUTE_MS) * MINUTE_MS;
+    const modelId = feedbackModelIdOf(f);
+    const key = tupleKey(minuteStartMs, modelId);
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      bucket = emptyBucket(minuteStartMs, modelId);
+      buckets.set(key, bucket);
+    }
+    bucket.feedbackScores.push(f.score);
+  }
   for (const inv of invocations) {
     const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
     const modelId = modelIdOf(inv);
@@ -73,6 +99,10 @@ export function aggregateByMinute(
     if (inv.latencyMs === undefined) bucket.latencyUnavailable++;
     else bucket.latencyMs.push(inv.latencyMs);
     if (inv.timeToFirstTokenMs !== undefined) bucket.timeToFirstTokenMs.push(inv.timeToFirstTokenMs);
+    if (inv.stopClass === 'truncated') bucket.truncatedAnswers++;
+    if (inv.guardrailIntervened) bucket.guardrailInterventions++;
+    if (inv.stopClass === 'content-filtered') bucket.contentFilteredAnswers++;
+    if (isEmptyAnswer(inv)) bucket.emptyAnswers++;
     const priced = price(inv);
     if (priced.kind === 'priced') {
       bucket.costUsd += priced.usd;

@@ -8,6 +8,7 @@ import {
   type MetricSpec,
   MODEL_COUNTERS,
   MODEL_DIMENSION_SETS,
+  QUALITY_PROPERTIES,
   roundUsd,
 } from '../contract/metrics';
 import type { AttributionMinuteBucket, ModelMinuteBucket } from './7-aggregate';
@@ -52,6 +53,12 @@ class DocumentWriter {
     (this.defs[0] as string[]).push(`{"Name":${jsonOf(spec.name)},"Unit":${jsonOf(spec.unit)}}`);
     // String(n) is JSON's spelling of a finite number (-0 included).
     (this.values[0] as string[]).push(`${jsonOf(spec.name)}:${value}`);
+  }
+
+  /** A plain property of the first document, not a metric (no series, no bill); zero is left out. */
+  property(name: string, value: number): void {
+    if (value === 0 || !Number.isFinite(value)) return;
+    (this.values[0] as string[]).push(`${jsonOf(name)}:${value}`);
   }
 
   /** Every raw value, 100 to a document. */
@@ -100,8 +107,12 @@ export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: E
     // Cost of the calls we could price, written whenever one was (even at $0, say a call of zero
     // tokens); a model we cannot price reports no cost, never a silent zero.
     if (bucket.pricedInvocations > 0) writer.counter(METRIC.cost, roundUsd(bucket.costUsd), true);
+    for (const field of Object.keys(QUALITY_PROPERTIES) as (keyof typeof QUALITY_PROPERTIES)[]) {
+      writer.property(QUALITY_PROPERTIES[field], bucket[field]);
+    }
     writer.raw(METRIC.latency, bucket.latencyMs);
     writer.raw(METRIC.timeToFirstToken, bucket.timeToFirstTokenMs);
+    writer.raw(METRIC.feedbackScore, bucket.feedbackScores);
     writer.finish(
       options,
       bucket.minuteStartMs,

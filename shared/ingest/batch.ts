@@ -1,5 +1,6 @@
 import { tupleKey } from '../keys';
 import type { SubscriptionPayload } from './1-decode';
+import { type Feedback, mayBeFeedback, parseFeedbackRecord } from './2-feedback';
 import {
   type Invocation,
   isOutsideTimeWindow,
@@ -48,6 +49,11 @@ export interface RecordCounts {
   rejectedByReason: Record<string, number>;
   /** Records outside replay's --since/--until; present only when a time filter is set. */
   filtered?: number;
+  /**
+   * Feedback records counted (docs/quality.md, User feedback); present only when there were some.
+   * accepted + duplicates + rejected + feedback (+ filtered) = received.
+   */
+  feedback?: number;
 }
 
 /** Which record times a batch takes: the function uses the defaults, replay sets them from its flags. */
@@ -93,6 +99,8 @@ export interface ParsedBatch {
   rejectedByReason: Record<string, number>;
   /** Set only when a time filter is: records outside it, neither counted nor rejected. */
   filtered?: number;
+  /** User-feedback records of the batch (they are not invocations). */
+  feedback?: Feedback[];
 }
 
 /**
@@ -116,7 +124,20 @@ export function parseBatch(
   const until = times.untilMs ?? Number.POSITIVE_INFINITY;
   const filtering = times.sinceMs !== undefined || times.untilMs !== undefined;
   let filtered = 0;
+  const feedback: Feedback[] = [];
+  const inRange = (timeMs: number) => timeMs >= since && timeMs < until;
   for (const event of payload.logEvents) {
+    const fed = mayBeFeedback(event.message)
+      ? parseFeedbackRecord(event.message, { nowMs, logEventId: event.id, timeWindow: window && !filtering })
+      : undefined;
+    if (fed) {
+      if (!fed.ok) reject(fed.rejection);
+      else if (!inRange(fed.feedback.timeMs)) filtered++;
+      else if (filtering && window && isOutsideTimeWindow(fed.feedback.timeMs, nowMs))
+        reject(rejectionOf('outside-time-window', event.id, fed.feedback.requestId));
+      else feedback.push(fed.feedback);
+      continue;
+    }
     const result = parseInvocationRecord(event.message, {
       nowMs,
       logEventId: event.id,
@@ -148,6 +169,7 @@ export function parseBatch(
     rejections,
     rejectedByReason,
     ...(filtering ? { filtered } : {}),
+    ...(feedback.length > 0 ? { feedback } : {}),
   };
 }
 
@@ -191,7 +213,11 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
     }
   }
   const modelIdOf = (invocation: Invocation) => reported.get(invocation.modelId) ?? invocation.modelId;
-  const buckets = aggregateByMinute(invocations, priceOf, modelIdOf);
+  // Feedback names models as the application logged them: the same cap applies.
+  const feedbackModelIdOf = (f: Feedback) =>
+    reported.get(f.modelId) ?? (limiter ? limiter.reported(f.modelId) : f.modelId);
+  const feedback = batch.feedback ?? [];
+  const buckets = aggregateByMinute(invocations, priceOf, modelIdOf, feedback, feedbackModelIdOf);
   const attribution = deps.attribution;
   const attributionBuckets = attribution
     ? aggregateAttribution(
@@ -216,6 +242,7 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
       rejected: batch.rejections.length,
       rejectedByReason: batch.rejectedByReason,
       ...(batch.filtered !== undefined ? { filtered: batch.filtered } : {}),
+      ...(feedback.length > 0 ? { feedback: feedback.length } : {}),
     },
     rejections: batch.rejections,
     buckets,

@@ -57,10 +57,20 @@ export interface StackParameters {
   /** Calls per 5 minutes below which rate alarms stay quiet (one failure at night must not page). */
   minInvocationsForRate: number;
   anomalyBandWidth: number;
+  /** Truncated answers, % of calls, above which the truncation-rate warning fires; 0 = no alarm. */
+  truncationRateWarningPct: number;
+  /** Guardrail interventions, % of calls, above which the guardrail-rate warning fires; 0 = no alarm. */
+  guardrailRateWarningPct: number;
   quotaWarningPct: number;
   quotaCriticalPct: number;
   /** Per logged model id: `modelId=tokensPerMinute:requestsPerMinute`, separated by `;`. */
   quotas: Record<string, ModelQuota>;
+  /** Per logged model id: `modelId=calls in flight`, separated by `;` (Little's law alarms, docs/quality.md). */
+  concurrencyLimits: Record<string, number>;
+  concurrencyWarningPct: number;
+  concurrencyCriticalPct: number;
+  /** Create the feedback log group, subscribed to the ingest function (docs/quality.md, User feedback). */
+  feedbackLogGroup: boolean;
   rejectedRecordsWarningPct: number;
   deliveryLagWarningMs: number;
   highOutputTokens: number;
@@ -133,9 +143,15 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   throttleRateCriticalPct: 5,
   minInvocationsForRate: 20,
   anomalyBandWidth: 2,
+  truncationRateWarningPct: 10,
+  guardrailRateWarningPct: 5,
   quotaWarningPct: 80,
   quotaCriticalPct: 95,
   quotas: {},
+  concurrencyLimits: {},
+  concurrencyWarningPct: 80,
+  concurrencyCriticalPct: 95,
+  feedbackLogGroup: false,
   rejectedRecordsWarningPct: 5,
   deliveryLagWarningMs: 15 * 60_000,
   highOutputTokens: 4000,
@@ -215,6 +231,33 @@ function parseQuotas(value: unknown): Record<string, ModelQuota> {
   return quotas;
 }
 
+/** `modelId=limit;…` or an object of limits: whole numbers of calls in flight, at least 1. */
+function parseConcurrencyLimits(value: unknown): Record<string, number> {
+  const entries: [string, unknown][] =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.entries(value)
+      : String(value ?? '')
+          .split(';')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((entry) => {
+            const match = /^(.+)=([^=]+)$/.exec(entry);
+            if (!match) throw new StackParameterError(`concurrencyLimits: "${entry}" is not modelId=limit`);
+            return [match[1] as string, match[2]];
+          });
+  const limits: Record<string, number> = {};
+  for (const [modelId, raw] of entries) {
+    const limit = Number(raw);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new StackParameterError(
+        `concurrencyLimits: ${modelId} needs a whole number of calls of at least 1 (got ${String(raw)})`,
+      );
+    }
+    limits[modelId] = limit;
+  }
+  return limits;
+}
+
 /**
  * Merges raw values (strings from `--param`, or YAML values) over the defaults, converting and
  * checking each one.
@@ -236,6 +279,7 @@ export function parseStackParameters(raw: Readonly<Record<string, unknown>>): St
     const value = raw[key];
     const fallback = DEFAULT_STACK_PARAMETERS[key];
     if (key === 'quotas') target[key] = parseQuotas(value);
+    else if (key === 'concurrencyLimits') target[key] = parseConcurrencyLimits(value);
     else if (Array.isArray(fallback)) target[key] = list(value);
     else if (typeof fallback === 'number') {
       const n = Number(value);
@@ -294,6 +338,9 @@ function checkValues(params: StackParameters): void {
     fail('maximumEventAgeSeconds: must be between 60 and 21600');
   }
   if (params.attributionMaxValues < 1) fail('attributionMaxValues: must be at least 1');
+  for (const key of ['truncationRateWarningPct', 'guardrailRateWarningPct'] as const) {
+    if (params[key] > 100) fail(`${key}: a share of calls, between 0 (no alarm) and 100`);
+  }
   // SEARCH expressions quote the namespace inside '{…}': a space, comma, quote or brace breaks them,
   // and CloudWatch reserves the AWS/ prefix.
   if (
@@ -332,6 +379,7 @@ function checkConsistency(params: StackParameters): void {
     ['errorRateWarningPct', 'errorRateCriticalPct'],
     ['throttleRateWarningPct', 'throttleRateCriticalPct'],
     ['quotaWarningPct', 'quotaCriticalPct'],
+    ['concurrencyWarningPct', 'concurrencyCriticalPct'],
   ] as const) {
     if (params[warning] > params[critical]) fail(`${warning} must not exceed ${critical}`);
   }

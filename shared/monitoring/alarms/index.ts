@@ -1,16 +1,19 @@
 /**
  * Alarm definitions as plain data, generated from the metric contract and the stack parameters.
  * deploy/ turns them into CloudFormation; a local alarm simulator can evaluate the same data.
- * To add an alarm, add it to its family's file (latency, rates, anomaly, quota, pipeline).
+ * To add an alarm, add it to its family's file (latency, rates, anomaly, quality, quota, concurrency, pipeline).
  */
 import type { StackParameters } from '../parameters';
 import { alertAlarms } from './alerts';
 import { anomalyAlarms } from './anomaly';
 import { billDriftAlarms } from './bill-drift';
 import { scopes } from './build';
+import { concurrencyAlarms } from './concurrency';
 import { latencyAlarms } from './latency';
 import { pipelineAlarms } from './pipeline';
+import { qualityAlarms } from './quality';
 import { quotaAlarms } from './quota';
+import { estimatedQuotaAlarms } from './quota-estimated';
 import { rateAlarms } from './rates';
 import type { AlarmContext, AlarmDefinition, CompositeAlarmDefinition } from './types';
 
@@ -41,8 +44,11 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext
       ...latencyAlarms(params, ctx, scope),
       ...rateAlarms(params, ctx, scope),
       ...anomalyAlarms(params, ctx, scope),
+      ...qualityAlarms(params, ctx, scope),
     ]),
     ...quotaAlarms(params, ctx),
+    ...estimatedQuotaAlarms(params, ctx),
+    ...concurrencyAlarms(params, ctx),
     ...alertAlarms(params, ctx),
     ...billDriftAlarms(params, ctx),
     ...pipelineAlarms(params, ctx),

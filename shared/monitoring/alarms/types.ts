@@ -53,8 +53,16 @@ export type AlarmFamily =
   | 'latency-and-errors'
   | 'quota-tpm'
   | 'quota-rpm'
+  | QualityCapacityFamily
   | PipelineFamily
   | AlertFamily;
+
+/** Answer quality and capacity (shared/monitoring/alarms/quality.ts, concurrency.ts, quota-estimated.ts). */
+export type QualityCapacityFamily =
+  | 'truncation-rate'
+  | 'guardrail-rate'
+  | 'concurrency'
+  | 'estimated-tpm-quota';
 
 /** Budgets, token spikes and the notifier's own health (shared/monitoring/alarms/alerts.ts). */
 export type AlertFamily = 'budget' | 'budget-projection' | 'token-spike' | 'notifier-failures' | 'bill-drift';

@@ -20,7 +20,8 @@ function comparisonScopes(params: StackParameters): ComparisonScope[] {
 
 /**
  * The model-comparison dashboard (`<prefix>-model-comparison`): p95 latency, error rate, cost per
- * 1,000 invocations and output/input token ratio of the watched models side by side.
+ * 1,000 invocations, output/input token ratio, truncation and guardrail-intervention rates of the
+ * watched models side by side.
  */
 export function modelComparisonDashboard(
   params: StackParameters,
@@ -95,6 +96,31 @@ export function modelComparisonDashboard(
       (id) => `${id('o')} / ${id('i')}`,
     ),
     { period: 3600 },
+  );
+  // Answer quality (docs/quality.md): the same metric math as the truncation- and guardrail-rate alarms.
+  g.chart(
+    'Truncated answers (% of calls)',
+    derived(
+      [
+        ['t', METRIC.truncatedAnswers.name],
+        ['tn', METRIC.invocations.name],
+      ],
+      'trunc',
+      (id) => `100 * FILL(${id('t')}, 0) / ${id('tn')}`,
+    ),
+    { period: 300 },
+  );
+  g.chart(
+    'Guardrail interventions (% of calls)',
+    derived(
+      [
+        ['gi', METRIC.guardrailInterventions.name],
+        ['gn', METRIC.invocations.name],
+      ],
+      'guard',
+      (id) => `100 * FILL(${id('gi')}, 0) / ${id('gn')}`,
+    ),
+    { period: 300 },
   );
   return {
     key: 'model-comparison',

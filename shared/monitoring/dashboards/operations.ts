@@ -44,6 +44,53 @@ function trafficCharts(g: Grid, params: StackParameters): void {
   });
 }
 
+/** AWS/BedrockMantle, the OpenAI- and Anthropic-compatible endpoint: free metrics, no invocation logs. */
+export const MANTLE = {
+  namespace: 'AWS/BedrockMantle',
+  modelDimension: 'Model',
+  inferences: 'Inferences',
+  clientErrors: 'InferenceClientErrors',
+  inputTokens: 'TotalInputTokens',
+  outputTokens: 'TotalOutputTokens',
+} as const;
+
+const awsSearch = (ns: string, dim: string, metric: string, stat: string, period: number, id: string) => ({
+  expression: `SEARCH('{${ns},${dim}} MetricName="${metric}"', '${stat}', ${period})`,
+  id,
+});
+
+/**
+ * Capacity (docs/quality.md): calls in flight by Little's law (the Latency sum of a minute over the
+ * minute, metric math, no series of its own), Bedrock's estimated quota use, and the bedrock-mantle
+ * endpoint, whose calls write no invocation logs and so are in no other figure here.
+ */
+function capacityCharts(g: Grid, params: StackParameters): void {
+  const ns = params.metricsNamespace;
+  g.chart("Calls in flight per model (Little's law: latency sum / minute)", [
+    [{ ...searchPerModel(ns, METRIC.latency.name, 'Sum', 60, 'lsum')[0], visible: false }],
+    [{ expression: 'lsum / 60000', id: 'inflight', label: '' }],
+  ]);
+  g.chart('Estimated TPM quota use per model (AWS/Bedrock, tokens per minute)', [
+    [awsSearch('AWS/Bedrock', 'ModelId', 'EstimatedTPMQuotaUsage', 'Sum', 60, 'esttpm')],
+  ]);
+  g.chart(
+    'bedrock-mantle calls and client errors (not in invocation logs or cost)',
+    [
+      [awsSearch(MANTLE.namespace, MANTLE.modelDimension, MANTLE.inferences, 'Sum', 300, 'mcalls')],
+      [awsSearch(MANTLE.namespace, MANTLE.modelDimension, MANTLE.clientErrors, 'Sum', 300, 'merr')],
+    ],
+    { period: 300 },
+  );
+  g.chart(
+    'bedrock-mantle tokens (not in invocation logs or cost)',
+    [
+      [awsSearch(MANTLE.namespace, MANTLE.modelDimension, MANTLE.inputTokens, 'Sum', 300, 'min')],
+      [awsSearch(MANTLE.namespace, MANTLE.modelDimension, MANTLE.outputTokens, 'Sum', 300, 'mout')],
+    ],
+    { period: 300 },
+  );
+}
+
 /** The monitor's own health: the series the pipeline alarms read, to see why one fired. */
 function pipelineCharts(g: Grid, params: StackParameters, ctx: DashboardContext): void {
   const ns = params.metricsNamespace;
@@ -103,7 +150,7 @@ function pipelineCharts(g: Grid, params: StackParameters, ctx: DashboardContext)
 
 /**
  * The operations dashboard (`<prefix>-operations`): traffic, errors, latency, tokens and cost of
- * every model, then pipeline health.
+ * every model, capacity (calls in flight, estimated quota use, bedrock-mantle), then pipeline health.
  */
 export function operationsDashboard(params: StackParameters, ctx: DashboardContext): DashboardDefinition {
   const g = new Grid();
@@ -111,6 +158,7 @@ export function operationsDashboard(params: StackParameters, ctx: DashboardConte
     `# ${params.serviceName}: operations\nCalls, errors, latency and cost of every Bedrock model in this account and region, from the invocation logs. Per-model lines are found by SEARCH, so new models appear by themselves.`,
   );
   trafficCharts(g, params);
+  capacityCharts(g, params);
   pipelineCharts(g, params, ctx);
   return { key: 'operations', name: `${ctx.namePrefix}-operations`, body: { widgets: g.widgets } };
 }
