@@ -1,4 +1,13 @@
-import { DIM_MODEL_ID, METRIC, modelCountersFrom, roundUsd } from '../contract/metrics';
+import {
+  ATTRIBUTION_COUNTERS,
+  ATTRIBUTION_RECORD,
+  ATTRIBUTION_RECORD_FIELD,
+  DIM_MODEL_ID,
+  DIM_SERVICE,
+  METRIC,
+  modelCountersFrom,
+  roundUsd,
+} from '../contract/metrics';
 import type { UsageCounters } from '../ingest/7-aggregate';
 import type { RecordCounts } from '../ingest/batch';
 import { isObject } from '../json';
@@ -138,6 +147,13 @@ function add(acc: Accumulator, name: string, values: readonly number[]): void {
   }
 }
 
+/** The figures an attribution line carries. */
+const ATTRIBUTION_LINE_METRICS = [
+  ...ATTRIBUTION_COUNTERS.map((c) => c.name),
+  METRIC.cost.name,
+  METRIC.latency.name,
+];
+
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -177,6 +193,10 @@ export class SummaryAccumulator {
     } catch {
       return;
     }
+    if (isObject(doc) && doc[ATTRIBUTION_RECORD_FIELD] === ATTRIBUTION_RECORD) {
+      this.addAttributionLine(doc);
+      return;
+    }
     if (!isObject(doc) || !isObject(doc._aws) || !Array.isArray(doc._aws.CloudWatchMetrics)) return;
     const timestampMs = Number(doc._aws.Timestamp);
     for (const directive of doc._aws.CloudWatchMetrics as unknown[]) {
@@ -202,6 +222,24 @@ export class SummaryAccumulator {
     }
   }
 
+  /** One attribution line (the contract's `ATTRIBUTION_RECORD`): its counters and latency values. */
+  private addAttributionLine(doc: Record<string, unknown>): void {
+    const dim = Object.keys(doc).find((n) => this.keyOfDimension.has(n));
+    if (dim === undefined || String(doc[DIM_SERVICE]) === 'undefined') return;
+    const dims = { [DIM_SERVICE]: String(doc[DIM_SERVICE]), [dim]: String(doc[dim]) };
+    const acc = this.accumulatorFor(dims, undefined, true);
+    if (!acc) return;
+    for (const name of ATTRIBUTION_LINE_METRICS) {
+      const raw = doc[name];
+      if (raw === undefined) continue;
+      add(
+        acc.one,
+        name,
+        (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number'),
+      );
+    }
+  }
+
   /** Adds one series' values, received at `timestampMs`. */
   addSeries(s: EmfSeries, timestampMs?: number): void {
     if (s.namespace !== this.namespace) return;
@@ -213,11 +251,12 @@ export class SummaryAccumulator {
 
   /**
    * Where a series' values go: the model series are exactly [service, ModelId] (and feed the totals
-   * too); attribution series [service, <Dim>]; anything else is not summarised.
+   * too); an attribution line goes to its value; anything else is not summarised.
    */
   private accumulatorFor(
     dimensions: Record<string, string>,
     timestampMs: number | undefined,
+    attributionLine = false,
   ): { one: Accumulator; all?: Accumulator } | undefined {
     const names = Object.keys(dimensions);
     if (names.length !== 2) return undefined;
@@ -234,7 +273,9 @@ export class SummaryAccumulator {
       }
       return { one: acc, all: this.all };
     }
-    const dim = names.find((n) => this.keyOfDimension.has(n));
+    // Attribution comes from the attribution lines only: the `[service, <Dim>]` cost series of
+    // budgeted values holds part of the same money.
+    const dim = attributionLine ? names.find((n) => this.keyOfDimension.has(n)) : undefined;
     if (dim === undefined) return undefined;
     const key = this.keyOfDimension.get(dim) as string;
     const value = dimensions[dim] as string;
@@ -308,15 +349,15 @@ export function summariseModels(
 }
 
 /**
- * Per attribution key, the totals of every value, from the `[service, <Dim>]` series.
+ * Per attribution key, the totals of every value, from the attribution lines among `lines`.
  * @param dimensions attribution key → its dimension name
  */
 export function summariseAttribution(
-  series: Iterable<EmfSeries>,
+  lines: Iterable<string>,
   namespace: string,
   dimensions: Record<string, string>,
 ): Record<string, AttributionSummary[]> {
   const acc = new SummaryAccumulator(namespace, dimensions);
-  for (const s of series) acc.addSeries(s);
+  for (const line of lines) acc.addDocument(line);
   return acc.attributionSummary();
 }

@@ -1,13 +1,19 @@
 import { EMF_MAX_VALUES_PER_METRIC, isCloudWatchValue } from '../contract/limits';
 import {
   ATTRIBUTION_COUNTERS,
+  ATTRIBUTION_LATENCY_PER_LINE,
+  ATTRIBUTION_RECORD,
+  ATTRIBUTION_RECORD_FIELD,
   counterValue,
+  DEFAULT_METRIC_SET,
   DIM_MODEL_ID,
   DIM_SERVICE,
+  dimensionSetsOf,
   METRIC,
+  type MetricSet,
   type MetricSpec,
   MODEL_COUNTERS,
-  MODEL_DIMENSION_SETS,
+  type PublishedMetric,
   roundUsd,
 } from '../contract/metrics';
 import type { AttributionMinuteBucket, ModelMinuteBucket } from './7-aggregate';
@@ -15,6 +21,8 @@ import type { AttributionMinuteBucket, ModelMinuteBucket } from './7-aggregate';
 export interface EmfOptions {
   namespace: string;
   service: string;
+  /** Which metrics to publish (default `complete`); see `METRIC` in the contract. */
+  metricSet?: MetricSet;
 }
 
 /** `"text"` as JSON, cached: names, units and dimension names repeat in every document. */
@@ -41,48 +49,71 @@ function jsonOf(text: string): string {
  * about one document for every four records, and the function one per model and minute.
  */
 class DocumentWriter {
-  private readonly defs: string[][] = [[]];
-  private readonly values: string[][] = [[]];
+  /** Per document: dimension-set group (JSON of the sets) → metric definitions and values. */
+  private readonly docs: Map<string, { defs: string[]; values: string[] }>[] = [new Map()];
+
+  /** `sets` are the metric's dimension sets; none = not published (left out). */
+  constructor(private readonly defaultSets: readonly (readonly string[])[] = []) {}
+
+  private add(i: number, sets: readonly (readonly string[])[], spec: MetricSpec, value: string): void {
+    while (this.docs.length <= i) this.docs.push(new Map());
+    const groups = this.docs[i] as Map<string, { defs: string[]; values: string[] }>;
+    const key = JSON.stringify(sets);
+    let group = groups.get(key);
+    if (!group) {
+      group = { defs: [], values: [] };
+      groups.set(key, group);
+    }
+    group.defs.push(`{"Name":${jsonOf(spec.name)},"Unit":${jsonOf(spec.unit)}}`);
+    group.values.push(`${jsonOf(spec.name)}:${value}`);
+  }
 
   /** A counter; `keepZero` writes it even at 0 (CostUSD of calls priced at $0). */
-  counter(spec: MetricSpec, value: number, keepZero = false): void {
+  counter(
+    spec: MetricSpec,
+    value: number,
+    keepZero = false,
+    sets: readonly (readonly string[])[] = this.defaultSets,
+  ): void {
     // The last guard: one value CloudWatch cannot store drops the whole document. The stages and
     // the configuration check keep such values out; anything that slips through is left out here.
-    if ((value === 0 && !keepZero) || !isCloudWatchValue(value)) return;
-    (this.defs[0] as string[]).push(`{"Name":${jsonOf(spec.name)},"Unit":${jsonOf(spec.unit)}}`);
+    if (sets.length === 0 || (value === 0 && !keepZero) || !isCloudWatchValue(value)) return;
     // String(n) is JSON's spelling of a finite number (-0 included).
-    (this.values[0] as string[]).push(`${jsonOf(spec.name)}:${value}`);
+    this.add(0, sets, spec, String(value));
   }
 
   /** Every raw value, 100 to a document. */
-  raw(spec: MetricSpec, all: readonly number[]): void {
+  raw(
+    spec: MetricSpec,
+    all: readonly number[],
+    sets: readonly (readonly string[])[] = this.defaultSets,
+  ): void {
+    if (sets.length === 0) return;
     const values = all.every(isCloudWatchValue) ? all : all.filter(isCloudWatchValue);
     for (let i = 0; i * EMF_MAX_VALUES_PER_METRIC < values.length; i++) {
-      while (this.defs.length <= i) {
-        this.defs.push([]);
-        this.values.push([]);
-      }
       const slice = values.slice(i * EMF_MAX_VALUES_PER_METRIC, (i + 1) * EMF_MAX_VALUES_PER_METRIC);
-      (this.defs[i] as string[]).push(`{"Name":${jsonOf(spec.name)},"Unit":${jsonOf(spec.unit)}}`);
-      (this.values[i] as string[]).push(`${jsonOf(spec.name)}:[${slice.join(',')}]`);
+      this.add(i, sets, spec, `[${slice.join(',')}]`);
     }
   }
 
-  /** Appends the documents to `out`. */
-  finish(
-    options: EmfOptions,
-    timestamp: number,
-    dimensionSets: readonly (readonly string[])[],
-    dimensions: Record<string, string>,
-    out: string[],
-  ): void {
+  /** Appends the documents to `out`: one directive per group of dimension sets. */
+  finish(options: EmfOptions, timestamp: number, dimensions: Record<string, string>, out: string[]): void {
     let dims = '';
     for (const name in dimensions) dims += `,${jsonOf(name)}:${JSON.stringify(dimensions[name])}`;
-    const head = `{"_aws":{"Timestamp":${timestamp},"CloudWatchMetrics":[{"Namespace":${jsonOf(options.namespace)},"Dimensions":${JSON.stringify(dimensionSets)},"Metrics":[`;
-    for (let i = 0; i < this.defs.length; i++) {
-      const defs = this.defs[i] as string[];
-      if (defs.length === 0) continue;
-      out.push(`${head}${defs.join(',')}]}]}${dims},${(this.values[i] as string[]).join(',')}}`);
+    const namespace = jsonOf(options.namespace);
+    for (const groups of this.docs) {
+      if (groups.size === 0) continue;
+      const directives: string[] = [];
+      const values: string[] = [];
+      for (const [sets, group] of groups) {
+        directives.push(
+          `{"Namespace":${namespace},"Dimensions":${sets},"Metrics":[${group.defs.join(',')}]}`,
+        );
+        values.push(group.values.join(','));
+      }
+      out.push(
+        `{"_aws":{"Timestamp":${timestamp},"CloudWatchMetrics":[${directives.join(',')}]}${dims},${values.join(',')}}`,
+      );
     }
   }
 }
@@ -94,18 +125,29 @@ class DocumentWriter {
  */
 export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: EmfOptions): string[] {
   const documents: string[] = [];
+  const set = options.metricSet ?? DEFAULT_METRIC_SET;
+  const setsOf = new Map<PublishedMetric, (readonly string[])[]>();
+  const sets = (metric: PublishedMetric) => {
+    let found = setsOf.get(metric);
+    if (!found) {
+      found = dimensionSetsOf(metric, set);
+      setsOf.set(metric, found);
+    }
+    return found;
+  };
   for (const bucket of buckets) {
     const writer = new DocumentWriter();
-    for (const counter of MODEL_COUNTERS) writer.counter(counter, counterValue(counter, bucket));
+    for (const counter of MODEL_COUNTERS)
+      writer.counter(counter, counterValue(counter, bucket), false, sets(counter));
     // Cost of the calls we could price, written whenever one was (even at $0, say a call of zero
     // tokens); a model we cannot price reports no cost, never a silent zero.
-    if (bucket.pricedInvocations > 0) writer.counter(METRIC.cost, roundUsd(bucket.costUsd), true);
-    writer.raw(METRIC.latency, bucket.latencyMs);
-    writer.raw(METRIC.timeToFirstToken, bucket.timeToFirstTokenMs);
+    if (bucket.pricedInvocations > 0)
+      writer.counter(METRIC.cost, roundUsd(bucket.costUsd), true, sets(METRIC.cost));
+    writer.raw(METRIC.latency, bucket.latencyMs, sets(METRIC.latency));
+    writer.raw(METRIC.timeToFirstToken, bucket.timeToFirstTokenMs, sets(METRIC.timeToFirstToken));
     writer.finish(
       options,
       bucket.minuteStartMs,
-      MODEL_DIMENSION_SETS,
       { [DIM_SERVICE]: options.service, [DIM_MODEL_ID]: bucket.modelId },
       documents,
     );
@@ -114,27 +156,63 @@ export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: E
 }
 
 /**
- * Attribution documents: per minute, attribution value and model, under `[service, <Dim>]` (the
- * team's total) and `[service, <Dim>, ModelId]` (the team on one model).
+ * Attribution data (the contract's `ATTRIBUTION_RECORD`): one compact JSON line per minute,
+ * attribution value and model, in the function's log group. Not EMF: CloudWatch bills no metric per
+ * value; Contributor Insights rules and Logs Insights queries read the lines. Zero counters are left
+ * out; raw latency values beyond `ATTRIBUTION_LATENCY_PER_LINE` go into further lines.
  */
-export function toAttributionEmfDocuments(
+export function toAttributionLines(
   buckets: readonly AttributionMinuteBucket[],
   options: EmfOptions,
 ): string[] {
-  const documents: string[] = [];
+  const lines: string[] = [];
   for (const bucket of buckets) {
-    const writer = new DocumentWriter();
-    for (const counter of ATTRIBUTION_COUNTERS) writer.counter(counter, bucket[counter.field]);
-    if (bucket.pricedInvocations > 0) writer.counter(METRIC.cost, roundUsd(bucket.costUsd), true);
-    writer.raw(METRIC.latency, bucket.latencyMs);
+    const head = `{${jsonOf(ATTRIBUTION_RECORD_FIELD)}:${jsonOf(ATTRIBUTION_RECORD)},"Timestamp":${bucket.minuteStartMs},${jsonOf(DIM_SERVICE)}:${JSON.stringify(options.service)},${JSON.stringify(bucket.dimension)}:${JSON.stringify(bucket.value)},${jsonOf(DIM_MODEL_ID)}:${JSON.stringify(bucket.modelId)}`;
+    const fields: string[] = [];
+    for (const counter of ATTRIBUTION_COUNTERS) {
+      const value = bucket[counter.field];
+      if (value !== 0 && isCloudWatchValue(value)) fields.push(`${jsonOf(counter.name)}:${value}`);
+    }
+    const cost = roundUsd(bucket.costUsd);
+    if (bucket.pricedInvocations > 0 && isCloudWatchValue(cost))
+      fields.push(`${jsonOf(METRIC.cost.name)}:${cost}`);
+    const latency = bucket.latencyMs.filter(isCloudWatchValue);
+    for (let i = 0; i === 0 || i * ATTRIBUTION_LATENCY_PER_LINE < latency.length; i++) {
+      const slice = latency.slice(i * ATTRIBUTION_LATENCY_PER_LINE, (i + 1) * ATTRIBUTION_LATENCY_PER_LINE);
+      const parts = i === 0 ? [...fields] : [];
+      if (slice.length > 0) parts.push(`${jsonOf(METRIC.latency.name)}:[${slice.join(',')}]`);
+      if (parts.length > 0 || i === 0) lines.push(`${head}${parts.map((p) => `,${p}`).join('')}}`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * The bounded attribution series budgets need: `CostUSD` under `[service, <Dim>]`, only for the
+ * values a budget names (`budgeted`: dimension name → values), summed per minute.
+ */
+export function toBudgetEmfDocuments(
+  buckets: readonly AttributionMinuteBucket[],
+  budgeted: ReadonlyMap<string, ReadonlySet<string>>,
+  options: EmfOptions,
+): string[] {
+  if (budgeted.size === 0) return [];
+  const sums = new Map<string, { minute: number; dimension: string; value: string; usd: number }>();
+  for (const b of buckets) {
+    if (b.pricedInvocations === 0 || !budgeted.get(b.dimension)?.has(b.value)) continue;
+    const key = JSON.stringify([b.minuteStartMs, b.dimension, b.value]);
+    const sum = sums.get(key) ?? { minute: b.minuteStartMs, dimension: b.dimension, value: b.value, usd: 0 };
+    sum.usd += b.costUsd;
+    sums.set(key, sum);
+  }
+  const documents: string[] = [];
+  for (const sum of sums.values()) {
+    const writer = new DocumentWriter([[DIM_SERVICE, sum.dimension]]);
+    writer.counter(METRIC.cost, roundUsd(sum.usd), true);
     writer.finish(
       options,
-      bucket.minuteStartMs,
-      [
-        [DIM_SERVICE, bucket.dimension],
-        [DIM_SERVICE, bucket.dimension, DIM_MODEL_ID],
-      ],
-      { [DIM_SERVICE]: options.service, [bucket.dimension]: bucket.value, [DIM_MODEL_ID]: bucket.modelId },
+      sum.minute,
+      { [DIM_SERVICE]: options.service, [sum.dimension]: sum.value },
       documents,
     );
   }

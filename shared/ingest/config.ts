@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../contract/limits';
 import {
+  DEFAULT_METRIC_SET,
   DEFAULT_NAMESPACE,
   DEFAULT_SERVICE,
   DIM_MODEL_ID,
   DIM_REASON,
   DIM_SERVICE,
   INGEST_METRIC_NAMES,
+  METRIC_SETS,
+  type MetricSet,
 } from '../contract/metrics';
 import { isObject, type Json } from '../json';
 import { closestName } from '../names';
@@ -28,6 +31,40 @@ export interface IngestConfig {
   provisionedModels: Record<string, { hourlyUsd: number }>;
   /** Distinct ModelId values one function instance reports before folding new ones into `Other`. */
   maxModelIds: number;
+  /** Which metrics to publish (BEDROCK_WATCH_METRIC_SET: complete, the default, or essential). */
+  metricSet: MetricSet;
+  /**
+   * Attribution values a budget names, dimension name → values (BEDROCK_WATCH_BUDGETED_VALUES,
+   * `key/value` separated by commas): the only values with a cost series.
+   */
+  budgetedValues: Map<string, Set<string>>;
+}
+
+/** BEDROCK_WATCH_METRIC_SET and BEDROCK_WATCH_BUDGETED_VALUES. */
+function parseMetricSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  attribution: AttributionConfig,
+): Pick<IngestConfig, 'metricSet' | 'budgetedValues'> {
+  const rawSet = env.BEDROCK_WATCH_METRIC_SET || DEFAULT_METRIC_SET;
+  if (!(METRIC_SETS as readonly string[]).includes(rawSet)) {
+    throw new ConfigError(`BEDROCK_WATCH_METRIC_SET "${rawSet}" is not ${METRIC_SETS.join(' or ')}`);
+  }
+  const budgetedValues = new Map<string, Set<string>>();
+  for (const entry of (env.BEDROCK_WATCH_BUDGETED_VALUES ?? '').split(',').map((s) => s.trim())) {
+    if (entry === '') continue;
+    const slash = entry.indexOf('/');
+    const key = entry.slice(0, slash);
+    if (slash < 1 || slash === entry.length - 1 || !attribution.keys.includes(key)) {
+      throw new ConfigError(
+        `BEDROCK_WATCH_BUDGETED_VALUES "${entry}" is not key/value with an attributed key (${attribution.keys.join(', ') || 'none'})`,
+      );
+    }
+    const dim = dimensionNameOf(key);
+    const values = budgetedValues.get(dim) ?? new Set<string>();
+    values.add(entry.slice(slash + 1));
+    budgetedValues.set(dim, values);
+  }
+  return { metricSet: rawSet as MetricSet, budgetedValues };
 }
 
 /** A setting is wrong; raised at start so a bad deploy fails loudly, not per record. */
@@ -323,5 +360,6 @@ export function loadIngestConfig(
     inferenceProfiles: profiles as Record<string, string>,
     resolveInferenceProfiles: resolveRaw === true || resolveRaw === 'true',
     provisionedModels: provisioned as Record<string, { hourlyUsd: number }>,
+    ...parseMetricSettings(env, attribution),
   };
 }
