@@ -55,7 +55,8 @@ export interface PublishedMetric extends MetricSpec {
  */
 export const METRIC = {
   invocations: { name: 'Invocations', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
-  inputTokens: { name: 'InputTokens', unit: 'Count', sets: { complete: BOTH, essential: NONE } },
+  /** All models in `essential` too: the token-spike alarms and the token ratio read the total. */
+  inputTokens: { name: 'InputTokens', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
   outputTokens: { name: 'OutputTokens', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
   cacheReadInputTokens: {
     name: 'CacheReadInputTokens',
@@ -65,7 +66,7 @@ export const METRIC = {
   cacheWriteInputTokens: {
     name: 'CacheWriteInputTokens',
     unit: 'Count',
-    sets: { complete: BOTH, essential: NONE },
+    sets: { complete: BOTH, essential: ALL },
   },
   /** Latency coverage (replay's per-model sections read the per-model copy). */
   latencyUnavailable: { name: 'LatencyUnavailable', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
@@ -85,6 +86,22 @@ export const METRIC = {
     sets: { complete: MODEL, essential: NONE },
   },
 } as const satisfies Record<string, PublishedMetric>;
+
+/**
+ * Our per-model metric → the AWS/Bedrock metric (per `ModelId`) that a per-model alarm or widget
+ * reads instead when the metric set does not publish ours per model. Error classes have no
+ * equivalent but throttling: the error rate then reads InvocationClientErrors + InvocationServerErrors.
+ */
+export const AWS_BEDROCK_EQUIVALENT: Readonly<Record<string, string>> = {
+  Invocations: 'Invocations',
+  InputTokens: 'InputTokenCount',
+  OutputTokens: 'OutputTokenCount',
+  CacheReadInputTokens: 'CacheReadInputTokenCount',
+  CacheWriteInputTokens: 'CacheWriteInputTokenCount',
+  Latency: 'InvocationLatency',
+  TimeToFirstToken: 'TimeToFirstToken',
+  ThrottlingErrors: 'InvocationThrottles',
+};
 
 /** One counter per error class, e.g. `ThrottlingErrors`: AWS/Bedrock has no classes, so both sets keep them (essential all models only). */
 export const ERROR_METRICS = Object.fromEntries(

@@ -14,7 +14,13 @@ import {
 import { isObject, type Json } from '../json';
 import { closestName } from '../names';
 import type { ModelPrice, PriceData } from './5-price';
-import { type AttributionConfig, CALLER_KEY, DEFAULT_MAX_MODEL_IDS, dimensionNameOf } from './6-attribute';
+import {
+  type AttributionConfig,
+  CALLER_KEY,
+  DEFAULT_MAX_MODEL_IDS,
+  dimensionNameOf,
+  sanitiseValue,
+} from './6-attribute';
 
 export interface IngestConfig {
   namespace: string;
@@ -35,7 +41,7 @@ export interface IngestConfig {
   metricSet: MetricSet;
   /**
    * Attribution values a budget names, dimension name → values (BEDROCK_WATCH_BUDGETED_VALUES,
-   * `key/value` separated by commas): the only values with a cost series.
+   * a JSON array of `key/value`): the only values with a cost series.
    */
   budgetedValues: Map<string, Set<string>>;
 }
@@ -50,8 +56,17 @@ function parseMetricSettings(
     throw new ConfigError(`BEDROCK_WATCH_METRIC_SET "${rawSet}" is not ${METRIC_SETS.join(' or ')}`);
   }
   const budgetedValues = new Map<string, Set<string>>();
-  for (const entry of (env.BEDROCK_WATCH_BUDGETED_VALUES ?? '').split(',').map((s) => s.trim())) {
-    if (entry === '') continue;
+  const raw = env.BEDROCK_WATCH_BUDGETED_VALUES;
+  let entries: unknown = [];
+  try {
+    entries = raw ? JSON.parse(raw) : [];
+  } catch {
+    // reported below
+  }
+  if (!Array.isArray(entries) || entries.some((e) => typeof e !== 'string')) {
+    throw new ConfigError('BEDROCK_WATCH_BUDGETED_VALUES: expected a JSON array of "key/value" strings');
+  }
+  for (const entry of entries as string[]) {
     const slash = entry.indexOf('/');
     const key = entry.slice(0, slash);
     if (slash < 1 || slash === entry.length - 1 || !attribution.keys.includes(key)) {
@@ -61,7 +76,7 @@ function parseMetricSettings(
     }
     const dim = dimensionNameOf(key);
     const values = budgetedValues.get(dim) ?? new Set<string>();
-    values.add(entry.slice(slash + 1));
+    values.add(sanitiseValue(entry.slice(slash + 1)));
     budgetedValues.set(dim, values);
   }
   return { metricSet: rawSet as MetricSet, budgetedValues };

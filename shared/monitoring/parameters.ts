@@ -6,6 +6,7 @@ import { budgetScopes, parseTeamBudgets } from '../alerts/budgets';
 import { isPager, parsePolicy, parseTargets } from '../alerts/routing';
 import { AlertSpecError } from '../alerts/spec-error';
 import { BEDROCK_LOG_GROUP } from '../contract/bedrock-logs';
+import { DEFAULT_METRIC_SET, METRIC_SETS, type MetricSet } from '../contract/metrics';
 import { closestName } from '../names';
 
 export { closestName } from '../names';
@@ -36,6 +37,8 @@ export interface StackParameters {
   maximumRetryAttempts: number;
   maximumEventAgeSeconds: number;
   metricsNamespace: string;
+  /** `complete` (every series, the default) or `essential` (only what AWS/Bedrock lacks; docs/metrics.md). */
+  metricSet: MetricSet;
   serviceName: string;
   logLevel: string;
   /** Attribution dimensions: `caller` and/or requestMetadata keys (README: Attribution). */
@@ -109,6 +112,7 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   maximumRetryAttempts: 2,
   maximumEventAgeSeconds: 21_600,
   metricsNamespace: 'BedrockWatch',
+  metricSet: DEFAULT_METRIC_SET,
   serviceName: 'bedrock-watch',
   logLevel: 'INFO',
   attributionKeys: [],
@@ -267,6 +271,9 @@ function checkValues(params: StackParameters): void {
   const numbers = params as unknown as Record<string, number>;
   for (const key of WHOLE_NUMBERS) {
     if (!Number.isInteger(numbers[key])) fail(`${key}: ${numbers[key]} is not a whole number`);
+  }
+  if (!(METRIC_SETS as readonly string[]).includes(params.metricSet)) {
+    fail(`metricSet: "${params.metricSet}" is not ${METRIC_SETS.join(' or ')}`);
   }
   if (params.ingestMode !== 'direct' && params.ingestMode !== 'kinesis') {
     fail(`ingestMode: "${params.ingestMode}" is not direct or kinesis`);
