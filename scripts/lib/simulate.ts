@@ -8,9 +8,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { functionEnvironment, ingestNames } from '../../deploy/stack/index';
 import { type AlarmTimeline, evaluateAlarms } from '../../shared/analysis/alarm-evaluator';
 import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
+import { awsBedrockSeries, type DerivedSeries } from '../../shared/analysis/bedrock-metrics';
 import { readEmfDocument } from '../../shared/analysis/emf-reader';
 import { MetricStore } from '../../shared/analysis/metric-store';
-import { FILTER_METRICS } from '../../shared/contract/metrics';
+import { AWS_BEDROCK_METRIC, AWS_BEDROCK_NAMESPACE, FILTER_METRICS } from '../../shared/contract/metrics';
 import {
   type AlarmDefinition,
   buildAlarmDefinitions,
@@ -84,6 +85,13 @@ function newestPerMinute(item: ReplayItem): { byMinute: Map<number, number>; new
   return { byMinute, newest };
 }
 
+/** When AWS/Bedrock's point for a minute becomes visible: the minute's end plus a minute. */
+const AWS_BEDROCK_VISIBLE_AFTER_MS = 2 * 60_000;
+/** The AWS/Bedrock metrics the simulator derives from the records (not the log-delivery ones). */
+const AWS_BEDROCK_DERIVED = new Set<string>(
+  Object.values(AWS_BEDROCK_METRIC).filter((n) => n !== AWS_BEDROCK_METRIC.estimatedTpmQuotaUsage),
+);
+
 /** Files one EMF line in the store; `stamp` overrides the document's own timestamp. */
 function fileEmf(
   store: MetricStore,
@@ -108,6 +116,7 @@ export function derivable(params: StackParameters, ingestLogGroupName: string) {
   const notFromIngest = new Set<string>(Object.values(FILTER_METRICS));
   return (ref: MetricRef) =>
     (ref.namespace === params.metricsNamespace && !notFromIngest.has(ref.metricName)) ||
+    (ref.namespace === AWS_BEDROCK_NAMESPACE && AWS_BEDROCK_DERIVED.has(ref.metricName)) ||
     (ref.namespace === 'AWS/Logs' &&
       ['EMFValidationErrors', 'EMFParsingErrors'].includes(ref.metricName) &&
       ref.dimensions.LogGroupName === ingestLogGroupName);
@@ -137,12 +146,19 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   const deps = createDefaultDependencies(env);
   let processingMs = 0;
   let modelLines: string[] = [];
+  let bedrockSeries: { minuteMs: number; series: DerivedSeries }[] = [];
   const handler = createIngestHandler({
     ...deps,
     logger: deps.logger as Logger,
     now: () => processingMs,
     emit: (line) => {
       modelLines.push(line);
+    },
+    // What AWS/Bedrock would publish for the same calls (the essential set's alarms read it).
+    onBatch: (result) => {
+      for (const bucket of result.buckets)
+        for (const series of awsBedrockSeries(bucket))
+          bedrockSeries.push({ minuteMs: bucket.minuteStartMs, series });
     },
   });
 
@@ -158,6 +174,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
       processingMs = newest + lagMs;
     }
     modelLines = [];
+    bedrockSeries = [];
     const { result, stdout } = await captureWrites(() =>
       handler(item.event, localLambdaContext(names.ingestFunctionName, `simulate-${index}`)),
     );
@@ -167,6 +184,10 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     ).length;
     for (const line of modelLines)
       fileEmf(store, line, (minute) => (byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
+    // AWS publishes its runtime metrics from the service, about a minute after the minute ends,
+    // whatever the invocation logs' delivery lag.
+    for (const { minuteMs, series } of bedrockSeries)
+      store.put(series, minuteMs, minuteMs + AWS_BEDROCK_VISIBLE_AFTER_MS, series.unit, series.values);
     // Powertools stamps the health metrics with the wall clock; in simulation they happen at processing time.
     // Before the first timestamped record there is no simulated time to file them at.
     for (const line of lastRecordMs === undefined ? [] : stdout.split('\n')) {
