@@ -27,6 +27,22 @@ describe('alarm scenarios (events/scenarios, simulated through the real handler)
     },
   );
 
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))(
+    '%s holds its expected alarms with the essential metric set too (AWS/Bedrock series derived from the same calls)',
+    async (_name, scenario) => {
+      const paths = [join(EVENTS_DIR, 'scenarios', scenario.name)];
+
+      const result = await runSimulation({
+        paths,
+        params: parseStackParameters({ ...scenario.params, metricSet: 'essential' }),
+        deliveryLagSeconds: scenario.deliveryLagSeconds,
+      });
+
+      expect(result.batches.failed).toBe(0);
+      expect(scenarioProblems(scenario, result)).toEqual([]);
+    },
+  );
+
   it('has every scenario the alarms are proven by', () => {
     const names = SCENARIOS.map((s) => s.name);
 
