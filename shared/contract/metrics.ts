@@ -214,7 +214,8 @@ export const ATTRIBUTION_COUNTERS: readonly (MetricSpec & {
  * Attribution data: one JSON line per minute × attribution value × model in the ingest function's
  * log group (not EMF, so CloudWatch bills no metric per value): `{"bedrockWatch":"attribution",
  * "Timestamp":…,"service":…,"<Dim>":<value>,"ModelId":…,"Invocations":…,"InputTokens":…,
- * "OutputTokens":…,"Errors":…,"CostUSD":…,"Latency":[…]}`. Contributor Insights rules, Logs Insights
+ * "OutputTokens":…,"Errors":…,"Tokens":…,"CostUSD":…,"LatencyP50":…,"LatencyP95":…,"LatencyMax":…,
+ * "Latency":[…]}`. Contributor Insights rules, Logs Insights
  * queries and replay read it. Never prompt or response text: counts, cost, latency and names only.
  */
 export const ATTRIBUTION_RECORD = 'attribution';

@@ -157,7 +157,8 @@ export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: E
 
 /**
  * Attribution data (the contract's `ATTRIBUTION_RECORD`): one compact JSON line per minute,
- * attribution value and model, in the function's log group. Not EMF: CloudWatch bills no metric per
+ * attribution value and model, in the function's log group, with `Tokens` (input + output) and the
+ * minute's latency p50, p95 and maximum beside the raw values. Not EMF: CloudWatch bills no metric per
  * value; Contributor Insights rules and Logs Insights queries read the lines. Zero counters are left
  * out; raw latency values beyond `ATTRIBUTION_LATENCY_PER_LINE` go into further lines.
  */
@@ -173,10 +174,18 @@ export function toAttributionLines(
       const value = bucket[counter.field];
       if (value !== 0 && isCloudWatchValue(value)) fields.push(`${jsonOf(counter.name)}:${value}`);
     }
+    const tokens = bucket.inputTokens + bucket.outputTokens;
+    if (tokens !== 0 && isCloudWatchValue(tokens)) fields.push(`"Tokens":${tokens}`);
     const cost = roundUsd(bucket.costUsd);
     if (bucket.pricedInvocations > 0 && isCloudWatchValue(cost))
       fields.push(`${jsonOf(METRIC.cost.name)}:${cost}`);
     const latency = bucket.latencyMs.filter(isCloudWatchValue);
+    // The minute's own percentiles, for Logs Insights (which cannot read inside the array).
+    if (latency.length > 0) {
+      const sorted = [...latency].sort((a, b) => a - b);
+      const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+      fields.push(`"LatencyP50":${rank(50)}`, `"LatencyP95":${rank(95)}`, `"LatencyMax":${sorted.at(-1)}`);
+    }
     for (let i = 0; i === 0 || i * ATTRIBUTION_LATENCY_PER_LINE < latency.length; i++) {
       const slice = latency.slice(i * ATTRIBUTION_LATENCY_PER_LINE, (i + 1) * ATTRIBUTION_LATENCY_PER_LINE);
       const parts = i === 0 ? [...fields] : [];
