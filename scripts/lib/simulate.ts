@@ -10,14 +10,28 @@ import { type AlarmTimeline, evaluateAlarms } from '../../shared/analysis/alarm-
 import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
 import { awsBedrockSeries, type DerivedSeries } from '../../shared/analysis/bedrock-metrics';
 import { readEmfDocument } from '../../shared/analysis/emf-reader';
-import { MetricStore } from '../../shared/analysis/metric-store';
-import { AWS_BEDROCK_METRIC, AWS_BEDROCK_NAMESPACE, FILTER_METRICS } from '../../shared/contract/metrics';
+import {
+  CONTRIBUTOR_DIMENSION,
+  INSIGHT_RULE_NAMESPACE,
+  MetricStore,
+} from '../../shared/analysis/metric-store';
+import {
+  ATTRIBUTION_RECORD_FIELD,
+  AWS_BEDROCK_METRIC,
+  AWS_BEDROCK_NAMESPACE,
+  FILTER_METRICS,
+} from '../../shared/contract/metrics';
 import {
   type AlarmDefinition,
   buildAlarmDefinitions,
   compositeAlarmRule,
   type MetricRef,
 } from '../../shared/monitoring/alarms';
+import {
+  buildInsightRules,
+  contributionOf,
+  type InsightRuleDefinition,
+} from '../../shared/monitoring/insights';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { captureWrites } from './capture';
 import { emfProblems } from './emf-validator';
@@ -108,6 +122,30 @@ function fileEmf(
   }
 }
 
+/** Files, per Contributor Insights rule, each attribution line's contribution at its minute. */
+function fileContributions(
+  store: MetricStore,
+  rules: readonly InsightRuleDefinition[],
+  lines: readonly string[],
+  visibleAtMs: number,
+): void {
+  if (rules.length === 0) return;
+  for (const line of lines) {
+    if (!line.includes(`"${ATTRIBUTION_RECORD_FIELD}"`)) continue;
+    const doc = JSON.parse(line) as Record<string, unknown>;
+    for (const rule of rules) {
+      const c = contributionOf(rule, doc);
+      if (!c) continue;
+      const id = {
+        namespace: INSIGHT_RULE_NAMESPACE,
+        name: rule.name,
+        dimensions: { [CONTRIBUTOR_DIMENSION]: c.contributor },
+      };
+      store.put(id, Number(doc.Timestamp), visibleAtMs, 'None', [c.value]);
+    }
+  }
+}
+
 /**
  * Which metrics the replayed records determine (the rest come from AWS or other functions); the
  * hourly function's figures count, as the simulator runs it on its own store.
@@ -134,6 +172,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   );
   const lagMs = options.deliveryLagSeconds * 1000;
   const store = new MetricStore();
+  const rules = buildInsightRules(options.params, names);
 
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const { createDefaultDependencies, createIngestHandler } = await import('../../functions/ingest/handler');
@@ -184,6 +223,8 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     ).length;
     for (const line of modelLines)
       fileEmf(store, line, (minute) => (byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
+    // What the Contributor Insights rules count from the attribution lines, visible once written.
+    fileContributions(store, rules, modelLines, processingMs);
     // AWS publishes its runtime metrics from the service, about a minute after the minute ends,
     // whatever the invocation logs' delivery lag.
     for (const { minuteMs, series } of bedrockSeries)

@@ -75,6 +75,13 @@ export interface StackParameters {
   modelBudgets: string;
   /** Per attribution value: `key/value=usd` (`team/search=300`), separated by `;`; the key must be attributed. */
   teamBudgets: string;
+  /**
+   * Alarm when any single attribution value (a team, a caller) spends more than this in an hour,
+   * USD; 0 = no alarm (Contributor Insights, docs/attribution.md).
+   */
+  topContributorCostPerHourUsd: number;
+  /** Alarm when any single attribution value uses more tokens (input + output) in an hour; 0 = no alarm. */
+  topContributorTokensPerHour: number;
   /** The projected-overrun alarm waits until this share of a budget is spent: early-month projections swing. */
   budgetProjectionMinSpentPct: number;
   /** Tokens of the last hour against the same hour of the previous days, per scope (opt-in). */
@@ -140,6 +147,8 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   monthlyBudgetUsd: 0,
   modelBudgets: '',
   teamBudgets: '',
+  topContributorCostPerHourUsd: 0,
+  topContributorTokensPerHour: 0,
   budgetProjectionMinSpentPct: 10,
   tokenSpikeAlarms: false,
   tokenSpikeWarningPct: 25,
@@ -368,6 +377,13 @@ function checkAlertParameters(params: StackParameters): void {
         `teamBudgets: "${team.key}" is not in attributionKeys, so no cost is published per ${team.key}`,
       );
   }
+  if (
+    (params.topContributorCostPerHourUsd > 0 || params.topContributorTokensPerHour > 0) &&
+    params.attributionKeys.length === 0
+  )
+    throw new StackParameterError(
+      'topContributorCostPerHourUsd, topContributorTokensPerHour: need attributionKeys (there is no contributor without attribution)',
+    );
   if (params.budgetProjectionMinSpentPct > 100)
     throw new StackParameterError('budgetProjectionMinSpentPct: must be between 0 and 100');
   if (params.tokenSpikeWarningPct > params.tokenSpikeCriticalPct)

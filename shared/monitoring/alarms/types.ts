@@ -27,6 +27,8 @@ export interface MetricQuery {
   id: string;
   metric?: MetricRef;
   expression?: string;
+  /** Seconds; only for an expression that reads no metric query (INSIGHT_RULE_METRIC). */
+  period?: number;
   label?: string;
   returnData: boolean;
 }
@@ -57,7 +59,13 @@ export type AlarmFamily =
   | AlertFamily;
 
 /** Budgets, token spikes and the notifier's own health (shared/monitoring/alarms/alerts.ts). */
-export type AlertFamily = 'budget' | 'budget-projection' | 'token-spike' | 'notifier-failures';
+export type AlertFamily =
+  | 'budget'
+  | 'budget-projection'
+  | 'token-spike'
+  | 'notifier-failures'
+  | 'top-contributor-cost'
+  | 'top-contributor-tokens';
 
 interface AlarmBase {
   /** Stable, unique within the stack; also the CloudFormation logical id's source. */
