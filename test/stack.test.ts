@@ -89,7 +89,7 @@ beforeAll(async () => {
       quotas: `${WATCHED[0]}=2000000:1000`,
       largeDataBucket: 'create',
       attributionKeys: 'caller,team',
-      teamBudgets: 'team/search=300',
+      teamBudgets: 'team/data=300',
       topContributorCostPerHourUsd: '25',
       topContributorTokensPerHour: '2000000',
       tokenSpikeAlarms: 'true',
@@ -108,7 +108,7 @@ beforeAll(async () => {
   const lean = await emittedWith({
     BEDROCK_WATCH_ATTRIBUTION: 'caller,team',
     BEDROCK_WATCH_METRIC_SET: 'essential',
-    BEDROCK_WATCH_BUDGETED_VALUES: '["team/search"]',
+    BEDROCK_WATCH_BUDGETED_VALUES: '["team/data"]',
   });
   emittedEssential = lean.series;
   // The hourly function publishes month to date per budget and tokens per token-spike scope.
@@ -117,7 +117,7 @@ beforeAll(async () => {
       metricSet: 'essential',
       watchedModels: WATCHED.join(','),
       attributionKeys: 'caller,team',
-      teamBudgets: 'team/search=300',
+      teamBudgets: 'team/data=300',
       tokenSpikeAlarms: 'true',
     }),
   );
