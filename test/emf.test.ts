@@ -232,11 +232,20 @@ describe('the metric sets', () => {
     }
   });
 
-  it('essential leaves to AWS/Bedrock what it publishes per model: only cost and unpriced calls stay per model', () => {
+  it('essential leaves to AWS/Bedrock what it publishes per model: only cost stays per model', () => {
     const perModel = seriesOf('essential').filter((s) => s.endsWith('[ModelId,service]'));
-    expect(perModel.sort()).toEqual(['CostUSD[ModelId,service]', 'UnpricedInvocations[ModelId,service]']);
+    expect(perModel).toEqual(['CostUSD[ModelId,service]']);
     // Everything essential publishes, complete publishes too.
     expect(seriesOf('complete')).toEqual(expect.arrayContaining(seriesOf('essential')));
+  });
+
+  it('keeps every per-model value in the model document, whichever series a set publishes, for replay', () => {
+    for (const set of METRIC_SETS) {
+      const doc = parse(toEmfDocuments([everything], { ...options, metricSet: set })[0] as string);
+      expect(doc.ModelId).toBe(everything.modelId);
+      expect(doc.LatencyUnavailable, set).toBe(1);
+      expect(doc.UnpricedInvocations, set).toBe(1);
+    }
   });
 
   it('writes valid EMF with one directive per group of dimension sets', () => {

@@ -182,9 +182,9 @@ export class SummaryAccumulator {
   }
 
   /**
-   * Reads one EMF line (anything else is ignored), as `readEmfDocument` would, but only the
-   * two-dimension series this summary uses and without building a series object for each: a month
-   * of replay reads about as many documents as records.
+   * Reads one line (anything else is ignored): a model's EMF document (its values, per model and in
+   * the totals) or an attribution line, without building a series object for each: a month of
+   * replay reads about as many documents as records.
    */
   addDocument(line: string): void {
     let doc: unknown;
@@ -199,25 +199,28 @@ export class SummaryAccumulator {
     }
     if (!isObject(doc) || !isObject(doc._aws) || !Array.isArray(doc._aws.CloudWatchMetrics)) return;
     const timestampMs = Number(doc._aws.Timestamp);
+    // A model's document: every value it carries belongs to that model, whichever dimension sets
+    // the metric set publishes it under (the log keeps what CloudWatch may not chart per model).
+    const modelId = doc[DIM_MODEL_ID];
+    if (typeof modelId !== 'string') return;
+    const acc = this.accumulatorFor(
+      { [DIM_SERVICE]: String(doc[DIM_SERVICE]), [DIM_MODEL_ID]: modelId },
+      timestampMs,
+    );
+    if (!acc) return;
+    const seen = new Set<string>();
     for (const directive of doc._aws.CloudWatchMetrics as unknown[]) {
-      if (!isObject(directive) || !Array.isArray(directive.Dimensions) || !Array.isArray(directive.Metrics)) {
-        continue;
-      }
+      if (!isObject(directive) || !Array.isArray(directive.Metrics)) continue;
       if (String(directive.Namespace) !== this.namespace) continue;
-      for (const set of directive.Dimensions as unknown[]) {
-        if (!Array.isArray(set) || set.length !== 2) continue;
-        const dimensions: Record<string, string> = {};
-        for (const name of set) dimensions[String(name)] = String(doc[String(name)]);
-        const acc = this.accumulatorFor(dimensions, timestampMs);
-        if (!acc) continue;
-        for (const metric of directive.Metrics as unknown[]) {
-          if (!isObject(metric)) continue;
-          const name = String(metric.Name);
-          const raw = doc[name];
-          const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
-          add(acc.one, name, values);
-          if (acc.all) add(acc.all, name, values);
-        }
+      for (const metric of directive.Metrics as unknown[]) {
+        if (!isObject(metric)) continue;
+        const name = String(metric.Name);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const raw = doc[name];
+        const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
+        add(acc.one, name, values);
+        if (acc.all) add(acc.all, name, values);
       }
     }
   }

@@ -58,22 +58,26 @@ export const METRIC = {
   /** All models in `essential` too: the token-spike alarms and the token ratio read the total. */
   inputTokens: { name: 'InputTokens', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
   outputTokens: { name: 'OutputTokens', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
+  /** Charted for all models only (the tokens widget); no alarm reads it per model. */
   cacheReadInputTokens: {
     name: 'CacheReadInputTokens',
     unit: 'Count',
-    sets: { complete: BOTH, essential: NONE },
+    sets: { complete: ALL, essential: NONE },
   },
   cacheWriteInputTokens: {
     name: 'CacheWriteInputTokens',
     unit: 'Count',
     sets: { complete: BOTH, essential: ALL },
   },
-  /** Latency coverage (replay's per-model sections read the per-model copy). */
-  latencyUnavailable: { name: 'LatencyUnavailable', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
+  /**
+   * Latency coverage and unpriced calls: read for all models (pipeline alarm, dashboards); the
+   * per-model figures stay in the model's document, which replay and Logs Insights read.
+   */
+  latencyUnavailable: { name: 'LatencyUnavailable', unit: 'Count', sets: { complete: ALL, essential: ALL } },
   unpricedInvocations: {
     name: 'UnpricedInvocations',
     unit: 'Count',
-    sets: { complete: BOTH, essential: BOTH },
+    sets: { complete: ALL, essential: ALL },
   },
   cost: { name: 'CostUSD', unit: 'None', sets: { complete: BOTH, essential: BOTH } },
   /** Attribution data only: failed calls of every class together. */
