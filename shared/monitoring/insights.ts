@@ -5,6 +5,8 @@
  * queries for drill-down. Plain data, read by deploy/ (resources), the dashboards (widgets), the
  * alarm definitions (the top-contributor alarm), the simulator and the bill estimator.
  */
+
+import { insightRuleName, type RuleFigure } from '../alerts/contributors';
 import {
   ATTRIBUTION_RECORD,
   ATTRIBUTION_RECORD_FIELD,
@@ -16,7 +18,7 @@ import { dimensionNameOf } from '../ingest/6-attribute';
 import type { StackParameters } from './parameters';
 
 /** What a rule ranks contributors by; each is a field of the attribution line. */
-export type InsightFigure = 'cost' | 'tokens' | 'calls' | 'errors';
+export type InsightFigure = RuleFigure;
 
 /** The attribution line's field each figure sums (`Tokens` = input + output tokens). */
 export const INSIGHT_FIELD: Record<InsightFigure, string> = {
@@ -69,7 +71,7 @@ export function buildInsightRules(params: StackParameters, ctx: InsightContext):
       const token = attributionKey.replace(/[^A-Za-z0-9]+/g, '-');
       return {
         key: `${token}-${figure}`,
-        name: `${ctx.namePrefix}-top-${token}-by-${figure}`,
+        name: insightRuleName(ctx.namePrefix, attributionKey, figure),
         attributionKey,
         keyField,
         figure,
