@@ -115,9 +115,20 @@ export const ERROR_METRICS = Object.fromEntries(
   ]),
 ) as Record<ErrorClass, { name: `${ErrorClass}Errors`; unit: 'Count'; sets: Record<MetricSet, Scopes> }>;
 
-/** The dimension sets a metric is written under in a metric set (EMF `Dimensions`). */
-export function dimensionSetsOf(metric: PublishedMetric, set: MetricSet): (readonly string[])[] {
-  return metric.sets[set].map((scope) => (scope === 'model' ? MODEL_DIMENSIONS : ALL_MODELS_DIMENSIONS));
+const DIMENSION_SETS = new WeakMap<Scopes, readonly (readonly string[])[]>();
+
+/**
+ * The dimension sets a metric is written under in a metric set (EMF `Dimensions`): one shared list
+ * per scope list, so metrics published alike land in one EMF directive.
+ */
+export function dimensionSetsOf(metric: PublishedMetric, set: MetricSet): readonly (readonly string[])[] {
+  const scopes = metric.sets[set];
+  let sets = DIMENSION_SETS.get(scopes);
+  if (!sets) {
+    sets = scopes.map((scope) => (scope === 'model' ? MODEL_DIMENSIONS : ALL_MODELS_DIMENSIONS));
+    DIMENSION_SETS.set(scopes, sets);
+  }
+  return sets;
 }
 
 /** Whether a metric set publishes a per-model metric per model (`model`) or all models together (`all`). */

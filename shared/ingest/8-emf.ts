@@ -48,21 +48,33 @@ function jsonOf(text: string): string {
  * metric names, and none is integer-like), without building the objects: a month of replay writes
  * about one document for every four records, and the function one per model and minute.
  */
-class DocumentWriter {
-  /** Per document: dimension-set group (JSON of the sets) → metric definitions and values. */
-  private readonly docs: Map<string, { defs: string[]; values: string[] }>[] = [new Map()];
+/** `Dimensions` JSON per dimension-set list, by identity: the lists are the contract's, reused. */
+const setsJson = new WeakMap<readonly (readonly string[])[], string>();
+function jsonOfSets(sets: readonly (readonly string[])[]): string {
+  let json = setsJson.get(sets);
+  if (json === undefined) {
+    json = JSON.stringify(sets);
+    setsJson.set(sets, json);
+  }
+  return json;
+}
 
-  /** `sets` are the metric's dimension sets; none = not published (left out). */
+class DocumentWriter {
+  /** Per document: dimension-set list → its metric definitions and values, in first-use order. */
+  private readonly docs: Map<readonly (readonly string[])[], { defs: string[]; values: string[] }>[] = [
+    new Map(),
+  ];
+
+  /** `defaultSets`: the dimension sets of metrics written without their own. */
   constructor(private readonly defaultSets: readonly (readonly string[])[] = []) {}
 
   private add(i: number, sets: readonly (readonly string[])[], spec: MetricSpec, value: string): void {
     while (this.docs.length <= i) this.docs.push(new Map());
-    const groups = this.docs[i] as Map<string, { defs: string[]; values: string[] }>;
-    const key = JSON.stringify(sets);
-    let group = groups.get(key);
+    const groups = this.docs[i] as Map<readonly (readonly string[])[], { defs: string[]; values: string[] }>;
+    let group = groups.get(sets);
     if (!group) {
       group = { defs: [], values: [] };
-      groups.set(key, group);
+      groups.set(sets, group);
     }
     group.defs.push(`{"Name":${jsonOf(spec.name)},"Unit":${jsonOf(spec.unit)}}`);
     group.values.push(`${jsonOf(spec.name)}:${value}`);
@@ -107,7 +119,7 @@ class DocumentWriter {
       const values: string[] = [];
       for (const [sets, group] of groups) {
         directives.push(
-          `{"Namespace":${namespace},"Dimensions":${sets},"Metrics":[${group.defs.join(',')}]}`,
+          `{"Namespace":${namespace},"Dimensions":${jsonOfSets(sets)},"Metrics":[${group.defs.join(',')}]}`,
         );
         values.push(group.values.join(','));
       }
@@ -126,7 +138,7 @@ class DocumentWriter {
 export function toEmfDocuments(buckets: readonly ModelMinuteBucket[], options: EmfOptions): string[] {
   const documents: string[] = [];
   const set = options.metricSet ?? DEFAULT_METRIC_SET;
-  const setsOf = new Map<PublishedMetric, (readonly string[])[]>();
+  const setsOf = new Map<PublishedMetric, readonly (readonly string[])[]>();
   const sets = (metric: PublishedMetric) => {
     let found = setsOf.get(metric);
     if (!found) {
