@@ -38,7 +38,9 @@ import { prng } from './prng';
  * (aws.amazon.com/lambda/pricing), consulted 2026-11-26/27. CloudWatch's always-free tier is
  * applied, assuming nothing else in the account uses it: 10 custom metrics, 10 alarm metrics, 3
  * dashboards, one Contributor Insights rule and its first million matched events
- * (`totalWithoutFreeTierUsd` shows the bill without it).
+ * (`totalWithoutFreeTierUsd` shows the bill without it). The paid rates of Contributor Insights,
+ * Logs Insights and GetMetricData are as issue #11 gives them (the stored pricing page shows only
+ * their free tier): check them.
  */
 export const LIST_PRICES = {
   date: '2026-11-27',
@@ -283,7 +285,7 @@ function runDay(reference: ReferenceMonth, params: StackParameters): DayOutput {
       },
     );
     for (const doc of result.documents) {
-      if (!doc.includes('"_aws"')) {
+      if (doc.startsWith(`{"${ATTRIBUTION_RECORD_FIELD}"`)) {
         out.attributionLines.push(doc);
         out.attributionBytes += Buffer.byteLength(doc) + 1;
         continue;

@@ -122,6 +122,16 @@ function fileEmf(
   }
 }
 
+/** Whether a printed line is an EMF document (an `_aws` object), not a log or attribution line that spells it. */
+function isEmfDocument(line: string): boolean {
+  try {
+    const doc: unknown = JSON.parse(line);
+    return typeof doc === 'object' && doc !== null && '_aws' in doc;
+  } catch {
+    return true; // not JSON at all: the validator says why
+  }
+}
+
 /** Files, per Contributor Insights rule, each attribution line's contribution at its minute. */
 function fileContributions(
   store: MetricStore,
@@ -219,7 +229,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     );
     if (result === undefined) failed++;
     const invalid = [...modelLines, ...stdout.split('\n')].filter(
-      (l) => l.startsWith('{') && l.includes('"_aws"') && emfProblems(l).length > 0,
+      (l) => l.startsWith('{') && l.includes('"_aws"') && isEmfDocument(l) && emfProblems(l).length > 0,
     ).length;
     for (const line of modelLines)
       fileEmf(store, line, (minute) => (byMinute.get(minute) ?? processingMs - lagMs) + lagMs);

@@ -235,6 +235,15 @@ export const ATTRIBUTION_COUNTERS: readonly (MetricSpec & {
  */
 export const ATTRIBUTION_RECORD = 'attribution';
 export const ATTRIBUTION_RECORD_FIELD = 'bedrockWatch';
+/** The attribution line's own fields beyond the metric names: an attribution key may not take one. */
+export const ATTRIBUTION_LINE_FIELDS: readonly string[] = [
+  ATTRIBUTION_RECORD_FIELD,
+  'Timestamp',
+  'Tokens',
+  'LatencyP50',
+  'LatencyP95',
+  'LatencyMax',
+];
 /** Raw latency values per attribution line; more go into further lines of the same minute. */
 export const ATTRIBUTION_LATENCY_PER_LINE = 1000;
 

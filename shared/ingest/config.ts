@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../contract/limits';
 import {
+  ATTRIBUTION_LINE_FIELDS,
   DEFAULT_METRIC_SET,
   DEFAULT_NAMESPACE,
   DEFAULT_SERVICE,
@@ -61,7 +62,7 @@ function parseMetricSettings(
   try {
     entries = raw ? JSON.parse(raw) : [];
   } catch {
-    // reported below
+    entries = undefined; // reported below
   }
   if (!Array.isArray(entries) || entries.some((e) => typeof e !== 'string')) {
     throw new ConfigError('BEDROCK_WATCH_BUDGETED_VALUES: expected a JSON array of "key/value" strings');
@@ -96,6 +97,7 @@ const RESERVED = new Set<string>([
   DIM_REASON,
   'Caller',
   ...INGEST_METRIC_NAMES,
+  ...ATTRIBUTION_LINE_FIELDS,
   '_aws',
 ]);
 
