@@ -21,8 +21,8 @@ describe('estimateMonthlyBill', () => {
     const bill = estimateMonthlyBill(small);
 
     // All models: latency 2, error rate 2 × 6, throttle rate 2 × 2, three anomaly alarms × 3,
-    // pipeline 7 alarms with 9 metrics, top contributor (caller, team) 2.
-    expect(bill.alarmMetrics).toBe(2 + 12 + 4 + 9 + 9 + 2);
+    // pipeline 7 alarms with 9 metrics (the top-contributor alarms are opt-in, off by default).
+    expect(bill.alarmMetrics).toBe(2 + 12 + 4 + 9 + 9);
     expect(bill.compositeAlarms).toBe(1);
     expect(bill.parts.alarms).toBeCloseTo((bill.alarmMetrics - 10) * 0.1 + 0.5, 6);
   });

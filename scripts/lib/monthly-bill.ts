@@ -125,7 +125,11 @@ const ERRORS = [
 const teamName = (i: number) => `team-${String(i + 1).padStart(3, '0')}`;
 const callerName = (i: number) => `app-${String(i + 1).padStart(2, '0')}-role`;
 
-/** The stack parameters the reference month deploys with. */
+/**
+ * The stack parameters the reference month deploys with: the defaults, with `caller` and `team`
+ * attribution (and budgets for `budgetedTeams` teams); the opt-in top-contributor alarms are off,
+ * as by default (each adds one alarm metric, $0.10 a month).
+ */
 export function referenceParameters(reference: ReferenceMonth): StackParameters {
   return parseStackParameters({
     metricSet: reference.metricSet,
@@ -137,7 +141,6 @@ export function referenceParameters(reference: ReferenceMonth): StackParameters 
             { length: reference.budgetedTeams },
             (_, i) => `team/${teamName(i)}=500`,
           ).join(';'),
-          topContributorCostPerHourUsd: '25',
         }
       : {}),
   });
