@@ -203,12 +203,30 @@ if (values.only !== 'replay') {
   const coldEmpty = medianImportMs(emptyModule, 9);
 
   const perRecordMs = ingestMs / batch.events;
-  const bill = estimateMonthlyBill({ ...DEFAULT_REFERENCE, msPerRecord: perRecordMs });
-  const billWithoutAttribution = estimateMonthlyBill({
-    ...DEFAULT_REFERENCE,
-    msPerRecord: perRecordMs,
-    attribution: false,
-  });
+  // The monitor's own bill in both metric sets, with attribution on and off, at 20 and 200 teams:
+  // attribution's part is the difference, and must not grow with the number of teams.
+  const month = (metricSet: 'complete' | 'essential', teams: number, attribution = true) =>
+    estimateMonthlyBill({ ...DEFAULT_REFERENCE, msPerRecord: perRecordMs, metricSet, teams, attribution });
+  const bills = (metricSet: 'complete' | 'essential') => {
+    const at20 = month(metricSet, 20);
+    const off20 = month(metricSet, 20, false);
+    const at200 = month(metricSet, 200);
+    const off200 = month(metricSet, 200, false);
+    const part = (a: number, b: number) => Math.round((a - b) * 100) / 100;
+    return {
+      bill: {
+        ...at20,
+        attributionUsd: {
+          teams20: part(at20.totalUsd, off20.totalUsd),
+          teams200: part(at200.totalUsd, off200.totalUsd),
+        },
+        teams200TotalUsd: at200.totalUsd,
+      },
+      off: off20,
+    };
+  };
+  const { bill, off: billWithoutAttribution } = bills('complete');
+  const { bill: essentialBill } = bills('essential');
 
   const result = {
     batch: {
@@ -231,6 +249,8 @@ if (values.only !== 'replay') {
     coldImportRawMs: { bundle: Number(coldBundle.toFixed(1)), emptyModule: Number(coldEmpty.toFixed(1)) },
     monthlyBillUsd: bill.totalUsd,
     monthlyBill: bill,
+    monthlyBillEssentialUsd: essentialBill.totalUsd,
+    monthlyBillEssential: essentialBill,
     monthlyBillWithoutAttributionUsd: billWithoutAttribution.totalUsd,
     listPrices: LIST_PRICES,
     targets: {
@@ -238,7 +258,9 @@ if (values.only !== 'replay') {
       emfBytesPerRecord: '<= 12',
       bundleBytes: '<= 256000, no AWS SDK inside',
       peakRssMb: '<= 128',
-      monthlyBillUsd: '<= 20',
+      monthlyBillUsd: '<= 40 (metricSet complete)',
+      monthlyBillEssentialUsd: '<= 12 (metricSet essential)',
+      attributionUsd: 'not growing from 20 to 200 teams',
     },
   };
   ingestResult = result;
@@ -251,12 +273,22 @@ if (values.only !== 'replay') {
     `peak RSS, largest batch: ${result.peakRssMb} MB (target <= 128)`,
     `ingest bundle: ${result.bundleBytes} bytes minified (target <= 250 KB)`,
     `cold import: ${result.coldImportMs} ms over an empty module (${coldBundle.toFixed(1)} vs ${coldEmpty.toFixed(1)} ms)`,
-    `monthly bill, reference month (1M calls, 10 models, 20 teams attributed): $${b.totalUsd} (target <= $20)`,
-    `  ${b.distinctSeries} metric series (${b.seriesByKind.model} model, ${b.seriesByKind.attribution} attribution, ${b.seriesByKind.health} health), ${b.metricHoursPerMonth} metric-hours`,
-    `  parts: ${Object.entries(b.parts)
-      .map(([k, v]) => `${k} $${v}`)
-      .join(', ')}`,
-    `  without attribution: $${result.monthlyBillWithoutAttributionUsd} (${billWithoutAttribution.distinctSeries} series; custom metrics $${billWithoutAttribution.parts.customMetrics})`,
+    `monthly bill, reference month (1M calls, 10 models, caller (10 roles) and team (20 teams) attributed):`,
+    ...[
+      ['complete (default)', b, '<= $40'],
+      ['essential', essentialBill, '<= $12'],
+    ].map(([name, x, target]) => {
+      const e = x as typeof b;
+      return [
+        `  ${name}: $${e.totalUsd} (target ${target}; $${e.totalWithoutFreeTierUsd} without the free tier)`,
+        `    ${e.distinctSeries} metric series (${e.seriesByKind.model} model, ${e.seriesByKind.attribution} attribution, ${e.seriesByKind.health} health, ${e.seriesByKind.hourly} hourly), ${e.alarmMetrics} alarm metrics, ${e.compositeAlarms} composite, ${e.dashboards} dashboards, ${e.insightRules} Contributor Insights rules (${(e.insightMatchedEventsPerMonth / 1e6).toFixed(1)}M matched events), ${e.savedQueries} saved queries`,
+        `    parts: ${Object.entries(e.parts)
+          .map(([k, v]) => `${k} $${v}`)
+          .join(', ')}`,
+        `    attribution: $${e.attributionUsd.teams20} at 20 teams, $${e.attributionUsd.teams200} at 200 teams (total $${e.teams200TotalUsd})`,
+      ].join('\n');
+    }),
+    `  without attribution (complete): $${result.monthlyBillWithoutAttributionUsd} (${billWithoutAttribution.distinctSeries} series; custom metrics $${billWithoutAttribution.parts.customMetrics})`,
     `  prices: CloudWatch/Lambda us-east-1 list prices as of ${LIST_PRICES.date}`,
   );
 }

@@ -163,4 +163,62 @@ describe('alarm families', () => {
 
     expect(resources).toEqual(alarmResources(stripped, topics));
   });
+
+  it('has every alarm, with the same keys and levels, in both metric sets, but per-model answer quality in essential', () => {
+    const essential = parseStackParameters({
+      watchedModels: WATCHED.join(','),
+      quotas: QUOTA_MODELS.map((m) => `${m}=200000:100`).join(';'),
+      metricSet: 'essential',
+    });
+
+    const complete = buildAlarmDefinitions(withModels(), CTX);
+    const lean = buildAlarmDefinitions(essential, CTX);
+
+    // AWS/Bedrock has no truncation or guardrail count, and essential publishes ours for all models
+    // only: its quality alarms watch all models; every other alarm is in both sets.
+    const perModelQuality = (d: { family: string; scope: string }) =>
+      (d.family === 'truncation-rate' || d.family === 'guardrail-rate') && d.scope !== 'all';
+    expect(complete.filter(perModelQuality).length).toBe(2 * WATCHED.length);
+    expect(lean.map((d) => [d.key, d.level])).toEqual(
+      complete.filter((d) => !perModelQuality(d)).map((d) => [d.key, d.level]),
+    );
+  });
+
+  it('with the essential set, points per-model alarms at AWS/Bedrock per ModelId where ours are not published', () => {
+    const params = parseStackParameters({ watchedModels: WATCHED[0], metricSet: 'essential' });
+    const defs = buildAlarmDefinitions(params, CTX);
+    const metricsOf = (key: string) =>
+      defs
+        .filter((d) => d.key === key)
+        .flatMap((d) => (d.kind === 'metric' ? d.queries.flatMap((q) => (q.metric ? [q.metric] : [])) : []));
+    const token = scopeToken(WATCHED[0] as string);
+
+    expect(metricsOf(`latency-p95-warning-${token}`)).toEqual([
+      {
+        namespace: 'AWS/Bedrock',
+        metricName: 'InvocationLatency',
+        dimensions: { ModelId: WATCHED[0] },
+        stat: 'p95',
+        period: 300,
+      },
+    ]);
+    expect(metricsOf(`error-rate-warning-${token}`).map((m) => m.metricName)).toEqual([
+      'InvocationClientErrors',
+      'InvocationServerErrors',
+      'Invocations',
+    ]);
+    expect(metricsOf(`throttle-rate-warning-${token}`).map((m) => [m.namespace, m.metricName])).toEqual([
+      ['AWS/Bedrock', 'InvocationThrottles'],
+      ['AWS/Bedrock', 'Invocations'],
+    ]);
+    // Cost is not in AWS/Bedrock: the essential set publishes it per model.
+    expect(metricsOf(`cost-anomaly-${token}`).map((m) => [m.namespace, m.metricName])).toEqual([
+      ['BedrockWatch', 'CostUSD'],
+    ]);
+    // All models: AWS/Bedrock has no all-models series an alarm can read, so ours stay.
+    expect(metricsOf('latency-p95-warning-all')[0]).toMatchObject({
+      namespace: 'BedrockWatch',
+      metricName: 'Latency',
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildStack, ingestNames } from '../deploy/stack/index';
+import { DEFAULT_SAMPLE_DIR } from '../scripts/lib/replay';
 import { runSimulation } from '../scripts/lib/simulate';
 import { simulationJson } from '../scripts/lib/simulate-format';
 import { evaluateAlarms } from '../shared/analysis/alarm-evaluator';
@@ -263,6 +264,25 @@ describe('runSimulation', () => {
       .sort();
     expect(result.timelines.map((t) => t.definition.name).sort()).toEqual(deployed);
     expect(ingestNames({ service: 'bedrock-watch', stage: 'prod' }).namePrefix).toBe('bedrock-watch-prod');
+  });
+
+  it('evaluates the top-contributor alarm from the attribution lines, as Contributor Insights would', async () => {
+    const at = (threshold: string) =>
+      runSimulation({
+        paths: [DEFAULT_SAMPLE_DIR],
+        params: parseStackParameters({ attributionKeys: 'caller', topContributorCostPerHourUsd: threshold }),
+        deliveryLagSeconds: 60,
+      });
+    const timeline = (result: Awaited<ReturnType<typeof at>>) =>
+      result.timelines.find((t) => t.definition.key === 'top-contributor-cost-caller');
+
+    const low = timeline(await at('0.000001'));
+    const high = timeline(await at('1000000'));
+
+    expect(low?.simulated).toBe(true);
+    expect(low?.transitions.map((t) => t.state)).toContain('ALARM');
+    expect(high?.simulated).toBe(true);
+    expect(high?.transitions.map((t) => t.state)).not.toContain('ALARM');
   });
 
   it('prints the documented --json shape', async () => {

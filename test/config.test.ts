@@ -133,3 +133,36 @@ describe('loadIngestConfig: the model-id cap (defect 8)', () => {
     expect(configError(env)).toContain('maxModelIds: an integer from 1 to 1000');
   });
 });
+
+describe('metric set and budgeted values', () => {
+  it('reads the metric set (complete by default) and the budgeted values, sanitised, per dimension', () => {
+    const config = loadIngestConfig({
+      BEDROCK_WATCH_METRIC_SET: 'essential',
+      BEDROCK_WATCH_ATTRIBUTION: 'caller,team',
+      BEDROCK_WATCH_BUDGETED_VALUES: '["team/search","caller/app-role","team/ads"]',
+    });
+
+    expect(loadIngestConfig({}).metricSet).toBe('complete');
+    expect(config.metricSet).toBe('essential');
+    expect(config.budgetedValues).toEqual(
+      new Map([
+        ['team', new Set(['search', 'ads'])],
+        ['Caller', new Set(['app-role'])],
+      ]),
+    );
+  });
+
+  it.each([
+    [
+      { BEDROCK_WATCH_METRIC_SET: 'minimal' },
+      'BEDROCK_WATCH_METRIC_SET "minimal" is not complete or essential',
+    ],
+    [{ BEDROCK_WATCH_BUDGETED_VALUES: 'team/search' }, 'expected a JSON array of "key/value" strings'],
+    [
+      { BEDROCK_WATCH_ATTRIBUTION: 'team', BEDROCK_WATCH_BUDGETED_VALUES: '["tenant/x"]' },
+      'BEDROCK_WATCH_BUDGETED_VALUES "tenant/x" is not key/value with an attributed key (team)',
+    ],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadIngestConfig(env)).toThrow(message);
+  });
+});

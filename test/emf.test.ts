@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { emfProblems } from '../scripts/lib/emf-validator';
 import { readEmfSeries, seriesKey } from '../shared/analysis/emf-reader';
-import { MODEL_COUNTERS } from '../shared/contract/metrics';
-import { type ModelMinuteBucket, zeroErrors } from '../shared/ingest/7-aggregate';
-import { toEmfDocuments } from '../shared/ingest/8-emf';
+import { summariseAttribution } from '../shared/analysis/summary';
+import { ERROR_METRICS, METRIC, METRIC_SETS, MODEL_COUNTERS } from '../shared/contract/metrics';
+import {
+  type AttributionMinuteBucket,
+  type ModelMinuteBucket,
+  zeroErrors,
+} from '../shared/ingest/7-aggregate';
+import { toAttributionLines, toBudgetEmfDocuments, toEmfDocuments } from '../shared/ingest/8-emf';
 import { T0 } from './support/helpers';
 
 const options = { namespace: 'BedrockWatch', service: 'bedrock-watch' };
@@ -81,7 +86,7 @@ describe('toEmfDocuments', () => {
       'UnpricedInvocations',
     ]) {
       expect(doc[name], name).toBeUndefined();
-      expect(doc._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).not.toContain(name);
+      expect(doc._aws.CloudWatchMetrics.flatMap((d) => d.Metrics.map((m) => m.Name))).not.toContain(name);
     }
   });
 
@@ -94,9 +99,9 @@ describe('toEmfDocuments', () => {
     });
 
     const units = Object.fromEntries(
-      parse(toEmfDocuments([everyCounter], options)[0] as string)._aws.CloudWatchMetrics[0]?.Metrics.map(
-        (m) => [m.Name, m.Unit],
-      ) ?? [],
+      parse(toEmfDocuments([everyCounter], options)[0] as string)._aws.CloudWatchMetrics.flatMap((d) =>
+        d.Metrics.map((m) => [m.Name, m.Unit]),
+      ),
     );
 
     for (const m of MODEL_COUNTERS) expect(units[m.name]).toBe('Count');
@@ -144,7 +149,7 @@ describe('toEmfDocuments', () => {
 
     expect(doc.CostUSD).toBeUndefined();
     expect(doc.UnpricedInvocations).toBe(2);
-    expect(doc._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).not.toContain('CostUSD');
+    expect(doc._aws.CloudWatchMetrics.flatMap((d) => d.Metrics.map((m) => m.Name))).not.toContain('CostUSD');
   });
 
   it('writes no cost for a bucket of failed calls only (nothing was billed)', () => {
@@ -168,7 +173,7 @@ describe('toEmfDocuments', () => {
     );
 
     expect(doc.CostUSD).toBe(0);
-    expect(doc._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).toContain('CostUSD');
+    expect(doc._aws.CloudWatchMetrics.flatMap((d) => d.Metrics.map((m) => m.Name))).toContain('CostUSD');
   });
 
   it('never writes a non-finite or out-of-range value, whatever reaches it (defect 2)', () => {
@@ -206,6 +211,120 @@ describe('toEmfDocuments', () => {
     expect(docs).toHaveLength(1);
     expect(emfProblems(docs[0] as string)).toEqual([]);
     expect(Buffer.byteLength(docs[0] as string)).toBeLessThan(8 * 1024);
+  });
+});
+
+describe('the metric sets', () => {
+  const everything = bucket({
+    errors: { Throttling: 1, Timeout: 1, Validation: 1, Auth: 1, Model: 1, Server: 1 },
+    unpricedInvocations: 1,
+    truncatedAnswers: 1,
+    guardrailInterventions: 1,
+    feedbackScores: [0.5],
+  });
+  const seriesOf = (set: (typeof METRIC_SETS)[number]) =>
+    [...readEmfSeries(toEmfDocuments([everything], { ...options, metricSet: set })).values()].map(
+      (s) => `${s.name}[${Object.keys(s.dimensions).sort().join(',')}]`,
+    );
+
+  it('publishes each metric under exactly the scopes the contract gives it in each set', () => {
+    for (const set of METRIC_SETS) {
+      const series = seriesOf(set);
+      for (const metric of [...Object.values(METRIC), ...Object.values(ERROR_METRICS)]) {
+        if (metric === METRIC.errors) continue;
+        expect(series.includes(`${metric.name}[ModelId,service]`), `${set} ${metric.name} per model`).toBe(
+          metric.sets[set].includes('model'),
+        );
+        expect(series.includes(`${metric.name}[service]`), `${set} ${metric.name} all models`).toBe(
+          metric.sets[set].includes('all'),
+        );
+      }
+    }
+  });
+
+  it('essential leaves to AWS/Bedrock what it publishes per model: only cost (and opt-in feedback) stays per model', () => {
+    const perModel = seriesOf('essential').filter((s) => s.endsWith('[ModelId,service]'));
+    expect(perModel.sort()).toEqual(['CostUSD[ModelId,service]', 'FeedbackScore[ModelId,service]']);
+    // Everything essential publishes, complete publishes too.
+    expect(seriesOf('complete')).toEqual(expect.arrayContaining(seriesOf('essential')));
+  });
+
+  it('keeps every per-model value in the model document, whichever series a set publishes, for replay', () => {
+    for (const set of METRIC_SETS) {
+      const doc = parse(toEmfDocuments([everything], { ...options, metricSet: set })[0] as string);
+      expect(doc.ModelId).toBe(everything.modelId);
+      expect(doc.LatencyUnavailable, set).toBe(1);
+      expect(doc.UnpricedInvocations, set).toBe(1);
+    }
+  });
+
+  it('writes valid EMF with one directive per group of dimension sets', () => {
+    for (const doc of toEmfDocuments([everything], { ...options, metricSet: 'essential' }))
+      expect(emfProblems(doc)).toEqual([]);
+  });
+});
+
+describe('attribution lines', () => {
+  const team = (overrides: Partial<AttributionMinuteBucket> = {}): AttributionMinuteBucket => ({
+    minuteStartMs: T0,
+    dimension: 'team',
+    value: 'search',
+    modelId: 'm',
+    invocations: 3,
+    inputTokens: 100,
+    outputTokens: 50,
+    errors: 1,
+    costUsd: 0.25,
+    pricedInvocations: 2,
+    latencyMs: [100, 200],
+    ...overrides,
+  });
+
+  it('writes one compact JSON line per minute, value and model, with no EMF directive', () => {
+    const [line, ...rest] = toAttributionLines([team()], options);
+    expect(rest).toEqual([]);
+    expect(JSON.parse(line as string)).toEqual({
+      bedrockWatch: 'attribution',
+      Timestamp: T0,
+      service: 'bedrock-watch',
+      team: 'search',
+      ModelId: 'm',
+      Invocations: 3,
+      InputTokens: 100,
+      OutputTokens: 50,
+      Errors: 1,
+      Tokens: 150,
+      CostUSD: 0.25,
+      LatencyP50: 100,
+      LatencyP95: 200,
+      LatencyMax: 200,
+      Latency: [100, 200],
+    });
+  });
+
+  it('splits latency values beyond 1,000 into further lines that replay adds back up', () => {
+    const latencyMs = Array.from({ length: 2500 }, (_, i) => i + 1);
+    const lines = toAttributionLines([team({ latencyMs, invocations: 2500 })], options);
+    expect(lines).toHaveLength(3);
+    const summary = summariseAttribution(lines, 'BedrockWatch', { team: 'team' });
+    expect(summary.team?.[0]).toMatchObject({ value: 'search', invocations: 2500, costUsd: 0.25 });
+    expect(summary.team?.[0]?.latencyMs.count).toBe(2500);
+  });
+
+  it('gives only budgeted values a cost series, summed over their models', () => {
+    const buckets = [team(), team({ modelId: 'n', costUsd: 0.5 }), team({ value: 'ads' })];
+    const docs = toBudgetEmfDocuments(buckets, new Map([['team', new Set(['search'])]]), options);
+    const series = [...readEmfSeries(docs).values()];
+    expect(series).toEqual([
+      {
+        namespace: 'BedrockWatch',
+        name: 'CostUSD',
+        unit: 'None',
+        dimensions: { service: 'bedrock-watch', team: 'search' },
+        values: [0.75],
+      },
+    ]);
+    expect(toBudgetEmfDocuments(buckets, new Map(), options)).toEqual([]);
   });
 });
 

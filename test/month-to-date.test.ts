@@ -80,6 +80,14 @@ describe('month-to-date function', () => {
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ MonthToDateCostUSD: 4, ProjectedMonthCostUSD: 8 });
   });
 
+  it('writes the provisioned part only when there is one (no series billed at 0 every hour)', () => {
+    const doc = JSON.parse(monthToDateDocument('BedrockWatch', 'bedrock-watch', NOW, 100));
+    const names = doc._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name);
+
+    expect(names).toEqual(['MonthToDateCostUSD', 'ProjectedMonthCostUSD']);
+    expect(doc).not.toHaveProperty('MonthToDateProvisionedUSD');
+  });
+
   it('adds the configured hourly cost of provisioned models for the hours of the month so far', () => {
     // 15 days = 360 hours at $2 + $0.5 an hour.
     const provisioned = provisionedCostSoFar([2, 0.5], NOW);

@@ -9,28 +9,60 @@ import {
 const small = { ...DEFAULT_REFERENCE, invocations: 60_000, msPerRecord: 0.02 };
 
 describe('estimateMonthlyBill', () => {
-  it('adds its parts up to the total and prices metric-hours at the list price', () => {
+  it('adds its parts up to the total and prices metric-hours at the list price, beyond the free tier', () => {
     const bill = estimateMonthlyBill(small);
 
     const sum = Object.values(bill.parts).reduce((a, b) => a + b, 0);
     expect(bill.totalUsd).toBeCloseTo(sum, 1);
+    const paidHours = bill.metricHoursPerMonth - LIST_PRICES.freeCustomMetrics * LIST_PRICES.hoursPerMonth;
     expect(bill.parts.customMetrics).toBeCloseTo(
-      (bill.metricHoursPerMonth * LIST_PRICES.customMetricPerMonth) / LIST_PRICES.hoursPerMonth,
+      (paidHours * LIST_PRICES.customMetricPerMonth) / LIST_PRICES.hoursPerMonth,
       1,
     );
-    expect(bill.parts.alarms).toBeCloseTo((41 - 10) * 0.1 + 0.5, 6);
+    expect(bill.totalWithoutFreeTierUsd).toBeGreaterThan(bill.totalUsd);
   });
 
-  it('counts the series attribution adds: one set per team and per team × model', () => {
-    const withTeams = estimateMonthlyBill(small);
-    const without = estimateMonthlyBill({ ...small, attribution: false });
+  it('counts the alarms the stack builds, anomaly bands at three metrics, composites apart', () => {
+    const bill = estimateMonthlyBill(small);
 
-    expect(without.seriesByKind.attribution).toBe(0);
-    // 20 teams, 3 models each: up to 6 metrics per team and per team-model pair.
-    expect(withTeams.seriesByKind.attribution).toBeGreaterThan(20 * 3 * 4);
-    expect(withTeams.seriesByKind.attribution).toBeLessThanOrEqual(20 * 6 + 20 * 3 * 6);
-    expect(withTeams.seriesByKind.model).toBe(without.seriesByKind.model);
-    expect(withTeams.totalUsd).toBeGreaterThan(without.totalUsd);
+    // All models: latency 2, error rate 2 × 6, throttle rate 2 × 2, three anomaly alarms × 3,
+    // truncation and guardrail rate 2 × 2, pipeline 7 alarms with 9 metrics, bill drift 1 (the
+    // top-contributor alarms are opt-in, off by default).
+    expect(bill.alarmMetrics).toBe(2 + 12 + 4 + 9 + 4 + 9 + 1);
+    expect(bill.compositeAlarms).toBe(1);
+    expect(bill.parts.alarms).toBeCloseTo((bill.alarmMetrics - 10) * 0.1 + 0.5, 6);
+  });
+
+  it('keeps attribution off the metric series: its cost is rules and log lines, flat from 20 to 200 teams', () => {
+    const at = (teams: number, attribution = true) => estimateMonthlyBill({ ...small, teams, attribution });
+    const part = (teams: number) => at(teams).totalUsd - at(teams, false).totalUsd;
+
+    const with20 = at(20);
+
+    expect(with20.seriesByKind.attribution).toBe(0);
+    expect(with20.insightRules).toBe(8);
+    expect(with20.insightMatchedEventsPerMonth).toBeGreaterThan(0);
+    expect(with20.distinctSeries).toBe(at(20, false).distinctSeries);
+    expect(part(20)).toBeGreaterThan(0);
+    expect(part(200)).toBeLessThan(part(20) * 1.2);
+  });
+
+  it('bounds the per-team series to the teams a budget names', () => {
+    const three = estimateMonthlyBill({ ...small, budgetedTeams: 3 });
+
+    expect(three.seriesByKind.attribution).toBe(3);
+    // Month to date and its projection (no provisioned part in the reference), and 2 per budget.
+    expect(three.seriesByKind.hourly).toBe(2 + 2 * 3);
+  });
+
+  it('with the essential set, publishes a fraction of the series and fewer rules, with the same alarms', () => {
+    const complete = estimateMonthlyBill(small);
+    const essential = estimateMonthlyBill({ ...small, metricSet: 'essential' });
+
+    expect(essential.seriesByKind.model).toBeLessThan(complete.seriesByKind.model / 3);
+    expect(essential.insightRules).toBe(4);
+    expect(essential.alarmMetrics).toBe(complete.alarmMetrics);
+    expect(essential.totalUsd).toBeLessThan(complete.totalUsd);
   });
 });
 

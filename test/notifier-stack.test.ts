@@ -56,7 +56,7 @@ describe('the packaged stack with every destination, budgets, token spikes and r
         .flatMap((s) => asList(s.statement.Resource).map(join));
     expect(actions).toEqual([
       'cloudwatch:DescribeAlarms',
-      'cloudwatch:GetMetricData',
+      'cloudwatch:GetInsightRuleReport',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Scan',
@@ -74,6 +74,10 @@ describe('the packaged stack with every destination, budgets, token spikes and r
     expect(resourcesOf('secretsmanager:GetSecretValue')).toEqual([
       'arn::secretsmanager:::secret:bw/pagerduty-??????',
       'arn::secretsmanager:::secret:bw/pagerduty-high-??????',
+    ]);
+    // Top contributors: only the reports of the stack's own insight rules.
+    expect(resourcesOf('cloudwatch:GetInsightRuleReport')).toEqual([
+      expect.stringMatching(/^arn:.*:cloudwatch:.*:insight-rule\/.+-top-\*$/),
     ]);
     expect(resourcesOf('kms:Decrypt')).toEqual([
       'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',

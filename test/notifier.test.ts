@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNotifierHandler } from '../functions/notifier/handler';
 import { DeliveryFailedError, handleNotifications, handleTick } from '../functions/notifier/notifier';
+import { contributorQuery } from '../shared/alerts/contributors';
+import type { AlertView } from '../shared/alerts/view';
 import {
   alarmMessage,
   describedAlarm,
@@ -312,5 +314,57 @@ describe('notifier handler', () => {
     expect(report.rejected).toEqual([{ reason: 'not-json', messageId: 'm-1' }]);
     expect(counted).toEqual(['rejected:not-json', 'rejected:unknown-topic']);
     expect(receiver.requests).toEqual([]);
+  });
+});
+
+describe('contributorQuery (top contributors from the stack’s Contributor Insights rules)', () => {
+  const view = (family: string, key: string, scope: AlertView['scope']) =>
+    ({ family, key, scope, alarm: `bw-${key}` }) as AlertView;
+  const settings = { namePrefix: 'bw', attributionKeys: ['caller', 'team'] };
+  const now = Date.parse('2026-11-27T10:30:00Z');
+
+  it('ranks the first attribution key by cost over the last hour for a cost alarm', () => {
+    const q = contributorQuery(
+      view('cost-anomaly', 'cost-anomaly-all', { kind: 'all', label: 'all models' }),
+      settings,
+      now,
+    );
+
+    expect(q).toMatchObject({ ruleName: 'bw-top-caller-by-cost', dimension: 'Caller', periodSeconds: 3600 });
+    expect(q?.startMs).toBe(Date.parse('2026-11-27T09:00:00Z'));
+  });
+
+  it('reads the rule of the key a top-contributor alarm is about, and the whole month for a budget', () => {
+    const top = contributorQuery(
+      view('top-contributor-tokens', 'top-contributor-tokens-team', { kind: 'all', label: 'all models' }),
+      settings,
+      now,
+    );
+    const budget = contributorQuery(
+      view('budget', 'budget-90-all', { kind: 'all', label: 'all models' }),
+      settings,
+      now,
+    );
+
+    expect(top?.ruleName).toBe('bw-top-team-by-tokens');
+    expect(budget).toMatchObject({ ruleName: 'bw-top-caller-by-cost', periodSeconds: 86_400 });
+    expect(budget?.startMs).toBe(Date.parse('2026-11-01T00:00:00Z'));
+  });
+
+  it("lists none for a team's own budget or without attribution", () => {
+    const team = {
+      kind: 'team' as const,
+      label: 'team search',
+      team: { dimension: 'team', value: 'search' },
+    };
+
+    expect(contributorQuery(view('budget', 'budget-90-team-search', team), settings, now)).toBeUndefined();
+    expect(
+      contributorQuery(
+        view('cost-anomaly', 'cost-anomaly-all', { kind: 'all', label: 'all' }),
+        { namePrefix: 'bw', attributionKeys: [] },
+        now,
+      ),
+    ).toBeUndefined();
   });
 });

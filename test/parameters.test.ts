@@ -30,6 +30,11 @@ describe('parseStackParameters', () => {
     [{ quotaWarningPct: '96' }, /quotaWarningPct must not exceed quotaCriticalPct/],
     [{ throttleRateWarningPct: '6' }, /throttleRateWarningPct must not exceed throttleRateCriticalPct/],
     [{ attributionMaxValues: '0' }, /attributionMaxValues: must be at least 1/],
+    [{ metricSet: 'minimal' }, /metricSet: "minimal" is not complete or essential/],
+    [
+      { topContributorCostPerHourUsd: '25' },
+      /topContributorCostPerHourUsd, topContributorTokensPerHour: need attributionKeys/,
+    ],
   ])('refuses %o', (raw, message) => {
     expect(() => parseStackParameters(raw)).toThrow(message);
   });

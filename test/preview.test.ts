@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmTimeline } from '../shared/analysis/alarm-evaluator';
-import { MetricStore } from '../shared/analysis/metric-store';
+import { CONTRIBUTOR_DIMENSION, INSIGHT_RULE_NAMESPACE, MetricStore } from '../shared/analysis/metric-store';
 import type { Widget } from '../shared/monitoring/dashboards/grid';
 import { alarmBands, widgetData } from '../shared/preview/widget-data';
 import { T0 } from './support/helpers';
@@ -43,6 +43,56 @@ describe('widgetData', () => {
 
     expect(all.kind === 'chart' && all.series.map((s) => s.label).sort()).toEqual(['a', 'b']);
     expect(top.kind === 'chart' && top.series.map((s) => [s.label, s.points])).toEqual([['b', [[T0, 5]]]]);
+  });
+
+  it('sums a SEARCH into one line with SUM(SEARCH(…)), as the essential set’s all-models widgets do', () => {
+    const store = new MetricStore();
+    store.put(
+      { namespace: 'AWS/Bedrock', name: 'InputTokenCount', dimensions: { ModelId: 'a' } },
+      T0,
+      T0,
+      'Count',
+      [3],
+    );
+    store.put(
+      { namespace: 'AWS/Bedrock', name: 'InputTokenCount', dimensions: { ModelId: 'b' } },
+      T0,
+      T0,
+      'Count',
+      [4],
+    );
+    const expression = `SUM(SEARCH('{AWS/Bedrock,ModelId} MetricName="InputTokenCount"', 'Sum', 60))`;
+
+    const data = widgetData(chart([[{ expression, id: 'in', label: 'input' }]]), context(store));
+
+    expect(data.kind === 'chart' && data.series.map((s) => [s.label, s.points])).toEqual([
+      ['input', [[T0, 7]]],
+    ]);
+  });
+
+  it('shows a Contributor Insights widget as its top contributors, from what the simulator filed for the rule', () => {
+    const store = new MetricStore();
+    const put = (who: string, usd: number) =>
+      store.put(
+        { namespace: INSIGHT_RULE_NAMESPACE, name: 'r', dimensions: { [CONTRIBUTOR_DIMENSION]: who } },
+        T0,
+        T0,
+        'None',
+        [usd],
+      );
+    put('search', 5);
+    put('ads', 1);
+    put('web', 3);
+
+    const data = widgetData(
+      chart([], {
+        metrics: undefined,
+        insightRule: { ruleName: 'r', maxContributorCount: 2, orderBy: 'Sum' },
+      }),
+      context(store),
+    );
+
+    expect(data.kind === 'chart' && data.series.map((s) => s.label)).toEqual(['search', 'web']);
   });
 
   it('evaluates metric math over hidden lines by id', () => {

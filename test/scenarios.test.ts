@@ -1,10 +1,31 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstAlarmMinute, scenarioProblems } from '../scripts/lib/scenario-check';
-import { SCENARIOS } from '../scripts/lib/scenarios';
+import { SCENARIOS, type Scenario } from '../scripts/lib/scenarios';
 import { runSimulation } from '../scripts/lib/simulate';
 import { parseStackParameters } from '../shared/monitoring/parameters';
 import { EVENTS_DIR } from './support/helpers';
+
+/**
+ * The scenario's expectations that hold under `essential`: that set publishes the truncation and
+ * guardrail counters for all models only, so it has no per-model quality alarm (docs/quality.md).
+ */
+function withoutPerModelQuality(scenario: Scenario): Scenario {
+  const kept = (e: { family: string; scope?: string }) =>
+    !(
+      (e.family === 'truncation-rate' || e.family === 'guardrail-rate') &&
+      e.scope !== undefined &&
+      e.scope !== 'all'
+    );
+  return {
+    ...scenario,
+    expect: {
+      ...scenario.expect,
+      fires: scenario.expect.fires.filter(kept),
+      quiet: scenario.expect.quiet.filter(kept),
+    },
+  };
+}
 
 describe('alarm scenarios (events/scenarios, simulated through the real handler)', () => {
   it.each(SCENARIOS.map((s) => [s.name, s] as const))(
@@ -24,6 +45,22 @@ describe('alarm scenarios (events/scenarios, simulated through the real handler)
         (t) => firstAlarmMinute(t, Date.parse(scenario.traffic.start)) !== undefined,
       );
       expect(fired.length).toBeGreaterThanOrEqual(scenario.expect.fires.length);
+    },
+  );
+
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))(
+    '%s holds its expected alarms with the essential metric set too (AWS/Bedrock series derived from the same calls)',
+    async (_name, scenario) => {
+      const paths = [join(EVENTS_DIR, 'scenarios', scenario.name)];
+
+      const result = await runSimulation({
+        paths,
+        params: parseStackParameters({ ...scenario.params, metricSet: 'essential' }),
+        deliveryLagSeconds: scenario.deliveryLagSeconds,
+      });
+
+      expect(result.batches.failed).toBe(0);
+      expect(scenarioProblems(withoutPerModelQuality(scenario), result)).toEqual([]);
     },
   );
 

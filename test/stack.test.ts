@@ -15,8 +15,15 @@ import {
 } from '../scripts/lib/ingest-bundle';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/lib/replay';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
-import { ERROR_METRICS, FILTER_METRICS } from '../shared/contract/metrics';
+import {
+  AWS_BEDROCK_METRIC,
+  ERROR_METRICS,
+  FILTER_METRICS,
+  HOURLY_TOKENS,
+  MONTH_TO_DATE,
+} from '../shared/contract/metrics';
 import { buildAlarmDefinitions } from '../shared/monitoring/alarms/index';
+import { hourlySettings } from '../shared/monitoring/alerting';
 import { buildDashboards, type Widget } from '../shared/monitoring/dashboards/index';
 import { parseStackParameters } from '../shared/monitoring/parameters';
 import { contractProblems, type EmittedSeries, metricUses } from './support/contract-helpers';
@@ -39,35 +46,22 @@ let directDir: string;
 let kinesis: Template;
 let defaults: Template;
 let adopted: Template;
+let essential: Template;
 let emitted: EmittedSeries[];
+let emittedEssential: EmittedSeries[];
+let attributionLines: Record<string, unknown>[];
 
-beforeAll(async () => {
-  // One at a time: serverless-esbuild builds in the repo's .esbuild folder.
-  ({ template: direct, dir: directDir } = await packageTemplate(
-    {
-      watchedModels: WATCHED.join(','),
-      quotas: `${WATCHED[0]}=2000000:1000`,
-      dashboardRegions: 'us-east-1,us-west-2',
-      criticalEmail: 'oncall@example.com',
-      largeDataBucket: 'create',
-      attributionKeys: 'caller,team',
-    },
-    ['--stage', 'prod'],
-  ));
-  ({ template: kinesis } = await packageTemplate({ ingestMode: 'kinesis', reservedConcurrency: '5' }));
-  ({ template: defaults } = await packageTemplate());
-  ({ template: adopted } = await packageTemplate({
-    existingLogGroup: '/aws/bedrock/modelinvocations',
-    largeDataBucket: 'my-existing-bodies',
-  }));
-  // What the ingest function really emits: replay the sample set (and the quality fixtures, which
-  // hold the guardrail interventions the sample set has none of) through the handler.
+/** What the ingest function emits for an environment (the sample set through the handler), and the month-to-date function. */
+async function emittedWith(
+  env: Record<string, string>,
+): Promise<{ series: EmittedSeries[]; lines: string[] }> {
+  // The quality fixtures hold the guardrail interventions the sample set has none of.
   const run = await runReplay({
     paths: [DEFAULT_SAMPLE_DIR, fixturePath('quality-records.jsonl')],
     writeLog: () => undefined,
-    env: { BEDROCK_WATCH_ATTRIBUTION: 'caller,team' },
+    env,
   });
-  emitted = [...readEmfSeries(run.emf).values()].map((s) => ({
+  const series = [...readEmfSeries(run.emf).values()].map((s) => ({
     metricName: s.name,
     unit: s.unit,
     dimensionNames: Object.keys(s.dimensions),
@@ -83,16 +77,83 @@ beforeAll(async () => {
       driftPct: 0,
     }),
   ]).values()) {
-    emitted.push({ metricName: s.name, unit: s.unit, dimensionNames: Object.keys(s.dimensions) });
+    series.push({ metricName: s.name, unit: s.unit, dimensionNames: Object.keys(s.dimensions) });
   }
+  return { series, lines: run.emf };
+}
+
+beforeAll(async () => {
+  // One at a time: serverless-esbuild builds in the repo's .esbuild folder.
+  ({ template: direct, dir: directDir } = await packageTemplate(
+    {
+      watchedModels: WATCHED.join(','),
+      quotas: `${WATCHED[0]}=2000000:1000`,
+      dashboardRegions: 'us-east-1,us-west-2',
+      criticalEmail: 'oncall@example.com',
+      largeDataBucket: 'create',
+      attributionKeys: 'caller,team',
+      topContributorCostPerHourUsd: '25',
+    },
+    ['--stage', 'prod'],
+  ));
+  ({ template: essential } = await packageTemplate(
+    {
+      metricSet: 'essential',
+      watchedModels: WATCHED.join(','),
+      quotas: `${WATCHED[0]}=2000000:1000`,
+      largeDataBucket: 'create',
+      attributionKeys: 'caller,team',
+      teamBudgets: 'team/data=300',
+      topContributorCostPerHourUsd: '25',
+      topContributorTokensPerHour: '2000000',
+      tokenSpikeAlarms: 'true',
+    },
+    ['--stage', 'prod'],
+  ));
+  ({ template: kinesis } = await packageTemplate({ ingestMode: 'kinesis', reservedConcurrency: '5' }));
+  ({ template: defaults } = await packageTemplate());
+  ({ template: adopted } = await packageTemplate({
+    existingLogGroup: '/aws/bedrock/modelinvocations',
+    largeDataBucket: 'my-existing-bodies',
+  }));
+  // What the ingest function really emits, in each metric set: replay the sample set through the handler.
+  const complete = await emittedWith({ BEDROCK_WATCH_ATTRIBUTION: 'caller,team' });
+  emitted = complete.series;
+  const lean = await emittedWith({
+    BEDROCK_WATCH_ATTRIBUTION: 'caller,team',
+    BEDROCK_WATCH_METRIC_SET: 'essential',
+    BEDROCK_WATCH_BUDGETED_VALUES: '["team/data"]',
+  });
+  emittedEssential = lean.series;
+  // The hourly function publishes month to date per budget and tokens per token-spike scope.
+  const hourly = hourlySettings(
+    parseStackParameters({
+      metricSet: 'essential',
+      watchedModels: WATCHED.join(','),
+      attributionKeys: 'caller,team',
+      teamBudgets: 'team/data=300',
+      tokenSpikeAlarms: 'true',
+    }),
+  );
+  for (const dims of hourly?.costScopes ?? [])
+    for (const metricName of [MONTH_TO_DATE.cost, MONTH_TO_DATE.projected])
+      emittedEssential.push({ metricName, unit: 'None', dimensionNames: ['service', ...Object.keys(dims)] });
+  for (const dims of hourly?.tokenScopes ?? [])
+    for (const metricName of Object.values(HOURLY_TOKENS))
+      emittedEssential.push({ metricName, unit: 'Count', dimensionNames: ['service', ...Object.keys(dims)] });
+  attributionLines = complete.lines
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((d) => d.bedrockWatch === 'attribution');
   // Metric filters emit their own series, with the dimensions they declare.
   for (const [, filter] of resourcesOfType(direct, 'AWS::Logs::MetricFilter')) {
     for (const t of filter.Properties.MetricTransformations) {
-      emitted.push({
+      const series = {
         metricName: t.MetricName,
         unit: t.Unit,
         dimensionNames: t.Dimensions.map((d: { Key: string }) => d.Key),
-      });
+      };
+      emitted.push(series);
+      emittedEssential.push(series);
     }
   }
 }, 120_000);
@@ -524,6 +585,86 @@ describe('the packaged stack (serverless package, offline)', () => {
     expect(contractProblems(metricUses(kinesis), emitted, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
   });
 
+  it('with the essential set, reads only what that set emits, and from AWS/Bedrock only its documented runtime metrics per ModelId', () => {
+    const uses = metricUses(essential);
+    const runtime = new Set<string>([
+      ...Object.values(AWS_BEDROCK_METRIC),
+      'ModelInvocationLogsCloudWatchDeliveryFailure',
+      'ModelInvocationLargeDataS3DeliveryFailure',
+    ]);
+    const bedrock = uses.filter((u) => u.namespace === 'AWS/Bedrock');
+
+    expect(contractProblems(uses, emittedEssential, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
+    expect(bedrock.map((u) => u.metricName).filter((n) => !runtime.has(n))).toEqual([]);
+    expect(bedrock.filter((u) => u.metricName === 'InvocationLatency').length).toBeGreaterThan(0);
+    expect(bedrock.every((u) => Object.keys(u.dimensions).every((d) => d === 'ModelId'))).toBe(true);
+    // The complete set reads series the essential set does not publish: the check tells them apart.
+    expect(
+      contractProblems(metricUses(direct), emittedEssential, 'BedrockWatch', 'bedrock-watch').length,
+    ).toBeGreaterThan(0);
+  });
+
+  const names = (t: Template) =>
+    [
+      ...resourcesOfType(t, 'AWS::CloudWatch::Alarm'),
+      ...resourcesOfType(t, 'AWS::CloudWatch::CompositeAlarm'),
+    ]
+      .map(([, a]) => a.Properties.AlarmName as string)
+      .filter(
+        (n) => !n.includes('token-spike') && !n.includes('budget') && !n.includes('top-contributor-tokens'),
+      )
+      .sort();
+
+  it('has the same alarms in both metric sets, but per-model answer quality (all models only in essential)', () => {
+    const perModelQuality = (n: string) => /-(truncation|guardrail)-rate-warning-(?!all$)/.test(n);
+    expect(names(direct).filter(perModelQuality).length).toBeGreaterThan(0);
+    expect(names(essential)).toEqual(names(direct).filter((n) => !perModelQuality(n)));
+  });
+
+  it('reads attribution from Contributor Insights rules over the attribution lines, bounded by keys, not values', () => {
+    for (const template of [direct, essential]) {
+      const rules = resourcesOfType(template, 'AWS::CloudWatch::InsightRule').map(([, r]) => r.Properties);
+      const ruleNames = new Set(rules.map((r) => r.RuleName as string));
+      expect(rules.length).toBeGreaterThan(0);
+      for (const rule of rules) {
+        const body = JSON.parse(rule.RuleBody);
+        expect(body.LogGroupNames).toEqual(['/aws/lambda/bedrock-watch-prod-ingest']);
+        // Every field the rule reads is one the attribution lines carry.
+        const key = (body.Contribution.Keys[0] as string).slice(2);
+        const value = (body.Contribution.ValueOf as string).slice(2);
+        expect(
+          attributionLines.some((l) => typeof l[key] === 'string' && typeof l[value] === 'number'),
+          rule.RuleName,
+        ).toBe(true);
+      }
+      // Every INSIGHT_RULE_METRIC and every insight widget names a rule of the stack.
+      const alarmRules = resourcesOfType(template, 'AWS::CloudWatch::Alarm').flatMap(([, a]) =>
+        (a.Properties.Metrics ?? []).flatMap((q: { Expression?: string }) =>
+          [...(q.Expression ?? '').matchAll(/INSIGHT_RULE_METRIC\('([^']+)'/g)].map((m) => m[1]),
+        ),
+      );
+      const widgetRules = resourcesOfType(template, 'AWS::CloudWatch::Dashboard').flatMap(([, d]) =>
+        (JSON.parse(d.Properties.DashboardBody['Fn::Sub']).widgets as Widget[]).flatMap((w) => {
+          const rule = (w.properties.insightRule as { ruleName?: string } | undefined)?.ruleName;
+          return rule ? [rule] : [];
+        }),
+      );
+      expect(alarmRules.length).toBeGreaterThan(0);
+      expect(widgetRules.length).toBeGreaterThan(0);
+      for (const name of [...alarmRules, ...widgetRules])
+        expect(ruleNames.has(name as string), name).toBe(true);
+    }
+    expect(resourcesOfType(direct, 'AWS::Logs::QueryDefinition').length).toBeGreaterThan(0);
+    // No metric series per attribution value, except the cost of the values a budget names.
+    expect(
+      emitted.filter((e) => e.dimensionNames.includes('team') || e.dimensionNames.includes('Caller')),
+    ).toEqual([]);
+    const fromHourly = new Set<string>(Object.values(MONTH_TO_DATE));
+    expect(
+      emittedEssential.filter((e) => e.dimensionNames.includes('team') && !fromHourly.has(e.metricName)),
+    ).toEqual([{ metricName: 'CostUSD', unit: 'None', dimensionNames: ['service', 'team'] }]);
+  });
+
   it('catches a typo in a metric name, a dimension or a unit', () => {
     const broken = JSON.parse(JSON.stringify(direct)) as Template;
     const alarm = Object.values(broken.Resources).find((r) => r.Properties?.MetricName === 'Latency');
@@ -552,7 +693,7 @@ describe('the packaged stack (serverless package, offline)', () => {
       broken.Resources.IngestFailureQueue as { Properties: Record<string, unknown> }
     ).Properties.RetentionDays = 14;
 
-    const result = await cfnLint([direct, kinesis, defaults, adopted]);
+    const result = await cfnLint([direct, kinesis, defaults, adopted, essential]);
     const caught = await cfnLint([broken]);
 
     expect(result.problems, result.linter).toEqual([]);

@@ -43,6 +43,7 @@ function alarmMetrics(def: MetricAlarmDefinition): Record<string, unknown> {
       ReturnData: q.returnData,
       ...(q.label ? { Label: q.label } : {}),
       ...(q.expression ? { Expression: q.expression } : {}),
+      ...(q.period !== undefined ? { Period: q.period } : {}),
       ...(q.metric
         ? {
             MetricStat: {

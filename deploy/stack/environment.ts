@@ -1,3 +1,5 @@
+import { parseTeamBudgets } from '../../shared/alerts/budgets';
+import { DEFAULT_METRIC_SET } from '../../shared/contract/metrics';
 import { ConfigError, loadIngestConfig } from '../../shared/ingest/config';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 
@@ -20,10 +22,16 @@ export function functionEnvironment(params: StackParameters): Record<string, str
     POWERTOOLS_LOG_LEVEL: params.logLevel,
     BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES: String(params.resolveInferenceProfiles),
   };
+  if (params.metricSet !== DEFAULT_METRIC_SET) environment.BEDROCK_WATCH_METRIC_SET = params.metricSet;
   if (params.attributionKeys.length > 0) {
     environment.BEDROCK_WATCH_ATTRIBUTION = params.attributionKeys.join(',');
     environment.BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES = String(params.attributionMaxValues);
   }
+  // Only the values a budget names get a cost series (a bounded set; the rest are log lines).
+  const budgeted = parseTeamBudgets(params.teamBudgets).map(
+    (b) => `${b.key}/${Object.values(b.dimensions)[0]}`,
+  );
+  if (budgeted.length > 0) environment.BEDROCK_WATCH_BUDGETED_VALUES = JSON.stringify(budgeted);
   if (params.configJson !== '') environment.BEDROCK_WATCH_CONFIG = params.configJson;
   // The function reads these at start; reading them here makes a bad value fail the package instead.
   loadIngestConfig(environment, () => {

@@ -1,7 +1,7 @@
 /**
  * Builds the CloudFormation resources serverless.yml adds to its functions: log group, Bedrock
- * logging, subscription (direct or through Kinesis), IAM, failure queue, topics, alarms,
- * dashboards and metric filters. Pure: parameters in, template fragments out.
+ * logging, subscription (direct or through Kinesis), IAM, failure queue, topics, Contributor
+ * Insights rules and saved queries, alarms, dashboards and metric filters. Pure: parameters in, template fragments out.
  *
  * Each part of the stack has its own file; buildStack only puts them together. To add a resource,
  * add it to the part it belongs to (or a new file), and that part to buildStack.
@@ -20,6 +20,7 @@ import {
   ingestFunctionResources,
   ingestMemorySize,
 } from './ingest-function';
+import { insightResources } from './insights';
 import { invocationLogGroup, invocationLogGroupOutputs, invocationLogging } from './invocation-logging';
 import { metricFilterResources } from './metric-filters';
 import { monthToDateResources } from './month-to-date';
@@ -70,6 +71,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...feedbackResources(params, names),
     ...metricFilterResources(params, logGroup),
     ...topicResources(params, ctx, names),
+    ...insightResources(params, names),
     ...alarmResources(alarms, alarmTopics()),
     ...board.resources,
     ...notifierResources(params, names),

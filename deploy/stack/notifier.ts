@@ -26,7 +26,11 @@ function secretArn(target: Target) {
     : arn('secretsmanager', `secret:${target.secret.name}-??????`);
 }
 
-function notifierStatements(params: StackParameters, targets: Target[]): Record<string, unknown>[] {
+function notifierStatements(
+  params: StackParameters,
+  names: IngestNames,
+  targets: Target[],
+): Record<string, unknown>[] {
   const ssm = targets.filter((t) => t.secret.store === 'ssm');
   const secrets = targets.filter((t) => t.secret.store === 'secretsmanager');
   return [
@@ -46,9 +50,18 @@ function notifierStatements(params: StackParameters, targets: Target[]): Record<
     ...(params.alertSecretsKmsKeyArn
       ? [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: params.alertSecretsKmsKeyArn }]
       : []),
-    // DescribeAlarms returns composite alarms only to a grant on "*" (API reference); GetMetricData
-    // (top contributors) has no resource type. Both read only.
-    { Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData'], Resource: '*' },
+    // DescribeAlarms returns composite alarms only to a grant on "*" (API reference); read only.
+    { Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: '*' },
+    // Top contributors: the reports of the stack's own Contributor Insights rules.
+    ...(params.attributionKeys.length > 0
+      ? [
+          {
+            Effect: 'Allow',
+            Action: ['cloudwatch:GetInsightRuleReport'],
+            Resource: arn('cloudwatch', `insight-rule/${names.namePrefix}-top-*`),
+          },
+        ]
+      : []),
     ...(params.remediationEvents
       ? [
           {
@@ -114,7 +127,7 @@ export function notifierResources(params: StackParameters, names: IngestNames): 
   if (!notifierEnabled(params)) return { NotifierRole: functionRole('notifier', logGroup, []) };
   const targets = parseTargets(params.alertTargets);
   return {
-    NotifierRole: functionRole('notifier', logGroup, notifierStatements(params, targets)),
+    NotifierRole: functionRole('notifier', logGroup, notifierStatements(params, names, targets)),
     AlertStateTable: {
       Type: 'AWS::DynamoDB::Table',
       Properties: {

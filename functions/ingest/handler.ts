@@ -105,7 +105,8 @@ export function createIngestHandler(deps: IngestDependencies) {
       result = completeBatch(parsed, {
         nowMs,
         priceTable: deps.priceTable,
-        emf: { namespace: config.namespace, service: config.service },
+        emf: { namespace: config.namespace, service: config.service, metricSet: config.metricSet },
+        budgetedValues: config.budgetedValues,
         ...(deps.profiles ? { inferenceProfiles: deps.profiles.profiles } : {}),
         ...(deps.attribution ? { attribution: deps.attribution } : {}),
         modelIds,

@@ -10,7 +10,16 @@ import type {
   MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import type { HourlySettings } from '../../shared/alerts/hourly-settings';
-import { DIM_SERVICE, HOURLY_TOKENS, METRIC, MONTH_TO_DATE } from '../../shared/contract/metrics';
+import {
+  AWS_BEDROCK_DIMENSION,
+  AWS_BEDROCK_METRIC,
+  AWS_BEDROCK_NAMESPACE,
+  DIM_MODEL_ID,
+  DIM_SERVICE,
+  HOURLY_TOKENS,
+  METRIC,
+  MONTH_TO_DATE,
+} from '../../shared/contract/metrics';
 import { monthStartUtc, projectedMonthCost } from './month-to-date';
 
 const HOUR_MS = 3_600_000;
@@ -24,6 +33,12 @@ export const SETTLE_MS = 10 * 60_000;
 export const MIN_BASELINE_DAYS = 3;
 /** The tokens that burn quota and money: input, cache write and output (as the quota alarms count). */
 const TOKEN_METRICS = [METRIC.inputTokens.name, METRIC.cacheWriteInputTokens.name, METRIC.outputTokens.name];
+/** The same tokens as AWS/Bedrock counts them per ModelId (per-model scopes of the `essential` set). */
+const AWS_TOKEN_METRICS = [
+  AWS_BEDROCK_METRIC.inputTokens,
+  AWS_BEDROCK_METRIC.cacheWriteInputTokens,
+  AWS_BEDROCK_METRIC.outputTokens,
+];
 
 const metricQuery = (
   id: string,
@@ -75,11 +90,16 @@ export function hourlyQueries(
       StartTime: new Date(end - HOUR_MS - settings.baselineDays * DAY_MS),
       EndTime: new Date(end),
       ScanBy: 'TimestampAscending',
-      MetricDataQueries: settings.tokenScopes.flatMap((dims, i) =>
-        TOKEN_METRICS.map((name, j) =>
+      MetricDataQueries: settings.tokenScopes.flatMap((dims, i) => {
+        const modelId = dims[DIM_MODEL_ID];
+        if (settings.modelTokensFromAwsBedrock && modelId !== undefined)
+          return AWS_TOKEN_METRICS.map((name, j) =>
+            metricQuery(`t${i}_${j}`, AWS_BEDROCK_NAMESPACE, name, { [AWS_BEDROCK_DIMENSION]: modelId }),
+          );
+        return TOKEN_METRICS.map((name, j) =>
           metricQuery(`t${i}_${j}`, namespace, name, { [DIM_SERVICE]: service, ...dims }),
-        ),
-      ),
+        );
+      }),
     });
   }
   return queries;

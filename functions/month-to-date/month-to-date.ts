@@ -90,6 +90,9 @@ export function monthToDateDocument(
 ): string {
   const costUsd = Math.round((tokenCostUsd + provisionedUsd) * 1e6) / 1e6;
   const projected = projectedMonthCost(nowMs, costUsd);
+  // The provisioned part only when there is one: a series written at 0 every hour would bill
+  // $0.30 a month for nothing (no alarm or widget reads it; it explains the month-to-date figure).
+  const withProvisioned = provisionedUsd > 0;
   return JSON.stringify({
     _aws: {
       Timestamp: nowMs,
@@ -100,7 +103,7 @@ export function monthToDateDocument(
           Metrics: [
             { Name: MONTH_TO_DATE.cost, Unit: 'None' },
             { Name: MONTH_TO_DATE.projected, Unit: 'None' },
-            { Name: MONTH_TO_DATE.provisioned, Unit: 'None' },
+            ...(withProvisioned ? [{ Name: MONTH_TO_DATE.provisioned, Unit: 'None' }] : []),
           ],
         },
       ],
@@ -108,6 +111,6 @@ export function monthToDateDocument(
     [DIM_SERVICE]: service,
     [MONTH_TO_DATE.cost]: costUsd,
     [MONTH_TO_DATE.projected]: projected,
-    [MONTH_TO_DATE.provisioned]: provisionedUsd,
+    ...(withProvisioned ? { [MONTH_TO_DATE.provisioned]: provisionedUsd } : {}),
   });
 }

@@ -12,12 +12,13 @@ import {
   CloudWatchClient,
   DescribeAlarmsCommand,
   type DescribeAlarmsCommandInput,
-  GetMetricDataCommand,
+  GetInsightRuleReportCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { TOP_CONTRIBUTORS } from '../../shared/alerts/contributors';
 import { NOTIFIER_ENV, parseNotifierConfig } from '../../shared/alerts/notifier-config';
 import { NOTIFIER_METRICS } from '../../shared/contract/metrics';
 import type { Json } from '../../shared/json';
@@ -120,14 +121,19 @@ function defaultDependencies(logger: Logger, metrics: Metrics): NotifierDeps {
     },
     search: async (q) =>
       (
-        await cloudwatch.send(
-          new GetMetricDataCommand({
-            StartTime: new Date(q.startMs),
-            EndTime: new Date(q.endMs),
-            MetricDataQueries: [q.query],
-          }),
-        )
-      ).MetricDataResults ?? [],
+        (
+          await cloudwatch.send(
+            new GetInsightRuleReportCommand({
+              RuleName: q.ruleName,
+              StartTime: new Date(q.startMs),
+              EndTime: new Date(q.endMs),
+              Period: q.periodSeconds,
+              MaxContributorCount: TOP_CONTRIBUTORS,
+              OrderBy: 'Sum',
+            }),
+          )
+        ).Contributors ?? []
+      ).map((c) => ({ Label: c.Keys?.[0] ?? '', Values: [c.ApproximateAggregateValue ?? 0] })),
     log: (level, message, fields) => logger[level](message, fields),
     count: (metric, reason) => {
       metrics.addMetric(NOTIFIER_METRICS[metric], MetricUnit.Count, 1);

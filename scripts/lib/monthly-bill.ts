@@ -1,33 +1,70 @@
 /**
- * What the monitor itself costs for a reference month: 1,000,000 invocations over 10 models and 20
- * teams with attribution on. Simulates one day of that traffic through the real pipeline, counts
- * the metric series each hour receives data for (CloudWatch prorates custom metrics by the hour),
- * the EMF bytes, and the Lambda requests and GB-seconds, then prices them at list prices.
+ * What the monitor itself costs for a reference month: 1,000,000 invocations over 10 models, with
+ * `caller` (10 roles) and `team` (20 teams) attribution on. Simulates one day of that traffic
+ * through the real pipeline in the chosen metric set, counts the metric series each hour receives
+ * data for (CloudWatch prorates custom metrics by the hour), the log bytes, the lines each
+ * Contributor Insights rule matches and the Lambda requests and GB-seconds; builds the stack's
+ * alarms, dashboards, rules and hourly queries from the same definitions the deploy uses; then
+ * prices everything at list prices.
  */
 
 import { readEmfSeries } from '../../shared/analysis/emf-reader';
 import { INVOCATION_SCHEMA_TYPE } from '../../shared/contract/bedrock-logs';
-import { DEFAULT_NAMESPACE, DEFAULT_SERVICE, HEALTH } from '../../shared/contract/metrics';
+import {
+  ATTRIBUTION_RECORD,
+  ATTRIBUTION_RECORD_FIELD,
+  DEFAULT_METRIC_SET,
+  DEFAULT_NAMESPACE,
+  DEFAULT_SERVICE,
+  HEALTH,
+  type MetricSet,
+} from '../../shared/contract/metrics';
 import type { LogEvent } from '../../shared/ingest/1-decode';
 import { createPriceTable, type PriceData } from '../../shared/ingest/5-price';
-import { AttributionResolver } from '../../shared/ingest/6-attribute';
+import { AttributionResolver, sanitiseValue } from '../../shared/ingest/6-attribute';
 import { ingestBatch } from '../../shared/ingest/batch';
 import priceData from '../../shared/ingest/price-table.json';
+import { buildAlarmDefinitions } from '../../shared/monitoring/alarms/index';
+import { hourlySettings } from '../../shared/monitoring/alerting';
+import { buildDashboards } from '../../shared/monitoring/dashboards/index';
+import { buildInsightRules, buildQueryDefinitions, contributionOf } from '../../shared/monitoring/insights';
+import { parseStackParameters, type StackParameters } from '../../shared/monitoring/parameters';
 import { prng } from './prng';
 
-/** List prices, us-east-1, consulted 2026-11-26 (aws.amazon.com/cloudwatch/pricing, aws.amazon.com/lambda/pricing). */
+/**
+ * List prices, us-east-1, in one place: CloudWatch (aws.amazon.com/cloudwatch/pricing: metrics,
+ * alarms, dashboards, logs, Contributor Insights, GetMetricData, Logs Insights) and Lambda
+ * (aws.amazon.com/lambda/pricing), consulted 2026-11-26/27. CloudWatch's always-free tier is
+ * applied, assuming nothing else in the account uses it: 10 custom metrics, 10 alarm metrics, 3
+ * dashboards, one Contributor Insights rule and its first million matched events
+ * (`totalWithoutFreeTierUsd` shows the bill without it). The paid rates of Contributor Insights,
+ * Logs Insights and GetMetricData are as issue #11 gives them (the stored pricing page shows only
+ * their free tier): check them.
+ */
 export const LIST_PRICES = {
-  date: '2026-11-26',
+  date: '2026-11-27',
+  source: 'aws.amazon.com/cloudwatch/pricing and aws.amazon.com/lambda/pricing (us-east-1)',
   customMetricPerMonth: 0.3,
+  /** The free tier's 10 custom metrics, as metric-hours (10 × 730). */
+  freeCustomMetrics: 10,
   hoursPerMonth: 730,
   logIngestionPerGb: 0.5,
   logStoragePerGbMonth: 0.03,
   alarmMetricPerMonth: 0.1,
   freeAlarmMetrics: 10,
+  /** An anomaly-detection alarm bills its metric and the band's two bounds. */
+  anomalyAlarmMetrics: 3,
   compositeAlarmPerMonth: 0.5,
+  dashboardPerMonth: 3,
+  freeDashboards: 3,
+  contributorInsightsRulePerMonth: 0.5,
+  freeContributorInsightsRules: 1,
+  contributorInsightsPerMillionEvents: 0.02,
+  freeContributorInsightsEvents: 1_000_000,
+  logsInsightsPerGbScanned: 0.005,
+  getMetricDataPerThousandMetrics: 0.01,
   lambdaPerMillionRequests: 0.2,
   lambdaArmPerGbSecond: 0.0000133334,
-  freeDashboards: 3,
   /** aws.amazon.com/aws-cost-management/aws-cost-explorer/pricing: each API request. */
   costExplorerPerRequest: 0.01,
 };
@@ -49,8 +86,13 @@ export interface ReferenceMonth {
   invocations: number;
   models: number;
   teams: number;
-  /** Whether the `team` attribution dimension is on. */
+  /** Distinct caller roles (the `caller` attribution key). */
+  callers: number;
+  /** Whether `caller` and `team` attribution are on. */
   attribution: boolean;
+  /** Teams with a budget (`teamBudgets`): the only attribution values with a metric series. */
+  budgetedTeams: number;
+  metricSet: MetricSet;
   /** Each team calls this many of the models. */
   modelsPerTeam: number;
   /** A subscription delivers a batch about this often while traffic flows (an assumption). */
@@ -62,28 +104,29 @@ export interface ReferenceMonth {
   /** Fixed cost per invocation plus cost per record, from the bench's measurement. */
   msPerBatch: number;
   msPerRecord: number;
-  /** From the default template: alarm metrics and composite alarms. */
-  alarmMetrics: number;
-  compositeAlarms: number;
-  dashboards: number;
 }
 
 export const DEFAULT_REFERENCE: Omit<ReferenceMonth, 'msPerRecord'> = {
   invocations: 1_000_000,
   models: 10,
   teams: 20,
+  callers: 10,
   attribution: true,
+  budgetedTeams: 0,
+  metricSet: DEFAULT_METRIC_SET,
   modelsPerTeam: 3,
   batchWindowSeconds: 5,
   errorRate: 0.03,
   memoryGb: 0.25,
   msPerBatch: 5,
-  // 36, +1 the bill-drift alarm (billReconciliation, on by default), +4 the truncation-rate and
-  // guardrail-rate warnings on all models (2 metrics each, issue #12).
-  alarmMetrics: 41,
-  compositeAlarms: 1,
-  dashboards: 3,
 };
+
+/** The month-to-date function: one run an hour, about a second at 128 MB; the notifier is off. */
+const HOURLY_RUN = { gb: 0.125, seconds: 1 };
+/** START, END and REPORT lines Lambda writes per invocation, bytes. */
+const PLATFORM_BYTES_PER_INVOCATION = 350;
+/** The health metrics (Powertools, `[service]`) per batch, bytes. */
+const HEALTH_BYTES_PER_BATCH = 600;
 
 const MODELS = (priceData as PriceData).prices.slice(0, 40).map((p) => p.modelId);
 const ERRORS = [
@@ -95,16 +138,55 @@ const ERRORS = [
   'ModelErrorException',
 ];
 
+const teamName = (i: number) => `team-${String(i + 1).padStart(3, '0')}`;
+const callerName = (i: number) => `app-${String(i + 1).padStart(2, '0')}-role`;
+
+/**
+ * The stack parameters the reference month deploys with: the defaults, with `caller` and `team`
+ * attribution (and budgets for `budgetedTeams` teams); the opt-in top-contributor alarms are off,
+ * as by default (each adds one alarm metric, $0.10 a month).
+ */
+export function referenceParameters(reference: ReferenceMonth): StackParameters {
+  return parseStackParameters({
+    metricSet: reference.metricSet,
+    ...(reference.attribution
+      ? {
+          attributionKeys: 'caller,team',
+          attributionMaxValues: String(Math.max(25, reference.teams + 5)),
+          teamBudgets: Array.from(
+            { length: reference.budgetedTeams },
+            (_, i) => `team/${teamName(i)}=500`,
+          ).join(';'),
+        }
+      : {}),
+  });
+}
+
 export interface BillEstimate {
   reference: ReferenceMonth;
+  metricSet: MetricSet;
   metricHoursPerMonth: number;
   distinctSeries: number;
-  seriesByKind: { model: number; attribution: number; health: number };
+  seriesByKind: { model: number; attribution: number; health: number; hourly: number };
   emfBytesPerMonth: number;
+  attributionLinesPerMonth: number;
+  attributionBytesPerMonth: number;
+  logBytesPerMonth: number;
+  alarmMetrics: number;
+  compositeAlarms: number;
+  dashboards: number;
+  insightRules: number;
+  insightMatchedEventsPerMonth: number;
+  savedQueries: number;
+  /** No function runs a Logs Insights query: the saved queries bill only when someone runs them. */
+  logsInsightsGbScannedPerMonth: number;
+  getMetricDataMetricsPerMonth: number;
   lambdaRequestsPerMonth: number;
   lambdaGbSeconds: number;
   parts: Record<string, number>;
   totalUsd: number;
+  /** The same month if the account's free tier were used up by something else. */
+  totalWithoutFreeTierUsd: number;
 }
 
 /** One day of call times, busier in working hours. */
@@ -140,7 +222,7 @@ function referenceRecord(
     operation: rand() < 0.5 ? 'Converse' : 'InvokeModelWithResponseStream',
     modelId,
     requestMetadata: { team: teams[t] },
-    identity: { arn: `arn:aws:sts::123456789012:assumed-role/${teams[t]}-role/s` },
+    identity: { arn: `arn:aws:sts::123456789012:assumed-role/${callerName(t % reference.callers)}/s` },
   };
   if (failed) record.errorCode = ERRORS[Math.floor(rand() * ERRORS.length)];
   else {
@@ -172,28 +254,39 @@ interface DayOutput {
   docsPerHour: Map<number, string[]>;
   healthHours: Set<number>;
   emfBytes: number;
+  attributionLines: string[];
+  attributionBytes: number;
   batches: number;
   records: number;
 }
 
 /** Runs a day of reference traffic through the pipeline in subscription-sized batches. */
-function runDay(reference: ReferenceMonth): DayOutput {
+function runDay(reference: ReferenceMonth, params: StackParameters): DayOutput {
   const rand = prng(42);
   const models = MODELS.slice(0, reference.models);
-  const teams = Array.from({ length: reference.teams }, (_, i) => `team-${String(i + 1).padStart(2, '0')}`);
+  const teams = Array.from({ length: reference.teams }, (_, i) => teamName(i));
   const teamModels = teams.map((_, t) =>
     Array.from({ length: reference.modelsPerTeam }, (_, k) => models[(t + k * 3) % models.length] as string),
   );
   const times = callTimes(Math.round(reference.invocations / 30), rand);
   const table = createPriceTable(priceData as PriceData);
   const attribution = reference.attribution
-    ? new AttributionResolver({ keys: ['team'], maxValues: 25, allow: {} })
+    ? new AttributionResolver({
+        keys: params.attributionKeys,
+        maxValues: params.attributionMaxValues,
+        allow: {},
+      })
     : undefined;
+  const budgeted = new Map([
+    ['team', new Set(Array.from({ length: reference.budgetedTeams }, (_, i) => sanitiseValue(teamName(i))))],
+  ]);
   // Each hour's EMF, read as CloudWatch reads it: a metric is billed for every hour it gets data.
   const out: DayOutput = {
     docsPerHour: new Map(),
     healthHours: new Set(),
     emfBytes: 0,
+    attributionLines: [],
+    attributionBytes: 0,
     batches: 0,
     records: 0,
   };
@@ -206,11 +299,16 @@ function runDay(reference: ReferenceMonth): DayOutput {
       {
         nowMs,
         priceTable: table,
-        emf: { namespace: DEFAULT_NAMESPACE, service: DEFAULT_SERVICE },
-        ...(attribution ? { attribution } : {}),
+        emf: { namespace: DEFAULT_NAMESPACE, service: DEFAULT_SERVICE, metricSet: reference.metricSet },
+        ...(attribution ? { attribution, budgetedValues: budgeted } : {}),
       },
     );
     for (const doc of result.documents) {
+      if (doc.startsWith(`{"${ATTRIBUTION_RECORD_FIELD}"`)) {
+        out.attributionLines.push(doc);
+        out.attributionBytes += Buffer.byteLength(doc) + 1;
+        continue;
+      }
       out.emfBytes += Buffer.byteLength(doc) + 1;
       const hour = Math.floor(Number(/"Timestamp":(\d+)/.exec(doc)?.[1]) / 3_600_000);
       let docs = out.docsPerHour.get(hour);
@@ -220,8 +318,7 @@ function runDay(reference: ReferenceMonth): DayOutput {
       }
       docs.push(doc);
     }
-    // Health metrics (Powertools, [service]), about 600 bytes a batch.
-    out.emfBytes += 600;
+    out.emfBytes += HEALTH_BYTES_PER_BATCH;
     out.healthHours.add(Math.floor(nowMs / 3_600_000));
   };
   let window: LogEvent[] = [];
@@ -251,9 +348,41 @@ export function reconciliationUsd(): number {
   return costExplorer + lambda + metrics;
 }
 
+/** Alarm metrics as CloudWatch bills them: each metric an alarm reads, three for an anomaly band. */
+function alarmCounts(params: StackParameters): { alarmMetrics: number; compositeAlarms: number } {
+  const names = {
+    namePrefix: 'bw',
+    ingestFunctionName: 'bw-ingest',
+    ingestLogGroupName: '/aws/lambda/bw-ingest',
+    failureQueueName: 'bw-q',
+  };
+  let alarmMetrics = 0;
+  let compositeAlarms = 0;
+  for (const def of buildAlarmDefinitions(params, names)) {
+    if (def.kind === 'composite') {
+      compositeAlarms++;
+      continue;
+    }
+    const metrics = def.queries.filter(
+      (q) => q.metric || q.expression?.startsWith('INSIGHT_RULE_METRIC'),
+    ).length;
+    alarmMetrics += def.thresholdMetricId ? metrics * LIST_PRICES.anomalyAlarmMetrics : metrics;
+  }
+  return { alarmMetrics, compositeAlarms };
+}
+
+/** Metrics the hourly function requests with GetMetricData per run: the month's cost, then its scopes. */
+function getMetricDataPerRun(params: StackParameters): number {
+  const hourly = hourlySettings(params);
+  return 1 + (hourly?.costScopes.length ?? 0) + 3 * (hourly?.tokenScopes.length ?? 0);
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
 /** Simulates one day of the reference month and scales it to 30 days. */
 export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
-  const { docsPerHour, healthHours, emfBytes, batches, records } = runDay(reference);
+  const params = referenceParameters(reference);
+  const day = runDay(reference, params);
   const health = [
     HEALTH.recordsReceived,
     HEALTH.recordsAccepted,
@@ -262,40 +391,119 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
     HEALTH.deliveryLag,
   ];
   const kinds = { model: new Set<string>(), attribution: new Set<string>() };
-  let metricHoursPerDay = healthHours.size * health.length;
-  for (const docs of docsPerHour.values()) {
+  let metricHoursPerDay = day.healthHours.size * health.length;
+  for (const docs of day.docsPerHour.values()) {
     const series = readEmfSeries(docs);
     metricHoursPerDay += series.size;
     for (const [key, s] of series) ('team' in s.dimensions ? kinds.attribution : kinds.model).add(key);
   }
-  const metricHoursPerMonth = metricHoursPerDay * 30;
-  const emfBytesPerMonth = emfBytes * 30;
-  const lambdaRequestsPerMonth = batches * 30;
-  const lambdaGbSeconds =
-    ((batches * reference.msPerBatch + records * reference.msPerRecord) / 1000) * reference.memoryGb * 30;
+  // The hourly function, every hour.
+  const hourly = hourlySettings(params);
+  // Month to date and its projection (the provisioned part is written only when there is one: the
+  // reference month has none), and 2 per budget scope.
+  const hourlySeries = 2 + 2 * (hourly?.costScopes.length ?? 0);
+  const metricHoursPerMonth = metricHoursPerDay * 30 + hourlySeries * LIST_PRICES.hoursPerMonth;
+
+  const rules = buildInsightRules(params, { namePrefix: 'bw', ingestLogGroupName: '/aws/lambda/bw-ingest' });
+  let matchedPerDay = 0;
+  for (const line of day.attributionLines) {
+    const doc = JSON.parse(line) as Record<string, unknown>;
+    if (doc[ATTRIBUTION_RECORD_FIELD] !== ATTRIBUTION_RECORD) continue;
+    for (const rule of rules) if (contributionOf(rule, doc)) matchedPerDay++;
+  }
+  const { alarmMetrics, compositeAlarms } = alarmCounts(params);
+  const dashboards = buildDashboards(
+    params,
+    {
+      namePrefix: 'bw',
+      ingestFunctionName: 'bw-ingest',
+      ingestLogGroupName: '/aws/lambda/bw-ingest',
+      failureQueueName: 'bw-q',
+    },
+    [],
+  ).length;
   const p = LIST_PRICES;
+  const emfBytesPerMonth = day.emfBytes * 30;
+  const attributionBytesPerMonth = day.attributionBytes * 30;
+  const lambdaRequestsPerMonth = day.batches * 30 + p.hoursPerMonth;
+  const logBytesPerMonth =
+    emfBytesPerMonth + attributionBytesPerMonth + lambdaRequestsPerMonth * PLATFORM_BYTES_PER_INVOCATION;
+  const lambdaGbSeconds =
+    ((day.batches * reference.msPerBatch + day.records * reference.msPerRecord) / 1000) *
+      reference.memoryGb *
+      30 +
+    p.hoursPerMonth * HOURLY_RUN.gb * HOURLY_RUN.seconds;
+  const insightMatchedEventsPerMonth = matchedPerDay * 30;
+  const getMetricDataMetricsPerMonth = getMetricDataPerRun(params) * p.hoursPerMonth;
   const parts = {
-    customMetrics: (metricHoursPerMonth * p.customMetricPerMonth) / p.hoursPerMonth,
-    emfIngestion: (emfBytesPerMonth / 1e9) * p.logIngestionPerGb,
-    emfStorage: (emfBytesPerMonth / 1e9) * p.logStoragePerGbMonth,
+    customMetrics:
+      (Math.max(0, metricHoursPerMonth - p.freeCustomMetrics * p.hoursPerMonth) * p.customMetricPerMonth) /
+      p.hoursPerMonth,
+    logIngestion: (logBytesPerMonth / 1e9) * p.logIngestionPerGb,
+    logStorage: (logBytesPerMonth / 1e9) * p.logStoragePerGbMonth,
     alarms:
-      Math.max(0, reference.alarmMetrics - p.freeAlarmMetrics) * p.alarmMetricPerMonth +
-      reference.compositeAlarms * p.compositeAlarmPerMonth,
-    dashboards: Math.max(0, reference.dashboards - p.freeDashboards) * 3,
+      Math.max(0, alarmMetrics - p.freeAlarmMetrics) * p.alarmMetricPerMonth +
+      compositeAlarms * p.compositeAlarmPerMonth,
+    dashboards: Math.max(0, dashboards - p.freeDashboards) * p.dashboardPerMonth,
+    contributorInsights:
+      Math.max(0, rules.length - p.freeContributorInsightsRules) * p.contributorInsightsRulePerMonth +
+      (Math.max(0, insightMatchedEventsPerMonth - p.freeContributorInsightsEvents) / 1e6) *
+        p.contributorInsightsPerMillionEvents,
+    logsInsights: 0,
+    getMetricData: (getMetricDataMetricsPerMonth / 1000) * p.getMetricDataPerThousandMetrics,
     lambdaRequests: (lambdaRequestsPerMonth / 1e6) * p.lambdaPerMillionRequests,
     lambdaCompute: lambdaGbSeconds * p.lambdaArmPerGbSecond,
     reconciliation: reference.reconciliation === false ? 0 : reconciliationUsd(),
   };
-  const round = (n: number) => Math.round(n * 100) / 100;
   return {
     reference,
+    metricSet: reference.metricSet,
     metricHoursPerMonth,
-    distinctSeries: kinds.model.size + kinds.attribution.size + health.length,
-    seriesByKind: { model: kinds.model.size, attribution: kinds.attribution.size, health: health.length },
+    distinctSeries: kinds.model.size + kinds.attribution.size + health.length + hourlySeries,
+    seriesByKind: {
+      model: kinds.model.size,
+      attribution: kinds.attribution.size,
+      health: health.length,
+      hourly: hourlySeries,
+    },
     emfBytesPerMonth,
+    attributionLinesPerMonth: day.attributionLines.length * 30,
+    attributionBytesPerMonth,
+    logBytesPerMonth,
+    alarmMetrics,
+    compositeAlarms,
+    dashboards,
+    insightRules: rules.length,
+    insightMatchedEventsPerMonth,
+    savedQueries: buildQueryDefinitions(params, {
+      namePrefix: 'bw',
+      ingestLogGroupName: '/aws/lambda/bw-ingest',
+    }).length,
+    logsInsightsGbScannedPerMonth: 0,
+    getMetricDataMetricsPerMonth,
     lambdaRequestsPerMonth,
     lambdaGbSeconds: round(lambdaGbSeconds),
     parts: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round(v)])),
     totalUsd: round(Object.values(parts).reduce((a, b) => a + b, 0)),
+    totalWithoutFreeTierUsd: round(
+      Object.values(parts).reduce((a, b) => a + b, 0) +
+        p.freeCustomMetrics * p.customMetricPerMonth +
+        Math.min(alarmMetrics, p.freeAlarmMetrics) * p.alarmMetricPerMonth +
+        Math.min(dashboards, p.freeDashboards) * p.dashboardPerMonth +
+        Math.min(rules.length, p.freeContributorInsightsRules) * p.contributorInsightsRulePerMonth +
+        (Math.min(insightMatchedEventsPerMonth, p.freeContributorInsightsEvents) / 1e6) *
+          p.contributorInsightsPerMillionEvents,
+    ),
   };
+}
+
+/**
+ * The part of a bill attribution adds: the bill with attribution on minus the same month without
+ * it (rules, matched events, attribution lines, the budgeted values' series, their alarms).
+ */
+export function attributionUsd(reference: ReferenceMonth): number {
+  return round(
+    estimateMonthlyBill(reference).totalUsd -
+      estimateMonthlyBill({ ...reference, attribution: false }).totalUsd,
+  );
 }

@@ -8,15 +8,31 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { functionEnvironment, ingestNames } from '../../deploy/stack/index';
 import { type AlarmTimeline, evaluateAlarms } from '../../shared/analysis/alarm-evaluator';
 import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
+import { awsBedrockSeries, type DerivedSeries } from '../../shared/analysis/bedrock-metrics';
 import { readEmfDocument } from '../../shared/analysis/emf-reader';
-import { MetricStore } from '../../shared/analysis/metric-store';
-import { FILTER_METRICS, RECONCILIATION } from '../../shared/contract/metrics';
+import {
+  CONTRIBUTOR_DIMENSION,
+  INSIGHT_RULE_NAMESPACE,
+  MetricStore,
+} from '../../shared/analysis/metric-store';
+import {
+  ATTRIBUTION_RECORD_FIELD,
+  AWS_BEDROCK_METRIC,
+  AWS_BEDROCK_NAMESPACE,
+  FILTER_METRICS,
+  RECONCILIATION,
+} from '../../shared/contract/metrics';
 import {
   type AlarmDefinition,
   buildAlarmDefinitions,
   compositeAlarmRule,
   type MetricRef,
 } from '../../shared/monitoring/alarms';
+import {
+  buildInsightRules,
+  contributionOf,
+  type InsightRuleDefinition,
+} from '../../shared/monitoring/insights';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { captureWrites } from './capture';
 import { emfProblems } from './emf-validator';
@@ -84,6 +100,13 @@ function newestPerMinute(item: ReplayItem): { byMinute: Map<number, number>; new
   return { byMinute, newest };
 }
 
+/** When AWS/Bedrock's point for a minute becomes visible: the minute's end plus a minute. */
+const AWS_BEDROCK_VISIBLE_AFTER_MS = 2 * 60_000;
+/** The AWS/Bedrock metrics the simulator derives from the records (not the log-delivery ones). */
+const AWS_BEDROCK_DERIVED = new Set<string>(
+  Object.values(AWS_BEDROCK_METRIC).filter((n) => n !== AWS_BEDROCK_METRIC.estimatedTpmQuotaUsage),
+);
+
 /** Files one EMF line in the store; `stamp` overrides the document's own timestamp. */
 function fileEmf(
   store: MetricStore,
@@ -100,6 +123,40 @@ function fileEmf(
   }
 }
 
+/** Whether a printed line is an EMF document (an `_aws` object), not a log or attribution line that spells it. */
+function isEmfDocument(line: string): boolean {
+  try {
+    const doc: unknown = JSON.parse(line);
+    return typeof doc === 'object' && doc !== null && '_aws' in doc;
+  } catch {
+    return true; // not JSON at all: the validator says why
+  }
+}
+
+/** Files, per Contributor Insights rule, each attribution line's contribution at its minute. */
+function fileContributions(
+  store: MetricStore,
+  rules: readonly InsightRuleDefinition[],
+  lines: readonly string[],
+  visibleAtMs: number,
+): void {
+  if (rules.length === 0) return;
+  for (const line of lines) {
+    if (!line.includes(`"${ATTRIBUTION_RECORD_FIELD}"`)) continue;
+    const doc = JSON.parse(line) as Record<string, unknown>;
+    for (const rule of rules) {
+      const c = contributionOf(rule, doc);
+      if (!c) continue;
+      const id = {
+        namespace: INSIGHT_RULE_NAMESPACE,
+        name: rule.name,
+        dimensions: { [CONTRIBUTOR_DIMENSION]: c.contributor },
+      };
+      store.put(id, Number(doc.Timestamp), visibleAtMs, 'None', [c.value]);
+    }
+  }
+}
+
 /**
  * Which metrics the replayed records determine (the rest come from AWS or other functions); the
  * hourly function's figures count, as the simulator runs it on its own store.
@@ -109,6 +166,7 @@ export function derivable(params: StackParameters, ingestLogGroupName: string) {
   const notFromIngest = new Set<string>([...Object.values(FILTER_METRICS), ...Object.values(RECONCILIATION)]);
   return (ref: MetricRef) =>
     (ref.namespace === params.metricsNamespace && !notFromIngest.has(ref.metricName)) ||
+    (ref.namespace === AWS_BEDROCK_NAMESPACE && AWS_BEDROCK_DERIVED.has(ref.metricName)) ||
     (ref.namespace === 'AWS/Logs' &&
       ['EMFValidationErrors', 'EMFParsingErrors'].includes(ref.metricName) &&
       ref.dimensions.LogGroupName === ingestLogGroupName);
@@ -126,6 +184,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   );
   const lagMs = options.deliveryLagSeconds * 1000;
   const store = new MetricStore();
+  const rules = buildInsightRules(options.params, names);
 
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const { createDefaultDependencies, createIngestHandler } = await import('../../functions/ingest/handler');
@@ -138,12 +197,19 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   const deps = createDefaultDependencies(env);
   let processingMs = 0;
   let modelLines: string[] = [];
+  let bedrockSeries: { minuteMs: number; series: DerivedSeries }[] = [];
   const handler = createIngestHandler({
     ...deps,
     logger: deps.logger as Logger,
     now: () => processingMs,
     emit: (line) => {
       modelLines.push(line);
+    },
+    // What AWS/Bedrock would publish for the same calls (the essential set's alarms read it).
+    onBatch: (result) => {
+      for (const bucket of result.buckets)
+        for (const series of awsBedrockSeries(bucket))
+          bedrockSeries.push({ minuteMs: bucket.minuteStartMs, series });
     },
   });
 
@@ -159,15 +225,22 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
       processingMs = newest + lagMs;
     }
     modelLines = [];
+    bedrockSeries = [];
     const { result, stdout } = await captureWrites(() =>
       handler(item.event, localLambdaContext(names.ingestFunctionName, `simulate-${index}`)),
     );
     if (result === undefined) failed++;
     const invalid = [...modelLines, ...stdout.split('\n')].filter(
-      (l) => l.startsWith('{') && l.includes('"_aws"') && emfProblems(l).length > 0,
+      (l) => l.startsWith('{') && l.includes('"_aws"') && isEmfDocument(l) && emfProblems(l).length > 0,
     ).length;
     for (const line of modelLines)
       fileEmf(store, line, (minute) => (byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
+    // What the Contributor Insights rules count from the attribution lines, visible once written.
+    fileContributions(store, rules, modelLines, processingMs);
+    // AWS publishes its runtime metrics from the service, about a minute after the minute ends,
+    // whatever the invocation logs' delivery lag.
+    for (const { minuteMs, series } of bedrockSeries)
+      store.put(series, minuteMs, minuteMs + AWS_BEDROCK_VISIBLE_AFTER_MS, series.unit, series.values);
     // Powertools stamps the health metrics with the wall clock; in simulation they happen at processing time.
     // Before the first timestamped record there is no simulated time to file them at.
     for (const line of lastRecordMs === undefined ? [] : stdout.split('\n')) {

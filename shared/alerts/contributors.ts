@@ -1,9 +1,10 @@
 /**
  * Who spent most: for cost and token alarms, the attribution values (teams, callers) ranked by cost
- * or output tokens over the alarm's window, with a SEARCH expression (Metrics Insights only looks
- * back three hours; a budget needs the whole month). For a team's own budget, its models instead.
+ * or tokens over the alarm's window, read from the stack's Contributor Insights rules over the
+ * attribution lines (GetInsightRuleReport): attribution has no metric series per value. A team's
+ * own budget lists none (the rules rank values, not a value's models; the saved query "cost per
+ * <key> and model" answers that).
  */
-import { DIM_MODEL_ID, DIM_SERVICE } from '../contract/metrics';
 import { dimensionNameOf } from '../ingest/6-attribute';
 import { FAMILY_GUIDES } from './families';
 import type { AlertView, Contributors } from './view';
@@ -12,6 +13,16 @@ import type { AlertView, Contributors } from './view';
 export const TOP_CONTRIBUTORS = 5;
 const HOUR_MS = 3_600_000;
 
+/** What a Contributor Insights rule ranks by (shared/monitoring/insights.ts builds the rules). */
+export type RuleFigure = 'cost' | 'tokens' | 'calls' | 'errors';
+
+/**
+ * The name of the stack's rule ranking an attribution key's values by a figure.
+ * @example insightRuleName('bedrock-watch-prod', 'team', 'cost') // 'bedrock-watch-prod-top-team-by-cost'
+ */
+export const insightRuleName = (namePrefix: string, attributionKey: string, figure: RuleFigure): string =>
+  `${namePrefix}-top-${attributionKey.replace(/[^A-Za-z0-9]+/g, '-')}-by-${figure}`;
+
 export interface ContributorQuery {
   dimension: string;
   metric: 'CostUSD' | 'OutputTokens';
@@ -19,61 +30,49 @@ export interface ContributorQuery {
   startMs: number;
   endMs: number;
   periodSeconds: number;
-  /** The GetMetricData query: a SEARCH labelled with each series' dimension value. */
-  query: { Id: string; Expression: string; Label: string; Period: number; ReturnData: boolean };
+  /** The Contributor Insights rule whose report (ordered by Sum) ranks the values. */
+  ruleName: string;
 }
 
-/** Search terms are quoted; a quote or backslash in a value is escaped. */
-const quoted = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
+/** The attribution key an alarm is about: the top-contributor alarm names its key, others use the first. */
+function keyOf(view: AlertView, attributionKeys: readonly string[]): string | undefined {
+  if (view.family.startsWith('top-contributor-')) {
+    const token = view.key.slice(view.family.length + 1);
+    return attributionKeys.find((k) => k.replace(/[^A-Za-z0-9]+/g, '-') === token);
+  }
+  return attributionKeys[0];
+}
 
 /**
  * The query that ranks contributors to the alarm in `view`, or undefined when the family has no
- * contributors or nothing is attributed.
+ * contributors, nothing is attributed, or the alarm is a team's own budget.
  */
 export function contributorQuery(
   view: AlertView,
-  settings: { namespace: string; service: string; attributionKeys: string[] },
+  settings: { namePrefix: string; attributionKeys: string[] },
   nowMs: number,
 ): ContributorQuery | undefined {
   const metric = FAMILY_GUIDES[view.family]?.contributors;
-  if (!metric) return undefined;
+  if (!metric || view.scope.team) return undefined;
+  const key = keyOf(view, settings.attributionKeys);
+  if (!key) return undefined;
   const monthly = view.family === 'budget' || view.family === 'budget-projection';
   const d = new Date(nowMs);
   const startMs = monthly ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) : nowMs - HOUR_MS;
-  const filters = [`${DIM_SERVICE}=${quoted(settings.service)}`];
-  let dimension: string;
-  let schema: string[];
-  if (view.scope.team) {
-    // A team's own budget: which of its models.
-    dimension = DIM_MODEL_ID;
-    schema = [DIM_SERVICE, view.scope.team.dimension, DIM_MODEL_ID];
-    filters.push(`${view.scope.team.dimension}=${quoted(view.scope.team.value)}`);
-  } else {
-    const key = settings.attributionKeys[0];
-    if (!key) return undefined;
-    dimension = dimensionNameOf(key);
-    schema = view.scope.model ? [DIM_SERVICE, dimension, DIM_MODEL_ID] : [DIM_SERVICE, dimension];
-    if (view.scope.model) filters.push(`${DIM_MODEL_ID}=${quoted(view.scope.model)}`);
-  }
-  const period = 3600;
+  const period = monthly ? 86_400 : 3600;
+  const models = view.scope.model ? ', all models' : '';
   return {
-    dimension,
+    dimension: dimensionNameOf(key),
     metric,
-    window: monthly ? 'this month' : 'in the last hour',
-    startMs: Math.floor(startMs / HOUR_MS) * HOUR_MS,
+    window: `${monthly ? 'this month' : 'in the last hour'}${models}`,
+    startMs: Math.floor(startMs / (period * 1000)) * period * 1000,
     endMs: nowMs,
     periodSeconds: period,
-    query: {
-      Id: 'top',
-      Expression: `SEARCH('{${settings.namespace},${schema.join(',')}} MetricName="${metric}" ${filters.join(' ')}', 'Sum', ${period})`,
-      Label: `\${PROP('Dim.${dimension}')}`,
-      Period: period,
-      ReturnData: true,
-    },
+    ruleName: insightRuleName(settings.namePrefix, key, metric === 'CostUSD' ? 'cost' : 'tokens'),
   };
 }
 
-/** The top contributors from the SEARCH results: each series summed over the window, largest first. */
+/** The top contributors from the rule's report: each value summed over the window, largest first. */
 export function rankContributors(
   q: ContributorQuery,
   results: readonly { Label?: string; Values?: number[] }[],

@@ -171,6 +171,24 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
       'Estimate high: private pricing, credits or discounts lower the bill; layer your own prices over the table (docs/pricing.md).',
     ],
   },
+  'top-contributor-cost': {
+    meaning: 'One team or caller (named in this message) spent more than the hourly threshold.',
+    dashboard: 'executive',
+    runbook: [
+      'The top contributors widget of the executive dashboard shows who and since when; the saved Logs Insights query "cost per <key> and model" shows on which models.',
+      'Ask the owner whether the spend is expected; raise the threshold or set a budget for them if it is.',
+    ],
+    contributors: 'CostUSD',
+  },
+  'top-contributor-tokens': {
+    meaning: 'One team or caller (named in this message) used more tokens in an hour than the threshold.',
+    dashboard: 'executive',
+    runbook: [
+      'The top contributors widget of the executive dashboard shows who; a runaway loop or a new batch job is the usual cause.',
+      'Slow the caller down before it hits the account quota for everyone (quota alarms).',
+    ],
+    contributors: 'OutputTokens',
+  },
   'notifier-failures': {
     meaning: 'Some alarm notifications could not be delivered to a destination.',
     dashboard: 'operations',

@@ -14,6 +14,11 @@ export interface HourlySettings {
   tokenScopes: Record<string, string>[];
   /** How many previous days the same hour is averaged over. */
   baselineDays: number;
+  /**
+   * Per-model token scopes read AWS/Bedrock's token counts per `ModelId` (the `essential` metric set
+   * publishes tokens for all models only).
+   */
+  modelTokensFromAwsBedrock?: boolean;
 }
 
 export const NO_HOURLY_SETTINGS: HourlySettings = { costScopes: [], tokenScopes: [], baselineDays: 7 };
@@ -46,9 +51,12 @@ export function parseHourlySettings(raw: string | undefined): HourlySettings {
     throw new AlertSpecError(
       `${HOURLY_ENV}: expected {"costScopes": [...], "tokenScopes": [...], "baselineDays": n}`,
     );
+  if (value.modelTokensFromAwsBedrock !== undefined && typeof value.modelTokensFromAwsBedrock !== 'boolean')
+    throw new AlertSpecError(`${HOURLY_ENV}: modelTokensFromAwsBedrock is true or false`);
   return {
     costScopes: value.costScopes,
     tokenScopes: value.tokenScopes,
     baselineDays: value.baselineDays,
+    ...(value.modelTokensFromAwsBedrock === true ? { modelTokensFromAwsBedrock: true } : {}),
   };
 }

@@ -15,7 +15,13 @@ import { decideState, type Point } from './alarm-state';
 import { type AnomalyModel, trailingBand } from './anomaly-band';
 import { type AlarmState, evaluateAlarmRule, parseAlarmRule } from './composite-rule';
 import { asSeries, evaluateMath, parseMath, type Series, UnsupportedMathError } from './metric-math';
-import { type MetricStore, percentileOf, seriesIdKey, statistic } from './metric-store';
+import {
+  INSIGHT_RULE_NAMESPACE,
+  type MetricStore,
+  percentileOf,
+  seriesIdKey,
+  statistic,
+} from './metric-store';
 
 const MINUTE_MS = 60_000;
 
@@ -93,6 +99,11 @@ class DatapointReader {
   private readonly final = new Map<string, { value: number; sampleCount: number } | null>();
   constructor(private readonly store: MetricStore) {}
 
+  /** One period of a Contributor Insights rule (not cached: few alarms read one, hourly). */
+  insight(rule: string, stat: string, startMs: number, periodMs: number, asOfMs: number): number | undefined {
+    return insightPoint(this.store, rule, stat, startMs, periodMs, asOfMs);
+  }
+
   read(ref: MetricRef, startMs: number, asOfMs: number): { value: number; sampleCount: number } | undefined {
     const key = `${seriesIdKey({ namespace: ref.namespace, name: ref.metricName, dimensions: ref.dimensions })}|${ref.stat}|${ref.unit ?? ''}|${ref.period}|${startMs}`;
     const cached = this.final.get(key);
@@ -112,6 +123,32 @@ class DatapointReader {
   }
 }
 
+/** `INSIGHT_RULE_METRIC('rule', 'MaxContributorValue' | 'Sum' | 'UniqueContributors')`. */
+const INSIGHT =
+  /^\s*INSIGHT_RULE_METRIC\(\s*'([^']+)'\s*,\s*'(MaxContributorValue|Sum|UniqueContributors)'\s*\)\s*$/;
+
+/**
+ * One period of a Contributor Insights rule, from the contributions the simulator filed: the
+ * largest contributor's sum, the sum of all, or how many contributed; undefined when none did.
+ */
+function insightPoint(
+  store: MetricStore,
+  rule: string,
+  stat: string,
+  startMs: number,
+  periodMs: number,
+  asOfMs: number,
+): number | undefined {
+  const sums = store
+    .seriesNamed(INSIGHT_RULE_NAMESPACE, rule)
+    .map((id) => store.values(id, startMs, startMs + periodMs, asOfMs).values)
+    .filter((values) => values.length > 0)
+    .map((values) => values.reduce((a, b) => a + b, 0));
+  if (sums.length === 0) return undefined;
+  if (stat === 'UniqueContributors') return sums.length;
+  return stat === 'Sum' ? sums.reduce((a, b) => a + b, 0) : Math.max(...sums);
+}
+
 interface RangeResult {
   points: Point[];
   values: Series;
@@ -128,9 +165,10 @@ function evaluateRange(
   reader: DatapointReader,
   anomaly?: AnomalyModel,
 ): RangeResult {
-  const first = def.queries.find((q) => q.metric)?.metric;
-  if (!first) throw new UnsupportedMathError('no metric in the alarm');
-  const periodMs = first.period * 1000;
+  const period =
+    def.queries.find((q) => q.metric)?.metric?.period ?? def.queries.find((q) => q.period)?.period;
+  if (period === undefined) throw new UnsupportedMathError('no metric in the alarm');
+  const periodMs = period * 1000;
   const length = def.evaluationPeriods + EXTRA_RANGE_PERIODS;
   const startsMs = Array.from({ length }, (_, k) => atMs - (length - k) * periodMs);
   const series = new Map<string, Series>();
@@ -152,6 +190,15 @@ function evaluateRange(
       continue;
     }
     const expression = q.expression ?? '';
+    const insight = INSIGHT.exec(expression);
+    if (insight) {
+      const rule = insight[1] as string;
+      series.set(
+        q.id,
+        startsMs.map((s) => reader.insight(rule, insight[2] as string, s, periodMs, atMs)),
+      );
+      continue;
+    }
     const band = /^\s*ANOMALY_DETECTION_BAND\(\s*(\w+)\s*,\s*([\d.]+)\s*\)\s*$/.exec(expression);
     if (band) {
       const target = def.queries.find((x) => x.id === band[1])?.metric;

@@ -29,6 +29,13 @@ export interface Datapoint {
 
 const MINUTE_MS = 60_000;
 
+/**
+ * Where the simulator files what a Contributor Insights rule counts: one series per contributor,
+ * named after the rule, under this pseudo-namespace (CloudWatch keeps them inside the rule).
+ */
+export const INSIGHT_RULE_NAMESPACE = 'Contributor Insights';
+export const CONTRIBUTOR_DIMENSION = 'Contributor';
+
 /** A stable key for a series: namespace, name and its sorted dimension pairs. */
 export const seriesIdKey = (id: SeriesId): string => seriesKey(id.namespace, id.name, id.dimensions);
 
@@ -88,6 +95,13 @@ export class MetricStore {
     const last = s.entries.at(-1);
     if (last && last.minuteMs > minuteMs) s.sorted = false;
     s.entries.push({ minuteMs, visibleAtMs: Math.max(visibleAtMs, timestampMs), unit, values });
+  }
+
+  /** The series of one namespace and name, whatever their dimensions (a rule's contributors). */
+  seriesNamed(namespace: string, name: string): SeriesId[] {
+    return [...this.series.values()]
+      .filter((s) => s.id.namespace === namespace && s.id.name === name)
+      .map((s) => s.id);
   }
 
   /** Every series held, for listings and dashboards. */

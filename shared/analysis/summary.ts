@@ -1,4 +1,14 @@
-import { DIM_MODEL_ID, METRIC, modelCountersFrom, QUALITY_PROPERTIES, roundUsd } from '../contract/metrics';
+import {
+  ATTRIBUTION_COUNTERS,
+  ATTRIBUTION_RECORD,
+  ATTRIBUTION_RECORD_FIELD,
+  DIM_MODEL_ID,
+  DIM_SERVICE,
+  METRIC,
+  modelCountersFrom,
+  QUALITY_PROPERTIES,
+  roundUsd,
+} from '../contract/metrics';
 import type { UsageCounters } from '../ingest/7-aggregate';
 import type { RecordCounts } from '../ingest/batch';
 import { isObject } from '../json';
@@ -201,6 +211,13 @@ function add(acc: Accumulator, name: string, values: readonly number[]): void {
   }
 }
 
+/** The figures an attribution line carries. */
+const ATTRIBUTION_LINE_METRICS = [
+  ...ATTRIBUTION_COUNTERS.map((c) => c.name),
+  METRIC.cost.name,
+  METRIC.latency.name,
+];
+
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -229,9 +246,9 @@ export class SummaryAccumulator {
   }
 
   /**
-   * Reads one EMF line (anything else is ignored), as `readEmfDocument` would, but only the
-   * two-dimension series this summary uses and without building a series object for each: a month
-   * of replay reads about as many documents as records.
+   * Reads one line (anything else is ignored): a model's EMF document (its values, per model and in
+   * the totals) or an attribution line, without building a series object for each: a month of
+   * replay reads about as many documents as records.
    */
   addDocument(line: string): void {
     let doc: unknown;
@@ -240,31 +257,38 @@ export class SummaryAccumulator {
     } catch {
       return;
     }
+    if (isObject(doc) && doc[ATTRIBUTION_RECORD_FIELD] === ATTRIBUTION_RECORD) {
+      this.addAttributionLine(doc);
+      return;
+    }
     if (!isObject(doc) || !isObject(doc._aws) || !Array.isArray(doc._aws.CloudWatchMetrics)) return;
     const timestampMs = Number(doc._aws.Timestamp);
+    // A model's document: every value it carries belongs to that model, whichever dimension sets
+    // the metric set publishes it under (the log keeps what CloudWatch may not chart per model).
+    const modelId = doc[DIM_MODEL_ID];
+    if (typeof modelId !== 'string') return;
+    const acc = this.accumulatorFor(
+      { [DIM_SERVICE]: String(doc[DIM_SERVICE]), [DIM_MODEL_ID]: modelId },
+      timestampMs,
+    );
+    if (!acc) return;
+    const seen = new Set<string>();
     for (const directive of doc._aws.CloudWatchMetrics as unknown[]) {
-      if (!isObject(directive) || !Array.isArray(directive.Dimensions) || !Array.isArray(directive.Metrics)) {
-        continue;
-      }
+      if (!isObject(directive) || !Array.isArray(directive.Metrics)) continue;
       if (String(directive.Namespace) !== this.namespace) continue;
-      for (const set of directive.Dimensions as unknown[]) {
-        if (!Array.isArray(set) || set.length !== 2) continue;
-        const dimensions: Record<string, string> = {};
-        for (const name of set) dimensions[String(name)] = String(doc[String(name)]);
-        const acc = this.accumulatorFor(dimensions, timestampMs);
-        if (!acc) continue;
-        for (const metric of directive.Metrics as unknown[]) {
-          if (!isObject(metric)) continue;
-          const name = String(metric.Name);
-          const raw = doc[name];
-          const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
-          add(acc.one, name, values);
-          if (acc.all) add(acc.all, name, values);
-        }
-        // The quality properties ride on the model documents only, outside CloudWatchMetrics.
-        if (acc.all) this.addProperties(doc, acc.one, acc.all);
+      for (const metric of directive.Metrics as unknown[]) {
+        if (!isObject(metric)) continue;
+        const name = String(metric.Name);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const raw = doc[name];
+        const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
+        add(acc.one, name, values);
+        if (acc.all) add(acc.all, name, values);
       }
     }
+    // The quality properties ride on the model documents, outside CloudWatchMetrics.
+    if (acc.all) this.addProperties(doc, acc.one, acc.all);
   }
 
   private addProperties(doc: Record<string, unknown>, one: Accumulator, all: Accumulator): void {
@@ -273,6 +297,24 @@ export class SummaryAccumulator {
       if (typeof value !== 'number') continue;
       add(one, name, [value]);
       add(all, name, [value]);
+    }
+  }
+
+  /** One attribution line (the contract's `ATTRIBUTION_RECORD`): its counters and latency values. */
+  private addAttributionLine(doc: Record<string, unknown>): void {
+    const dim = Object.keys(doc).find((n) => this.keyOfDimension.has(n));
+    if (dim === undefined || String(doc[DIM_SERVICE]) === 'undefined') return;
+    const dims = { [DIM_SERVICE]: String(doc[DIM_SERVICE]), [dim]: String(doc[dim]) };
+    const acc = this.accumulatorFor(dims, undefined, true);
+    if (!acc) return;
+    for (const name of ATTRIBUTION_LINE_METRICS) {
+      const raw = doc[name];
+      if (raw === undefined) continue;
+      add(
+        acc.one,
+        name,
+        (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number'),
+      );
     }
   }
 
@@ -287,11 +329,12 @@ export class SummaryAccumulator {
 
   /**
    * Where a series' values go: the model series are exactly [service, ModelId] (and feed the totals
-   * too); attribution series [service, <Dim>]; anything else is not summarised.
+   * too); an attribution line goes to its value; anything else is not summarised.
    */
   private accumulatorFor(
     dimensions: Record<string, string>,
     timestampMs: number | undefined,
+    attributionLine = false,
   ): { one: Accumulator; all?: Accumulator } | undefined {
     const names = Object.keys(dimensions);
     if (names.length !== 2) return undefined;
@@ -308,7 +351,9 @@ export class SummaryAccumulator {
       }
       return { one: acc, all: this.all };
     }
-    const dim = names.find((n) => this.keyOfDimension.has(n));
+    // Attribution comes from the attribution lines only: the `[service, <Dim>]` cost series of
+    // budgeted values holds part of the same money.
+    const dim = attributionLine ? names.find((n) => this.keyOfDimension.has(n)) : undefined;
     if (dim === undefined) return undefined;
     const key = this.keyOfDimension.get(dim) as string;
     const value = dimensions[dim] as string;
@@ -386,15 +431,15 @@ export function summariseModels(
 }
 
 /**
- * Per attribution key, the totals of every value, from the `[service, <Dim>]` series.
+ * Per attribution key, the totals of every value, from the attribution lines among `lines`.
  * @param dimensions attribution key → its dimension name
  */
 export function summariseAttribution(
-  series: Iterable<EmfSeries>,
+  lines: Iterable<string>,
   namespace: string,
   dimensions: Record<string, string>,
 ): Record<string, AttributionSummary[]> {
   const acc = new SummaryAccumulator(namespace, dimensions);
-  for (const s of series) acc.addSeries(s);
+  for (const line of lines) acc.addDocument(line);
   return acc.attributionSummary();
 }

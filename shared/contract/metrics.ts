@@ -13,8 +13,29 @@ export const DIM_SERVICE = 'service';
 export const DIM_MODEL_ID = 'ModelId';
 export const DIM_REASON = 'Reason';
 
+/** The per-model dimension set and the all-models one. */
+export const MODEL_DIMENSIONS = [DIM_SERVICE, DIM_MODEL_ID] as const;
+export const ALL_MODELS_DIMENSIONS = [DIM_SERVICE] as const;
 /** Per-model series; the `[service]` set is the all-models series of the same values. */
-export const MODEL_DIMENSION_SETS = [[DIM_SERVICE, DIM_MODEL_ID], [DIM_SERVICE]] as const;
+export const MODEL_DIMENSION_SETS = [MODEL_DIMENSIONS, ALL_MODELS_DIMENSIONS] as const;
+
+/**
+ * Which metrics the function publishes (the stack parameter `metricSet`, docs/metrics.md):
+ * `complete` is every per-model and all-models series an alarm, widget or documented query reads;
+ * `essential` publishes only what the free `AWS/Bedrock` namespace lacks (cost, unpriced calls,
+ * error classes, latency coverage, the all-models totals alarms need) and points the per-model
+ * alarms and widgets at `AWS/Bedrock`.
+ */
+export const METRIC_SETS = ['complete', 'essential'] as const;
+export type MetricSet = (typeof METRIC_SETS)[number];
+export const DEFAULT_METRIC_SET: MetricSet = 'complete';
+
+/** Where a per-model metric is published in one metric set: per model and/or all models together. */
+export type Scopes = readonly ('model' | 'all')[];
+const BOTH: Scopes = ['model', 'all'];
+const ALL: Scopes = ['all'];
+const MODEL: Scopes = ['model'];
+const NONE: Scopes = [];
 
 export type EmfUnit = 'Count' | 'Milliseconds' | 'None';
 
@@ -23,35 +44,137 @@ export interface MetricSpec {
   readonly unit: EmfUnit;
 }
 
-/** Every metric the ingest function writes per model and minute (and per attribution value). */
+/** A per-model metric with the scopes it is published under in each metric set. */
+export interface PublishedMetric extends MetricSpec {
+  readonly sets: Readonly<Record<MetricSet, Scopes>>;
+}
+
+/**
+ * Every metric the ingest function writes per model and minute, and the scopes each metric set
+ * publishes it under: the one table EMF, replay, the contract tests and the bill estimator read.
+ */
 export const METRIC = {
-  invocations: { name: 'Invocations', unit: 'Count' },
-  inputTokens: { name: 'InputTokens', unit: 'Count' },
-  outputTokens: { name: 'OutputTokens', unit: 'Count' },
-  cacheReadInputTokens: { name: 'CacheReadInputTokens', unit: 'Count' },
-  cacheWriteInputTokens: { name: 'CacheWriteInputTokens', unit: 'Count' },
-  latencyUnavailable: { name: 'LatencyUnavailable', unit: 'Count' },
-  unpricedInvocations: { name: 'UnpricedInvocations', unit: 'Count' },
-  cost: { name: 'CostUSD', unit: 'None' },
-  /** Attribution series only: failed calls of every class together. */
-  errors: { name: 'Errors', unit: 'Count' },
-  latency: { name: 'Latency', unit: 'Milliseconds' },
-  timeToFirstToken: { name: 'TimeToFirstToken', unit: 'Milliseconds' },
-  /** Answers cut off by the output limit (stop reason max_tokens, length, …); the truncation-rate alarm reads it. */
-  truncatedAnswers: { name: 'TruncatedAnswers', unit: 'Count' },
-  /** Calls where a guardrail intervened; the guardrail-rate alarm reads it. */
-  guardrailInterventions: { name: 'GuardrailInterventions', unit: 'Count' },
+  invocations: { name: 'Invocations', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
+  /** All models in `essential` too: the token-spike alarms and the token ratio read the total. */
+  inputTokens: { name: 'InputTokens', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
+  outputTokens: { name: 'OutputTokens', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
+  /** Charted for all models only (the tokens widget); no alarm reads it per model. */
+  cacheReadInputTokens: {
+    name: 'CacheReadInputTokens',
+    unit: 'Count',
+    sets: { complete: ALL, essential: NONE },
+  },
+  cacheWriteInputTokens: {
+    name: 'CacheWriteInputTokens',
+    unit: 'Count',
+    sets: { complete: BOTH, essential: ALL },
+  },
+  /**
+   * Latency coverage and unpriced calls: read for all models (pipeline alarm, dashboards); the
+   * per-model figures stay in the model's document, which replay and Logs Insights read.
+   */
+  latencyUnavailable: { name: 'LatencyUnavailable', unit: 'Count', sets: { complete: ALL, essential: ALL } },
+  unpricedInvocations: {
+    name: 'UnpricedInvocations',
+    unit: 'Count',
+    sets: { complete: ALL, essential: ALL },
+  },
+  cost: { name: 'CostUSD', unit: 'None', sets: { complete: BOTH, essential: BOTH } },
+  /** Attribution data only: failed calls of every class together. */
+  errors: { name: 'Errors', unit: 'Count', sets: { complete: NONE, essential: NONE } },
+  latency: { name: 'Latency', unit: 'Milliseconds', sets: { complete: BOTH, essential: ALL } },
+  /** Charted per model only; `essential` reads AWS/Bedrock's TimeToFirstToken. */
+  timeToFirstToken: {
+    name: 'TimeToFirstToken',
+    unit: 'Milliseconds',
+    sets: { complete: MODEL, essential: NONE },
+  },
+  /**
+   * Answers cut off by the output limit (stop reason max_tokens, length, …); the truncation-rate
+   * alarms read it. AWS/Bedrock has no equivalent, so `essential` keeps the all-models series (its
+   * alarm) and leaves the per-model figure to the model's document (replay, Logs Insights).
+   */
+  truncatedAnswers: { name: 'TruncatedAnswers', unit: 'Count', sets: { complete: BOTH, essential: ALL } },
+  /** Calls where a guardrail intervened; the guardrail-rate alarms read it. Published as truncations. */
+  guardrailInterventions: {
+    name: 'GuardrailInterventions',
+    unit: 'Count',
+    sets: { complete: BOTH, essential: ALL },
+  },
   /**
    * Every user-feedback score (0–1) of the minute, as raw values: SampleCount is the number of
-   * feedback records, Average the mean score (one series per model that receives feedback).
+   * feedback records, Average the mean score (series only for models that receive feedback).
    */
-  feedbackScore: { name: 'FeedbackScore', unit: 'None' },
-} as const satisfies Record<string, MetricSpec>;
+  feedbackScore: { name: 'FeedbackScore', unit: 'None', sets: { complete: BOTH, essential: BOTH } },
+} as const satisfies Record<string, PublishedMetric>;
 
-/** One counter per error class, e.g. `ThrottlingErrors`. */
+/**
+ * Our per-model metric → the AWS/Bedrock metric (per `ModelId`) that a per-model alarm or widget
+ * reads instead when the metric set does not publish ours per model. Error classes have no
+ * equivalent but throttling: the error rate then reads InvocationClientErrors + InvocationServerErrors.
+ */
+export const AWS_BEDROCK_EQUIVALENT: Readonly<Record<string, string>> = {
+  Invocations: 'Invocations',
+  InputTokens: 'InputTokenCount',
+  OutputTokens: 'OutputTokenCount',
+  CacheReadInputTokens: 'CacheReadInputTokenCount',
+  CacheWriteInputTokens: 'CacheWriteInputTokenCount',
+  Latency: 'InvocationLatency',
+  TimeToFirstToken: 'TimeToFirstToken',
+  ThrottlingErrors: 'InvocationThrottles',
+};
+
+/** One counter per error class, e.g. `ThrottlingErrors`: AWS/Bedrock has no classes, so both sets keep them (essential all models only). */
 export const ERROR_METRICS = Object.fromEntries(
-  ERROR_CLASSES.map((c) => [c, { name: errorMetricName(c), unit: 'Count' }]),
-) as Record<ErrorClass, { name: `${ErrorClass}Errors`; unit: 'Count' }>;
+  ERROR_CLASSES.map((c) => [
+    c,
+    { name: errorMetricName(c), unit: 'Count', sets: { complete: BOTH, essential: ALL } },
+  ]),
+) as Record<ErrorClass, { name: `${ErrorClass}Errors`; unit: 'Count'; sets: Record<MetricSet, Scopes> }>;
+
+const DIMENSION_SETS = new WeakMap<Scopes, readonly (readonly string[])[]>();
+
+/**
+ * The dimension sets a metric is written under in a metric set (EMF `Dimensions`): one shared list
+ * per scope list, so metrics published alike land in one EMF directive.
+ */
+export function dimensionSetsOf(metric: PublishedMetric, set: MetricSet): readonly (readonly string[])[] {
+  const scopes = metric.sets[set];
+  let sets = DIMENSION_SETS.get(scopes);
+  if (!sets) {
+    sets = scopes.map((scope) => (scope === 'model' ? MODEL_DIMENSIONS : ALL_MODELS_DIMENSIONS));
+    DIMENSION_SETS.set(scopes, sets);
+  }
+  return sets;
+}
+
+/** Whether a metric set publishes a per-model metric per model (`model`) or all models together (`all`). */
+export const isPublished = (metric: PublishedMetric, set: MetricSet, scope: 'model' | 'all'): boolean =>
+  metric.sets[set].includes(scope);
+
+/** The namespace and dimension of the metrics Amazon Bedrock publishes for free (Bedrock user guide, runtime metrics). */
+export const AWS_BEDROCK_NAMESPACE = 'AWS/Bedrock';
+export const AWS_BEDROCK_DIMENSION = 'ModelId';
+
+/**
+ * AWS/Bedrock's runtime metrics, per `ModelId` (names checked against the Bedrock user guide's
+ * "Monitor bedrock-runtime inference using CloudWatch metrics", 2026-11). Differences from ours:
+ * AWS measures latency in the service and stamps a data point at request time; `Invocations`
+ * excludes throttled requests, which `InvocationThrottles` counts.
+ */
+export const AWS_BEDROCK_METRIC = {
+  invocations: 'Invocations',
+  latency: 'InvocationLatency',
+  clientErrors: 'InvocationClientErrors',
+  serverErrors: 'InvocationServerErrors',
+  throttles: 'InvocationThrottles',
+  inputTokens: 'InputTokenCount',
+  outputTokens: 'OutputTokenCount',
+  timeToFirstToken: 'TimeToFirstToken',
+  cacheReadInputTokens: 'CacheReadInputTokenCount',
+  cacheWriteInputTokens: 'CacheWriteInputTokenCount',
+  estimatedTpmQuotaUsage: 'EstimatedTPMQuotaUsage',
+} as const;
 
 type CounterField =
   | 'invocations'
@@ -68,11 +191,11 @@ type CounterField =
 export type ModelCounterValues = Record<CounterField, number> & { errors: Record<ErrorClass, number> };
 
 /** A per-model counter: its metric and where its value lives in `ModelCounterValues`. */
-export type ModelCounter = MetricSpec &
+export type ModelCounter = PublishedMetric &
   ({ readonly field: CounterField } | { readonly errorClass: ErrorClass });
 
 /** The per-model counters in EMF document order. */
-export const MODEL_COUNTERS: readonly ModelCounter[] = [
+export const MODEL_COUNTERS: readonly (ModelCounter & PublishedMetric)[] = [
   { ...METRIC.invocations, field: 'invocations' },
   { ...METRIC.inputTokens, field: 'inputTokens' },
   { ...METRIC.outputTokens, field: 'outputTokens' },
@@ -134,6 +257,28 @@ export const ATTRIBUTION_COUNTERS: readonly (MetricSpec & {
   { ...METRIC.outputTokens, field: 'outputTokens' },
   { ...METRIC.errors, field: 'errors' },
 ];
+
+/**
+ * Attribution data: one JSON line per minute × attribution value × model in the ingest function's
+ * log group (not EMF, so CloudWatch bills no metric per value): `{"bedrockWatch":"attribution",
+ * "Timestamp":…,"service":…,"<Dim>":<value>,"ModelId":…,"Invocations":…,"InputTokens":…,
+ * "OutputTokens":…,"Errors":…,"Tokens":…,"CostUSD":…,"LatencyP50":…,"LatencyP95":…,"LatencyMax":…,
+ * "Latency":[…]}`. Contributor Insights rules, Logs Insights
+ * queries and replay read it. Never prompt or response text: counts, cost, latency and names only.
+ */
+export const ATTRIBUTION_RECORD = 'attribution';
+export const ATTRIBUTION_RECORD_FIELD = 'bedrockWatch';
+/** The attribution line's own fields beyond the metric names: an attribution key may not take one. */
+export const ATTRIBUTION_LINE_FIELDS: readonly string[] = [
+  ATTRIBUTION_RECORD_FIELD,
+  'Timestamp',
+  'Tokens',
+  'LatencyP50',
+  'LatencyP95',
+  'LatencyMax',
+];
+/** Raw latency values per attribution line; more go into further lines of the same minute. */
+export const ATTRIBUTION_LATENCY_PER_LINE = 1000;
 
 /** Pipeline health, emitted once per batch under `[service]` (and `[service, Reason]`). */
 export const HEALTH = {

@@ -24,7 +24,7 @@ import {
   aggregateByMinute,
   type ModelMinuteBucket,
 } from './7-aggregate';
-import { type EmfOptions, toAttributionEmfDocuments, toEmfDocuments } from './8-emf';
+import { type EmfOptions, toAttributionLines, toBudgetEmfDocuments, toEmfDocuments } from './8-emf';
 
 export interface BatchDependencies {
   /** The injected clock (epoch ms). */
@@ -37,6 +37,11 @@ export interface BatchDependencies {
   attribution?: AttributionResolver;
   /** The cap on distinct ModelId values; every id is reported when absent. */
   modelIds?: ModelIdLimiter;
+  /**
+   * Attribution values a budget names (dimension name → values): the only ones with a metric
+   * series (`CostUSD` under `[service, <Dim>]`); every other value is in the attribution lines only.
+   */
+  budgetedValues?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface RecordCounts {
@@ -249,7 +254,8 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
     attributionBuckets,
     documents: [
       ...toEmfDocuments(buckets, deps.emf),
-      ...toAttributionEmfDocuments(attributionBuckets, deps.emf),
+      ...toBudgetEmfDocuments(attributionBuckets, deps.budgetedValues ?? new Map(), deps.emf),
+      ...toAttributionLines(attributionBuckets, deps.emf),
     ],
     ...(invocations.length > 0 ? { maxDeliveryLagMs: Math.max(0, deps.nowMs - oldest) } : {}),
     unpricedModels: [...new Set([...unpriced.values()].map((u) => u.modelId))].sort(),

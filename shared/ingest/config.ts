@@ -1,17 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../contract/limits';
 import {
+  ATTRIBUTION_LINE_FIELDS,
+  DEFAULT_METRIC_SET,
   DEFAULT_NAMESPACE,
   DEFAULT_SERVICE,
   DIM_MODEL_ID,
   DIM_REASON,
   DIM_SERVICE,
   INGEST_METRIC_NAMES,
+  METRIC_SETS,
+  type MetricSet,
 } from '../contract/metrics';
 import { isObject, type Json } from '../json';
 import { closestName } from '../names';
 import type { ModelPrice, PriceData } from './5-price';
-import { type AttributionConfig, CALLER_KEY, DEFAULT_MAX_MODEL_IDS, dimensionNameOf } from './6-attribute';
+import {
+  type AttributionConfig,
+  CALLER_KEY,
+  DEFAULT_MAX_MODEL_IDS,
+  dimensionNameOf,
+  sanitiseValue,
+} from './6-attribute';
 
 export interface IngestConfig {
   namespace: string;
@@ -28,6 +38,49 @@ export interface IngestConfig {
   provisionedModels: Record<string, { hourlyUsd: number }>;
   /** Distinct ModelId values one function instance reports before folding new ones into `Other`. */
   maxModelIds: number;
+  /** Which metrics to publish (BEDROCK_WATCH_METRIC_SET: complete, the default, or essential). */
+  metricSet: MetricSet;
+  /**
+   * Attribution values a budget names, dimension name → values (BEDROCK_WATCH_BUDGETED_VALUES,
+   * a JSON array of `key/value`): the only values with a cost series.
+   */
+  budgetedValues: Map<string, Set<string>>;
+}
+
+/** BEDROCK_WATCH_METRIC_SET and BEDROCK_WATCH_BUDGETED_VALUES. */
+function parseMetricSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  attribution: AttributionConfig,
+): Pick<IngestConfig, 'metricSet' | 'budgetedValues'> {
+  const rawSet = env.BEDROCK_WATCH_METRIC_SET || DEFAULT_METRIC_SET;
+  if (!(METRIC_SETS as readonly string[]).includes(rawSet)) {
+    throw new ConfigError(`BEDROCK_WATCH_METRIC_SET "${rawSet}" is not ${METRIC_SETS.join(' or ')}`);
+  }
+  const budgetedValues = new Map<string, Set<string>>();
+  const raw = env.BEDROCK_WATCH_BUDGETED_VALUES;
+  let entries: unknown = [];
+  try {
+    entries = raw ? JSON.parse(raw) : [];
+  } catch {
+    entries = undefined; // reported below
+  }
+  if (!Array.isArray(entries) || entries.some((e) => typeof e !== 'string')) {
+    throw new ConfigError('BEDROCK_WATCH_BUDGETED_VALUES: expected a JSON array of "key/value" strings');
+  }
+  for (const entry of entries as string[]) {
+    const slash = entry.indexOf('/');
+    const key = entry.slice(0, slash);
+    if (slash < 1 || slash === entry.length - 1 || !attribution.keys.includes(key)) {
+      throw new ConfigError(
+        `BEDROCK_WATCH_BUDGETED_VALUES "${entry}" is not key/value with an attributed key (${attribution.keys.join(', ') || 'none'})`,
+      );
+    }
+    const dim = dimensionNameOf(key);
+    const values = budgetedValues.get(dim) ?? new Set<string>();
+    values.add(sanitiseValue(entry.slice(slash + 1)));
+    budgetedValues.set(dim, values);
+  }
+  return { metricSet: rawSet as MetricSet, budgetedValues };
 }
 
 /** A setting is wrong; raised at start so a bad deploy fails loudly, not per record. */
@@ -44,6 +97,7 @@ const RESERVED = new Set<string>([
   DIM_REASON,
   'Caller',
   ...INGEST_METRIC_NAMES,
+  ...ATTRIBUTION_LINE_FIELDS,
   '_aws',
 ]);
 
@@ -371,5 +425,6 @@ export function loadIngestConfig(
     inferenceProfiles: profiles as Record<string, string>,
     resolveInferenceProfiles: resolveRaw === true || resolveRaw === 'true',
     provisionedModels: provisioned as Record<string, { hourlyUsd: number }>,
+    ...parseMetricSettings(env, attribution),
   };
 }

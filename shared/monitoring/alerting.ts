@@ -39,5 +39,11 @@ export function hourlySettings(params: StackParameters): HourlySettings | undefi
     .map((b) => b.dimensions);
   const tokenScopes = tokenSpikeScopes(params).map((s) => s.dimensions);
   if (costScopes.length === 0 && tokenScopes.length === 0) return undefined;
-  return { costScopes, tokenScopes, baselineDays: params.tokenSpikeBaselineDays };
+  const fromAws = params.metricSet === 'essential' && tokenScopes.some((d) => DIM_MODEL_ID in d);
+  return {
+    costScopes,
+    tokenScopes,
+    baselineDays: params.tokenSpikeBaselineDays,
+    ...(fromAws ? { modelTokensFromAwsBedrock: true } : {}),
+  };
 }

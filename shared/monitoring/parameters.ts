@@ -6,6 +6,7 @@ import { budgetScopes, parseTeamBudgets } from '../alerts/budgets';
 import { isPager, parsePolicy, parseTargets } from '../alerts/routing';
 import { AlertSpecError } from '../alerts/spec-error';
 import { BEDROCK_LOG_GROUP } from '../contract/bedrock-logs';
+import { DEFAULT_METRIC_SET, METRIC_SETS, type MetricSet } from '../contract/metrics';
 import { closestName } from '../names';
 
 export { closestName } from '../names';
@@ -36,6 +37,8 @@ export interface StackParameters {
   maximumRetryAttempts: number;
   maximumEventAgeSeconds: number;
   metricsNamespace: string;
+  /** `complete` (every series, the default) or `essential` (only what AWS/Bedrock lacks; docs/metrics.md). */
+  metricSet: MetricSet;
   serviceName: string;
   logLevel: string;
   /** Attribution dimensions: `caller` and/or requestMetadata keys (README: Attribution). */
@@ -82,6 +85,13 @@ export interface StackParameters {
   modelBudgets: string;
   /** Per attribution value: `key/value=usd` (`team/search=300`), separated by `;`; the key must be attributed. */
   teamBudgets: string;
+  /**
+   * Alarm when any single attribution value (a team, a caller) spends more than this in an hour,
+   * USD; 0 = no alarm (Contributor Insights, docs/attribution.md).
+   */
+  topContributorCostPerHourUsd: number;
+  /** Alarm when any single attribution value uses more tokens (input + output) in an hour; 0 = no alarm. */
+  topContributorTokensPerHour: number;
   /** The projected-overrun alarm waits until this share of a budget is spent: early-month projections swing. */
   budgetProjectionMinSpentPct: number;
   /** Tokens of the last hour against the same hour of the previous days, per scope (opt-in). */
@@ -126,6 +136,7 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   maximumRetryAttempts: 2,
   maximumEventAgeSeconds: 21_600,
   metricsNamespace: 'BedrockWatch',
+  metricSet: DEFAULT_METRIC_SET,
   serviceName: 'bedrock-watch',
   logLevel: 'INFO',
   attributionKeys: [],
@@ -159,6 +170,8 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   monthlyBudgetUsd: 0,
   modelBudgets: '',
   teamBudgets: '',
+  topContributorCostPerHourUsd: 0,
+  topContributorTokensPerHour: 0,
   budgetProjectionMinSpentPct: 10,
   tokenSpikeAlarms: false,
   tokenSpikeWarningPct: 25,
@@ -321,6 +334,9 @@ function checkValues(params: StackParameters): void {
   for (const key of WHOLE_NUMBERS) {
     if (!Number.isInteger(numbers[key])) fail(`${key}: ${numbers[key]} is not a whole number`);
   }
+  if (!(METRIC_SETS as readonly string[]).includes(params.metricSet)) {
+    fail(`metricSet: "${params.metricSet}" is not ${METRIC_SETS.join(' or ')}`);
+  }
   if (params.ingestMode !== 'direct' && params.ingestMode !== 'kinesis') {
     fail(`ingestMode: "${params.ingestMode}" is not direct or kinesis`);
   }
@@ -418,6 +434,13 @@ function checkAlertParameters(params: StackParameters): void {
         `teamBudgets: "${team.key}" is not in attributionKeys, so no cost is published per ${team.key}`,
       );
   }
+  if (
+    (params.topContributorCostPerHourUsd > 0 || params.topContributorTokensPerHour > 0) &&
+    params.attributionKeys.length === 0
+  )
+    throw new StackParameterError(
+      'topContributorCostPerHourUsd, topContributorTokensPerHour: need attributionKeys (there is no contributor without attribution)',
+    );
   if (params.budgetProjectionMinSpentPct > 100)
     throw new StackParameterError('budgetProjectionMinSpentPct: must be between 0 and 100');
   if (params.tokenSpikeWarningPct > params.tokenSpikeCriticalPct)

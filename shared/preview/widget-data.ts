@@ -7,7 +7,13 @@
  */
 import type { AlarmTimeline } from '../analysis/alarm-evaluator';
 import { evaluateMath, parseMath, type Series } from '../analysis/metric-math';
-import { type MetricStore, type SeriesId, statistic } from '../analysis/metric-store';
+import {
+  CONTRIBUTOR_DIMENSION,
+  INSIGHT_RULE_NAMESPACE,
+  type MetricStore,
+  type SeriesId,
+  statistic,
+} from '../analysis/metric-store';
 import type { MetricAlarmDefinition } from '../monitoring/alarms';
 import type { Widget } from '../monitoring/dashboards/grid';
 
@@ -120,6 +126,26 @@ function searchSeries(
   return found.sort((a, b) => total(b.values) - total(a.values)).slice(0, Number(sort[2]));
 }
 
+/**
+ * A Contributor Insights widget: the rule's top contributors by their sum over the range, one line
+ * each (Sum per period), from what the simulator filed for the rule.
+ */
+function contributorSeries(
+  ctx: PreviewContext,
+  rule: { ruleName: string; maxContributorCount?: number },
+  grid: Grid,
+): { label: string; values: Series }[] {
+  const total = (v: Series) => v.reduce<number>((a, b) => a + (b ?? 0), 0);
+  return ctx.store
+    .seriesNamed(INSIGHT_RULE_NAMESPACE, rule.ruleName)
+    .map((id) => ({
+      label: id.dimensions[CONTRIBUTOR_DIMENSION] ?? '',
+      values: seriesValues(ctx, id, 'Sum', grid),
+    }))
+    .sort((a, b) => total(b.values) - total(a.values))
+    .slice(0, rule.maxContributorCount ?? 10);
+}
+
 const toPoints = (grid: Grid, values: Series): [number, number][] =>
   values.flatMap((v, i) =>
     v === undefined || !Number.isFinite(v) ? [] : [[grid.starts[i] as number, v] as [number, number]],
@@ -187,6 +213,7 @@ function metricWidget(widget: Widget, ctx: PreviewContext): WidgetData {
     stacked?: boolean;
     setPeriodToTimeRange?: boolean;
     metrics?: unknown[][];
+    insightRule?: { ruleName: string; maxContributorCount?: number };
   };
   const title = p.title ?? '';
   const periodSeconds = p.period ?? 300;
@@ -197,13 +224,30 @@ function metricWidget(widget: Widget, ctx: PreviewContext): WidgetData {
   const overlays: AlarmOverlay[] = [];
   const unavailable: string[] = [];
   let derivedLines = 0;
+  if (p.insightRule) {
+    for (const s of contributorSeries(ctx, p.insightRule, grid)) {
+      derivedLines++;
+      series.push({ label: s.label, points: toPoints(grid, s.values), yAxis: 'left' });
+    }
+  }
   for (const line of p.metrics ?? []) {
     const first = line[0];
     if (typeof first === 'object' && first !== null && 'expression' in first) {
       const e = first as { expression: string; id: string; label?: string };
       derivedLines++;
       if (e.expression.includes('SEARCH(')) {
-        for (const s of searchSeries(ctx, e.expression, grid))
+        const found = searchSeries(ctx, e.expression, grid);
+        // SUM(SEARCH(…)): one line, the sum of the found series per period.
+        if (e.expression.trim().startsWith('SUM(')) {
+          const sum = grid.starts.map((_, i) =>
+            found.some((f) => f.values[i] !== undefined)
+              ? found.reduce((a, f) => a + (f.values[i] ?? 0), 0)
+              : undefined,
+          );
+          series.push({ label: e.label ?? e.id, points: toPoints(grid, sum), yAxis: 'left' });
+          continue;
+        }
+        for (const s of found)
           series.push({ label: s.label, points: toPoints(grid, s.values), yAxis: 'left' });
         continue;
       }

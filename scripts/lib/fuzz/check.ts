@@ -5,11 +5,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createIngestHandler, type IngestDependencies } from '../../../functions/ingest/handler';
+import { ATTRIBUTION_RECORD, ATTRIBUTION_RECORD_FIELD } from '../../../shared/contract/metrics';
 import { SubscriptionDecodeError } from '../../../shared/ingest/1-decode';
 import { createPriceTable, type PriceData } from '../../../shared/ingest/5-price';
 import { AttributionResolver } from '../../../shared/ingest/6-attribute';
 import { loadIngestConfig } from '../../../shared/ingest/config';
 import priceData from '../../../shared/ingest/price-table.json';
+import { isObject } from '../../../shared/json';
 import { captureWrites } from '../capture';
 import { emfProblems } from '../emf-validator';
 import { localLambdaContext } from '../lambda-context';
@@ -78,17 +80,17 @@ export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunn
       const problems: string[] = [];
       const { result, error, stdout, stderr } = await captureWrites(() => handler(fuzzCase.event, context));
       const lines = stdout.split('\n').filter(Boolean);
-      const emf = lines.filter((l) => l.includes('"_aws"'));
-      const docs = emf.map((l) => JSON.parse(l) as Record<string, unknown>);
-      const sets = (d: Record<string, unknown>) =>
-        (
-          (d._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0]?.Dimensions ??
-          []
-        ).map((s) => s.join(','));
-      // Model documents feed [service, ModelId] and [service]; attribution ones [service, Dim] and [service, Dim, ModelId].
-      const modelDocs = docs.filter((d) => typeof d.ModelId === 'string' && sets(d).includes('service'));
-      const attributionDocs = docs.filter(
-        (d) => typeof d.ModelId === 'string' && !sets(d).includes('service'),
+      // Told apart by their parsed shape, not by a substring: an attribution value may spell "_aws".
+      const parsed = lines.map((l) => ({ line: l, doc: parseLine(l) }));
+      const emf = parsed.filter((p) => p.doc !== undefined && isObject(p.doc._aws)).map((p) => p.line);
+      const docs = parsed.flatMap((p) => (p.doc && isObject(p.doc._aws) ? [p.doc] : []));
+      // Model documents carry a ModelId (and feed [service, ModelId] and [service]); attribution is
+      // in the attribution lines (not EMF), one per minute, value and model.
+      const modelDocs = docs.filter((d) => typeof d.ModelId === 'string');
+      const attributionDocs = parsed.flatMap((p) =>
+        p.doc && p.doc[ATTRIBUTION_RECORD_FIELD] === ATTRIBUTION_RECORD && !isObject(p.doc._aws)
+          ? [p.doc]
+          : [],
       );
       if (error !== undefined) {
         if (!(error instanceof SubscriptionDecodeError)) problems.push(`threw ${String(error)}`);
@@ -140,6 +142,17 @@ export function createFuzzRunner(logLevel: 'DEBUG' | 'INFO' = 'DEBUG'): FuzzRunn
   };
 }
 
+/** A printed line as a JSON object, or undefined (Powertools' logs are JSON too; blank lines are not). */
+function parseLine(line: string): Record<string, unknown> | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const doc: unknown = JSON.parse(line);
+    return isObject(doc) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs events through a fresh replay-wired handler (its own attribution and model-id cap). */
 async function runBatches(events: unknown[], deps: IngestDependencies, context: Context): Promise<Figures> {
   const replayHandler = createIngestHandler({
@@ -169,9 +182,10 @@ async function runBatches(events: unknown[], deps: IngestDependencies, context: 
         figures.rejectedByReason[reason] = (figures.rejectedByReason[reason] ?? 0) + n;
       }
     }
-    for (const line of stdout.split('\n').filter((l) => l.includes('"_aws"'))) {
+    for (const line of stdout.split('\n')) {
+      const doc = parseLine(line);
+      if (!doc || !isObject(doc._aws)) continue;
       for (const p of emfProblems(line)) figures.problems.push(`EMF: ${p}`);
-      const doc = JSON.parse(line) as Record<string, unknown>;
       // The model documents: ModelId without an attribution dimension.
       const attributed = 'team' in doc || 'Caller' in doc || 'tenant' in doc;
       if (typeof doc.ModelId === 'string' && typeof doc.Invocations === 'number' && !attributed) {

@@ -7,6 +7,7 @@ import type { StackParameters } from '../parameters';
 import { budgetFamilyAlarms } from './budget';
 import { above, awsMetric, ONE_OF_ONE } from './build';
 import { tokenSpikeAlarms } from './token-spike';
+import { topContributorAlarms } from './top-contributor';
 import type { AlarmContext, MetricAlarmDefinition } from './types';
 
 /** Failed notifier invocations (after Lambda's retries) wait in its queue: someone may not have been told. */
@@ -36,13 +37,15 @@ function notifierFailures(params: StackParameters, ctx: AlarmContext): MetricAla
 }
 
 /**
- * Budget and projection alarms, token-spike alarms, and the notifier's failure queue, in that order.
+ * Budget and projection alarms, token-spike alarms, top-contributor alarms, and the notifier's
+ * failure queue, in that order.
  * @example alertAlarms(parseStackParameters({ monthlyBudgetUsd: '1000' }), ctx)[0]?.key // 'budget-50-all'
  */
 export function alertAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
   return [
     ...budgetFamilyAlarms(params, ctx),
     ...tokenSpikeAlarms(params, ctx),
+    ...topContributorAlarms(params, ctx),
     ...notifierFailures(params, ctx),
   ];
 }

@@ -1,6 +1,6 @@
-import { METRIC, type MetricSpec } from '../../contract/metrics';
+import { METRIC, type PublishedMetric } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { FIVE_MINUTES, ours, THREE_OF_THREE, TWO_OF_THREE } from './build';
+import { FIVE_MINUTES, scopeMetric, THREE_OF_THREE, TWO_OF_THREE } from './build';
 import { rateAlarmKey } from './rates';
 import type {
   AlarmContext,
@@ -14,7 +14,7 @@ import type {
 
 interface AnomalySpec {
   family: 'output-tokens-anomaly' | 'cost-anomaly' | 'latency-anomaly';
-  metric: MetricSpec;
+  metric: PublishedMetric;
   stat: string;
   level: AlarmLevel | 'none';
   what: string;
@@ -40,7 +40,7 @@ function anomalyAlarm(
     queries: [
       {
         id: 'm',
-        metric: ours(params, spec.metric.name, scope.dimensions, spec.stat, FIVE_MINUTES, spec.metric.unit),
+        metric: scopeMetric(params, spec.metric, scope.dimensions, spec.stat, FIVE_MINUTES),
         returnData: true,
       },
       {

@@ -2,7 +2,16 @@
  * Builders shared by the alarm families: metric references, the static-threshold alarm, rate
  * expressions, evaluation windows and the scopes (all models, each watched model).
  */
-import { DIM_MODEL_ID, DIM_SERVICE, type EmfUnit, type MetricSpec } from '../../contract/metrics';
+import {
+  AWS_BEDROCK_DIMENSION,
+  AWS_BEDROCK_EQUIVALENT,
+  AWS_BEDROCK_NAMESPACE,
+  DIM_MODEL_ID,
+  DIM_SERVICE,
+  type EmfUnit,
+  isPublished,
+  type PublishedMetric,
+} from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import type {
   AlarmContext,
@@ -79,17 +88,54 @@ export function awsMetric(
 }
 
 /**
+ * A per-model contract metric of a scope (`dimensions` with ModelId: one model; without: all
+ * models) as the stack's metric set publishes it: ours, or, per model where ours is not published,
+ * the AWS/Bedrock equivalent per `ModelId` (the `essential` set).
+ * @throws Error when neither exists: a contract or family-file bug, caught by the tests.
+ */
+export function scopeMetric(
+  params: StackParameters,
+  metric: PublishedMetric,
+  dimensions: Record<string, string>,
+  stat: string,
+  period: number,
+): MetricRef {
+  const modelId = dimensions[DIM_MODEL_ID];
+  if (isPublished(metric, params.metricSet, modelId === undefined ? 'all' : 'model'))
+    return ours(params, metric.name, dimensions, stat, period, metric.unit);
+  const aws = AWS_BEDROCK_EQUIVALENT[metric.name];
+  if (modelId === undefined || aws === undefined)
+    throw new Error(
+      `${metric.name} is neither published nor in AWS/Bedrock for ${JSON.stringify(dimensions)}`,
+    );
+  return {
+    namespace: AWS_BEDROCK_NAMESPACE,
+    metricName: aws,
+    dimensions: { [AWS_BEDROCK_DIMENSION]: modelId },
+    stat,
+    period,
+  };
+}
+
+/** Whether the stack's metric set publishes `metric` for a scope's dimensions. */
+export const publishedFor = (
+  params: StackParameters,
+  metric: PublishedMetric,
+  dimensions: Record<string, string>,
+) => isPublished(metric, params.metricSet, dimensions[DIM_MODEL_ID] === undefined ? 'all' : 'model');
+
+/**
  * A hidden Sum of one contract counter, an input to a rate or quota expression.
  * @example sumOf(params, 'inv', METRIC.invocations, scope.dimensions, FIVE_MINUTES)
  */
 export function sumOf(
   params: StackParameters,
   id: string,
-  metric: MetricSpec,
+  metric: PublishedMetric,
   dimensions: Record<string, string>,
   period: number,
 ): MetricQuery {
-  return { id, metric: ours(params, metric.name, dimensions, 'Sum', period, metric.unit), returnData: false };
+  return { id, metric: scopeMetric(params, metric, dimensions, 'Sum', period), returnData: false };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { above, FIVE_MINUTES, levels, ours, TWO_OF_THREE } from './build';
+import { above, FIVE_MINUTES, levels, scopeMetric, TWO_OF_THREE } from './build';
 import type { AlarmContext, MetricAlarmDefinition, Scope } from './types';
 
 /**
@@ -23,14 +23,7 @@ export function latencyAlarms(
       queries: [
         {
           id: 'p95',
-          metric: ours(
-            params,
-            METRIC.latency.name,
-            scope.dimensions,
-            'p95',
-            FIVE_MINUTES,
-            METRIC.latency.unit,
-          ),
+          metric: scopeMetric(params, METRIC.latency, scope.dimensions, 'p95', FIVE_MINUTES),
           returnData: true,
         },
       ],

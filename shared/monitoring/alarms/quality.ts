@@ -1,4 +1,4 @@
-import { METRIC } from '../../contract/metrics';
+import { isPublished, METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { above, FIVE_MINUTES, percentOf, sumOf, TWO_OF_THREE } from './build';
 import type { AlarmContext, MetricAlarmDefinition, Scope } from './types';
@@ -50,26 +50,30 @@ export function qualityAlarms(
 ): MetricAlarmDefinition[] {
   const guard = params.minInvocationsForRate;
   const inv = sumOf(params, 'inv', METRIC.invocations, scope.dimensions, FIVE_MINUTES);
-  return qualityRates(params).map((rate) =>
-    above(ctx, {
-      key: `${rate.family}-warning-${scope.key}`,
-      family: rate.family,
-      scope: scope.id,
-      level: 'warning',
-      description: `${rate.what}: more than ${rate.threshold} % of ${scope.label}'s calls, with at least ${guard} calls per 5 minutes`,
-      queries: [
-        sumOf(params, 'q', rate.metric, scope.dimensions, FIVE_MINUTES),
-        inv,
-        {
-          id: 'rate',
-          expression: `IF(inv >= ${guard}, ${percentOf(['q'], 'inv')}, 0)`,
-          label: `${rate.family} %`,
-          returnData: true,
-        },
-      ],
-      threshold: rate.threshold,
-      window: TWO_OF_THREE,
-      rationale: rate.rationale,
-    }),
-  );
+  // A model's own rate only where the metric set publishes the counter per model (not `essential`).
+  const perModel = scope.id !== 'all';
+  return qualityRates(params)
+    .filter((rate) => !perModel || isPublished(rate.metric, params.metricSet, 'model'))
+    .map((rate) =>
+      above(ctx, {
+        key: `${rate.family}-warning-${scope.key}`,
+        family: rate.family,
+        scope: scope.id,
+        level: 'warning',
+        description: `${rate.what}: more than ${rate.threshold} % of ${scope.label}'s calls, with at least ${guard} calls per 5 minutes`,
+        queries: [
+          sumOf(params, 'q', rate.metric, scope.dimensions, FIVE_MINUTES),
+          inv,
+          {
+            id: 'rate',
+            expression: `IF(inv >= ${guard}, ${percentOf(['q'], 'inv')}, 0)`,
+            label: `${rate.family} %`,
+            returnData: true,
+          },
+        ],
+        threshold: rate.threshold,
+        window: TWO_OF_THREE,
+        rationale: rate.rationale,
+      }),
+    );
 }

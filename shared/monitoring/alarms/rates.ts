@@ -1,7 +1,14 @@
 import { ERROR_CLASSES } from '../../contract/error-classes';
-import { ERROR_METRICS, METRIC } from '../../contract/metrics';
+import {
+  AWS_BEDROCK_DIMENSION,
+  AWS_BEDROCK_METRIC,
+  AWS_BEDROCK_NAMESPACE,
+  DIM_MODEL_ID,
+  ERROR_METRICS,
+  METRIC,
+} from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { above, FIVE_MINUTES, levels, percentOf, sumOf, TWO_OF_THREE } from './build';
+import { above, FIVE_MINUTES, levels, percentOf, publishedFor, sumOf, TWO_OF_THREE } from './build';
 import type { AlarmContext, AlarmLevel, MetricAlarmDefinition, MetricQuery, Scope } from './types';
 
 type RateFamily = 'error-rate' | 'throttle-rate';
@@ -22,11 +29,34 @@ export function rateAlarmKey(family: RateFamily, level: AlarmLevel, scope: Scope
   return `${family}-${level}-${scope.key}`;
 }
 
+/** A hidden five-minute Sum of an AWS/Bedrock metric of a model scope. */
+function awsBedrockSum(id: string, metricName: string, dimensions: Record<string, string>): MetricQuery {
+  const dims = { [AWS_BEDROCK_DIMENSION]: dimensions[DIM_MODEL_ID] ?? '' };
+  return {
+    id,
+    metric: {
+      namespace: AWS_BEDROCK_NAMESPACE,
+      metricName,
+      dimensions: dims,
+      stat: 'Sum',
+      period: FIVE_MINUTES,
+    },
+    returnData: false,
+  };
+}
+
 function rates(params: StackParameters, scope: Scope): Rate[] {
   const guard = params.minInvocationsForRate;
-  const errors = ERROR_CLASSES.filter((c) => c !== 'Throttling').map((c) =>
-    sumOf(params, `e${c.toLowerCase()}`, ERROR_METRICS[c], scope.dimensions, FIVE_MINUTES),
-  );
+  // Per error class where the metric set publishes them for this scope; else AWS/Bedrock's client
+  // and server errors of the model (essential: classes are published for all models only).
+  const errors = publishedFor(params, ERROR_METRICS.Validation, scope.dimensions)
+    ? ERROR_CLASSES.filter((c) => c !== 'Throttling').map((c) =>
+        sumOf(params, `e${c.toLowerCase()}`, ERROR_METRICS[c], scope.dimensions, FIVE_MINUTES),
+      )
+    : [
+        awsBedrockSum('ecli', AWS_BEDROCK_METRIC.clientErrors, scope.dimensions),
+        awsBedrockSum('esrv', AWS_BEDROCK_METRIC.serverErrors, scope.dimensions),
+      ];
   return [
     {
       family: 'error-rate',

@@ -27,6 +27,8 @@ export interface MetricQuery {
   id: string;
   metric?: MetricRef;
   expression?: string;
+  /** Seconds; only for an expression that reads no metric query (INSIGHT_RULE_METRIC). */
+  period?: number;
   label?: string;
   returnData: boolean;
 }
@@ -65,7 +67,14 @@ export type QualityCapacityFamily =
   | 'estimated-tpm-quota';
 
 /** Budgets, token spikes and the notifier's own health (shared/monitoring/alarms/alerts.ts). */
-export type AlertFamily = 'budget' | 'budget-projection' | 'token-spike' | 'notifier-failures' | 'bill-drift';
+export type AlertFamily =
+  | 'budget'
+  | 'budget-projection'
+  | 'token-spike'
+  | 'notifier-failures'
+  | 'top-contributor-cost'
+  | 'top-contributor-tokens'
+  | 'bill-drift';
 
 interface AlarmBase {
   /** Stable, unique within the stack; also the CloudFormation logical id's source. */

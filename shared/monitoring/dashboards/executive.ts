@@ -1,6 +1,6 @@
 import { DIM_MODEL_ID, DIM_SERVICE, METRIC, MONTH_TO_DATE, RECONCILIATION } from '../../contract/metrics';
-import { dimensionNameOf } from '../../ingest/6-attribute';
 import type { AlarmDefinition } from '../alarms/types';
+import { buildInsightRules } from '../insights';
 import type { StackParameters } from '../parameters';
 import { ACCOUNT, type DashboardContext, type DashboardDefinition, Grid, PARTITION, REGION } from './grid';
 
@@ -72,25 +72,20 @@ function billDriftWidget(g: Grid, params: StackParameters): void {
   });
 }
 
-/** Per attribution key (caller, team, …): the ten values that cost most. */
-function attributionWidgets(g: Grid, params: StackParameters): void {
-  const ns = params.metricsNamespace;
-  for (const key of params.attributionKeys) {
-    const dim = dimensionNameOf(key);
+/**
+ * Per Contributor Insights rule (attribution key × figure): the ten values with the most, from the
+ * attribution lines (no metric series per value).
+ */
+function attributionWidgets(g: Grid, params: StackParameters, ctx: DashboardContext): void {
+  for (const rule of buildInsightRules(params, ctx)) {
     g.add('metric', 12, 6, {
-      title: `Top 10 by ${key}: cost (USD per day)`,
+      title: `Top 10 by ${rule.attributionKey}: ${rule.figure} (per hour)`,
       region: REGION,
       view: 'timeSeries',
-      period: 86400,
-      metrics: [
-        [
-          {
-            expression: `SORT(SEARCH('{${ns},${DIM_SERVICE},${dim}} MetricName="${METRIC.cost.name}"', 'Sum', 86400), SUM, DESC, 10)`,
-            id: `top${dim.replace(/[^A-Za-z0-9]/g, '')}`,
-            label: '',
-          },
-        ],
-      ],
+      stacked: false,
+      period: 3600,
+      insightRule: { maxContributorCount: 10, orderBy: 'Sum', ruleName: rule.name },
+      legend: { position: 'right' },
     });
   }
 }
@@ -135,7 +130,7 @@ export function executiveDashboard(
   );
   costWidgets(g, params);
   billDriftWidget(g, params);
-  attributionWidgets(g, params);
+  attributionWidgets(g, params, ctx);
   alarmStatus(g, alarms);
   return {
     key: 'executive',

@@ -2,7 +2,16 @@
  * What every dashboard builder shares: the widget types, the Fn::Sub placeholders, a grid that
  * lays widgets out, and the per-model SEARCH expression.
  */
-import { DIM_MODEL_ID, DIM_SERVICE } from '../../contract/metrics';
+import {
+  AWS_BEDROCK_DIMENSION,
+  AWS_BEDROCK_EQUIVALENT,
+  AWS_BEDROCK_NAMESPACE,
+  DIM_MODEL_ID,
+  DIM_SERVICE,
+  isPublished,
+  type PublishedMetric,
+} from '../../contract/metrics';
+import type { StackParameters } from '../parameters';
 
 /** Fn::Sub placeholders, filled per account and region at deploy time. */
 export const REGION = '${AWS::Region}';
@@ -106,3 +115,80 @@ export const searchPerModel = (
     ...(label ? { label } : {}),
   },
 ];
+
+/** The AWS/Bedrock name of a metric a set does not publish; throws for one with no equivalent (a bug). */
+function awsName(metric: PublishedMetric): string {
+  const name = AWS_BEDROCK_EQUIVALENT[metric.name];
+  if (name === undefined) throw new Error(`${metric.name} has no AWS/Bedrock equivalent`);
+  return name;
+}
+
+/**
+ * One line per model, found by SEARCH: ours when the stack's metric set publishes the metric per
+ * model, else AWS/Bedrock's equivalent per `ModelId` (the `essential` set).
+ */
+export function perModelSearch(
+  params: StackParameters,
+  metric: PublishedMetric,
+  stat: string,
+  period: number,
+  id: string,
+): [ExpressionLine] {
+  if (isPublished(metric, params.metricSet, 'model'))
+    return searchPerModel(params.metricsNamespace, metric.name, stat, period, id);
+  return [
+    {
+      expression: `SEARCH('{${AWS_BEDROCK_NAMESPACE},${AWS_BEDROCK_DIMENSION}} MetricName="${awsName(metric)}"', '${stat}', ${period})`,
+      id,
+    },
+  ];
+}
+
+/**
+ * The all-models line of a summed metric: ours under `[service]` when the metric set publishes it,
+ * else the sum of AWS/Bedrock's per-model series (a SEARCH, which dashboards allow and alarms do not).
+ */
+export function allModelsSum(
+  params: StackParameters,
+  metric: PublishedMetric,
+  id: string,
+  options: Record<string, unknown> = {},
+): MetricLine | [ExpressionLine] {
+  if (isPublished(metric, params.metricSet, 'all'))
+    return [
+      params.metricsNamespace,
+      metric.name,
+      DIM_SERVICE,
+      params.serviceName,
+      { stat: 'Sum', ...options },
+    ];
+  return [
+    {
+      expression: `SUM(SEARCH('{${AWS_BEDROCK_NAMESPACE},${AWS_BEDROCK_DIMENSION}} MetricName="${awsName(metric)}"', 'Sum', 300))`,
+      id,
+      ...(typeof options.label === 'string' ? { label: options.label } : { label: metric.name }),
+    },
+  ];
+}
+
+/**
+ * The line of one model's metric: ours under `[service, ModelId]`, or AWS/Bedrock's per `ModelId`.
+ */
+export function modelLine(
+  params: StackParameters,
+  metric: PublishedMetric,
+  modelId: string,
+  options: Record<string, unknown>,
+): MetricLine {
+  if (isPublished(metric, params.metricSet, 'model'))
+    return [
+      params.metricsNamespace,
+      metric.name,
+      DIM_SERVICE,
+      params.serviceName,
+      DIM_MODEL_ID,
+      modelId,
+      options,
+    ];
+  return [AWS_BEDROCK_NAMESPACE, awsName(metric), AWS_BEDROCK_DIMENSION, modelId, options];
+}

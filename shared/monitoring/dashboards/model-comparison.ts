@@ -1,11 +1,24 @@
 import { ERROR_CLASSES } from '../../contract/error-classes';
-import { DIM_MODEL_ID, DIM_SERVICE, ERROR_METRICS, METRIC } from '../../contract/metrics';
+import {
+  AWS_BEDROCK_DIMENSION,
+  AWS_BEDROCK_METRIC,
+  AWS_BEDROCK_NAMESPACE,
+  DIM_SERVICE,
+  ERROR_METRICS,
+  isPublished,
+  METRIC,
+  type PublishedMetric,
+} from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { type DashboardContext, type DashboardDefinition, Grid } from './grid';
+import { type DashboardContext, type DashboardDefinition, Grid, type MetricLine, modelLine } from './grid';
+
+/** A metric line given its options (stat, id, visibility). */
+type MetricLineOf = (options: Record<string, unknown>) => MetricLine;
 
 interface ComparisonScope {
   label: string;
-  dims: string[];
+  /** The watched model, or undefined for all models. */
+  modelId?: string;
   /** Suffix that keeps metric ids unique across scopes in one widget. */
   i: number;
 }
@@ -14,8 +27,20 @@ interface ComparisonScope {
 function comparisonScopes(params: StackParameters): ComparisonScope[] {
   const models = params.watchedModels;
   return models.length > 0
-    ? models.map((m, i) => ({ label: m, dims: [DIM_SERVICE, params.serviceName, DIM_MODEL_ID, m], i }))
-    : [{ label: 'all models', dims: [DIM_SERVICE, params.serviceName], i: 0 }];
+    ? models.map((m, i) => ({ label: m, modelId: m, i }))
+    : [{ label: 'all models', i: 0 }];
+}
+
+/** A scope's line of a metric: ours, or AWS/Bedrock's per model where the metric set leaves it to AWS. */
+function scopeLine(
+  params: StackParameters,
+  s: ComparisonScope,
+  metric: PublishedMetric,
+  options: Record<string, unknown>,
+): MetricLine {
+  return s.modelId === undefined
+    ? [params.metricsNamespace, metric.name, DIM_SERVICE, params.serviceName, options]
+    : modelLine(params, metric, s.modelId, options);
 }
 
 /**
@@ -27,7 +52,6 @@ export function modelComparisonDashboard(
   params: StackParameters,
   ctx: DashboardContext,
 ): DashboardDefinition {
-  const ns = params.metricsNamespace;
   const models = params.watchedModels;
   const g = new Grid();
   g.text(
@@ -37,48 +61,74 @@ export function modelComparisonDashboard(
   const hidden = { visible: false };
   g.chart(
     'p95 latency (ms)',
-    scopes.map((s) => [ns, METRIC.latency.name, ...s.dims, { stat: 'p95', label: s.label }]),
+    scopes.map((s) => scopeLine(params, s, METRIC.latency, { stat: 'p95', label: s.label })),
     { period: 300 },
   );
   /** Per scope: hidden Sum series (id prefix → metric) and one visible expression over their ids. */
   const derived = (
-    inputs: [string, string][],
+    inputs: (s: ComparisonScope) => [string, MetricLineOf][],
     idPrefix: string,
-    expression: (id: (prefix: string) => string) => string,
+    expression: (id: (prefix: string) => string, s: ComparisonScope) => string,
+    over: ComparisonScope[] = scopes,
   ) =>
-    scopes.flatMap((s) => {
+    over.flatMap((s) => {
       const id = (prefix: string) => `${prefix}${s.i}`;
       return [
-        ...inputs.map(([prefix, metric]) => [
-          ns,
-          metric,
-          ...s.dims,
-          { stat: 'Sum', id: id(prefix), ...hidden },
-        ]),
-        [{ expression: expression(id), id: id(idPrefix), label: s.label }],
+        ...inputs(s).map(([prefix, line]) => line({ stat: 'Sum', id: id(prefix), ...hidden })),
+        [{ expression: expression(id, s), id: id(idPrefix), label: s.label }],
       ];
     });
+  const of =
+    (s: ComparisonScope, metric: PublishedMetric): MetricLineOf =>
+    (options) =>
+      scopeLine(params, s, metric, options);
   // As the error-rate alarms: throttling has its own rate and alarms, so it is not an error here.
+  // Per error class where the set publishes them for the scope; else AWS/Bedrock's client + server errors.
   const errorClasses = ERROR_CLASSES.filter((c) => c !== 'Throttling');
-  const errorIds = errorClasses.map((c) => `e${c.toLowerCase()}`);
+  const classIds = errorClasses.map((c) => `e${c.toLowerCase()}`);
+  const byClass = (s: ComparisonScope) =>
+    s.modelId === undefined || isPublished(ERROR_METRICS.Validation, params.metricSet, 'model');
+  const errorInputs = (s: ComparisonScope): [string, MetricLineOf][] =>
+    byClass(s)
+      ? errorClasses.map((c, k) => [classIds[k] as string, of(s, ERROR_METRICS[c])])
+      : [
+          [
+            'ecli',
+            (o) => [
+              AWS_BEDROCK_NAMESPACE,
+              AWS_BEDROCK_METRIC.clientErrors,
+              AWS_BEDROCK_DIMENSION,
+              s.modelId ?? '',
+              o,
+            ],
+          ],
+          [
+            'esrv',
+            (o) => [
+              AWS_BEDROCK_NAMESPACE,
+              AWS_BEDROCK_METRIC.serverErrors,
+              AWS_BEDROCK_DIMENSION,
+              s.modelId ?? '',
+              o,
+            ],
+          ],
+        ];
   g.chart(
     'Error rate (%)',
     derived(
-      [
-        ...errorClasses.map((c, k) => [errorIds[k] as string, ERROR_METRICS[c].name] as [string, string]),
-        ['n', METRIC.invocations.name],
-      ],
+      (s) => [...errorInputs(s), ['n', of(s, METRIC.invocations)]],
       'rate',
-      (id) => `100 * (${errorIds.map((e) => `FILL(${id(e)}, 0)`).join(' + ')}) / ${id('n')}`,
+      (id, s) =>
+        `100 * (${(byClass(s) ? classIds : ['ecli', 'esrv']).map((e) => `FILL(${id(e)}, 0)`).join(' + ')}) / ${id('n')}`,
     ),
     { period: 300 },
   );
   g.chart(
     'Cost per 1,000 invocations (USD)',
     derived(
-      [
-        ['c', METRIC.cost.name],
-        ['k', METRIC.invocations.name],
+      (s) => [
+        ['c', of(s, METRIC.cost)],
+        ['k', of(s, METRIC.invocations)],
       ],
       'per1k',
       (id) => `1000 * ${id('c')} / ${id('k')}`,
@@ -88,37 +138,42 @@ export function modelComparisonDashboard(
   g.chart(
     'Output / input token ratio',
     derived(
-      [
-        ['o', METRIC.outputTokens.name],
-        ['i', METRIC.inputTokens.name],
+      (s) => [
+        ['o', of(s, METRIC.outputTokens)],
+        ['i', of(s, METRIC.inputTokens)],
       ],
       'ratio',
       (id) => `${id('o')} / ${id('i')}`,
     ),
     { period: 3600 },
   );
-  // Answer quality (docs/quality.md): the same metric math as the truncation- and guardrail-rate alarms.
+  // Answer quality (docs/quality.md): the same metric math as the truncation- and guardrail-rate
+  // alarms; a model's own line only where the set publishes the counter per model (AWS has none).
+  const publishedFor = (metric: PublishedMetric): ComparisonScope[] =>
+    isPublished(metric, params.metricSet, 'model') ? scopes : [{ label: 'all models', i: 0 }];
   g.chart(
     'Truncated answers (% of calls)',
     derived(
-      [
-        ['t', METRIC.truncatedAnswers.name],
-        ['tn', METRIC.invocations.name],
+      (s) => [
+        ['t', of(s, METRIC.truncatedAnswers)],
+        ['tn', of(s, METRIC.invocations)],
       ],
       'trunc',
       (id) => `100 * FILL(${id('t')}, 0) / ${id('tn')}`,
+      publishedFor(METRIC.truncatedAnswers),
     ),
     { period: 300 },
   );
   g.chart(
     'Guardrail interventions (% of calls)',
     derived(
-      [
-        ['gi', METRIC.guardrailInterventions.name],
-        ['gn', METRIC.invocations.name],
+      (s) => [
+        ['gi', of(s, METRIC.guardrailInterventions)],
+        ['gn', of(s, METRIC.invocations)],
       ],
       'guard',
       (id) => `100 * FILL(${id('gi')}, 0) / ${id('gn')}`,
+      publishedFor(METRIC.guardrailInterventions),
     ),
     { period: 300 },
   );

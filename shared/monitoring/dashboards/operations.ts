@@ -1,45 +1,42 @@
 import { ERROR_CLASSES } from '../../contract/error-classes';
 import { DIM_SERVICE, ERROR_METRICS, HEALTH, METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { type DashboardContext, type DashboardDefinition, Grid, searchPerModel } from './grid';
+import { allModelsSum, type DashboardContext, type DashboardDefinition, Grid, perModelSearch } from './grid';
 
 /** Calls, errors, latency, tokens and cost: per model where a SEARCH can find the models. */
 function trafficCharts(g: Grid, params: StackParameters): void {
   const ns = params.metricsNamespace;
   const svc = [DIM_SERVICE, params.serviceName];
-  g.chart('Invocations per model', [searchPerModel(ns, METRIC.invocations.name, 'Sum', 60, 'inv')]);
+  g.chart('Invocations per model', [perModelSearch(params, METRIC.invocations, 'Sum', 60, 'inv')]);
   g.chart(
     'Errors by class (all models)',
     ERROR_CLASSES.map((c) => [ns, ERROR_METRICS[c].name, ...svc, { stat: 'Sum', label: c }]),
     { stacked: true },
   );
-  g.chart('Throttled calls per model', [searchPerModel(ns, ERROR_METRICS.Throttling.name, 'Sum', 60, 'thr')]);
+  g.chart('Throttled calls per model', [perModelSearch(params, ERROR_METRICS.Throttling, 'Sum', 60, 'thr')]);
   g.chart(
     'Latency p50 / p95 / p99 (all models, ms)',
     ['p50', 'p95', 'p99'].map((stat) => [ns, METRIC.latency.name, ...svc, { stat, label: stat }]),
     { period: 300 },
   );
-  g.chart('Latency p95 per model (ms)', [searchPerModel(ns, METRIC.latency.name, 'p95', 300, 'lat')], {
+  g.chart('Latency p95 per model (ms)', [perModelSearch(params, METRIC.latency, 'p95', 300, 'lat')], {
     period: 300,
   });
   g.chart(
     'Time to first token p95 per model (ms)',
-    [searchPerModel(ns, METRIC.timeToFirstToken.name, 'p95', 300, 'ttft')],
+    [perModelSearch(params, METRIC.timeToFirstToken, 'p95', 300, 'ttft')],
     {
       period: 300,
     },
   );
   g.chart(
     'Tokens (all models)',
-    [
-      METRIC.inputTokens.name,
-      METRIC.outputTokens.name,
-      METRIC.cacheReadInputTokens.name,
-      METRIC.cacheWriteInputTokens.name,
-    ].map((m) => [ns, m, ...svc, { stat: 'Sum' }]),
+    [METRIC.inputTokens, METRIC.outputTokens, METRIC.cacheReadInputTokens, METRIC.cacheWriteInputTokens].map(
+      (m, i) => allModelsSum(params, m, `tok${i}`),
+    ),
     { stacked: true },
   );
-  g.chart('Cost per hour per model (USD)', [searchPerModel(ns, METRIC.cost.name, 'Sum', 3600, 'cost')], {
+  g.chart('Cost per hour per model (USD)', [perModelSearch(params, METRIC.cost, 'Sum', 3600, 'cost')], {
     period: 3600,
   });
 }
@@ -65,9 +62,9 @@ const awsSearch = (ns: string, dim: string, metric: string, stat: string, period
  * endpoint, whose calls write no invocation logs and so are in no other figure here.
  */
 function capacityCharts(g: Grid, params: StackParameters): void {
-  const ns = params.metricsNamespace;
+  // In `essential` the per-model latency sum is AWS/Bedrock's InvocationLatency.
   g.chart("Calls in flight per model (Little's law: latency sum / minute)", [
-    [{ ...searchPerModel(ns, METRIC.latency.name, 'Sum', 60, 'lsum')[0], visible: false }],
+    [{ ...perModelSearch(params, METRIC.latency, 'Sum', 60, 'lsum')[0], visible: false }],
     [{ expression: 'lsum / 60000', id: 'inflight', label: '' }],
   ]);
   g.chart('Estimated TPM quota use per model (AWS/Bedrock, tokens per minute)', [
