@@ -28,15 +28,19 @@ export function projectedMonthCost(nowMs: number, costUsd: number): number {
   return Math.round(((costUsd * (nextMonthStartUtc(nowMs) - start)) / elapsed) * 1e6) / 1e6;
 }
 
-/** The query: the all-models CostUSD, hourly sums from the month's start to now. */
-export function monthToDateQuery(
+/**
+ * The all-models CostUSD in hourly sums between two times (the caller adds them up): the month so far
+ * here, a closed day in the reconcile function.
+ */
+export function hourlyCostQuery(
   namespace: string,
   service: string,
-  nowMs: number,
+  startMs: number,
+  endMs: number,
 ): GetMetricDataCommandInput {
   return {
-    StartTime: new Date(monthStartUtc(nowMs)),
-    EndTime: new Date(nowMs),
+    StartTime: new Date(startMs),
+    EndTime: new Date(endMs),
     ScanBy: 'TimestampAscending',
     MetricDataQueries: [
       {
@@ -55,6 +59,15 @@ export function monthToDateQuery(
       },
     ],
   };
+}
+
+/** The query: the all-models CostUSD, hourly sums from the month's start to now. */
+export function monthToDateQuery(
+  namespace: string,
+  service: string,
+  nowMs: number,
+): GetMetricDataCommandInput {
+  return hourlyCostQuery(namespace, service, monthStartUtc(nowMs), nowMs);
 }
 
 /** Sums every page's values; a partial result (a next token) is followed by the caller. */

@@ -13,7 +13,8 @@ import type {
   GetCostAndUsageCommandInput,
   GetCostAndUsageCommandOutput,
 } from '@aws-sdk/client-cost-explorer';
-import { DIM_SERVICE, METRIC, RECONCILIATION } from '../../shared/contract/metrics';
+import { DIM_SERVICE, RECONCILIATION } from '../../shared/contract/metrics';
+import { hourlyCostQuery } from '../month-to-date/month-to-date';
 
 const DAY_MS = 86_400_000;
 
@@ -46,26 +47,7 @@ export function estimateQuery(
   service: string,
   day: ReconcileDay,
 ): GetMetricDataCommandInput {
-  return {
-    StartTime: new Date(day.startMs),
-    EndTime: new Date(day.endMs),
-    ScanBy: 'TimestampAscending',
-    MetricDataQueries: [
-      {
-        Id: 'cost',
-        ReturnData: true,
-        MetricStat: {
-          Metric: {
-            Namespace: namespace,
-            MetricName: METRIC.cost.name,
-            Dimensions: [{ Name: DIM_SERVICE, Value: service }],
-          },
-          Period: 3600,
-          Stat: 'Sum',
-        },
-      },
-    ],
-  };
+  return hourlyCostQuery(namespace, service, day.startMs, day.endMs);
 }
 
 /**
