@@ -346,7 +346,7 @@ describe('contributorQuery (top contributors from the stack’s Contributor Insi
       now,
     );
 
-    expect(top?.ruleName).toBe('bw-top-team-by-tokens');
+    expect(top).toMatchObject({ ruleName: 'bw-top-team-by-tokens', metric: 'Tokens' });
     expect(budget).toMatchObject({ ruleName: 'bw-top-caller-by-cost', periodSeconds: 86_400 });
     expect(budget?.startMs).toBe(Date.parse('2026-11-01T00:00:00Z'));
   });

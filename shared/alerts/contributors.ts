@@ -25,7 +25,7 @@ export const insightRuleName = (namePrefix: string, attributionKey: string, figu
 
 export interface ContributorQuery {
   dimension: string;
-  metric: 'CostUSD' | 'OutputTokens';
+  metric: 'CostUSD' | 'Tokens';
   window: string;
   startMs: number;
   endMs: number;

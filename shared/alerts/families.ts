@@ -14,8 +14,8 @@ export interface FamilyGuide {
   runbook: string[];
   /** A machine can act on it: a remediation event is published for its transitions. */
   remediable?: 'always' | 'critical';
-  /** Which metric to rank attribution values (teams, callers) by in the message. */
-  contributors?: 'CostUSD' | 'OutputTokens';
+  /** The attribution-line figure that ranks values (teams, callers) in the message: cost, or input + output tokens. */
+  contributors?: 'CostUSD' | 'Tokens';
 }
 
 const PIPELINE: FamilyGuide = {
@@ -54,7 +54,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
       'Find the caller that grew (listed in this message); slow it down, spread load with cross-region inference, or ask for a higher quota.',
     ],
     remediable: 'always',
-    contributors: 'OutputTokens',
+    contributors: 'Tokens',
   },
   'output-tokens-anomaly': {
     meaning: 'Far more output tokens than usual for this time of day.',
@@ -62,7 +62,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     runbook: [
       'Find the caller or team behind it (listed in this message); a prompt change or an agent loop is the usual cause.',
     ],
-    contributors: 'OutputTokens',
+    contributors: 'Tokens',
   },
   'cost-anomaly': {
     meaning: 'Spend is far above its usual level for this time of day.',
@@ -89,7 +89,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     runbook: [
       'Find the caller that grew; request a quota increase in Service Quotas or shift load to another region.',
     ],
-    contributors: 'OutputTokens',
+    contributors: 'Tokens',
   },
   'estimated-tpm-quota': {
     meaning:
@@ -98,7 +98,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
     runbook: [
       'Find the caller that grew; lower max_tokens (Bedrock reserves it at the start of a call), request a quota increase or shift load to another region.',
     ],
-    contributors: 'OutputTokens',
+    contributors: 'Tokens',
   },
   'quota-rpm': {
     meaning: 'Requests per minute are close to the account quota: throttling follows.',
@@ -112,7 +112,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
       'Compare the model with others on the model-comparison dashboard (truncation rate, output/input tokens).',
       'A prompt change or a lowered max_tokens in a deploy is the usual cause; raise the limit or ask for shorter answers.',
     ],
-    contributors: 'OutputTokens',
+    contributors: 'Tokens',
   },
   'guardrail-rate': {
     meaning: 'A guardrail intervenes in more calls than usual: abuse, or a guardrail that is too strict.',
@@ -130,7 +130,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
       'Latency rising at the same volume raises concurrency too: check the latency alarms first.',
       'Spread load with cross-region inference, lower client parallelism, or ask for a higher limit.',
     ],
-    contributors: 'OutputTokens',
+    contributors: 'Tokens',
   },
   budget: {
     meaning: 'This month’s spend has reached the share of the budget in the alarm name.',
@@ -159,7 +159,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
       'Find the caller or team behind the spike (listed in this message): an agent loop, a batch job or a new feature.',
       'If unexpected, throttle that caller before it shows in the budget.',
     ],
-    contributors: 'OutputTokens',
+    contributors: 'Tokens',
   },
   'bill-drift': {
     meaning:
@@ -187,7 +187,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
       'The top contributors widget of the executive dashboard shows who; a runaway loop or a new batch job is the usual cause.',
       'Slow the caller down before it hits the account quota for everyone (quota alarms).',
     ],
-    contributors: 'OutputTokens',
+    contributors: 'Tokens',
   },
   'notifier-failures': {
     meaning: 'Some alarm notifications could not be delivered to a destination.',
