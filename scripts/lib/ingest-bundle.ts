@@ -45,31 +45,7 @@ export interface MemoryMeasurement {
  */
 export function measurePeakMemory(bundle: Bundle): MemoryMeasurement {
   const batch = buildLargeBatch(10_000, 1_000_000, Date.now());
-  const eventFile = join(bundle.dir, 'event.json');
-  writeFileSync(eventFile, JSON.stringify(batch.event));
-  const child = `
-    import { readFileSync } from 'node:fs';
-    const { handler } = await import(${JSON.stringify(bundle.file)});
-    const event = JSON.parse(readFileSync(${JSON.stringify(eventFile)}, 'utf8'));
-    const before = process.resourceUsage().maxRSS;
-    const started = performance.now();
-    const result = await handler(event, { functionName: 'f', awsRequestId: 'r', getRemainingTimeInMillis: () => 60000 });
-    const ms = performance.now() - started;
-    process.stderr.write(JSON.stringify({ before, after: process.resourceUsage().maxRSS, ms, result }));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', NODE_OPTIONS: INGEST_NODE_OPTIONS },
-    // The handler's EMF goes to stdout: discarded, as a null sink.
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`the measured process failed: ${run.stderr}`);
-  const out = JSON.parse(run.stderr) as {
-    before: number;
-    after: number;
-    ms: number;
-    result: MemoryMeasurement['result'];
-  };
-  return { batch, beforeKiB: out.before, peakKiB: out.after, ms: out.ms, result: out.result };
+  return { batch, ...measurePeakMemoryOf(bundle, batch.event) };
 }
 
 /** Median wall time of importing `file` in a fresh Node process, over `runs` processes. */
@@ -173,10 +149,10 @@ export function buildLargestKinesisBatch(nowMs: number): KinesisBatch {
 
 /**
  * Runs the bundled handler once on `event` in a fresh process with the deployed NODE_OPTIONS, and
- * reads that process's peak RSS (as measurePeakMemory does for the largest direct batch).
+ * reads that process's peak RSS.
  */
 export function measurePeakMemoryOf(bundle: Bundle, event: unknown): Omit<MemoryMeasurement, 'batch'> {
-  const eventFile = join(bundle.dir, 'kinesis-event.json');
+  const eventFile = join(bundle.dir, 'event.json');
   writeFileSync(eventFile, JSON.stringify(event));
   const child = `
     import { readFileSync } from 'node:fs';
@@ -189,6 +165,7 @@ export function measurePeakMemoryOf(bundle: Bundle, event: unknown): Omit<Memory
     process.stderr.write(JSON.stringify({ before, after: process.resourceUsage().maxRSS, ms, result }));`;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', NODE_OPTIONS: INGEST_NODE_OPTIONS },
+    // The handler's EMF goes to stdout: discarded, as a null sink.
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
   });
