@@ -10,6 +10,7 @@ import {
   DIM_SERVICE,
   type EmfUnit,
   isPublished,
+  METRIC,
   type PublishedMetric,
 } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
@@ -144,6 +145,33 @@ export function sumOf(
  */
 export function percentOf(ids: string[], denominator: string): string {
   return `100 * (${ids.map((id) => `FILL(${id}, 0)`).join(' + ')}) / ${denominator}`;
+}
+
+/**
+ * A share of a scope's calls, in percent, as the rate alarms compute it: the numerators, the calls
+ * and `IF(inv >= guard, 100 * (numerators) / inv, 0)`, so fewer than `minInvocationsForRate` calls per
+ * 5 minutes read as 0 (the volume guard).
+ */
+export function guardedShareQueries(
+  params: StackParameters,
+  numerators: MetricQuery[],
+  dimensions: Record<string, string>,
+  label: string,
+): MetricQuery[] {
+  const guard = params.minInvocationsForRate;
+  return [
+    ...numerators,
+    sumOf(params, 'inv', METRIC.invocations, dimensions, FIVE_MINUTES),
+    {
+      id: 'rate',
+      expression: `IF(inv >= ${guard}, ${percentOf(
+        numerators.map((q) => q.id),
+        'inv',
+      )}, 0)`,
+      label,
+      returnData: true,
+    },
+  ];
 }
 
 /** Warning then critical, each with its threshold: the order every two-level family emits. */

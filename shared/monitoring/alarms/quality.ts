@@ -1,6 +1,6 @@
-import { isPublished, METRIC } from '../../contract/metrics';
+import { METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { above, FIVE_MINUTES, percentOf, sumOf, TWO_OF_THREE } from './build';
+import { above, FIVE_MINUTES, guardedShareQueries, publishedFor, sumOf, TWO_OF_THREE } from './build';
 import type { AlarmContext, MetricAlarmDefinition, Scope } from './types';
 
 type QualityFamily = 'truncation-rate' | 'guardrail-rate';
@@ -49,31 +49,27 @@ export function qualityAlarms(
   scope: Scope,
 ): MetricAlarmDefinition[] {
   const guard = params.minInvocationsForRate;
-  const inv = sumOf(params, 'inv', METRIC.invocations, scope.dimensions, FIVE_MINUTES);
-  // A model's own rate only where the metric set publishes the counter per model (not `essential`).
-  const perModel = scope.id !== 'all';
-  return qualityRates(params)
-    .filter((rate) => !perModel || isPublished(rate.metric, params.metricSet, 'model'))
-    .map((rate) =>
-      above(ctx, {
-        key: `${rate.family}-warning-${scope.key}`,
-        family: rate.family,
-        scope: scope.id,
-        level: 'warning',
-        description: `${rate.what}: more than ${rate.threshold} % of ${scope.label}'s calls, with at least ${guard} calls per 5 minutes`,
-        queries: [
-          sumOf(params, 'q', rate.metric, scope.dimensions, FIVE_MINUTES),
-          inv,
-          {
-            id: 'rate',
-            expression: `IF(inv >= ${guard}, ${percentOf(['q'], 'inv')}, 0)`,
-            label: `${rate.family} %`,
-            returnData: true,
-          },
-        ],
-        threshold: rate.threshold,
-        window: TWO_OF_THREE,
-        rationale: rate.rationale,
-      }),
-    );
+  return (
+    qualityRates(params)
+      // A model's own rate only where the metric set publishes the counter per model (not `essential`).
+      .filter((rate) => publishedFor(params, rate.metric, scope.dimensions))
+      .map((rate) =>
+        above(ctx, {
+          key: `${rate.family}-warning-${scope.key}`,
+          family: rate.family,
+          scope: scope.id,
+          level: 'warning',
+          description: `${rate.what}: more than ${rate.threshold} % of ${scope.label}'s calls, with at least ${guard} calls per 5 minutes`,
+          queries: guardedShareQueries(
+            params,
+            [sumOf(params, 'q', rate.metric, scope.dimensions, FIVE_MINUTES)],
+            scope.dimensions,
+            `${rate.family} %`,
+          ),
+          threshold: rate.threshold,
+          window: TWO_OF_THREE,
+          rationale: rate.rationale,
+        }),
+      )
+  );
 }

@@ -5,10 +5,9 @@ import {
   AWS_BEDROCK_NAMESPACE,
   DIM_MODEL_ID,
   ERROR_METRICS,
-  METRIC,
 } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { above, FIVE_MINUTES, levels, percentOf, publishedFor, sumOf, TWO_OF_THREE } from './build';
+import { above, FIVE_MINUTES, guardedShareQueries, levels, publishedFor, sumOf, TWO_OF_THREE } from './build';
 import type { AlarmContext, AlarmLevel, MetricAlarmDefinition, MetricQuery, Scope } from './types';
 
 type RateFamily = 'error-rate' | 'throttle-rate';
@@ -89,7 +88,6 @@ export function rateAlarms(
   scope: Scope,
 ): MetricAlarmDefinition[] {
   const guard = params.minInvocationsForRate;
-  const inv = sumOf(params, 'inv', METRIC.invocations, scope.dimensions, FIVE_MINUTES);
   return rates(params, scope).flatMap((rate) =>
     rate.levels.map(([level, threshold]) =>
       above(ctx, {
@@ -98,19 +96,7 @@ export function rateAlarms(
         scope: scope.id,
         level,
         description: `${rate.what} of ${scope.label} above ${threshold} %, with at least ${guard} calls per 5 minutes`,
-        queries: [
-          ...rate.numerators,
-          inv,
-          {
-            id: 'rate',
-            expression: `IF(inv >= ${guard}, ${percentOf(
-              rate.numerators.map((q) => q.id),
-              'inv',
-            )}, 0)`,
-            label: `${rate.family} %`,
-            returnData: true,
-          },
-        ],
+        queries: guardedShareQueries(params, rate.numerators, scope.dimensions, `${rate.family} %`),
         threshold,
         window: TWO_OF_THREE,
         rationale: rate.rationale,
