@@ -17,7 +17,7 @@ module.exports = {
       severity: 'error',
       comment: 'shared/ is pure and reusable: it never imports handlers, deploy, tools or tests.',
       from: { path: '^shared/' },
-      to: { path: '^(functions|deploy|scripts|test)/' },
+      to: { path: '^(functions|deploy|cli|dev|test)/' },
     },
     {
       name: 'contract-stands-alone',
@@ -40,6 +40,20 @@ module.exports = {
       comment: 'Handlers are entry points: only tools and tests import them, never the core or deploy.',
       from: { path: '^(shared|deploy)/' },
       to: { path: '^functions/' },
+    },
+    {
+      name: 'cli-never-imports-dev',
+      severity: 'error',
+      comment: 'What users run (cli/) is published; contributor tools (dev/) are not.',
+      from: { path: '^cli/' },
+      to: { path: '^dev/' },
+    },
+    {
+      name: 'deployed-code-never-imports-tools',
+      severity: 'error',
+      comment: 'Handlers and the stack are deployed; the local tools are not part of them.',
+      from: { path: '^(functions|deploy)/' },
+      to: { path: '^(cli|dev)/' },
     },
     {
       name: 'tests-are-not-imported',

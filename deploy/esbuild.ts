@@ -1,6 +1,6 @@
 /**
  * How the functions are bundled, in one place: serverless-esbuild reads these settings through
- * deploy/esbuild.config.cjs, and scripts/lib/ingest-bundle.ts bundles with them to measure the
+ * deploy/esbuild.config.cjs, and dev/lib/ingest-bundle.ts bundles with them to measure the
  * ingest function as deployed.
  */
 import type { BuildOptions } from 'esbuild';

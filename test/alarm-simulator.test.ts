@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SAMPLE_DIR } from '../cli/replay/run';
+import { simulationJson } from '../cli/simulate/report';
+import { runSimulation } from '../cli/simulate/run';
 import { buildStack, ingestNames } from '../deploy/stack/index';
-import { DEFAULT_SAMPLE_DIR } from '../scripts/lib/replay';
-import { runSimulation } from '../scripts/lib/simulate';
-import { simulationJson } from '../scripts/lib/simulate-format';
 import { evaluateAlarms } from '../shared/analysis/alarm-evaluator';
 import { decideState, type Point } from '../shared/analysis/alarm-state';
 import { DEFAULT_ANOMALY_MODEL, trailingBand } from '../shared/analysis/anomaly-band';
@@ -318,7 +318,7 @@ describe('runSimulation', () => {
 
 describe('npm run simulate', () => {
   const simulate = (...args: string[]) =>
-    run('npx', ['tsx', 'scripts/simulate.ts', ...args], { cwd: ROOT }).then(
+    run('npx', ['tsx', 'cli/main.ts', 'simulate', ...args], { cwd: ROOT }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../scripts/lib/emf-validator';
-import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/lib/replay';
+import { emfProblems } from '../cli/common/emf-validator';
+import { DEFAULT_SAMPLE_DIR, runReplay } from '../cli/replay/run';
 import type { Invocation } from '../shared/ingest/2-parse';
 import { applicationProfilesIn, createProfileResolver } from '../shared/ingest/4-resolve-model';
 import {

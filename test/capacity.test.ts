@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runReplay } from '../scripts/lib/replay';
+import { runReplay } from '../cli/replay/run';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
 import { asSeries, evaluateMath, parseMath } from '../shared/analysis/metric-math';
 import { concurrencyExpression } from '../shared/monitoring/alarms/concurrency';

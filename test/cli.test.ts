@@ -11,12 +11,16 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
+/** A user command runs through the bin (`cli/main.ts <command>`), a contributor tool from dev/. */
+const entry = (script: string) =>
+  script.endsWith('.ts') ? [join(ROOT, 'dev', script)] : [join(ROOT, 'cli', 'main.ts'), script];
+
 async function cli(
   script: string,
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TSX, [join(ROOT, 'scripts', script), ...args], { cwd: ROOT });
+    const { stdout, stderr } = await run(TSX, [...entry(script), ...args], { cwd: ROOT });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -24,14 +28,14 @@ async function cli(
   }
 }
 
-/** Each CLI (its npm script name) and the flags its usage must list. */
+/** Each CLI (a bin command, or a dev/ script), its npm script name and the flags its usage must list. */
 const CLIS: [string, string, string[]][] = [
   [
-    'replay.ts',
+    'replay',
     'replay',
     ['--json', '--csv', '--wide', '--emf', '--now', '--since', '--until', '--attribute', '--config'],
   ],
-  ['simulate.ts', 'simulate', ['--json', '--param', '--config', '--delivery-lag', '--until']],
+  ['simulate', 'simulate', ['--json', '--param', '--config', '--delivery-lag', '--until']],
   [
     'bench.ts',
     'bench',
@@ -43,7 +47,7 @@ const CLIS: [string, string, string[]][] = [
   ['generate-samples.ts', 'generate-samples', []],
   ['generate-scenarios.ts', 'generate-scenarios', []],
   ['measure-memory.ts', 'measure-memory', []],
-  ['prices.ts', 'prices', ['--from', '--dry-run', '--out', '--service-code']],
+  ['prices', 'prices', ['--from', '--dry-run', '--out', '--service-code']],
 ];
 
 describe('every CLI', () => {
@@ -73,8 +77,8 @@ describe('every CLI', () => {
 
 describe('a CLI given a path that does not exist', () => {
   it.each([
-    ['replay.ts', ['/no/such/file.jsonl']],
-    ['simulate.ts', ['/no/such/file.jsonl']],
+    ['replay', ['/no/such/file.jsonl']],
+    ['simulate', ['/no/such/file.jsonl']],
     ['bench-replay.ts', ['/no/such/file.jsonl']],
   ])('%s says so in one line and exits 2', async (script, args) => {
     const { code, stderr } = await cli(script, args);
@@ -87,7 +91,7 @@ describe('a CLI given a path that does not exist', () => {
 
 describe('npx bedrock-watch (the package bin, item 5)', () => {
   const bin = (args: string[]) =>
-    run(process.execPath, [join(ROOT, 'scripts', 'bedrock-watch.mjs'), ...args], { cwd: ROOT }).then(
+    run(TSX, [join(ROOT, 'cli', 'main.ts'), ...args], { cwd: ROOT }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({
         code: e.code,
@@ -112,7 +116,9 @@ describe('npx bedrock-watch (the package bin, item 5)', () => {
     const unknown = await bin(['replya']);
 
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('commands: replay, simulate, bench');
+    for (const command of ['replay', 'simulate', 'preview', 'prices'])
+      expect(help.stdout).toContain(`  ${command} `);
+    expect(help.stdout).not.toMatch(/bench|fuzz|generate/);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "replya"');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../scripts/lib/emf-validator';
+import { emfProblems } from '../cli/common/emf-validator';
 import { readEmfSeries, seriesKey } from '../shared/analysis/emf-reader';
 import { summariseAttribution } from '../shared/analysis/summary';
 import { ERROR_METRICS, METRIC, METRIC_SETS, MODEL_COUNTERS } from '../shared/contract/metrics';

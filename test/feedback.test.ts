@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runReplay } from '../cli/replay/run';
 import { FEEDBACK_FILTER_PATTERN } from '../deploy/stack/feedback';
 import { buildStack } from '../deploy/stack/index';
-import { runReplay } from '../scripts/lib/replay';
 import { FEEDBACK_SCHEMA_TYPE } from '../shared/contract/feedback';
 import { METRIC } from '../shared/contract/metrics';
 import { parseFeedbackRecord } from '../shared/ingest/2-feedback';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bombCase, fuzzCaseArb, hugeBatchCase } from '../scripts/lib/fuzz/arbitraries';
-import { createFuzzRunner } from '../scripts/lib/fuzz/check';
-import { formatCaseArb, INPUT_FORMATS } from '../scripts/lib/fuzz/formats';
+import { bombCase, fuzzCaseArb, hugeBatchCase } from '../dev/lib/fuzz/arbitraries';
+import { createFuzzRunner } from '../dev/lib/fuzz/check';
+import { formatCaseArb, INPUT_FORMATS } from '../dev/lib/fuzz/formats';
 
 // The same campaign `npm run fuzz` runs, at a size fit for every test run.
 const runner = createFuzzRunner();

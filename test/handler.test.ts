@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../scripts/lib/emf-validator';
+import { emfProblems } from '../cli/common/emf-validator';
 import { SubscriptionDecodeError } from '../shared/ingest/1-decode';
 import { loadIngestConfig } from '../shared/ingest/config';
 import {

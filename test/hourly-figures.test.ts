@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { emfProblems } from '../cli/common/emf-validator';
+import { storeGetMetricData } from '../cli/simulate/hourly';
 import { createMonthToDateHandler } from '../functions/month-to-date/handler';
 import {
   hourlyDocuments,
@@ -9,8 +11,6 @@ import {
   settledHourEnd,
   tokenFigures,
 } from '../functions/month-to-date/hourly';
-import { emfProblems } from '../scripts/lib/emf-validator';
-import { storeGetMetricData } from '../scripts/lib/simulate-hourly';
 import { parseHourlySettings } from '../shared/alerts/hourly-settings';
 import { MetricStore } from '../shared/analysis/metric-store';
 import { context } from './support/helpers';

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { emfProblems } from '../cli/common/emf-validator';
 import { createMonthToDateHandler } from '../functions/month-to-date/handler';
 import {
   monthStartUtc,
@@ -10,7 +11,6 @@ import {
   provisionedCostSoFar,
   sumCost,
 } from '../functions/month-to-date/month-to-date';
-import { emfProblems } from '../scripts/lib/emf-validator';
 import { context } from './support/helpers';
 
 const cloudwatch = mockClient(CloudWatchClient);

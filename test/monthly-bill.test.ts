@@ -4,7 +4,7 @@ import {
   estimateMonthlyBill,
   LIST_PRICES,
   reconciliationUsd,
-} from '../scripts/lib/monthly-bill';
+} from '../dev/lib/monthly-bill';
 
 const small = { ...DEFAULT_REFERENCE, invocations: 60_000, msPerRecord: 0.02 };
 

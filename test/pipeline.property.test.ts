@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../scripts/lib/emf-validator';
+import { emfProblems } from '../cli/common/emf-validator';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
 import { summariseModels } from '../shared/analysis/summary';
 import type { SubscriptionPayload } from '../shared/ingest/1-decode';

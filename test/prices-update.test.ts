@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fetchProducts, productsFromOfferText, updatePrices } from '../scripts/lib/prices-update';
+import { fetchProducts, productsFromOfferText, updatePrices } from '../cli/prices/update';
 import { createPriceTable, type PriceData, priceInvocation } from '../shared/ingest/5-price';
 import { validatePriceData } from '../shared/ingest/config';
 import priceData from '../shared/ingest/price-table.json';
@@ -282,7 +282,7 @@ describe('npm run prices -- update --from', () => {
 
     const { stdout } = await run(
       join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(ROOT, 'scripts', 'prices.ts'), 'update', '--from', FIXTURE, '--dry-run', '--out', out],
+      [join(ROOT, 'cli', 'main.ts'), 'prices', 'update', '--from', FIXTURE, '--dry-run', '--out', out],
       { cwd: ROOT },
     );
 
@@ -297,7 +297,7 @@ describe('npm run prices -- update --from', () => {
 
     const { stdout } = await run(
       join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(ROOT, 'scripts', 'prices.ts'), 'update', '--from', FIXTURE, '--out', out],
+      [join(ROOT, 'cli', 'main.ts'), 'prices', 'update', '--from', FIXTURE, '--out', out],
       { cwd: ROOT },
     );
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runReplay } from '../scripts/lib/replay';
+import { runReplay } from '../cli/replay/run';
 import { METRIC, QUALITY_PROPERTIES } from '../shared/contract/metrics';
 import { parseInvocationRecord } from '../shared/ingest/2-parse';
 import { isEmptyAnswer, readQuality, stopClassOf, stopReasonOf } from '../shared/ingest/quality';

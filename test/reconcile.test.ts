@@ -4,6 +4,8 @@ import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { emfProblems } from '../cli/common/emf-validator';
+import { derivable } from '../cli/simulate/run';
 import { alertEnvironments } from '../deploy/stack/alert-environment';
 import { ingestNames } from '../deploy/stack/names';
 import { reconcileResources } from '../deploy/stack/reconcile';
@@ -15,8 +17,6 @@ import {
   reconciliationDocument,
 } from '../functions/reconcile/reconcile';
 import { createReconcileHandler } from '../functions/reconcile/run';
-import { emfProblems } from '../scripts/lib/emf-validator';
-import { derivable } from '../scripts/lib/simulate';
 import { evaluateAlarms } from '../shared/analysis/alarm-evaluator';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
 import { MetricStore } from '../shared/analysis/metric-store';

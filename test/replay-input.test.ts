@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ReplayOptions, runReplay } from '../scripts/lib/replay';
-import { JsonDocumentStream } from '../scripts/lib/replay-formats';
-import { readReplayFile } from '../scripts/lib/replay-input';
+import { JsonDocumentStream } from '../cli/input/shapes';
+import { readReplayFile } from '../cli/input/whole-files';
+import { type ReplayOptions, runReplay } from '../cli/replay/run';
 import { encodeSubscriptionEvent } from '../shared/ingest/1-decode';
 import { line, makeRecord, T0 } from './support/helpers';
 

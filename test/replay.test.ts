@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../scripts/lib/emf-validator';
+import { emfProblems } from '../cli/common/emf-validator';
 import type { ReplaySummary } from '../shared/analysis/summary';
 import { ERROR_CLASSES } from '../shared/contract/error-classes';
 import {
@@ -26,7 +26,7 @@ async function replay(
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TSX, [join(ROOT, 'scripts', 'replay.ts'), ...args], {
+    const { stdout, stderr } = await run(TSX, [join(ROOT, 'cli', 'main.ts'), 'replay', ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       maxBuffer: 64 * 1024 * 1024,
@@ -44,7 +44,7 @@ function replayStdin(
   input: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [join(ROOT, 'scripts', 'replay.ts'), ...args], { cwd: ROOT });
+    const child = spawn(TSX, [join(ROOT, 'cli', 'main.ts'), 'replay', ...args], { cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { firstAlarmMinute, scenarioProblems } from '../scripts/lib/scenario-check';
-import { SCENARIOS, type Scenario } from '../scripts/lib/scenarios';
-import { runSimulation } from '../scripts/lib/simulate';
+import { runSimulation } from '../cli/simulate/run';
+import { firstAlarmMinute, scenarioProblems } from '../dev/lib/scenario-check';
+import { SCENARIOS, type Scenario } from '../dev/lib/scenarios';
 import { parseStackParameters } from '../shared/monitoring/parameters';
 import { EVENTS_DIR } from './support/helpers';
 

@@ -3,17 +3,17 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { emfProblems } from '../cli/common/emf-validator';
+import { DEFAULT_SAMPLE_DIR, runReplay } from '../cli/replay/run';
 import { buildStack, ingestNames, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
-import { monthToDateDocument } from '../functions/month-to-date/month-to-date';
-import { reconciliationDocument } from '../functions/reconcile/reconcile';
-import { emfProblems } from '../scripts/lib/emf-validator';
 import {
   buildIngestBundle,
   buildLargestKinesisBatch,
   measurePeakMemoryOf,
   SYNC_INVOCATION_PAYLOAD_BYTES,
-} from '../scripts/lib/ingest-bundle';
-import { DEFAULT_SAMPLE_DIR, runReplay } from '../scripts/lib/replay';
+} from '../dev/lib/ingest-bundle';
+import { monthToDateDocument } from '../functions/month-to-date/month-to-date';
+import { reconciliationDocument } from '../functions/reconcile/reconcile';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
 import {
   AWS_BEDROCK_METRIC,

@@ -1,6 +1,6 @@
 /**
  * AWS Price List products → bedrock-watch price entries, per model and region. Pure: the CLI
- * (scripts/prices.ts) fetches the products (GetProducts, or a saved offer file) and writes the result.
+ * (cli/prices/command.ts) fetches the products (GetProducts, or a saved offer file) and writes the result.
  *
  * What a product looks like (GetProducts returns each as a JSON string; the bulk offer file holds
  * the same parts as `products[sku]` and `terms.OnDemand[sku]`):

@@ -1,0 +1,420 @@
+/**
+ * Where replay reads from: files and folders (recursively, in name order) and standard input,
+ * streamed in bounded memory whatever their size. Gzip is recognised by its magic bytes, so `.gz`
+ * of any supported file works (CloudWatch Logs' S3 export writes `000000.gz`); the text is decoded
+ * as UTF-8 (or UTF-16 with its byte-order mark) with any byte-order mark dropped. The formats
+ * themselves are in replay-formats.ts.
+ */
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
+import { createGunzip } from 'node:zlib';
+import {
+  classifyDocument,
+  cliEventOf,
+  DecodedInput,
+  DOCUMENT_SHAPES,
+  InputShapeError,
+  JsonDocumentStream,
+  LineBatcher,
+  type LineBatchingOptions,
+  LineSplitter,
+  messageOfLine,
+  type ReplayBatch,
+} from './shapes';
+
+/** One input: a file, or standard input (`-`). */
+export type InputSource = { kind: 'file'; path: string } | { kind: 'stdin' };
+
+/** A path replay did not read, and why; reported as a warning. */
+export interface SkippedInput {
+  path: string;
+  reason: string;
+}
+
+/** The names a folder scan reads; an explicitly named file is read whatever its name. */
+const READABLE_NAME = /\.(jsonl?|gz)$/i;
+
+export const sourceName = (source: InputSource) => (source.kind === 'stdin' ? '(stdin)' : source.path);
+
+/**
+ * Lists what to read under the given paths: folders recursively in name order (`.json`, `.jsonl`
+ * and `.gz` files; every other file is listed as skipped), named files whatever their extension,
+ * `-` for standard input. A path that does not exist is skipped too: the caller decides whether
+ * anything was left to read.
+ */
+export function scanInputs(paths: readonly string[]): { sources: InputSource[]; skipped: SkippedInput[] } {
+  const sources: InputSource[] = [];
+  const skipped: SkippedInput[] = [];
+  const visit = (path: string, explicit: boolean) => {
+    if (path === '-' && explicit) {
+      sources.push({ kind: 'stdin' });
+      return;
+    }
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      skipped.push({
+        path,
+        reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
+      return;
+    }
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(path).sort()) visit(join(path, entry), false);
+    } else if (explicit || READABLE_NAME.test(path)) {
+      sources.push({ kind: 'file', path });
+    } else {
+      skipped.push({ path, reason: 'not a .json, .jsonl or .gz file' });
+    }
+  };
+  for (const path of paths) visit(path, true);
+  return { sources, skipped };
+}
+
+/** What reading one source did, also when it stopped early. */
+export interface SourceProgress {
+  /** Log events and documents handed over so far. */
+  events: number;
+  batches: number;
+  /** Elements of a JSON document that were not a shape replay reads (skipped, reported). */
+  unreadableElements: number;
+  firstUnreadable?: string;
+  /** Bytes read from the file (compressed, if it is). */
+  bytesRead: number;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const CHUNK_BYTES = 1024 * 1024;
+
+/** The raw bytes of a source, gunzipped when they start with gzip's magic bytes. */
+async function* bytesOf(raw: AsyncIterable<Buffer>, progress: SourceProgress): AsyncGenerator<Buffer> {
+  const chunks = raw[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  // Two bytes decide; a first chunk of one byte (a pipe may deliver that) waits for the next.
+  while (head.length < 2) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head = Buffer.concat([head, next.value]);
+  }
+  const count = (chunk: Buffer) => {
+    progress.bytesRead += chunk.length;
+    return chunk;
+  };
+  const rest = async function* () {
+    yield count(head);
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield count(next.value);
+  };
+  if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) {
+    if (head.length > 0) yield* rest();
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  const input = new PassThrough();
+  input.pipe(gunzip);
+  input.on('error', (error) => gunzip.destroy(error));
+  // Feed the gunzip as it drains, so a gigabyte never waits in memory.
+  const feed = (async () => {
+    for await (const chunk of rest()) {
+      if (!input.write(chunk)) await new Promise((resolve) => input.once('drain', resolve));
+    }
+    input.end();
+  })().catch((error: unknown) => gunzip.destroy(error as Error));
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (error) {
+    throw new InputShapeError(
+      (error as NodeJS.ErrnoException).code === 'Z_DATA_ERROR' ||
+        (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR'
+        ? 'not a valid gzip file (truncated or corrupt)'
+        : String((error as Error).message),
+    );
+  } finally {
+    await feed;
+  }
+}
+
+/**
+ * Normalises bytes to UTF-8 without a byte-order mark: a .jsonl saved with one keeps its first
+ * line, and UTF-16 (what PowerShell's `>` writes) is transcoded.
+ */
+async function* utf8Of(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  let utf16: TextDecoder | undefined;
+  for await (const chunk of bytes) {
+    let out = chunk;
+    if (head) {
+      // A byte-order mark can be cut across chunks (a gunzip may hand over one byte): wait for three.
+      head = Buffer.concat([head, chunk]);
+      if (head.length < 3) continue;
+      out = head;
+      head = undefined;
+      if ((out[0] === 0xff && out[1] === 0xfe) || (out[0] === 0xfe && out[1] === 0xff)) {
+        utf16 = new TextDecoder(out[0] === 0xff ? 'utf-16le' : 'utf-16be');
+      } else if (out[0] === 0xef && out[1] === 0xbb && out[2] === 0xbf) {
+        out = out.subarray(3);
+      }
+    }
+    if (utf16) out = Buffer.from(utf16.decode(out, { stream: true }), 'utf8');
+    if (out.length > 0) yield out;
+  }
+  // Fewer than three bytes in all: no mark to look for.
+  if (head && head.length > 0) yield head;
+  const tail = utf16?.decode();
+  if (tail) yield Buffer.from(tail, 'utf8');
+}
+
+/** How an input is read: as lines, as a JSON document, or told by its first line. */
+export type Format = 'lines' | 'document' | 'sniff';
+
+/** The format a name promises (`x.jsonl.gz` is lines); others are told by their content. */
+export function formatOf(source: InputSource): Format {
+  if (source.kind === 'stdin') return 'sniff';
+  const name = basename(source.path).replace(/\.gz$/i, '');
+  if (/\.jsonl$/i.test(name)) return 'lines';
+  if (/\.json$/i.test(name)) return 'document';
+  return 'sniff';
+}
+
+/** Decides lines or a document from the first line of a file whose name does not say. */
+function sniff(firstLine: string): Format | undefined {
+  const text = firstLine.trimStart();
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) return 'lines';
+  if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
+  try {
+    const value = JSON.parse(text) as unknown;
+    const kind = classifyDocument(value).kind;
+    // A single-line invocation record is JSON Lines; a single-line Lambda event is a document.
+    return kind === 'record' ? 'lines' : 'document';
+  } catch {
+    return 'document';
+  }
+}
+
+/** Reads one source into batches, calling `onBatch` for each (and waiting for it) as they form. */
+export async function readSource(
+  source: InputSource,
+  onBatch: (batch: ReplayBatch) => Promise<void>,
+  progress: SourceProgress,
+  batching: LineBatchingOptions = {},
+): Promise<void> {
+  const raw: Readable =
+    source.kind === 'stdin' ? process.stdin : createReadStream(source.path, { highWaterMark: CHUNK_BYTES });
+  await readBytes(
+    raw as AsyncIterable<Buffer>,
+    sourceName(source),
+    formatOf(source),
+    onBatch,
+    progress,
+    batching,
+  );
+}
+
+/**
+ * Reads raw bytes (gzipped or not) of one input into batches: the part of {@link readSource} that
+ * does not care where the bytes come from, so the fuzz campaign can cut them anywhere.
+ * @param format what the input's name promises, or `sniff` to tell by its content
+ */
+export async function readBytes(
+  raw: AsyncIterable<Buffer>,
+  name: string,
+  format: Format,
+  onBatch: (batch: ReplayBatch) => Promise<void>,
+  progress: SourceProgress,
+  batching: LineBatchingOptions = {},
+): Promise<void> {
+  const queue: ReplayBatch[] = [];
+  const emit = (batch: ReplayBatch) => {
+    progress.batches++;
+    queue.push(batch);
+  };
+  const lines = new LineBatcher(name, emit, batching);
+  const reader = createReader(
+    format,
+    name,
+    name === '(stdin)' ? 'stdin' : basename(name),
+    lines,
+    emit,
+    progress,
+  );
+  const drain = async () => {
+    while (queue.length > 0) await onBatch(queue.shift() as ReplayBatch);
+  };
+  for await (const bytes of utf8Of(bytesOf(raw, progress))) {
+    reader.push(bytes);
+    await drain();
+  }
+  reader.end();
+  lines.flush();
+  await drain();
+}
+
+/** Reads UTF-8 bytes pushed in chunks. */
+interface ByteReader {
+  push(bytes: Buffer): void;
+  end(): void;
+}
+
+/**
+ * Reads a whole text (a file already in memory) into batches, synchronously: the alarm simulator's
+ * path, which needs every batch before it starts.
+ * @throws InputShapeError when the text has no shape replay reads.
+ */
+export function readTextSync(
+  text: string,
+  name: string,
+  batching: LineBatchingOptions = {},
+): { batches: ReplayBatch[]; progress: SourceProgress } {
+  const batches: ReplayBatch[] = [];
+  const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: text.length };
+  const emit = (batch: ReplayBatch) => {
+    progress.batches++;
+    batches.push(batch);
+  };
+  const lines = new LineBatcher(name, emit, batching);
+  const reader = createReader(
+    formatOf({ kind: 'file', path: name }),
+    name,
+    basename(name),
+    lines,
+    emit,
+    progress,
+  );
+  reader.push(Buffer.from(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 'utf8'));
+  reader.end();
+  lines.flush();
+  return { batches, progress };
+}
+
+function createReader(
+  format: Format,
+  name: string,
+  shortName: string,
+  lines: LineBatcher,
+  emit: (batch: ReplayBatch) => void,
+  progress: SourceProgress,
+): ByteReader {
+  if (format === 'lines') return lineReader(shortName, lines, progress);
+  if (format === 'document') return documentReader(name, lines, emit, progress);
+  // Neither name nor extension says: keep the bytes up to the first line break, then decide.
+  let head = Buffer.alloc(0);
+  let chosen: ByteReader | undefined;
+  const choose = (firstLine: string) => {
+    const found = sniff(firstLine);
+    if (found === undefined) {
+      throw new InputShapeError(
+        'neither JSON Lines, CloudWatch Logs export lines (<ISO-time> <message>) nor a JSON document',
+      );
+    }
+    return found === 'lines'
+      ? lineReader(shortName, lines, progress)
+      : documentReader(name, lines, emit, progress);
+  };
+  const firstLineOf = (bytes: Buffer) => {
+    const text = bytes.toString('utf8').trimStart();
+    const newline = text.indexOf('\n');
+    return newline === -1 ? undefined : text.slice(0, newline);
+  };
+  return {
+    push(bytes) {
+      if (chosen) {
+        chosen.push(bytes);
+        return;
+      }
+      head = Buffer.concat([head, bytes]);
+      const firstLine = firstLineOf(head);
+      if (firstLine === undefined && head.length < CHUNK_BYTES) return;
+      chosen = choose(firstLine ?? head.toString('utf8').trimStart());
+      chosen.push(head);
+      head = Buffer.alloc(0);
+    },
+    end() {
+      if (!chosen && head.toString('utf8').trim() !== '') {
+        chosen = choose(head.toString('utf8').trimStart());
+        chosen.push(head);
+      }
+      chosen?.end();
+    },
+  };
+}
+
+function lineReader(shortName: string, lines: LineBatcher, progress: SourceProgress): ByteReader {
+  const splitter = new LineSplitter((line, lineNumber, bytes) => {
+    const { message, timestamp } = messageOfLine(line);
+    progress.events++;
+    // The line number is the log-event id: a rejection logged at WARN says where to look. An
+    // export line's time prefix is ASCII, so the message's size is the line's less its length.
+    lines.push(message, `${shortName}:${lineNumber}`, timestamp, bytes - (line.length - message.length));
+  });
+  return { push: (bytes) => splitter.push(bytes), end: () => splitter.end() };
+}
+
+function documentReader(
+  name: string,
+  lines: LineBatcher,
+  emit: (batch: ReplayBatch) => void,
+  progress: SourceProgress,
+): ByteReader {
+  let elements = 0;
+  let events = 0;
+  const take = (value: unknown, where: string) => {
+    const found = classifyDocument(value);
+    switch (found.kind) {
+      case 'lambda-event':
+        progress.events++;
+        return emit({ source: where, event: found.event });
+      case 'payload':
+        progress.events++;
+        return emit({ source: where, event: new DecodedInput(found.payload) });
+      case 'record':
+        progress.events++;
+        return lines.push(recordLine(found.record), `${where}`);
+      case 'events':
+        for (const event of found.events) cliEvent(event);
+        return;
+      default:
+        progress.unreadableElements++;
+        progress.firstUnreadable ??= where;
+    }
+  };
+  const cliEvent = (value: unknown) => {
+    const { message, id, timestamp } = cliEventOf(value, events++);
+    progress.events++;
+    lines.push(message, id, timestamp);
+  };
+  const stream = new JsonDocumentStream({
+    element(value, from) {
+      if (from === 'events') cliEvent(value);
+      else take(value, `${name}[${elements++}]`);
+    },
+    object(members, streamedEvents) {
+      if (!streamedEvents) take(members, name);
+    },
+  });
+  const decoder = new TextDecoder();
+  return {
+    push: (bytes) => stream.push(decoder.decode(bytes, { stream: true })),
+    end() {
+      stream.push(decoder.decode());
+      stream.end();
+      if (progress.events === 0 && progress.unreadableElements > 0) {
+        throw new InputShapeError(`not ${DOCUMENT_SHAPES}`);
+      }
+    },
+  };
+}
+
+/**
+ * A record given as a JSON object becomes its log line again. One nested beyond what
+ * JSON.stringify can walk cannot be a real record: it is handed over as it is, and the parse stage
+ * counts it as an invalid log event.
+ */
+function recordLine(record: Record<string, unknown>): unknown {
+  try {
+    return JSON.stringify(record);
+  } catch {
+    return record;
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * The alarm simulator as a library: replays inputs through the real ingest handler, files every EMF
+ * value it printed in an in-memory metric store with the moment it would become visible to alarms,
+ * then evaluates the alarms the stack would deploy for the given parameters. The CLI is
+ * cli/simulate/command.ts.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { functionEnvironment, ingestNames } from '../../deploy/stack/index';
+import { type AlarmTimeline, evaluateAlarms } from '../../shared/analysis/alarm-evaluator';
+import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
+import { awsBedrockSeries, type DerivedSeries } from '../../shared/analysis/bedrock-metrics';
+import { readEmfDocument } from '../../shared/analysis/emf-reader';
+import {
+  CONTRIBUTOR_DIMENSION,
+  INSIGHT_RULE_NAMESPACE,
+  MetricStore,
+} from '../../shared/analysis/metric-store';
+import {
+  ATTRIBUTION_RECORD_FIELD,
+  AWS_BEDROCK_METRIC,
+  AWS_BEDROCK_NAMESPACE,
+  FILTER_METRICS,
+  RECONCILIATION,
+} from '../../shared/contract/metrics';
+import {
+  type AlarmDefinition,
+  buildAlarmDefinitions,
+  compositeAlarmRule,
+  type MetricRef,
+} from '../../shared/monitoring/alarms';
+import {
+  buildInsightRules,
+  contributionOf,
+  type InsightRuleDefinition,
+} from '../../shared/monitoring/insights';
+import type { StackParameters } from '../../shared/monitoring/parameters';
+import { captureWrites } from '../common/capture';
+import { emfProblems } from '../common/emf-validator';
+import { localLambdaContext } from '../common/lambda-context';
+import {
+  collectFiles,
+  ReplayInputError,
+  type ReplayItem,
+  readReplayFile,
+  recordTime,
+} from '../input/whole-files';
+import { simulateHourlyFunction } from './hourly';
+
+/**
+ * Default seconds from a record's timestamp to its datapoint being visible to alarms: Bedrock's
+ * log delivery, the subscription, the function and EMF extraction (docs/alarms.md has the sources).
+ */
+export const DEFAULT_DELIVERY_LAG_SECONDS = 60;
+
+/**
+ * Raw lines are cut into batches of at most this much record time: CloudWatch Logs delivers a
+ * subscription's events every few seconds, so one batch never spans minutes.
+ */
+export const SUBSCRIPTION_BATCH_SPAN_MS = 10_000;
+
+export interface SimulateOptions {
+  paths: string[];
+  params: StackParameters;
+  deliveryLagSeconds: number;
+  /** Evaluate until then (default: the last record + 30 minutes). */
+  untilMs?: number;
+  /** The function's configuration document (a file path), as BEDROCK_WATCH_CONFIG. */
+  configPath?: string;
+  /** Stage and service of the stack, for alarm names (default bedrock-watch / prod). */
+  stack?: { service: string; stage: string };
+}
+
+export interface Notification {
+  atMs: number;
+  topic: 'warning' | 'critical';
+  alarm: string;
+  state: 'ALARM' | 'OK';
+  from: string;
+}
+
+export interface SimulationResult {
+  /** The names the stack gives its functions, queue and alarms. */
+  names: ReturnType<typeof ingestNames>;
+  definitions: AlarmDefinition[];
+  fromMs: number;
+  toMs: number;
+  deliveryLagSeconds: number;
+  timelines: AlarmTimeline[];
+  notifications: Notification[];
+  batches: { total: number; failed: number };
+  store: MetricStore;
+}
+
+/** Per minute of record time, the newest record of a batch: when that minute's values are complete. */
+function newestPerMinute(item: ReplayItem): { byMinute: Map<number, number>; newest: number | undefined } {
+  const byMinute = new Map<number, number>();
+  let newest: number | undefined;
+  for (const message of item.messages ?? []) {
+    if (typeof message !== 'string') continue;
+    const time = recordTime(message, Number.NaN);
+    if (!Number.isFinite(time)) continue;
+    const minute = Math.floor(time / 60_000) * 60_000;
+    byMinute.set(minute, Math.max(byMinute.get(minute) ?? time, time));
+    newest = Math.max(newest ?? time, time);
+  }
+  return { byMinute, newest };
+}
+
+/** When AWS/Bedrock's point for a minute becomes visible: the minute's end plus a minute. */
+const AWS_BEDROCK_VISIBLE_AFTER_MS = 2 * 60_000;
+/** The AWS/Bedrock metrics the simulator derives from the records (not the log-delivery ones). */
+const AWS_BEDROCK_DERIVED = new Set<string>(
+  Object.values(AWS_BEDROCK_METRIC).filter((n) => n !== AWS_BEDROCK_METRIC.estimatedTpmQuotaUsage),
+);
+
+/** Files one EMF line in the store; `stamp` overrides the document's own timestamp. */
+function fileEmf(
+  store: MetricStore,
+  line: string,
+  visibleAtMs: (minuteMs: number) => number,
+  stamp?: number,
+) {
+  const doc = readEmfDocument(line);
+  if (!doc) return;
+  const timestampMs = stamp ?? doc.timestampMs;
+  const minute = Math.floor(timestampMs / 60_000) * 60_000;
+  for (const s of doc.series) {
+    store.put(s, timestampMs, visibleAtMs(minute), s.unit, s.values);
+  }
+}
+
+/** Whether a printed line is an EMF document (an `_aws` object), not a log or attribution line that spells it. */
+function isEmfDocument(line: string): boolean {
+  try {
+    const doc: unknown = JSON.parse(line);
+    return typeof doc === 'object' && doc !== null && '_aws' in doc;
+  } catch {
+    return true; // not JSON at all: the validator says why
+  }
+}
+
+/** Files, per Contributor Insights rule, each attribution line's contribution at its minute. */
+function fileContributions(
+  store: MetricStore,
+  rules: readonly InsightRuleDefinition[],
+  lines: readonly string[],
+  visibleAtMs: number,
+): void {
+  if (rules.length === 0) return;
+  for (const line of lines) {
+    if (!line.includes(`"${ATTRIBUTION_RECORD_FIELD}"`)) continue;
+    const doc = JSON.parse(line) as Record<string, unknown>;
+    for (const rule of rules) {
+      const c = contributionOf(rule, doc);
+      if (!c) continue;
+      const id = {
+        namespace: INSIGHT_RULE_NAMESPACE,
+        name: rule.name,
+        dimensions: { [CONTRIBUTOR_DIMENSION]: c.contributor },
+      };
+      store.put(id, Number(doc.Timestamp), visibleAtMs, 'None', [c.value]);
+    }
+  }
+}
+
+/**
+ * Which metrics the replayed records determine (the rest come from AWS or other functions); the
+ * hourly function's figures count, as the simulator runs it on its own store.
+ */
+export function derivable(params: StackParameters, ingestLogGroupName: string) {
+  // Metric filters, and the reconcile function's comparison with Cost Explorer (the bill is not in the logs).
+  const notFromIngest = new Set<string>([...Object.values(FILTER_METRICS), ...Object.values(RECONCILIATION)]);
+  return (ref: MetricRef) =>
+    (ref.namespace === params.metricsNamespace && !notFromIngest.has(ref.metricName)) ||
+    (ref.namespace === AWS_BEDROCK_NAMESPACE && AWS_BEDROCK_DERIVED.has(ref.metricName)) ||
+    (ref.namespace === 'AWS/Logs' &&
+      ['EMFValidationErrors', 'EMFParsingErrors'].includes(ref.metricName) &&
+      ref.dimensions.LogGroupName === ingestLogGroupName);
+}
+
+/**
+ * Replays inputs through the real ingest handler and evaluates the stack's alarms over them.
+ * @throws ReplayInputError for unusable paths, ConfigError for a bad configuration document.
+ */
+export async function runSimulation(options: SimulateOptions): Promise<SimulationResult> {
+  const names = ingestNames(options.stack ?? { service: 'bedrock-watch', stage: 'prod' });
+  const environment = functionEnvironment(options.params);
+  const items = collectFiles(options.paths).flatMap((file) =>
+    readReplayFile(file, { maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS }),
+  );
+  const lagMs = options.deliveryLagSeconds * 1000;
+  const store = new MetricStore();
+  const rules = buildInsightRules(options.params, names);
+
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const { createDefaultDependencies, createIngestHandler } = await import('../../functions/ingest/handler');
+  const env = {
+    ...process.env,
+    ...environment,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL,
+    ...(options.configPath ? { BEDROCK_WATCH_CONFIG: options.configPath } : {}),
+  };
+  const deps = createDefaultDependencies(env);
+  let processingMs = 0;
+  let modelLines: string[] = [];
+  let bedrockSeries: { minuteMs: number; series: DerivedSeries }[] = [];
+  const handler = createIngestHandler({
+    ...deps,
+    logger: deps.logger as Logger,
+    now: () => processingMs,
+    emit: (line) => {
+      modelLines.push(line);
+    },
+    // What AWS/Bedrock would publish for the same calls (the essential set's alarms read it).
+    onBatch: (result) => {
+      for (const bucket of result.buckets)
+        for (const series of awsBedrockSeries(bucket))
+          bedrockSeries.push({ minuteMs: bucket.minuteStartMs, series });
+    },
+  });
+
+  let lastRecordMs: number | undefined;
+  let failed = 0;
+  for (const [index, item] of items.entries()) {
+    const { byMinute, newest } = newestPerMinute(item);
+    // The batch reaches the function once its newest record has been delivered. A batch whose
+    // records cannot be read still goes through the handler (which counts or rejects it), at the
+    // time of the batch before it.
+    if (newest !== undefined) {
+      lastRecordMs = Math.max(lastRecordMs ?? newest, newest);
+      processingMs = newest + lagMs;
+    }
+    modelLines = [];
+    bedrockSeries = [];
+    const { result, stdout } = await captureWrites(() =>
+      handler(item.event, localLambdaContext(names.ingestFunctionName, `simulate-${index}`)),
+    );
+    if (result === undefined) failed++;
+    const invalid = [...modelLines, ...stdout.split('\n')].filter(
+      (l) => l.startsWith('{') && l.includes('"_aws"') && isEmfDocument(l) && emfProblems(l).length > 0,
+    ).length;
+    for (const line of modelLines)
+      fileEmf(store, line, (minute) => (byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
+    // What the Contributor Insights rules count from the attribution lines, visible once written.
+    fileContributions(store, rules, modelLines, processingMs);
+    // AWS publishes its runtime metrics from the service, about a minute after the minute ends,
+    // whatever the invocation logs' delivery lag.
+    for (const { minuteMs, series } of bedrockSeries)
+      store.put(series, minuteMs, minuteMs + AWS_BEDROCK_VISIBLE_AFTER_MS, series.unit, series.values);
+    // Powertools stamps the health metrics with the wall clock; in simulation they happen at processing time.
+    // Before the first timestamped record there is no simulated time to file them at.
+    for (const line of lastRecordMs === undefined ? [] : stdout.split('\n')) {
+      if (line.includes('"_aws"')) fileEmf(store, line, () => processingMs, processingMs);
+    }
+    if (invalid > 0) {
+      store.put(
+        {
+          namespace: 'AWS/Logs',
+          name: 'EMFValidationErrors',
+          dimensions: { LogGroupName: names.ingestLogGroupName },
+        },
+        processingMs,
+        processingMs,
+        'None',
+        [invalid],
+      );
+    }
+  }
+  const range = store.timeRange();
+  if (lastRecordMs === undefined && failed === 0)
+    throw new ReplayInputError('no record with a timestamp in the inputs, nothing to evaluate');
+  // Without any record there is no window: nothing is evaluated (the failed batches are reported).
+  const fromMs = lastRecordMs === undefined ? 0 : (range?.fromMs ?? 0);
+  const toMs = lastRecordMs === undefined ? -1 : (options.untilMs ?? lastRecordMs + 30 * 60_000);
+  // The hourly function publishes month-to-date and token figures from what the store holds by then.
+  if (toMs >= fromMs) await simulateHourlyFunction(store, options.params, env, { fromMs, toMs });
+  const definitions = buildAlarmDefinitions(options.params, names);
+  const timelines = evaluateAlarms(definitions, store, {
+    fromMs,
+    toMs,
+    isDerivable: derivable(options.params, names.ingestLogGroupName),
+    ruleOf: (composite) => compositeAlarmRule(composite, definitions),
+    anomaly: DEFAULT_ANOMALY_MODEL,
+  });
+  return {
+    names,
+    definitions,
+    fromMs,
+    toMs,
+    deliveryLagSeconds: options.deliveryLagSeconds,
+    timelines,
+    notifications: notificationsOf(timelines),
+    batches: { total: items.length, failed },
+    store,
+  };
+}
+
+/** What the stack's topics would receive: alarm and OK actions of every alarm that has a level. */
+export function notificationsOf(timelines: readonly AlarmTimeline[]): Notification[] {
+  const out: Notification[] = [];
+  for (const t of timelines) {
+    const level = t.definition.level;
+    if (level === 'none') continue;
+    let from = 'INSUFFICIENT_DATA';
+    for (const tr of t.transitions) {
+      if (tr.state !== 'INSUFFICIENT_DATA')
+        out.push({ atMs: tr.atMs, topic: level, alarm: t.definition.key, state: tr.state, from });
+      from = tr.state;
+    }
+  }
+  return out.sort((a, b) => a.atMs - b.atMs || (a.alarm < b.alarm ? -1 : 1));
+}

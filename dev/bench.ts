@@ -1,0 +1,314 @@
+/**
+ * Benchmarks the ingest path against the parsing floor and a naive Powertools baseline, in one
+ * run so the ratios hold on a noisy machine, estimates the monitor's own monthly bill, and measures
+ * replay at export scale against its streaming floor. Usage: npm run -s bench -- --help
+ */
+
+import { gunzipSync } from 'node:zlib';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { parseCli } from '../cli/common/cli';
+import { localLambdaContext } from '../cli/common/lambda-context';
+import { createIngestHandler } from '../functions/ingest/handler';
+import { decodeLambdaEvent } from '../shared/ingest/1-decode';
+import { parseInvocationRecord } from '../shared/ingest/2-parse';
+import { createPriceTable, type PriceData } from '../shared/ingest/5-price';
+import { ingestBatch } from '../shared/ingest/batch';
+import { loadIngestConfig } from '../shared/ingest/config';
+import priceData from '../shared/ingest/price-table.json';
+import { type ReplayScale, replayScale } from './lib/bench-replay';
+import { buildIngestBundle, measurePeakMemory, medianImportMs } from './lib/ingest-bundle';
+import { buildLargeBatch } from './lib/large-batch';
+import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from './lib/monthly-bill';
+
+const USAGE = `usage: npm run -s bench -- [--json] [--rounds N] [--only ingest|replay]
+                            [--replay-records N] [--replay-days D] [--replay-rounds R]
+
+Measures, in one run so the ratios hold on a noisy machine:
+  ingest   the function on its largest batch (10,000 events) against the parsing floor and a naive
+           one-document-per-record baseline; EMF bytes per record; bundle size, cold import and peak
+           memory as deployed; the monthly bill of a reference month
+  replay   replay on a generated export-sized .jsonl (default 200,000 records, about 200 MB, at the
+           rate of 1,000,000 calls a month) against the floor of streaming the same file and
+           JSON.parse-ing each line: records per second and peak RSS of each, each in a fresh process
+
+  --json               one JSON document
+  --rounds N           rounds of the ingest measurement (default 9; medians)
+  --only PART          ingest or replay
+  --replay-records N   records in the generated file (default 200000)
+  --replay-days D      days the records span (default 6, i.e. 1,000,000 a month; 30 spreads them
+                       thinner: more minutes, more EMF documents per record)
+  --replay-rounds R    rounds of floor and replay, interleaved (default 3; medians)
+  -h, --help           this text
+
+Figures only: no thresholds. example: npm run -s bench -- --only replay --replay-days 30`;
+
+const args = parseCli('bench', USAGE, process.argv.slice(2), {
+  json: { type: 'boolean' },
+  rounds: { type: 'string' },
+  only: { type: 'string' },
+  'replay-records': { type: 'string' },
+  'replay-days': { type: 'string' },
+  'replay-rounds': { type: 'string' },
+});
+if (typeof args === 'number') process.exit(args);
+const values = args.values;
+const positiveInteger = (flag: string, fallback: number): number => {
+  const raw = values[flag];
+  const n = typeof raw === 'string' ? Number(raw) : fallback;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    process.stderr.write(`bench: --${flag} takes a positive integer (bench --help)\n`);
+    process.exit(2);
+  }
+  return n;
+};
+const rounds = positiveInteger('rounds', 9);
+const replayOptions = {
+  records: positiveInteger('replay-records', 200_000),
+  days: positiveInteger('replay-days', 6),
+  rounds: positiveInteger('replay-rounds', 3),
+};
+if (values.only !== undefined && values.only !== 'ingest' && values.only !== 'replay') {
+  process.stderr.write('bench: --only takes ingest or replay (bench --help)\n');
+  process.exit(2);
+}
+const log = (line: string) => {
+  if (!values.json) process.stderr.write(`${line}\n`);
+};
+
+const machine = `${process.version} ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} cores`;
+let ingestResult: Record<string, unknown> | undefined;
+const report: string[] = [`machine: ${machine}`];
+
+if (values.only !== 'replay') {
+  const NOW = Date.now();
+  const batch = buildLargeBatch(10_000, 1_000_000, NOW);
+  const data = batch.event.awslogs.data;
+  log(
+    `batch: ${batch.events} events, ${(batch.compressedBytes / 1024).toFixed(0)} KiB compressed, ${(batch.decompressedBytes / 1048576).toFixed(1)} MiB decompressed`,
+  );
+
+  /** Swallows stdout while `fn` runs: the null sink for EMF and Powertools output. */
+  async function quiet<T>(fn: () => Promise<T> | T): Promise<T> {
+    const write = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      return await fn();
+    } finally {
+      process.stdout.write = write;
+    }
+  }
+
+  // Floor: nothing can do less than decode the payload and parse every record.
+  function floor(): number {
+    const payload = JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as {
+      logEvents: { message: string }[];
+    };
+    let n = 0;
+    for (const e of payload.logEvents) if (JSON.parse(e.message)) n++;
+    return n;
+  }
+
+  const config = loadIngestConfig({ POWERTOOLS_LOG_LEVEL: 'ERROR' });
+  const table = createPriceTable(priceData as PriceData);
+  const handler = createIngestHandler({
+    config,
+    priceTable: table,
+    now: () => NOW,
+    logger: new Logger({ serviceName: config.service, logLevel: 'ERROR' }),
+    metrics: new Metrics({ namespace: config.namespace, serviceName: config.service }),
+    emit: (line) => process.stdout.write(`${line}\n`),
+  });
+  const context = localLambdaContext('bench', 'bench');
+  const ingest = () => handler(batch.event, context);
+
+  // Naive: what many pipelines do, one Powertools EMF document per record.
+  let naiveBytes = 0;
+  const naiveMetrics = new Metrics({ namespace: config.namespace, serviceName: config.service });
+  function naive(): number {
+    const payload = decodeLambdaEvent(batch.event);
+    let n = 0;
+    for (const e of payload.logEvents) {
+      const r = parseInvocationRecord(e.message, { nowMs: NOW });
+      if (!r.ok) continue;
+      const inv = r.invocation;
+      naiveMetrics.addDimension('ModelId', inv.modelId);
+      naiveMetrics.addMetric('Invocations', MetricUnit.Count, 1);
+      naiveMetrics.addMetric('InputTokens', MetricUnit.Count, inv.inputTokens ?? 0);
+      naiveMetrics.addMetric('OutputTokens', MetricUnit.Count, inv.outputTokens ?? 0);
+      if (inv.latencyMs !== undefined)
+        naiveMetrics.addMetric('Latency', MetricUnit.Milliseconds, inv.latencyMs);
+      naiveBytes += Buffer.byteLength(JSON.stringify(naiveMetrics.serializeMetrics())) + 1;
+      naiveMetrics.publishStoredMetrics();
+      n++;
+    }
+    return n;
+  }
+
+  async function time(fn: () => unknown): Promise<number> {
+    const t = performance.now();
+    await quiet(async () => fn());
+    return performance.now() - t;
+  }
+
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const samples = { floor: [] as number[], ingest: [] as number[], naive: [] as number[] };
+  for (let round = -2; round < rounds; round++) {
+    // Interleaved, so machine noise hits all three alike; the first two rounds warm the JIT.
+    const f = await time(floor);
+    const i = await time(ingest);
+    naiveBytes = 0;
+    const n = await time(naive);
+    if (round >= 0) {
+      samples.floor.push(f);
+      samples.ingest.push(i);
+      samples.naive.push(n);
+    }
+  }
+  const floorMs = median(samples.floor);
+  const ingestMs = median(samples.ingest);
+  const naiveMs = median(samples.naive);
+  const accepted = (await quiet(() => handler(batch.event, context))).accepted;
+  log(
+    `floor ${floorMs.toFixed(1)} ms, ingest ${ingestMs.toFixed(1)} ms, naive ${naiveMs.toFixed(1)} ms (medians of ${rounds} rounds)`,
+  );
+
+  // EMF bytes per record at 1,000 records per minute for one model.
+  function emfBytesPerRecordAt1000(): number {
+    const payload = decodeLambdaEvent(batch.event);
+    const model = 'anthropic.claude-3-haiku-20240307-v1:0';
+    const minute = Math.floor(NOW / 60_000) * 60_000 - 60_000;
+    const events = payload.logEvents
+      .filter((e) => typeof e.message === 'string' && e.message.includes(`"modelId":"${model}"`))
+      .slice(0, 1000)
+      .map((e, i) => {
+        const r = JSON.parse(e.message as string) as Record<string, unknown>;
+        r.timestamp = new Date(minute + (i % 60) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        return { ...e, message: JSON.stringify(r) };
+      });
+    if (events.length < 1000) throw new Error(`only ${events.length} records of ${model} in the batch`);
+    const result = ingestBatch(
+      { messageType: 'DATA_MESSAGE', logEvents: events },
+      { nowMs: NOW, priceTable: table, emf: { namespace: config.namespace, service: config.service } },
+    );
+    return result.documents.reduce((a, d) => a + Buffer.byteLength(d) + 1, 0) / 1000;
+  }
+  const emfBytesPerRecord = emfBytesPerRecordAt1000();
+
+  const bundle = buildIngestBundle();
+  const memory = measurePeakMemory(bundle);
+  const emptyModule = `${bundle.dir}/empty.mjs`;
+  (await import('node:fs')).writeFileSync(emptyModule, 'export {};\n');
+  const coldBundle = medianImportMs(bundle.file, 9);
+  const coldEmpty = medianImportMs(emptyModule, 9);
+
+  const perRecordMs = ingestMs / batch.events;
+  // The monitor's own bill in both metric sets, with attribution on and off, at 20 and 200 teams:
+  // attribution's part is the difference, and must not grow with the number of teams.
+  const month = (metricSet: 'complete' | 'essential', teams: number, attribution = true) =>
+    estimateMonthlyBill({ ...DEFAULT_REFERENCE, msPerRecord: perRecordMs, metricSet, teams, attribution });
+  const bills = (metricSet: 'complete' | 'essential') => {
+    const at20 = month(metricSet, 20);
+    const off20 = month(metricSet, 20, false);
+    const at200 = month(metricSet, 200);
+    const off200 = month(metricSet, 200, false);
+    const part = (a: number, b: number) => Math.round((a - b) * 100) / 100;
+    return {
+      bill: {
+        ...at20,
+        attributionUsd: {
+          teams20: part(at20.totalUsd, off20.totalUsd),
+          teams200: part(at200.totalUsd, off200.totalUsd),
+        },
+        teams200TotalUsd: at200.totalUsd,
+      },
+      off: off20,
+    };
+  };
+  const { bill, off: billWithoutAttribution } = bills('complete');
+  const { bill: essentialBill } = bills('essential');
+
+  const result = {
+    batch: {
+      events: batch.events,
+      accepted,
+      compressedBytes: batch.compressedBytes,
+      decompressedBytes: batch.decompressedBytes,
+    },
+    floorMs: Number(floorMs.toFixed(2)),
+    ingestMs: Number(ingestMs.toFixed(2)),
+    naiveMs: Number(naiveMs.toFixed(2)),
+    ingestOverFloor: Number((ingestMs / floorMs).toFixed(3)),
+    naiveOverIngest: Number((naiveMs / ingestMs).toFixed(3)),
+    recordsPerSecond: Math.round(batch.events / (ingestMs / 1000)),
+    emfBytesPerRecord: Number(emfBytesPerRecord.toFixed(2)),
+    naiveEmfBytesPerRecord: Number((naiveBytes / accepted).toFixed(1)),
+    peakRssMb: Number((memory.peakKiB / 1024).toFixed(1)),
+    bundleBytes: bundle.bytes,
+    coldImportMs: Number((coldBundle - coldEmpty).toFixed(1)),
+    coldImportRawMs: { bundle: Number(coldBundle.toFixed(1)), emptyModule: Number(coldEmpty.toFixed(1)) },
+    monthlyBillUsd: bill.totalUsd,
+    monthlyBill: bill,
+    monthlyBillEssentialUsd: essentialBill.totalUsd,
+    monthlyBillEssential: essentialBill,
+    monthlyBillWithoutAttributionUsd: billWithoutAttribution.totalUsd,
+    listPrices: LIST_PRICES,
+    targets: {
+      ingestOverFloor: '<= 1.5',
+      emfBytesPerRecord: '<= 12',
+      bundleBytes: '<= 256000, no AWS SDK inside',
+      peakRssMb: '<= 128',
+      monthlyBillUsd: '<= 40 (metricSet complete)',
+      monthlyBillEssentialUsd: '<= 12 (metricSet essential)',
+      attributionUsd: 'not growing from 20 to 200 teams',
+    },
+  };
+  ingestResult = result;
+  const b = bill;
+  report.push(
+    `records per second (ingest): ${result.recordsPerSecond}`,
+    `ingest / floor: ${result.ingestOverFloor} (target <= 1.5)`,
+    `naive / ingest: ${result.naiveOverIngest}`,
+    `EMF bytes per record at 1,000 records/min/model: ${result.emfBytesPerRecord} (target <= 12; naive: ${result.naiveEmfBytesPerRecord})`,
+    `peak RSS, largest batch: ${result.peakRssMb} MB (target <= 128)`,
+    `ingest bundle: ${result.bundleBytes} bytes minified (target <= 250 KB)`,
+    `cold import: ${result.coldImportMs} ms over an empty module (${coldBundle.toFixed(1)} vs ${coldEmpty.toFixed(1)} ms)`,
+    `monthly bill, reference month (1M calls, 10 models, caller (10 roles) and team (20 teams) attributed):`,
+    ...[
+      ['complete (default)', b, '<= $40'],
+      ['essential', essentialBill, '<= $12'],
+    ].map(([name, x, target]) => {
+      const e = x as typeof b;
+      return [
+        `  ${name}: $${e.totalUsd} (target ${target}; $${e.totalWithoutFreeTierUsd} without the free tier)`,
+        `    ${e.distinctSeries} metric series (${e.seriesByKind.model} model, ${e.seriesByKind.attribution} attribution, ${e.seriesByKind.health} health, ${e.seriesByKind.hourly} hourly), ${e.alarmMetrics} alarm metrics, ${e.compositeAlarms} composite, ${e.dashboards} dashboards, ${e.insightRules} Contributor Insights rules (${(e.insightMatchedEventsPerMonth / 1e6).toFixed(1)}M matched events), ${e.savedQueries} saved queries`,
+        `    parts: ${Object.entries(e.parts)
+          .map(([k, v]) => `${k} $${v}`)
+          .join(', ')}`,
+        `    attribution: $${e.attributionUsd.teams20} at 20 teams, $${e.attributionUsd.teams200} at 200 teams (total $${e.teams200TotalUsd})`,
+      ].join('\n');
+    }),
+    `  without attribution (complete): $${result.monthlyBillWithoutAttributionUsd} (${billWithoutAttribution.distinctSeries} series; custom metrics $${billWithoutAttribution.parts.customMetrics})`,
+    `  prices: CloudWatch/Lambda us-east-1 list prices as of ${LIST_PRICES.date}`,
+  );
+}
+
+let replayResult: ReplayScale | undefined;
+if (values.only !== 'ingest') {
+  replayResult = await replayScale(replayOptions, log);
+  const r = replayResult;
+  report.push(
+    `replay, ${r.file.records.toLocaleString('en-US')} records (${(r.file.bytes / 1048576).toFixed(0)} MB, ${r.file.recordsPerMinute} a minute over ${r.file.days} days), medians of ${r.rounds} rounds in fresh processes:`,
+    `  floor (stream the file, JSON.parse each line): ${r.floor.recordsPerSecond.toLocaleString('en-US')} records/s, ${r.floor.ms} ms (${r.floor.cpuMs} ms CPU), peak RSS ${r.floor.peakRssMb} MB`,
+    `  replay: ${r.replay.recordsPerSecond.toLocaleString('en-US')} records/s, ${r.replay.ms} ms (${r.replay.cpuMs} ms CPU), peak RSS ${r.replay.peakRssMb} MB`,
+    `  replay / floor: ${r.replayOverFloor} wall, ${r.replayOverFloorCpu} CPU (target <= 2.5); peak RSS target < 300 MB`,
+  );
+}
+
+if (values.json) {
+  process.stdout.write(
+    `${JSON.stringify({ machine, ...(ingestResult ?? {}), ...(replayResult ? { replay: replayResult } : {}) }, null, 2)}\n`,
+  );
+} else {
+  process.stdout.write(`${report.join('\n')}\n`);
+}
