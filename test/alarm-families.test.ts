@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { alarmResources } from '../deploy/stack/index';
 import {
-  type AlarmContext,
   type AlarmDefinition,
   buildAlarmDefinitions,
+  type StackNames,
   scopeToken,
 } from '../shared/monitoring/alarms/index';
 import { parseStackParameters } from '../shared/monitoring/parameters';
 
-const CTX: AlarmContext = {
+const CTX: StackNames = {
   namePrefix: 'bedrock-watch-test',
   ingestFunctionName: 'bedrock-watch-test-ingest',
   ingestLogGroupName: '/aws/lambda/bedrock-watch-test-ingest',

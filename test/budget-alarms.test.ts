@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { alarmResources } from '../deploy/stack/index';
 import { parseModelBudgets, parseTeamBudgets } from '../shared/alerts/budgets';
-import { type AlarmContext, buildAlarmDefinitions, scopeToken } from '../shared/monitoring/alarms/index';
+import { buildAlarmDefinitions, type StackNames, scopeToken } from '../shared/monitoring/alarms/index';
 import { hourlySettings } from '../shared/monitoring/alerting';
 import { parseStackParameters, StackParameterError } from '../shared/monitoring/parameters';
 
-const CTX: AlarmContext = {
+const CTX: StackNames = {
   namePrefix: 'bedrock-watch-test',
   ingestFunctionName: 'bedrock-watch-test-ingest',
   ingestLogGroupName: '/aws/lambda/bedrock-watch-test-ingest',

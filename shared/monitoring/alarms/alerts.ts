@@ -8,10 +8,10 @@ import { budgetFamilyAlarms } from './budget';
 import { above, awsMetric, ONE_OF_ONE } from './build';
 import { tokenSpikeAlarms } from './token-spike';
 import { topContributorAlarms } from './top-contributor';
-import type { AlarmContext, MetricAlarmDefinition } from './types';
+import type { MetricAlarmDefinition, StackNames } from './types';
 
 /** Failed notifier invocations (after Lambda's retries) wait in its queue: someone may not have been told. */
-function notifierFailures(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+function notifierFailures(params: StackParameters, ctx: StackNames): MetricAlarmDefinition[] {
   if (!notifierEnabled(params)) return [];
   const queue = notifierFailureQueueName(ctx.namePrefix);
   return [
@@ -41,7 +41,7 @@ function notifierFailures(params: StackParameters, ctx: AlarmContext): MetricAla
  * failure queue, in that order.
  * @example alertAlarms(parseStackParameters({ monthlyBudgetUsd: '1000' }), ctx)[0]?.key // 'budget-50-all'
  */
-export function alertAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+export function alertAlarms(params: StackParameters, ctx: StackNames): MetricAlarmDefinition[] {
   return [
     ...budgetFamilyAlarms(params, ctx),
     ...tokenSpikeAlarms(params, ctx),

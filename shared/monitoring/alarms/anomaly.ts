@@ -3,12 +3,12 @@ import type { StackParameters } from '../parameters';
 import { FIVE_MINUTES, scopeMetric, THREE_OF_THREE, TWO_OF_THREE } from './build';
 import { rateAlarmKey } from './rates';
 import type {
-  AlarmContext,
   AlarmDefinition,
   AlarmLevel,
   CompositeAlarmDefinition,
   MetricAlarmDefinition,
   Scope,
+  StackNames,
   Window,
 } from './types';
 
@@ -25,7 +25,7 @@ interface AnomalySpec {
 /** One metric of one scope above its anomaly-detection band (spikes only: the upper threshold). */
 function anomalyAlarm(
   params: StackParameters,
-  ctx: AlarmContext,
+  ctx: StackNames,
   scope: Scope,
   spec: AnomalySpec,
 ): MetricAlarmDefinition {
@@ -68,7 +68,7 @@ const SPIKES =
  * anomalyAlarms(params, ctx, scope).map((a) => a.key)
  * // ['output-tokens-anomaly-all', 'cost-anomaly-all', 'latency-anomaly-all', 'latency-and-errors-all']
  */
-export function anomalyAlarms(params: StackParameters, ctx: AlarmContext, scope: Scope): AlarmDefinition[] {
+export function anomalyAlarms(params: StackParameters, ctx: StackNames, scope: Scope): AlarmDefinition[] {
   const outputTokens = anomalyAlarm(params, ctx, scope, {
     family: 'output-tokens-anomaly',
     metric: METRIC.outputTokens,

@@ -6,7 +6,7 @@
 import { DIM_SERVICE, RECONCILIATION } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { ours } from './build';
-import type { AlarmContext, MetricAlarmDefinition } from './types';
+import type { MetricAlarmDefinition, StackNames } from './types';
 
 /** The figure arrives once a day; hourly periods with missing data ignored keep the state between runs. */
 const HOUR = 3600;
@@ -15,7 +15,7 @@ const HOUR = 3600;
  * The bill-drift alarm, present when reconciliation is on.
  * @example billDriftAlarms(parseStackParameters({}), ctx)[0]?.key // 'bill-drift-all'
  */
-export function billDriftAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+export function billDriftAlarms(params: StackParameters, ctx: StackNames): MetricAlarmDefinition[] {
   if (!params.billReconciliation) return [];
   const key = 'bill-drift-all';
   return [

@@ -9,7 +9,7 @@ import { DIM_SERVICE, MONTH_TO_DATE } from '../../contract/metrics';
 import { stackBudgets } from '../alerting';
 import type { StackParameters } from '../parameters';
 import { ours, scopeToken } from './build';
-import type { AlarmContext, MetricAlarmDefinition, Window } from './types';
+import type { MetricAlarmDefinition, StackNames, Window } from './types';
 
 /** The month-to-date figures are published once an hour. */
 const HOUR = 3600;
@@ -22,7 +22,7 @@ export const budgetToken = (scope: BudgetScope) => (scope.id === 'all' ? 'all' :
 
 function budgetAlarms(
   params: StackParameters,
-  ctx: AlarmContext,
+  ctx: StackNames,
   scope: BudgetScope,
   dims: Record<string, string>,
 ): MetricAlarmDefinition[] {
@@ -57,7 +57,7 @@ function budgetAlarms(
 
 function projectionAlarm(
   params: StackParameters,
-  ctx: AlarmContext,
+  ctx: StackNames,
   scope: BudgetScope,
   dims: Record<string, string>,
 ): MetricAlarmDefinition {
@@ -103,7 +103,7 @@ function projectionAlarm(
  * @example budgetFamilyAlarms(parseStackParameters({ monthlyBudgetUsd: '1000' }), ctx).map((a) => a.key)
  * // ['budget-50-all', 'budget-75-all', 'budget-90-all', 'budget-projection-all']
  */
-export function budgetFamilyAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+export function budgetFamilyAlarms(params: StackParameters, ctx: StackNames): MetricAlarmDefinition[] {
   return stackBudgets(params).flatMap((scope) => {
     const dims = { [DIM_SERVICE]: params.serviceName, ...scope.dimensions };
     return [...budgetAlarms(params, ctx, scope, dims), projectionAlarm(params, ctx, scope, dims)];

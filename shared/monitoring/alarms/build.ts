@@ -15,13 +15,13 @@ import {
 } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import type {
-  AlarmContext,
   AlarmFamily,
   AlarmLevel,
   MetricAlarmDefinition,
   MetricQuery,
   MetricRef,
   Scope,
+  StackNames,
   Window,
 } from './types';
 
@@ -199,7 +199,7 @@ export interface AboveSpec {
  * A static-threshold alarm: above the threshold in `window`; no data is not a breach, because every
  * series here is silent when nothing happens.
  */
-export function above(ctx: AlarmContext, spec: AboveSpec): MetricAlarmDefinition {
+export function above(ctx: StackNames, spec: AboveSpec): MetricAlarmDefinition {
   return {
     kind: 'metric',
     key: spec.key,

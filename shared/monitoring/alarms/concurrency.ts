@@ -1,7 +1,7 @@
 import { DIM_MODEL_ID, DIM_SERVICE, METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { above, levels, scopeToken, sumOf } from './build';
-import type { AlarmContext, MetricAlarmDefinition, Window } from './types';
+import type { MetricAlarmDefinition, StackNames, Window } from './types';
 
 /** Concurrency is a per-minute average here: one-minute periods. */
 const ONE_MINUTE = 60;
@@ -26,7 +26,7 @@ export function concurrencyExpression(latencySumId: string, periodSeconds = ONE_
  * concurrencyAlarms(params, ctx).map((a) => a.key) // token = scopeToken(modelId)
  * // ['concurrency-warning-<token>', 'concurrency-critical-<token>', …]
  */
-export function concurrencyAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+export function concurrencyAlarms(params: StackParameters, ctx: StackNames): MetricAlarmDefinition[] {
   return Object.entries(params.concurrencyLimits).flatMap(([modelId, limit]) => {
     const dims = { [DIM_SERVICE]: params.serviceName, [DIM_MODEL_ID]: modelId };
     return levels(params.concurrencyWarningPct, params.concurrencyCriticalPct).map(([level, threshold]) =>

@@ -15,11 +15,10 @@ import { qualityAlarms } from './quality';
 import { quotaAlarms } from './quota';
 import { estimatedQuotaAlarms } from './quota-estimated';
 import { rateAlarms } from './rates';
-import type { AlarmContext, AlarmDefinition, CompositeAlarmDefinition } from './types';
+import type { AlarmDefinition, CompositeAlarmDefinition, StackNames } from './types';
 
 export { scopeToken } from './build';
 export type {
-  AlarmContext,
   AlarmDefinition,
   AlarmFamily,
   AlarmLevel,
@@ -29,6 +28,7 @@ export type {
   MetricQuery,
   MetricRef,
   PipelineFamily,
+  StackNames,
   TreatMissingData,
 } from './types';
 
@@ -38,7 +38,7 @@ export type {
  * definitions, in the same order (the template and its logical ids follow that order).
  * @example buildAlarmDefinitions(parseStackParameters({}), ctx)[0]?.key // 'latency-p95-warning-all'
  */
-export function buildAlarmDefinitions(params: StackParameters, ctx: AlarmContext): AlarmDefinition[] {
+export function buildAlarmDefinitions(params: StackParameters, ctx: StackNames): AlarmDefinition[] {
   return [
     ...scopes(params).flatMap((scope) => [
       ...latencyAlarms(params, ctx, scope),

@@ -1,7 +1,7 @@
 import { METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { above, FIVE_MINUTES, levels, scopeMetric, TWO_OF_THREE } from './build';
-import type { AlarmContext, MetricAlarmDefinition, Scope } from './types';
+import type { MetricAlarmDefinition, Scope, StackNames } from './types';
 
 /**
  * p95 latency of one scope above the warning and the critical threshold (two alarms, in that order).
@@ -10,7 +10,7 @@ import type { AlarmContext, MetricAlarmDefinition, Scope } from './types';
  */
 export function latencyAlarms(
   params: StackParameters,
-  ctx: AlarmContext,
+  ctx: StackNames,
   scope: Scope,
 ): MetricAlarmDefinition[] {
   return levels(params.latencyP95WarningMs, params.latencyP95CriticalMs).map(([level, threshold]) => ({

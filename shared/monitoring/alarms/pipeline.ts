@@ -10,14 +10,14 @@ import {
   percentOf,
   TWO_OF_THREE,
 } from './build';
-import type { AlarmContext, MetricAlarmDefinition, PipelineFamily } from './types';
+import type { MetricAlarmDefinition, PipelineFamily, StackNames } from './types';
 
 /** A pipeline-health alarm; its key is its family, and level and scope are the same for all. */
 type HealthCheck = Omit<AboveSpec, 'key' | 'family' | 'scope' | 'level'> & { key: PipelineFamily };
 
 const service = (params: StackParameters) => ({ [DIM_SERVICE]: params.serviceName });
 
-const ingestErrors = (_params: StackParameters, ctx: AlarmContext): HealthCheck => ({
+const ingestErrors = (_params: StackParameters, ctx: StackNames): HealthCheck => ({
   key: 'pipeline-ingest-errors',
   description: 'The ingest function failed (batches are retried, then kept in the failure queue)',
   queries: [
@@ -33,7 +33,7 @@ const ingestErrors = (_params: StackParameters, ctx: AlarmContext): HealthCheck 
     'Any failure is worth a look; Lambda publishes no point without invocations, which is fine (notBreaching).',
 });
 
-const failureQueueDepth = (_params: StackParameters, ctx: AlarmContext): HealthCheck => ({
+const failureQueueDepth = (_params: StackParameters, ctx: StackNames): HealthCheck => ({
   key: 'pipeline-failure-queue-depth',
   description: 'Events wait in the ingest failure queue: redrive them (README, Reliability)',
   queries: [
@@ -104,7 +104,7 @@ const unpricedInvocations = (params: StackParameters): HealthCheck => ({
   rationale: 'Hourly: not urgent, but every unpriced call makes the cost figures wrong.',
 });
 
-const emfRejected = (_params: StackParameters, ctx: AlarmContext): HealthCheck => ({
+const emfRejected = (_params: StackParameters, ctx: StackNames): HealthCheck => ({
   key: 'pipeline-emf-rejected',
   description: 'CloudWatch dropped EMF documents from the ingest function: metrics are missing',
   queries: [
@@ -174,7 +174,7 @@ const deliveryLag = (params: StackParameters): HealthCheck => ({
 });
 
 /** In the order the alarms are emitted (and appear in the template). */
-const CHECKS: ((params: StackParameters, ctx: AlarmContext) => HealthCheck)[] = [
+const CHECKS: ((params: StackParameters, ctx: StackNames) => HealthCheck)[] = [
   ingestErrors,
   failureQueueDepth,
   rejectedRecords,
@@ -190,7 +190,7 @@ const CHECKS: ((params: StackParameters, ctx: AlarmContext) => HealthCheck)[] = 
  * warning alarm each.
  * @example pipelineAlarms(params, ctx)[0]?.key // 'pipeline-ingest-errors'
  */
-export function pipelineAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+export function pipelineAlarms(params: StackParameters, ctx: StackNames): MetricAlarmDefinition[] {
   const checks =
     params.largeDataBucket === ''
       ? CHECKS

@@ -1,7 +1,7 @@
 import { METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { above, FIVE_MINUTES, guardedShareQueries, publishedFor, sumOf, TWO_OF_THREE } from './build';
-import type { AlarmContext, MetricAlarmDefinition, Scope } from './types';
+import type { MetricAlarmDefinition, Scope, StackNames } from './types';
 
 type QualityFamily = 'truncation-rate' | 'guardrail-rate';
 
@@ -45,7 +45,7 @@ function qualityRates(params: StackParameters): QualityRate[] {
  */
 export function qualityAlarms(
   params: StackParameters,
-  ctx: AlarmContext,
+  ctx: StackNames,
   scope: Scope,
 ): MetricAlarmDefinition[] {
   const guard = params.minInvocationsForRate;

@@ -1,7 +1,7 @@
 import { DIM_MODEL_ID } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { above, levels, scopeToken, TWO_OF_THREE } from './build';
-import type { AlarmContext, MetricAlarmDefinition, MetricRef } from './types';
+import type { MetricAlarmDefinition, MetricRef, StackNames } from './types';
 
 /** Bedrock's own estimate of tokens-per-minute quota use (docs/quality.md, Quota headroom). */
 export const ESTIMATED_TPM = { namespace: 'AWS/Bedrock', metricName: 'EstimatedTPMQuotaUsage' } as const;
@@ -21,7 +21,7 @@ export function estimatedTpmMetric(modelId: string): MetricRef {
  * estimatedQuotaAlarms(params, ctx).map((a) => a.key)
  * // ['estimated-tpm-quota-warning-<token>', 'estimated-tpm-quota-critical-<token>', …]
  */
-export function estimatedQuotaAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+export function estimatedQuotaAlarms(params: StackParameters, ctx: StackNames): MetricAlarmDefinition[] {
   return Object.entries(params.quotas).flatMap(([modelId, quota]) =>
     levels(params.quotaWarningPct, params.quotaCriticalPct).map(([level, threshold]) =>
       above(ctx, {

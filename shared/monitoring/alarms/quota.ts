@@ -1,7 +1,7 @@
 import { DIM_MODEL_ID, DIM_SERVICE, METRIC } from '../../contract/metrics';
 import type { ModelQuota, StackParameters } from '../parameters';
 import { above, levels, percentOf, scopeToken, sumOf } from './build';
-import type { AlarmContext, MetricAlarmDefinition, MetricQuery, Window } from './types';
+import type { MetricAlarmDefinition, MetricQuery, StackNames, Window } from './types';
 
 /** Bedrock quotas are per minute, so their usage is summed per minute. */
 const ONE_MINUTE = 60;
@@ -50,7 +50,7 @@ function quotaKinds(params: StackParameters, modelId: string, quota: ModelQuota)
  * quotaAlarms(params, ctx).map((a) => a.key) // token = scopeToken(modelId)
  * // ['quota-tpm-warning-<token>', 'quota-tpm-critical-<token>', 'quota-rpm-warning-<token>', …]
  */
-export function quotaAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+export function quotaAlarms(params: StackParameters, ctx: StackNames): MetricAlarmDefinition[] {
   return Object.entries(params.quotas).flatMap(([modelId, quota]) => {
     const token = scopeToken(modelId);
     return quotaKinds(params, modelId, quota).flatMap((kind) =>

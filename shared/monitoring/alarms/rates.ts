@@ -8,7 +8,7 @@ import {
 } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { above, FIVE_MINUTES, guardedShareQueries, levels, publishedFor, sumOf, TWO_OF_THREE } from './build';
-import type { AlarmContext, AlarmLevel, MetricAlarmDefinition, MetricQuery, Scope } from './types';
+import type { AlarmLevel, MetricAlarmDefinition, MetricQuery, Scope, StackNames } from './types';
 
 type RateFamily = 'error-rate' | 'throttle-rate';
 
@@ -82,11 +82,7 @@ function rates(params: StackParameters, scope: Scope): Rate[] {
  * rateAlarms(params, ctx, scope).map((a) => a.key)
  * // ['error-rate-warning-all', 'error-rate-critical-all', 'throttle-rate-warning-all', 'throttle-rate-critical-all']
  */
-export function rateAlarms(
-  params: StackParameters,
-  ctx: AlarmContext,
-  scope: Scope,
-): MetricAlarmDefinition[] {
+export function rateAlarms(params: StackParameters, ctx: StackNames, scope: Scope): MetricAlarmDefinition[] {
   const guard = params.minInvocationsForRate;
   return rates(params, scope).flatMap((rate) =>
     rate.levels.map(([level, threshold]) =>

@@ -8,7 +8,7 @@ import { DIM_SERVICE, HOURLY_TOKENS } from '../../contract/metrics';
 import { tokenSpikeScopes } from '../alerting';
 import type { StackParameters } from '../parameters';
 import { levels, ours, scopeToken } from './build';
-import type { AlarmContext, MetricAlarmDefinition } from './types';
+import type { MetricAlarmDefinition, StackNames } from './types';
 
 const HOUR = 3600;
 
@@ -17,7 +17,7 @@ const HOUR = 3600;
  * @example tokenSpikeAlarms(parseStackParameters({ tokenSpikeAlarms: 'true' }), ctx).map((a) => a.key)
  * // ['token-spike-warning-all', 'token-spike-critical-all']
  */
-export function tokenSpikeAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+export function tokenSpikeAlarms(params: StackParameters, ctx: StackNames): MetricAlarmDefinition[] {
   const guard = params.tokenSpikeMinTokens;
   return tokenSpikeScopes(params).flatMap((scope) => {
     const token = scope.id === 'all' ? 'all' : scopeToken(scope.id);

@@ -6,7 +6,7 @@
 import { buildInsightRules, type InsightFigure } from '../insights';
 import type { StackParameters } from '../parameters';
 import { ONE_OF_ONE } from './build';
-import type { AlarmContext, MetricAlarmDefinition } from './types';
+import type { MetricAlarmDefinition, StackNames } from './types';
 
 const HOUR = 3600;
 
@@ -15,7 +15,7 @@ const HOUR = 3600;
  * @example topContributorAlarms(parseStackParameters({ attributionKeys: 'team', topContributorCostPerHourUsd: '20' }), ctx).map((a) => a.key)
  * // ['top-contributor-cost-team']
  */
-export function topContributorAlarms(params: StackParameters, ctx: AlarmContext): MetricAlarmDefinition[] {
+export function topContributorAlarms(params: StackParameters, ctx: StackNames): MetricAlarmDefinition[] {
   const thresholds: [InsightFigure, number, string][] = [
     ['cost', params.topContributorCostPerHourUsd, 'USD'],
     ['tokens', params.topContributorTokensPerHour, 'tokens'],

@@ -4,6 +4,8 @@
  */
 import type { EmfUnit } from '../../contract/metrics';
 
+export type { StackNames } from '../stack-names';
+
 export type AlarmLevel = 'warning' | 'critical';
 export type TreatMissingData = 'missing' | 'notBreaching' | 'breaching' | 'ignore';
 export type Comparison =
@@ -115,14 +117,6 @@ export interface CompositeAlarmDefinition extends AlarmBase {
 }
 
 export type AlarmDefinition = MetricAlarmDefinition | CompositeAlarmDefinition;
-
-export interface AlarmContext {
-  /** Prefix for alarm names, e.g. `bedrock-watch-prod`. */
-  namePrefix: string;
-  ingestFunctionName: string;
-  ingestLogGroupName: string;
-  failureQueueName: string;
-}
 
 /** The series a per-scope family watches: all models together, or one watched model. */
 export interface Scope {

@@ -1,6 +1,6 @@
 import { DIM_SERVICE, ERROR_METRICS, METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { type DashboardContext, type DashboardDefinition, Grid } from './grid';
+import { type DashboardDefinition, Grid, type StackNames } from './grid';
 
 /**
  * The cross-region dashboard (`<prefix>-regions`): calls, throttles, p95 latency and cost with one
@@ -8,7 +8,7 @@ import { type DashboardContext, type DashboardDefinition, Grid } from './grid';
  */
 export function crossRegionDashboard(
   params: StackParameters,
-  ctx: DashboardContext,
+  ctx: StackNames,
 ): DashboardDefinition | undefined {
   if (params.dashboardRegions.length === 0) return undefined;
   const ns = params.metricsNamespace;

@@ -2,7 +2,7 @@ import { DIM_MODEL_ID, DIM_SERVICE, METRIC, MONTH_TO_DATE, RECONCILIATION } from
 import type { AlarmDefinition } from '../alarms/types';
 import { buildInsightRules } from '../insights';
 import type { StackParameters } from '../parameters';
-import { ACCOUNT, type DashboardContext, type DashboardDefinition, Grid, PARTITION, REGION } from './grid';
+import { ACCOUNT, type DashboardDefinition, Grid, PARTITION, REGION, type StackNames } from './grid';
 
 /** Month to date and its projection, calls, cost per day and the five most expensive models. */
 function costWidgets(g: Grid, params: StackParameters): void {
@@ -76,7 +76,7 @@ function billDriftWidget(g: Grid, params: StackParameters): void {
  * Per Contributor Insights rule (attribution key × figure): the ten values with the most, from the
  * attribution lines (no metric series per value).
  */
-function attributionWidgets(g: Grid, params: StackParameters, ctx: DashboardContext): void {
+function attributionWidgets(g: Grid, params: StackParameters, ctx: StackNames): void {
   for (const rule of buildInsightRules(params, ctx)) {
     g.add('metric', 12, 6, {
       title: `Top 10 by ${rule.attributionKey}: ${rule.figure} (per hour)`,
@@ -111,7 +111,7 @@ function alarmStatus(g: Grid, alarms: AlarmDefinition[]): void {
  */
 export function executiveDashboard(
   params: StackParameters,
-  ctx: DashboardContext,
+  ctx: StackNames,
   alarms: AlarmDefinition[],
 ): DashboardDefinition {
   const g = new Grid();

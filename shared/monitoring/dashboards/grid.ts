@@ -13,6 +13,8 @@ import {
 } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 
+export type { StackNames } from '../stack-names';
+
 /** Fn::Sub placeholders, filled per account and region at deploy time. */
 export const REGION = '${AWS::Region}';
 export const ACCOUNT = '${AWS::AccountId}';
@@ -41,13 +43,6 @@ export interface DashboardDefinition {
   key: string;
   name: string;
   body: { start?: string; periodOverride?: 'auto' | 'inherit'; widgets: Widget[] };
-}
-
-export interface DashboardContext {
-  namePrefix: string;
-  ingestFunctionName: string;
-  ingestLogGroupName: string;
-  failureQueueName: string;
 }
 
 /**

@@ -7,11 +7,11 @@ import type { AlarmDefinition } from '../alarms/types';
 import type { StackParameters } from '../parameters';
 import { crossRegionDashboard } from './cross-region';
 import { executiveDashboard } from './executive';
-import type { DashboardContext, DashboardDefinition } from './grid';
+import type { DashboardDefinition, StackNames } from './grid';
 import { modelComparisonDashboard } from './model-comparison';
 import { operationsDashboard } from './operations';
 
-export type { DashboardContext, DashboardDefinition, ExpressionLine, MetricLine, Widget } from './grid';
+export type { DashboardDefinition, ExpressionLine, MetricLine, StackNames, Widget } from './grid';
 export { ACCOUNT, PARTITION, REGION } from './grid';
 
 /**
@@ -21,7 +21,7 @@ export { ACCOUNT, PARTITION, REGION } from './grid';
  */
 export function buildDashboards(
   params: StackParameters,
-  ctx: DashboardContext,
+  ctx: StackNames,
   alarms: AlarmDefinition[],
 ): DashboardDefinition[] {
   return [

@@ -10,7 +10,7 @@ import {
   type PublishedMetric,
 } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { type DashboardContext, type DashboardDefinition, Grid, type MetricLine, modelLine } from './grid';
+import { type DashboardDefinition, Grid, type MetricLine, modelLine, type StackNames } from './grid';
 
 /** A metric line given its options (stat, id, visibility). */
 type MetricLineOf = (options: Record<string, unknown>) => MetricLine;
@@ -48,10 +48,7 @@ function scopeLine(
  * 1,000 invocations, output/input token ratio, truncation and guardrail-intervention rates of the
  * watched models side by side.
  */
-export function modelComparisonDashboard(
-  params: StackParameters,
-  ctx: DashboardContext,
-): DashboardDefinition {
+export function modelComparisonDashboard(params: StackParameters, ctx: StackNames): DashboardDefinition {
   const models = params.watchedModels;
   const g = new Grid();
   g.text(

@@ -1,7 +1,7 @@
 import { ERROR_CLASSES } from '../../contract/error-classes';
 import { DIM_SERVICE, ERROR_METRICS, HEALTH, METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { allModelsSum, type DashboardContext, type DashboardDefinition, Grid, perModelSearch } from './grid';
+import { allModelsSum, type DashboardDefinition, Grid, perModelSearch, type StackNames } from './grid';
 
 /** Calls, errors, latency, tokens and cost: per model where a SEARCH can find the models. */
 function trafficCharts(g: Grid, params: StackParameters): void {
@@ -89,7 +89,7 @@ function capacityCharts(g: Grid, params: StackParameters): void {
 }
 
 /** The monitor's own health: the series the pipeline alarms read, to see why one fired. */
-function pipelineCharts(g: Grid, params: StackParameters, ctx: DashboardContext): void {
+function pipelineCharts(g: Grid, params: StackParameters, ctx: StackNames): void {
   const ns = params.metricsNamespace;
   const svc = [DIM_SERVICE, params.serviceName];
   g.chart(
@@ -149,7 +149,7 @@ function pipelineCharts(g: Grid, params: StackParameters, ctx: DashboardContext)
  * The operations dashboard (`<prefix>-operations`): traffic, errors, latency, tokens and cost of
  * every model, capacity (calls in flight, estimated quota use, bedrock-mantle), then pipeline health.
  */
-export function operationsDashboard(params: StackParameters, ctx: DashboardContext): DashboardDefinition {
+export function operationsDashboard(params: StackParameters, ctx: StackNames): DashboardDefinition {
   const g = new Grid();
   g.text(
     `# ${params.serviceName}: operations\nCalls, errors, latency and cost of every Bedrock model in this account and region, from the invocation logs. Per-model lines are found by SEARCH, so new models appear by themselves.`,
