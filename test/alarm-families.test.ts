@@ -27,6 +27,8 @@ const PER_SCOPE_FAMILIES = [
   'latency-p95',
   'error-rate',
   'error-rate',
+  // Client errors warn only (clientErrorRateCriticalPct is 0 by default).
+  'client-error-rate',
   'throttle-rate',
   'throttle-rate',
   'output-tokens-anomaly',
@@ -193,18 +195,24 @@ describe('alarm families', () => {
         .flatMap((d) => (d.kind === 'metric' ? d.queries.flatMap((q) => (q.metric ? [q.metric] : [])) : []));
     const token = scopeToken(WATCHED[0] as string);
 
-    expect(metricsOf(`latency-p95-warning-${token}`)).toEqual([
-      {
+    // The window's sample count guards the percentile (minSamplesForPercentile).
+    expect(metricsOf(`latency-p95-warning-${token}`)).toEqual(
+      ['SampleCount', 'p95'].map((stat) => ({
         namespace: 'AWS/Bedrock',
         metricName: 'InvocationLatency',
         dimensions: { ModelId: WATCHED[0] },
-        stat: 'p95',
-        period: 300,
-      },
-    ]);
+        stat,
+        period: 600,
+      })),
+    );
+    // Service errors page; AWS/Bedrock's client errors (validation, auth, but also timeouts and
+    // model errors) are the client-error rate's.
     expect(metricsOf(`error-rate-warning-${token}`).map((m) => m.metricName)).toEqual([
-      'InvocationClientErrors',
       'InvocationServerErrors',
+      'Invocations',
+    ]);
+    expect(metricsOf(`client-error-rate-warning-${token}`).map((m) => m.metricName)).toEqual([
+      'InvocationClientErrors',
       'Invocations',
     ]);
     expect(metricsOf(`throttle-rate-warning-${token}`).map((m) => [m.namespace, m.metricName])).toEqual([

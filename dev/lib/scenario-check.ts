@@ -12,6 +12,20 @@ const matches = (t: AlarmTimeline, ref: AlarmRef) =>
   (ref.level === undefined || t.definition.level === ref.level) &&
   (ref.key === undefined || t.definition.key === ref.key);
 
+/**
+ * ALARM transitions of the alarms that notify, per level: the pages (critical) and warnings a
+ * run sends, as docs/alarms.md counts them from `simulate --json`.
+ */
+export function alarmCounts(timelines: readonly AlarmTimeline[]): { critical: number; warning: number } {
+  const counts = { critical: 0, warning: 0 };
+  for (const t of timelines) {
+    const level = t.definition.level;
+    if (level === 'none') continue;
+    counts[level] += t.transitions.filter((tr) => tr.state === 'ALARM').length;
+  }
+  return counts;
+}
+
 /** Minutes from the traffic start to the alarm's first ALARM, or undefined. */
 export function firstAlarmMinute(t: AlarmTimeline, startMs: number): number | undefined {
   const first = t.transitions.find((tr) => tr.state === 'ALARM');
@@ -49,6 +63,13 @@ export function scenarioProblems(scenario: Scenario, result: SimulationResult): 
     const minute = firstAlarmMinute(t, startMs);
     if (minute !== undefined)
       problems.push(`${t.definition.key} went to ALARM at minute ${minute}, expected quiet`);
+  }
+  const limit = scenario.expect.atMost;
+  if (limit) {
+    const counts = alarmCounts(result.timelines);
+    for (const level of ['critical', 'warning'] as const)
+      if (counts[level] > limit[level])
+        problems.push(`${counts[level]} ${level} ALARM transitions, expected at most ${limit[level]}`);
   }
   return problems;
 }

@@ -15,6 +15,12 @@ export interface ModelLoad {
   outputTokens: number;
   /** Share of calls that fail with ValidationException in normal times. */
   baseErrorRate?: number;
+  /**
+   * Further shares of calls that fail in normal times, each with its error code (a healthy
+   * account's failure mix: a few server errors, timeouts and throttles). Drawn after
+   * `baseErrorRate` from the same roll, so a load without them generates the same traffic.
+   */
+  baseFailures?: { errorCode: string; rate: number }[];
 }
 
 export interface Incident {
@@ -102,72 +108,127 @@ function qualityStop(incident: Incident, roll: number): string {
   return 'end_turn';
 }
 
+/** One generated call: what its log record says (no prompt or answer text). */
+export interface Call {
+  timeMs: number;
+  modelId: string;
+  requestId: string;
+  errorCode?: string;
+  stopReason?: string;
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** The error code of a call from its failure roll: an incident's first, then the load's normal mix. */
+function failureOf(load: ModelLoad, incident: Incident | undefined, roll: number): string | undefined {
+  if (incident && roll < (incident.errorRate ?? 0)) return incident.errorCode ?? 'InternalServerException';
+  let edge = load.baseErrorRate ?? 0;
+  if (roll < edge) return 'ValidationException';
+  for (const f of load.baseFailures ?? []) {
+    edge += f.rate;
+    if (roll < edge) return f.errorCode;
+  }
+  return undefined;
+}
+
+/**
+ * A seeded source of calls, minute by minute. Every generator of this file draws through it in
+ * the same order, so a spec always gives the same calls, whether written as records or aggregated.
+ */
+export class CallSource {
+  private readonly rand: () => number;
+  private readonly startMs: number;
+  private n = 0;
+
+  constructor(private readonly spec: TrafficSpec) {
+    this.rand = prng(spec.seed);
+    this.startMs = Date.parse(spec.start);
+  }
+
+  private lognormal(median: number, sigma: number): number {
+    const u = Math.max(this.rand(), 1e-9);
+    return Math.round(
+      median * Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.rand())),
+    );
+  }
+
+  nextRequestId(): string {
+    return `00000000-0000-4000-8000-${String(++this.n).padStart(12, '0')}`;
+  }
+
+  /** The calls of one minute from the start (every model in spec order; not sorted by time). */
+  minute(minute: number): Call[] {
+    const minuteStart = this.startMs + minute * 60_000;
+    const calls: Call[] = [];
+    for (const load of this.spec.models) {
+      const active = this.spec.incidents.filter(
+        (i) => i.modelId === load.modelId && minute >= i.fromMinute && minute < i.toMinute,
+      );
+      const factor = (key: 'latencyFactor' | 'volumeFactor' | 'outputTokensFactor') =>
+        active.reduce((f, i) => f * (i[key] ?? 1), 1);
+      const expected =
+        load.perMinute * (this.spec.dailyShape ? shapeAt(minuteStart) : 1) * factor('volumeFactor');
+      // Poisson-ish count: the expectation, rounded by a coin toss on its fraction.
+      const count = Math.floor(expected) + (this.rand() < expected % 1 ? 1 : 0);
+      const incidentError = active.find((i) => i.errorRate !== undefined);
+      const incidentQuality = active.find(
+        (i) => i.truncatedRate !== undefined || i.guardrailRate !== undefined,
+      );
+      for (let c = 0; c < count; c++) {
+        const timeMs = minuteStart + Math.floor(this.rand() * 60) * 1000;
+        const errorCode = failureOf(load, incidentError, this.rand());
+        // Drawn only during a quality incident, so every other scenario's traffic stays as it was.
+        const stopReason =
+          incidentQuality && !errorCode ? qualityStop(incidentQuality, this.rand()) : undefined;
+        calls.push({
+          timeMs,
+          modelId: load.modelId,
+          requestId: this.nextRequestId(),
+          ...(errorCode ? { errorCode } : {}),
+          ...(stopReason ? { stopReason } : {}),
+          latencyMs: Math.max(50, this.lognormal(load.latencyMedianMs * factor('latencyFactor'), 0.35)),
+          inputTokens: Math.max(1, this.lognormal(load.inputTokens, 0.4)),
+          outputTokens: Math.max(1, this.lognormal(load.outputTokens * factor('outputTokensFactor'), 0.4)),
+        });
+      }
+    }
+    return calls;
+  }
+
+  /** The spec's single failed calls, each at half past its minute (numbered after the traffic). */
+  isolatedFailures(): Call[] {
+    return (this.spec.isolatedFailures ?? []).map((f) => ({
+      timeMs: this.startMs + f.minute * 60_000 + 30_000,
+      modelId: f.modelId,
+      requestId: this.nextRequestId(),
+      errorCode: f.errorCode,
+      latencyMs: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+    }));
+  }
+}
+
+/** One call as a raw invocation-log line. */
+function recordOf(call: Call): string {
+  return record(call.modelId, call.timeMs, call.requestId, {
+    ...(call.errorCode ? { errorCode: call.errorCode } : {}),
+    ...(call.stopReason ? { stopReason: call.stopReason } : {}),
+    latencyMs: call.latencyMs,
+    inputTokens: call.inputTokens,
+    outputTokens: call.outputTokens,
+  });
+}
+
 /**
  * The traffic as raw log lines in time order.
  * @example generateTraffic({ seed: 1, start: '2025-10-20T00:00:00Z', minutes: 60, dailyShape: false, models, incidents: [] })
  */
 export function generateTraffic(spec: TrafficSpec): string[] {
-  const rand = prng(spec.seed);
-  const start = Date.parse(spec.start);
-  const lognormal = (median: number, sigma: number) => {
-    const u = Math.max(rand(), 1e-9);
-    return Math.round(
-      median * Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand())),
-    );
-  };
-  const lines: { time: number; line: string }[] = [];
-  let n = 0;
-  const requestId = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-  for (let minute = 0; minute < spec.minutes; minute++) {
-    const minuteStart = start + minute * 60_000;
-    for (const load of spec.models) {
-      const active = spec.incidents.filter(
-        (i) => i.modelId === load.modelId && minute >= i.fromMinute && minute < i.toMinute,
-      );
-      const factor = (key: 'latencyFactor' | 'volumeFactor' | 'outputTokensFactor') =>
-        active.reduce((f, i) => f * (i[key] ?? 1), 1);
-      const expected = load.perMinute * (spec.dailyShape ? shapeAt(minuteStart) : 1) * factor('volumeFactor');
-      // Poisson-ish count: the expectation, rounded by a coin toss on its fraction.
-      const calls = Math.floor(expected) + (rand() < expected % 1 ? 1 : 0);
-      const incidentError = active.find((i) => i.errorRate !== undefined);
-      const incidentQuality = active.find(
-        (i) => i.truncatedRate !== undefined || i.guardrailRate !== undefined,
-      );
-      for (let c = 0; c < calls; c++) {
-        const time = minuteStart + Math.floor(rand() * 60) * 1000;
-        const failRoll = rand();
-        const errorCode =
-          incidentError && failRoll < (incidentError.errorRate ?? 0)
-            ? (incidentError.errorCode ?? 'InternalServerException')
-            : failRoll < (load.baseErrorRate ?? 0)
-              ? 'ValidationException'
-              : undefined;
-        // Drawn only during a quality incident, so every other scenario's traffic stays as it was.
-        const stopReason = incidentQuality && !errorCode ? qualityStop(incidentQuality, rand()) : undefined;
-        lines.push({
-          time,
-          line: record(load.modelId, time, requestId(), {
-            ...(errorCode ? { errorCode } : {}),
-            ...(stopReason ? { stopReason } : {}),
-            latencyMs: Math.max(50, lognormal(load.latencyMedianMs * factor('latencyFactor'), 0.35)),
-            inputTokens: Math.max(1, lognormal(load.inputTokens, 0.4)),
-            outputTokens: Math.max(1, lognormal(load.outputTokens * factor('outputTokensFactor'), 0.4)),
-          }),
-        });
-      }
-    }
-  }
-  for (const f of spec.isolatedFailures ?? []) {
-    const time = start + f.minute * 60_000 + 30_000;
-    lines.push({
-      time,
-      line: record(f.modelId, time, requestId(), {
-        errorCode: f.errorCode,
-        latencyMs: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-      }),
-    });
-  }
-  return lines.sort((a, b) => a.time - b.time).map((l) => l.line);
+  const source = new CallSource(spec);
+  const calls: Call[] = [];
+  for (let minute = 0; minute < spec.minutes; minute++) calls.push(...source.minute(minute));
+  calls.push(...source.isolatedFailures());
+  return calls.sort((a, b) => a.timeMs - b.timeMs).map(recordOf);
 }

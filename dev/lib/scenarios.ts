@@ -32,8 +32,56 @@ export interface Scenario {
     quiet: AlarmRef[];
     /** Every other simulated alarm that notifies (level warning or critical) must stay out of ALARM too. */
     othersQuiet: boolean;
+    /** At most this many ALARM transitions of critical and of warning alarms (a healthy week's budget). */
+    atMost?: { critical: number; warning: number };
   };
 }
+
+/**
+ * A healthy account's failure mix (issue 22): 0.5 % ValidationException (the caller's fault),
+ * 0.25 % server errors and timeouts, 0.3 % throttles; latency with a median of 1.35 s, so a p95
+ * of about 2.4 s (lognormal, sigma 0.35: p95 = median × e^(1.645 × 0.35)).
+ */
+const HEALTHY: Pick<ModelLoad, 'latencyMedianMs' | 'baseErrorRate' | 'baseFailures'> = {
+  latencyMedianMs: 1350,
+  baseErrorRate: 0.005,
+  baseFailures: [
+    { errorCode: 'InternalServerException', rate: 0.0015 },
+    { errorCode: 'ModelTimeoutException', rate: 0.001 },
+    { errorCode: 'ThrottlingException', rate: 0.003 },
+  ],
+};
+
+/**
+ * Haiku and Nova Lite at `average` calls a minute together over the day (60 % and 40 %): the
+ * daily shape runs the night at a third of the peak, so the peak is 1.5 × the average.
+ */
+const healthyModels = (average: number): ModelLoad[] => [
+  { modelId: HAIKU, perMinute: average * 0.9, inputTokens: 600, outputTokens: 250, ...HEALTHY },
+  { modelId: NOVA, perMinute: average * 0.6, inputTokens: 500, outputTokens: 200, ...HEALTHY },
+];
+
+/** A healthy week: what a team can live with is no page and at most 7 warnings (issue 22). */
+function healthyWeek(name: string, average: number, seed: number): Scenario {
+  return {
+    name,
+    description: `A healthy week at about ${average} call${average === 1 ? '' : 's'} a minute (diurnal, the night at a third of the peak) on two models, both watched, with the ordinary failure mix: 0.5 % validation errors, 0.25 % server errors and timeouts, 0.3 % throttles, p95 about 2.4 s. No critical page, at most 7 warnings.`,
+    traffic: {
+      seed,
+      start: '2025-10-06T00:00:00Z',
+      minutes: 7 * 1440,
+      dailyShape: true,
+      models: healthyModels(average),
+      incidents: [],
+    },
+    params: { watchedModels: `${HAIKU},${NOVA}` },
+    deliveryLagSeconds: 60,
+    expect: { fires: [], quiet: [], othersQuiet: false, atMost: { critical: 0, warning: 7 } },
+  };
+}
+
+/** The healthy weeks, simulated in their own test (a week of records takes a while). */
+export const HEALTHY_WEEKS: Scenario[] = [healthyWeek('healthy-week-1', 1, 12), healthyWeek('healthy-week-10', 10, 13)];
 
 const BASE: TrafficSpec['models'] = [
   { modelId: HAIKU, perMinute: 6, latencyMedianMs: 700, inputTokens: 600, outputTokens: 250 },
@@ -355,6 +403,31 @@ export const SCENARIOS: Scenario[] = [
         { family: 'concurrency', scope: HAIKU, level: 'critical', withinMinutes: [60, 75] },
       ],
       quiet: [{ family: 'concurrency', scope: NOVA }, ...rates('all', 'error-rate')],
+      othersQuiet: false,
+    },
+  },
+  {
+    name: 'low-volume-error-burst',
+    description:
+      'A low-volume account (10 calls a minute, the healthy failure mix) where one in ten Haiku calls fails with InternalServerException for 30 minutes from minute 60: with the defaults (no watched model) the all-models service error rate pages within 10 minutes plus the delivery lag; client errors and throttles stay quiet.',
+    traffic: {
+      seed: 14,
+      start: '2025-10-23T09:00:00Z',
+      minutes: 150,
+      dailyShape: false,
+      models: [
+        { modelId: HAIKU, perMinute: 6, inputTokens: 600, outputTokens: 250, ...HEALTHY },
+        { modelId: NOVA, perMinute: 4, inputTokens: 500, outputTokens: 200, ...HEALTHY },
+      ],
+      incidents: [
+        { modelId: HAIKU, fromMinute: 60, toMinute: 90, errorRate: 0.1, errorCode: 'InternalServerException' },
+      ],
+    },
+    params: {},
+    deliveryLagSeconds: 60,
+    expect: {
+      fires: [{ family: 'error-rate', scope: 'all', level: 'critical', withinMinutes: [60, 71] }],
+      quiet: [...rates('all', 'throttle-rate'), { family: 'client-error-rate', scope: 'all' }],
       othersQuiet: false,
     },
   },

@@ -7,6 +7,7 @@ import { isPager, parsePolicy, parseTargets } from '../alerts/routing';
 import { AlertSpecError } from '../alerts/spec-error';
 import { BEDROCK_LOG_GROUP } from '../contract/bedrock-logs';
 import { DEFAULT_METRIC_SET, METRIC_SETS, type MetricSet } from '../contract/metrics';
+import priceData from '../ingest/price-table.json';
 import { closestName } from '../names';
 
 export { closestName } from '../names';
@@ -57,9 +58,23 @@ export interface StackParameters {
   errorRateCriticalPct: number;
   throttleRateWarningPct: number;
   throttleRateCriticalPct: number;
-  /** Calls per 5 minutes below which rate alarms stay quiet (one failure at night must not page). */
+  /** Client errors (validation, access denied), % of calls, above which the warning fires; 0 = no alarm. */
+  clientErrorRateWarningPct: number;
+  /** The same for a critical (paging) alarm; 0 (the default) = client errors never page. */
+  clientErrorRateCriticalPct: number;
+  /** Minutes of calls each datapoint of the rate and latency alarms covers (their period). */
+  alarmWindowMinutes: number;
+  /** Windows N of the rate and latency alarms: back to OK only after N clean windows in a row. */
+  alarmClearWindows: number;
+  /** Calls per window below which rate alarms stay quiet (the volume guard). */
   minInvocationsForRate: number;
+  /** Bad calls (errors, throttles, truncated answers…) a window needs before its rate counts. */
+  minBadEventsForRate: number;
+  /** Calls per window below which a latency percentile is not evaluated (reads 0). */
+  minSamplesForPercentile: number;
   anomalyBandWidth: number;
+  /** Minutes per datapoint of the anomaly-detection alarms (their period). */
+  anomalyPeriodMinutes: number;
   /** Truncated answers, % of calls, above which the truncation-rate warning fires; 0 = no alarm. */
   truncationRateWarningPct: number;
   /** Guardrail interventions, % of calls, above which the guardrail-rate warning fires; 0 = no alarm. */
@@ -152,8 +167,15 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   errorRateCriticalPct: 2,
   throttleRateWarningPct: 1,
   throttleRateCriticalPct: 5,
+  clientErrorRateWarningPct: 5,
+  clientErrorRateCriticalPct: 0,
+  alarmWindowMinutes: 10,
+  alarmClearWindows: 3,
   minInvocationsForRate: 20,
+  minBadEventsForRate: 5,
+  minSamplesForPercentile: 50,
   anomalyBandWidth: 2,
+  anomalyPeriodMinutes: 15,
   truncationRateWarningPct: 10,
   guardrailRateWarningPct: 5,
   quotaWarningPct: 80,
@@ -284,30 +306,34 @@ export function parseStackParameters(raw: Readonly<Record<string, unknown>>): St
     }
   }
   const params: StackParameters = { ...DEFAULT_STACK_PARAMETERS };
-  const given = (key: keyof StackParameters) =>
-    raw[key] !== undefined && raw[key] !== null && raw[key] !== '';
   const target = params as unknown as Record<string, unknown>;
   for (const key of Object.keys(DEFAULT_STACK_PARAMETERS) as (keyof StackParameters)[]) {
-    if (!given(key)) continue;
     const value = raw[key];
-    const fallback = DEFAULT_STACK_PARAMETERS[key];
-    if (key === 'quotas') target[key] = parseQuotas(value);
-    else if (key === 'concurrencyLimits') target[key] = parseConcurrencyLimits(value);
-    else if (Array.isArray(fallback)) target[key] = list(value);
-    else if (typeof fallback === 'number') {
-      const n = Number(value);
-      if (!Number.isFinite(n) || n < 0)
-        throw new StackParameterError(`${key}: "${value}" is not a non-negative number`);
-      target[key] = n;
-    } else if (typeof fallback === 'boolean') {
-      if (![true, false, 'true', 'false'].includes(value as string | boolean)) {
-        throw new StackParameterError(`${key}: "${value}" is not true or false`);
-      }
-      target[key] = value === true || value === 'true';
-    } else target[key] = String(value);
+    if (value === undefined || value === null || value === '') continue;
+    target[key] = converted(key, value);
   }
   checkParameters(params);
   return params;
+}
+
+/** One raw value as its parameter's type (the default's type says which). */
+function converted(key: keyof StackParameters, value: unknown): unknown {
+  const fallback = DEFAULT_STACK_PARAMETERS[key];
+  if (key === 'quotas') return parseQuotas(value);
+  if (key === 'concurrencyLimits') return parseConcurrencyLimits(value);
+  if (Array.isArray(fallback)) return list(value);
+  if (typeof fallback === 'number') {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) fail(`${key}: "${value}" is not a non-negative number`);
+    return n;
+  }
+  if (typeof fallback === 'boolean') {
+    if (![true, false, 'true', 'false'].includes(value as string | boolean)) {
+      fail(`${key}: "${value}" is not true or false`);
+    }
+    return value === true || value === 'true';
+  }
+  return String(value);
 }
 
 /** Parameters that must be whole numbers (counts, sizes, durations in whole units). */
@@ -320,6 +346,11 @@ const WHOLE_NUMBERS: readonly (keyof StackParameters)[] = [
   'maximumEventAgeSeconds',
   'attributionMaxValues',
   'minInvocationsForRate',
+  'minBadEventsForRate',
+  'minSamplesForPercentile',
+  'alarmWindowMinutes',
+  'alarmClearWindows',
+  'anomalyPeriodMinutes',
   'highOutputTokens',
   'deliveryLagWarningMs',
 ];
@@ -354,9 +385,15 @@ function checkValues(params: StackParameters): void {
     fail('maximumEventAgeSeconds: must be between 60 and 21600');
   }
   if (params.attributionMaxValues < 1) fail('attributionMaxValues: must be at least 1');
-  for (const key of ['truncationRateWarningPct', 'guardrailRateWarningPct'] as const) {
+  for (const key of [
+    'truncationRateWarningPct',
+    'guardrailRateWarningPct',
+    'clientErrorRateWarningPct',
+    'clientErrorRateCriticalPct',
+  ] as const) {
     if (params[key] > 100) fail(`${key}: a share of calls, between 0 (no alarm) and 100`);
   }
+  checkAlarmEvidence(params);
   // SEARCH expressions quote the namespace inside '{…}': a space, comma, quote or brace breaks them,
   // and CloudWatch reserves the AWS/ prefix.
   if (
@@ -368,6 +405,71 @@ function checkValues(params: StackParameters): void {
     );
   }
   checkNames(params);
+  checkWatchedModels(params.watchedModels);
+}
+
+/**
+ * The evidence the rate, latency and anomaly alarms wait for. Three periods of at most an hour
+ * stay within CloudWatch's limit on an alarm's evaluation range (a day).
+ */
+function checkAlarmEvidence(params: StackParameters): void {
+  for (const key of ['alarmWindowMinutes', 'anomalyPeriodMinutes'] as const) {
+    if (params[key] < 1 || params[key] > 60) fail(`${key}: whole minutes from 1 to 60`);
+  }
+  // At least 2: the latency warning needs 2 windows; N windows of at most an hour stay within a day.
+  if (params.alarmClearWindows < 2 || params.alarmClearWindows > 24)
+    fail('alarmClearWindows: a whole number of windows from 2 to 24');
+  if (params.minBadEventsForRate < 1)
+    fail('minBadEventsForRate: at least 1 (a rate alarm needs a bad call to have evidence)');
+  const { clientErrorRateWarningPct: warning, clientErrorRateCriticalPct: critical } = params;
+  if (critical > 0 && warning > critical)
+    fail('clientErrorRateWarningPct must not exceed clientErrorRateCriticalPct');
+}
+
+/** Model ids the price table knows, the ids a suggestion may name. */
+const KNOWN_MODEL_IDS: readonly string[] = [...new Set(priceData.prices.map((p) => p.modelId))];
+
+/** A foundation-model id with its version (`-v1:0`, `-v3`, `-1:0`), a context variant (`:200k`) allowed. */
+const VERSIONED_MODEL_ID = /^[a-z0-9-]+\.[a-z0-9][a-z0-9.-]*?(?:-v\d+(?::\d+)?|:\d+)(?::\d+[km])?$/;
+/** A cross-region inference profile: a geography prefix before a model id (`us.`, `eu.`, `global.`, …). */
+const PROFILE_PREFIX = /^(?:us|eu|apac|us-gov|global|jp|au|ca)\./;
+/** A Bedrock ARN of a model, profile, provisioned or custom model, as an application logs it. */
+const BEDROCK_ARN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]*:\d{0,12}:[a-z-]+\/[A-Za-z0-9.:_/-]+$/;
+
+/**
+ * Whether a watched model id is one Bedrock could log: an ARN, or (with or without a profile's
+ * geography prefix) a model id the price table knows or one carrying a version.
+ */
+export function isWatchableModelId(id: string): boolean {
+  if (id.startsWith('arn:')) return BEDROCK_ARN.test(id);
+  const base = id.replace(PROFILE_PREFIX, '');
+  return KNOWN_MODEL_IDS.includes(base) || VERSIONED_MODEL_ID.test(base);
+}
+
+/** The known id a mistyped one most likely meant: one it begins or is part of, else the nearest by spelling. */
+export function closestModelId(id: string): string | undefined {
+  const prefix = PROFILE_PREFIX.exec(id)?.[0] ?? '';
+  const base = id.slice(prefix.length);
+  const shortest = (ids: string[]) => ids.sort((a, b) => a.length - b.length)[0];
+  const near =
+    shortest(KNOWN_MODEL_IDS.filter((k) => k.startsWith(base))) ??
+    shortest(KNOWN_MODEL_IDS.filter((k) => k.includes(base))) ??
+    closestName(base, KNOWN_MODEL_IDS);
+  return near === undefined ? undefined : `${prefix}${near}`;
+}
+
+/**
+ * A watched model that Bedrock never logs gets alarms that never fire (and cost money).
+ * @throws StackParameterError naming the id and the closest known one.
+ */
+function checkWatchedModels(ids: readonly string[]): void {
+  for (const id of ids) {
+    if (isWatchableModelId(id)) continue;
+    const near = closestModelId(id);
+    fail(
+      `watchedModels: "${id}" is not a Bedrock model id, inference profile id or ARN${near ? ` (did you mean "${near}"?)` : ''}; give the id exactly as the invocation logs show it`,
+    );
+  }
 }
 
 /** Names AWS checks only at deploy time. */

@@ -1,6 +1,12 @@
 import { METRIC, type PublishedMetric } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { FIVE_MINUTES, scopeMetric, THREE_OF_THREE, TWO_OF_THREE } from './build';
+import { scopeMetric } from './build';
+
+/** Spikes of tokens and cost: 2 of the last 3 anomaly periods above the band. */
+export const SPIKE_WINDOW: Window = { evaluationPeriods: 3, datapointsToAlarm: 2 };
+/** Latency, the composite's input: 3 of 3, a p95 over few night-time calls wanders. */
+export const LATENCY_ANOMALY_WINDOW: Window = { evaluationPeriods: 3, datapointsToAlarm: 3 };
+
 import { rateAlarmKey } from './rates';
 import type {
   AlarmDefinition,
@@ -40,7 +46,13 @@ function anomalyAlarm(
     queries: [
       {
         id: 'm',
-        metric: scopeMetric(params, spec.metric, scope.dimensions, spec.stat, FIVE_MINUTES),
+        metric: scopeMetric(
+          params,
+          spec.metric,
+          scope.dimensions,
+          spec.stat,
+          params.anomalyPeriodMinutes * 60,
+        ),
         returnData: true,
       },
       {
@@ -75,7 +87,7 @@ export function anomalyAlarms(params: StackParameters, ctx: StackNames, scope: S
     stat: 'Sum',
     level: 'warning',
     what: 'Output tokens',
-    window: THREE_OF_THREE,
+    window: SPIKE_WINDOW,
     rationale: SPIKES,
   });
   const cost = anomalyAlarm(params, ctx, scope, {
@@ -84,7 +96,7 @@ export function anomalyAlarms(params: StackParameters, ctx: StackNames, scope: S
     stat: 'Sum',
     level: 'warning',
     what: 'Cost',
-    window: THREE_OF_THREE,
+    window: SPIKE_WINDOW,
     rationale: SPIKES,
   });
   const latency = anomalyAlarm(params, ctx, scope, {
@@ -93,7 +105,7 @@ export function anomalyAlarms(params: StackParameters, ctx: StackNames, scope: S
     stat: 'p95',
     level: 'none',
     what: 'p95 latency',
-    window: TWO_OF_THREE,
+    window: LATENCY_ANOMALY_WINDOW,
     rationale: 'Input to the composite alarm only (no notification): 2 of 3 periods above the band.',
   });
   const latencyAndErrors: CompositeAlarmDefinition = {

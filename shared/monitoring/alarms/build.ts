@@ -30,6 +30,18 @@ export const FIVE_MINUTES = 300;
 export const TWO_OF_THREE: Window = { evaluationPeriods: 3, datapointsToAlarm: 2 };
 export const THREE_OF_THREE: Window = { evaluationPeriods: 3, datapointsToAlarm: 3 };
 export const ONE_OF_ONE: Window = { evaluationPeriods: 1, datapointsToAlarm: 1 };
+/**
+ * Alarm on `datapoints` windows with the evidence (1 by default), back to OK only after
+ * `alarmClearWindows` clean ones in a row: CloudWatch leaves ALARM when fewer than M of the last
+ * N datapoints breach, so 1 of N needs N clean periods.
+ */
+export const clearingWindow = (params: StackParameters, datapoints = 1): Window => ({
+  evaluationPeriods: params.alarmClearWindows,
+  datapointsToAlarm: datapoints,
+});
+
+/** The period of the rate and latency alarms, in seconds (`alarmWindowMinutes`). */
+export const windowSeconds = (params: StackParameters): number => params.alarmWindowMinutes * 60;
 
 /**
  * A short, stable, name-safe token for a model id (alarm names and logical ids need one).
@@ -148,9 +160,13 @@ export function percentOf(ids: string[], denominator: string): string {
 }
 
 /**
- * A share of a scope's calls, in percent, as the rate alarms compute it: the numerators, the calls
- * and `IF(inv >= guard, 100 * (numerators) / inv, 0)`, so fewer than `minInvocationsForRate` calls per
- * 5 minutes read as 0 (the volume guard).
+ * A share of a scope's calls, in percent, as the rate alarms compute it, from evidence only: the
+ * numerators, the calls, `bad` (their sum) and
+ * `IF(inv >= minInvocationsForRate AND bad >= minBadEventsForRate, 100 * bad / inv, 0)`, so a
+ * window with too few calls (the volume guard) or too few bad events (the count guard) reads 0.
+ * The numerators must be Sums over `windowSeconds(params)`.
+ * @example guardedShareQueries(params, [sumOf(params, 'thr', …)], dims, 'throttle-rate %').at(-1)?.expression
+ * // 'IF(inv >= 20 AND bad >= 5, 100 * bad / inv, 0)'
  */
 export function guardedShareQueries(
   params: StackParameters,
@@ -158,21 +174,26 @@ export function guardedShareQueries(
   dimensions: Record<string, string>,
   label: string,
 ): MetricQuery[] {
-  const guard = params.minInvocationsForRate;
   return [
     ...numerators,
-    sumOf(params, 'inv', METRIC.invocations, dimensions, FIVE_MINUTES),
+    sumOf(params, 'inv', METRIC.invocations, dimensions, windowSeconds(params)),
+    {
+      id: 'bad',
+      expression: numerators.map((q) => `FILL(${q.id}, 0)`).join(' + '),
+      returnData: false,
+    },
     {
       id: 'rate',
-      expression: `IF(inv >= ${guard}, ${percentOf(
-        numerators.map((q) => q.id),
-        'inv',
-      )}, 0)`,
+      expression: `IF(inv >= ${params.minInvocationsForRate} AND bad >= ${params.minBadEventsForRate}, 100 * bad / inv, 0)`,
       label,
       returnData: true,
     },
   ];
 }
+
+/** The evidence a guarded share needs, in words for descriptions and rationales. */
+export const evidenceText = (params: StackParameters): string =>
+  `at least ${params.minBadEventsForRate} such calls and ${params.minInvocationsForRate} calls in ${params.alarmWindowMinutes} minutes`;
 
 /** Warning then critical, each with its threshold: the order every two-level family emits. */
 export function levels(warning: number, critical: number): [AlarmLevel, number][] {

@@ -1,6 +1,14 @@
 import { METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { above, FIVE_MINUTES, guardedShareQueries, publishedFor, sumOf, TWO_OF_THREE } from './build';
+import {
+  above,
+  evidenceText,
+  guardedShareQueries,
+  clearingWindow,
+  publishedFor,
+  sumOf,
+  windowSeconds,
+} from './build';
 import type { MetricAlarmDefinition, Scope, StackNames } from './types';
 
 type QualityFamily = 'truncation-rate' | 'guardrail-rate';
@@ -14,21 +22,21 @@ interface QualityRate {
 }
 
 function qualityRates(params: StackParameters): QualityRate[] {
-  const guard = params.minInvocationsForRate;
+  const evidence = evidenceText(params);
   const all: QualityRate[] = [
     {
       family: 'truncation-rate',
       what: 'Truncated answers (stop reason max_tokens, length, …)',
       metric: METRIC.truncatedAnswers,
       threshold: params.truncationRateWarningPct,
-      rationale: `A truncated answer is a quality problem, not an outage: warning only. The volume guard (${guard} calls per 5 minutes) keeps a few long answers at night quiet; 2 of 3 periods filters one batch of long documents.`,
+      rationale: `A truncated answer is a quality problem, not an outage: warning only. It needs ${evidence}, so a few long answers at night stay quiet; 1 of 3 windows alarms, 3 clean ones end it, as the error rate.`,
     },
     {
       family: 'guardrail-rate',
       what: 'Calls where a guardrail intervened',
       metric: METRIC.guardrailInterventions,
       threshold: params.guardrailRateWarningPct,
-      rationale: `A rise in interventions means abuse or a too-strict guardrail: someone should look, nobody need be woken. Same volume guard (${guard} calls) and 2 of 3 as the error rate.`,
+      rationale: `A rise in interventions means abuse or a too-strict guardrail: someone should look, nobody need be woken. Same evidence (${evidence}) and 1 of 3 windows as the error rate.`,
     },
   ];
   // A threshold of 0 turns the family off.
@@ -36,8 +44,8 @@ function qualityRates(params: StackParameters): QualityRate[] {
 }
 
 /**
- * Truncation rate and guardrail-intervention rate of one scope's calls, warning only, quiet below
- * `minInvocationsForRate` calls per 5 minutes. The rate is metric math over two counters: no rate
+ * Truncation rate and guardrail-intervention rate of one scope's calls, warning only, quiet without
+ * the evidence of `minBadEventsForRate` such calls among `minInvocationsForRate` in the window. The rate is metric math over two counters: no rate
  * series is published.
  * @example
  * qualityAlarms(params, ctx, scope).map((a) => a.key)
@@ -48,7 +56,6 @@ export function qualityAlarms(
   ctx: StackNames,
   scope: Scope,
 ): MetricAlarmDefinition[] {
-  const guard = params.minInvocationsForRate;
   return (
     qualityRates(params)
       // A model's own rate only where the metric set publishes the counter per model (not `essential`).
@@ -59,15 +66,15 @@ export function qualityAlarms(
           family: rate.family,
           scope: scope.id,
           level: 'warning',
-          description: `${rate.what}: more than ${rate.threshold} % of ${scope.label}'s calls, with at least ${guard} calls per 5 minutes`,
+          description: `${rate.what}: more than ${rate.threshold} % of ${scope.label}'s calls, with ${evidenceText(params)}`,
           queries: guardedShareQueries(
             params,
-            [sumOf(params, 'q', rate.metric, scope.dimensions, FIVE_MINUTES)],
+            [sumOf(params, 'q', rate.metric, scope.dimensions, windowSeconds(params))],
             scope.dimensions,
             `${rate.family} %`,
           ),
           threshold: rate.threshold,
-          window: TWO_OF_THREE,
+          window: clearingWindow(params),
           rationale: rate.rationale,
         }),
       )

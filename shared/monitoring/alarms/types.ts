@@ -50,6 +50,7 @@ export type PipelineFamily =
 export type AlarmFamily =
   | 'latency-p95'
   | 'error-rate'
+  | 'client-error-rate'
   | 'throttle-rate'
   | 'output-tokens-anomaly'
   | 'cost-anomaly'
