@@ -143,13 +143,18 @@ export async function main(argv: string[]): Promise<number> {
     sink?.close();
   }
   progress?.clear();
+  printReport(run, v);
+  return run.summary.batches.failed > 0 ? 1 : 0;
+}
+
+/** The report on stdout, as --json, --csv or a table. */
+function printReport(run: ReplayRun, v: Record<string, string | boolean | string[] | undefined>): void {
   if (run.summary.records.total === 0) {
     process.stderr.write('replay: the input holds no log events\n');
   }
   if (v.json) process.stdout.write(`${JSON.stringify(run.summary, null, 2)}\n`);
   else if (v.csv) process.stdout.write(formatCsv(run.summary));
   else process.stdout.write(formatSummary(run.summary, { wide: v.wide === true }));
-  return run.summary.batches.failed > 0 ? 1 : 0;
 }
 
 /** A progress line on a terminal, at most a few times a second. */

@@ -30,7 +30,8 @@ export function createDefaultDependencies(
 
 let production: ReturnType<typeof createIngestHandler> | undefined;
 
-export const handler = (event: unknown, context: Context): Promise<IngestSummary> => {
+/** A bad setting fails the first invocation (ConfigError in the log), not the module's import. */
+export const handler = async (event: unknown, context: Context): Promise<IngestSummary> => {
   production ??= createIngestHandler(createDefaultDependencies());
-  return production(event, context);
+  return await production(event, context);
 };
