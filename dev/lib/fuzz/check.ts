@@ -34,7 +34,7 @@ export const INVARIANTS = [
   'accepted + rejected + duplicates = events received',
   'every rejection has a reason, and the reasons add up to the rejections',
   'Invocations in the EMF = accepted records, per model and per attribution key (caller, team, tenant)',
-  'no canary text (prompt or answer) in stdout, stderr or EMF',
+  'no canary text (prompt or answer) in anything the handler writes: EMF, attribution lines or logs',
   'every input format replay reads, gzipped or not and cut anywhere, gives the figures of its events handed over directly',
 ] as const;
 
