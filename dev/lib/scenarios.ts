@@ -81,7 +81,10 @@ function healthyWeek(name: string, average: number, seed: number): Scenario {
 }
 
 /** The healthy weeks, simulated in their own test (a week of records takes a while). */
-export const HEALTHY_WEEKS: Scenario[] = [healthyWeek('healthy-week-1', 1, 12), healthyWeek('healthy-week-10', 10, 13)];
+export const HEALTHY_WEEKS: Scenario[] = [
+  healthyWeek('healthy-week-1', 1, 12),
+  healthyWeek('healthy-week-10', 10, 13),
+];
 
 const BASE: TrafficSpec['models'] = [
   { modelId: HAIKU, perMinute: 6, latencyMedianMs: 700, inputTokens: 600, outputTokens: 250 },
@@ -420,7 +423,13 @@ export const SCENARIOS: Scenario[] = [
         { modelId: NOVA, perMinute: 4, inputTokens: 500, outputTokens: 200, ...HEALTHY },
       ],
       incidents: [
-        { modelId: HAIKU, fromMinute: 60, toMinute: 90, errorRate: 0.1, errorCode: 'InternalServerException' },
+        {
+          modelId: HAIKU,
+          fromMinute: 60,
+          toMinute: 90,
+          errorRate: 0.1,
+          errorCode: 'InternalServerException',
+        },
       ],
     },
     params: {},

@@ -51,12 +51,22 @@ export const FAMILY_GUIDES: Readonly<Record<AlarmFamily, FamilyGuide>> = {
     remediable: 'critical',
   },
   'error-rate': {
-    meaning: 'Calls fail (every error class but throttling) above the threshold.',
+    meaning: 'Calls fail with service errors (server errors, timeouts, model errors) above the threshold.',
     unit: 'pct',
     dashboard: 'operations',
     runbook: [
       'The error classes on the operations dashboard tell a client bug (Validation, AccessDenied) from a service problem (InternalServer, ModelTimeout).',
       'A deploy just before the rise is the first suspect.',
+    ],
+  },
+  'client-error-rate': {
+    meaning:
+      "Calls fail with the caller's own errors (ValidationException, AccessDenied) above the threshold.",
+    unit: 'pct',
+    dashboard: 'operations',
+    runbook: [
+      'The error classes on the operations dashboard tell validation from access errors; the callers are listed in this message.',
+      'A client deploy, a changed prompt template or a removed IAM permission just before the rise is the first suspect.',
     ],
   },
   'throttle-rate': {

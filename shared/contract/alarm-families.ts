@@ -8,6 +8,8 @@
 export const ALARM_FAMILIES = [
   'latency-p95',
   'error-rate',
+  // The caller's own errors (validation, access denied): warn, do not page (rates.ts).
+  'client-error-rate',
   'throttle-rate',
   'output-tokens-anomaly',
   'cost-anomaly',

@@ -1,6 +1,6 @@
 import { METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
-import { above, levels, clearingWindow, scopeMetric, windowSeconds } from './build';
+import { above, clearingWindow, levels, scopeMetric, windowSeconds } from './build';
 import type { MetricAlarmDefinition, Scope, StackNames } from './types';
 
 /**

@@ -2,9 +2,9 @@ import { METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import {
   above,
+  clearingWindow,
   evidenceText,
   guardedShareQueries,
-  clearingWindow,
   publishedFor,
   sumOf,
   windowSeconds,

@@ -9,10 +9,10 @@ import {
 import type { StackParameters } from '../parameters';
 import {
   above,
+  clearingWindow,
   evidenceText,
   guardedShareQueries,
   levels,
-  clearingWindow,
   publishedFor,
   sumOf,
   windowSeconds,
