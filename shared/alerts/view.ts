@@ -5,7 +5,7 @@
  * out. It holds alarm data and metric figures only: no prompt or response text, no secret.
  */
 import type { AlarmEvent, AlarmState } from './alarm-event';
-import { type DashboardKey, FAMILY_GUIDES, familyOf } from './families';
+import { type AlarmFamily, type DashboardKey, FAMILY_GUIDES, familyOf, type ValueUnit } from './families';
 
 export type AlertLevel = 'warning' | 'critical';
 
@@ -33,7 +33,7 @@ export interface AlertScope {
 
 export interface AlertView {
   alarm: string;
-  family: string;
+  family: AlarmFamily;
   key: string;
   level: AlertLevel;
   state: AlarmState;
@@ -84,36 +84,13 @@ const SYMBOL: Record<string, string> = {
   LessThanLowerOrGreaterThanUpperThreshold: 'outside the band',
 };
 
-const UNITS: Record<string, (n: number) => string> = {
+const UNITS: Record<ValueUnit, (n: number) => string> = {
   USD: (n) => `$${n.toFixed(2)}`,
   ms: (n) => `${Math.round(n)} ms`,
   pct: (n) => `${Number(n.toFixed(2))} %`,
   tokens: (n) => `${Math.round(n).toLocaleString('en-US')} tokens`,
   plain: (n) => String(Number(n.toPrecision(6))),
 };
-
-function unitOf(family: string): (n: number) => string {
-  if (['budget', 'budget-projection', 'cost-anomaly'].includes(family))
-    return UNITS.USD as (n: number) => string;
-  if (family === 'latency-p95') return UNITS.ms as (n: number) => string;
-  if (
-    [
-      'error-rate',
-      'throttle-rate',
-      'quota-tpm',
-      'quota-rpm',
-      'token-spike',
-      'pipeline-rejected-records',
-      'truncation-rate',
-      'guardrail-rate',
-      'concurrency',
-      'estimated-tpm-quota',
-    ].includes(family)
-  )
-    return UNITS.pct as (n: number) => string;
-  if (family === 'output-tokens-anomaly') return UNITS.tokens as (n: number) => string;
-  return UNITS.plain as (n: number) => string;
-}
 
 /** `1 hour`, `5 minutes`, `1 minute`. */
 function duration(seconds: number): string {
@@ -155,8 +132,7 @@ function splitDescription(text: string): { description: string; rationale: strin
 }
 
 /** `value … threshold … over …`, the figures the event carries, in the family's unit. */
-function summaryOf(event: AlarmEvent, family: string, window: string | undefined): string {
-  const format = unitOf(family);
+function summaryOf(event: AlarmEvent, format: (n: number) => string, window: string | undefined): string {
   const symbol = event.comparison ? (SYMBOL[event.comparison] ?? event.comparison) : undefined;
   const parts = [
     event.value !== undefined ? `value ${format(event.value)}` : undefined,
@@ -197,6 +173,7 @@ export function alertView(event: AlarmEvent, level: AlertLevel, ctx: ViewContext
   const named = familyOf(event.name, ctx.namePrefix);
   if (!named) return undefined;
   const guide = FAMILY_GUIDES[named.family];
+  const format = UNITS[guide.unit];
   const scope = scopeOf(event.dimensions);
   const window = windowOf(event);
   const { description, rationale } = splitDescription(event.description);
@@ -208,15 +185,15 @@ export function alertView(event: AlarmEvent, level: AlertLevel, ctx: ViewContext
     state: event.state,
     scope,
     headline: `[${stateWord(event.state, level)}] ${named.key} (${scope.label})`,
-    summary: summaryOf(event, named.family, window),
+    summary: summaryOf(event, format, window),
     ...figures(event, window),
     since: new Date(event.atMs).toISOString(),
     reason: event.reason,
-    meaning: guide?.meaning ?? '',
+    meaning: guide.meaning,
     description,
     rationale,
-    runbook: guide?.runbook ?? [],
-    ...links(event, guide ? ctx.dashboards[guide.dashboard] : undefined),
+    runbook: guide.runbook,
+    ...links(event, ctx.dashboards[guide.dashboard]),
     ...(ctx.contributors && ctx.contributors.top.length > 0 ? { contributors: ctx.contributors } : {}),
     dedupKey: dedupKeyOf(event, ctx),
     ...(ctx.incident ? { incident: ctx.incident } : {}),
