@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../cli/common/emf-validator';
 import { SubscriptionDecodeError } from '../shared/ingest/1-decode';
 import { loadIngestConfig } from '../shared/ingest/config';
 import {
@@ -51,7 +50,7 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
       rejectedByReason: { 'not-json': 1 },
       documents: 3,
     });
-    for (const doc of emfLines(stdout)) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of emfLines(stdout)) expect(doc).toBeValidEmf();
     const docs = modelDocs(stdout);
     expect(
       docs.map((d) => [d.ModelId, (d._aws as { Timestamp: number }).Timestamp - T0, d.Invocations]),
@@ -86,7 +85,7 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
     expect(error).toBeUndefined();
     expect(result?.received).toBeGreaterThan(0);
     expect(result?.accepted).toBe(result?.received);
-    for (const doc of emfLines(stdout)) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of emfLines(stdout)) expect(doc).toBeValidEmf();
   });
 
   it('ignores a CONTROL_MESSAGE without emitting model metrics', async () => {
@@ -125,7 +124,7 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
 
     const { stdout } = await captureOutput(() => handler(event, context));
 
-    for (const doc of emfLines(stdout)) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of emfLines(stdout)) expect(doc).toBeValidEmf();
     const [doc] = modelDocs(stdout);
     expect(doc).toMatchObject({ Invocations: 2, LatencyUnavailable: 1, Latency: [700] });
     expect(doc?.TimeToFirstToken).toBeUndefined();
