@@ -5,7 +5,7 @@
  * out. It holds alarm data and metric figures only: no prompt or response text, no secret.
  */
 import type { AlarmEvent, AlarmState } from './alarm-event';
-import { type DashboardKey, FAMILY_GUIDES, familyOf } from './families';
+import { type AlarmFamily, type DashboardKey, FAMILY_GUIDES, familyOf, type ValueUnit } from './families';
 
 export type AlertLevel = 'warning' | 'critical';
 
@@ -33,7 +33,7 @@ export interface AlertScope {
 
 export interface AlertView {
   alarm: string;
-  family: string;
+  family: AlarmFamily;
   key: string;
   level: AlertLevel;
   state: AlarmState;
@@ -78,36 +78,13 @@ const SYMBOL: Record<string, string> = {
   LessThanLowerOrGreaterThanUpperThreshold: 'outside the band',
 };
 
-const UNITS: Record<string, (n: number) => string> = {
+const UNITS: Record<ValueUnit, (n: number) => string> = {
   USD: (n) => `$${n.toFixed(2)}`,
   ms: (n) => `${Math.round(n)} ms`,
   pct: (n) => `${Number(n.toFixed(2))} %`,
   tokens: (n) => `${Math.round(n).toLocaleString('en-US')} tokens`,
   plain: (n) => String(Number(n.toPrecision(6))),
 };
-
-function unitOf(family: string): (n: number) => string {
-  if (['budget', 'budget-projection', 'cost-anomaly'].includes(family))
-    return UNITS.USD as (n: number) => string;
-  if (family === 'latency-p95') return UNITS.ms as (n: number) => string;
-  if (
-    [
-      'error-rate',
-      'throttle-rate',
-      'quota-tpm',
-      'quota-rpm',
-      'token-spike',
-      'pipeline-rejected-records',
-      'truncation-rate',
-      'guardrail-rate',
-      'concurrency',
-      'estimated-tpm-quota',
-    ].includes(family)
-  )
-    return UNITS.pct as (n: number) => string;
-  if (family === 'output-tokens-anomaly') return UNITS.tokens as (n: number) => string;
-  return UNITS.plain as (n: number) => string;
-}
 
 /** `1 hour`, `5 minutes`, `1 minute`. */
 function duration(seconds: number): string {
@@ -156,7 +133,7 @@ export function alertView(event: AlarmEvent, level: AlertLevel, ctx: ViewContext
   const named = familyOf(event.name, ctx.namePrefix);
   if (!named) return undefined;
   const guide = FAMILY_GUIDES[named.family];
-  const format = unitOf(named.family);
+  const format = UNITS[guide.unit];
   const scope = scopeOf(event.dimensions);
   const window =
     event.periodSeconds && event.evaluationPeriods
@@ -191,11 +168,11 @@ export function alertView(event: AlarmEvent, level: AlertLevel, ctx: ViewContext
     ...(window ? { window } : {}),
     since: new Date(event.atMs).toISOString(),
     reason: event.reason,
-    meaning: guide?.meaning ?? '',
+    meaning: guide.meaning,
     description,
     rationale,
-    runbook: guide?.runbook ?? [],
-    ...links(event, guide ? ctx.dashboards[guide.dashboard] : undefined),
+    runbook: guide.runbook,
+    ...links(event, ctx.dashboards[guide.dashboard]),
     ...(ctx.contributors && ctx.contributors.top.length > 0 ? { contributors: ctx.contributors } : {}),
     dedupKey: `bedrock-watch/${event.account ?? 'account'}/${event.region ?? 'region'}/${event.name}`.slice(
       0,
