@@ -29,4 +29,5 @@ await build({
   define: { [BUNDLE_DEFINE]: JSON.stringify(facts) },
   logLevel: 'warning',
 });
-process.stdout.write(`built ${relative(ROOT, BIN)} (${(statSync(BIN).size / 1024).toFixed(0)} KiB)\n`);
+// On stderr: prepack runs this inside `npm pack`, whose stdout (with --json) other tools parse.
+process.stderr.write(`built ${relative(ROOT, BIN)} (${(statSync(BIN).size / 1024).toFixed(0)} KiB)\n`);

@@ -10,6 +10,7 @@ import { PACKAGE_ROOT } from '../common/bundle';
 import { parseCli } from '../common/cli';
 import { DEFAULT_SERVICE_CODES, fetchProducts, productsFromOfferText, updatePrices } from './update';
 
+/** The repository's price table (bundled into the functions and the CLI at build time). */
 const DEFAULT_OUT = join(PACKAGE_ROOT, 'shared', 'ingest', 'price-table.json');
 
 const USAGE = `usage: bedrock-watch prices update [--from FILE] [--dry-run] [--out FILE] [--service-code CODE]...
@@ -61,7 +62,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     current = JSON.parse(readFileSync(out, 'utf8')) as PriceData;
   } catch (error) {
-    return fail(`cannot read the price file ${out}: ${(error as Error).message}`);
+    // The installed package has the table inside its bundle only: the file to update is a clone's.
+    const hint =
+      typeof values.out === 'string'
+        ? ''
+        : ' (the price file is in a clone of the repository; or give --out FILE)';
+    return fail(`cannot read the price file ${out}: ${(error as Error).message}${hint}`);
   }
   const asOf = new Date().toISOString().slice(0, 10);
   let products: ReturnType<typeof productsFromOfferText>;
