@@ -4,8 +4,7 @@
  * aggregate it. Memory stays bounded whatever the input's size: nothing but the summary's figures
  * (and the raw latency values its percentiles need) outlives a batch. The CLI is cli/replay/command.ts.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createIngestHandler, type IngestSummary, type LocalRun } from '../../functions/ingest/ingest';
 import {
   type ReplaySummary,
@@ -14,6 +13,7 @@ import {
 } from '../../shared/analysis/summary';
 import { dimensionNameOf, ModelIdLimiter, OTHER } from '../../shared/ingest/6-attribute';
 import type { BatchResult } from '../../shared/ingest/batch';
+import { PACKAGE_ROOT } from '../common/bundle';
 import { localLambdaContext } from '../common/lambda-context';
 import { localIngestDependencies } from '../common/local-ingest';
 import { decodeForReplay, type ReplayBatch } from '../input/shapes';
@@ -27,13 +27,8 @@ import {
 } from '../input/sources';
 import { unpricedReasonsOf } from './unpriced';
 
-export const DEFAULT_SAMPLE_DIR = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'events',
-  'sample-set',
-);
+/** The bundled sample traffic: in the clone, and shipped in the package beside dist/. */
+export const DEFAULT_SAMPLE_DIR = join(PACKAGE_ROOT, 'events', 'sample-set');
 
 export interface ReplayOptions {
   /** Files, folders, or `-` for standard input. */
