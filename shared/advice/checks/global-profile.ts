@@ -1,6 +1,6 @@
 import { GLOBAL_PROFILE_SOURCE } from '../../pricing/advice-facts';
 import { asOfOf, byScope, finding, rateOf, sum, usd } from '../common';
-import type { Check, CheckResult } from '../types';
+import type { Check, CheckResult, Finding, Gap } from '../types';
 
 const CAVEAT =
   'The global profile may route a request to any commercial AWS Region (check data-residency rules first), ' +
@@ -13,13 +13,13 @@ export const globalProfile: Check = {
   summary: 'calls through a geo or in-region route of a model whose global profile is cheaper',
   run(usage, { options }): CheckResult {
     const candidates = usage.calls.filter((c) => (rateOf(c)?.multiplier ?? 1) > 1 && c.routing !== 'global');
-    const findings = [];
-    const gaps = [];
+    const findings: Finding[] = [];
+    const gaps: Gap[] = [];
     for (const { scope, calls } of byScope(candidates, options.by)) {
       const priced = calls.filter((c) => c.usd !== undefined);
       if (priced.length < calls.length) {
         gaps.push({
-          check: 'global-profile' as const,
+          check: 'global-profile',
           scope,
           calls: calls.length - priced.length,
           reason: 'calls without a price (see replay for why) are left out',
