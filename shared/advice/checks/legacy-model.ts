@@ -87,7 +87,8 @@ function scopeFinding(
       formula:
         `${usd(priced.actual)} at ${scope.model} (${rate ? `${perMillion(rate.input)} in, ${perMillion(rate.output)} out` : 'its rates'}) − ` +
         `${usd(priced.successor)} for the same tokens at ${fact.successor} (${perMillion(successorPrice.input)} in, ` +
-        `${perMillion(successorPrice.output)} out) = ${usd(saving)}`,
+        `${perMillion(successorPrice.output)} out) = ${usd(priced.actual - priced.successor)}` +
+        (saving > 0 ? '' : '; no saving, listed for its end of life'),
       evidence: {
         lifecycle: lifecycleWords(fact),
         successor: fact.successor,
