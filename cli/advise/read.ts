@@ -56,7 +56,7 @@ export async function readUsage(options: ReadOptions): Promise<ReadResult> {
     try {
       await readSource(
         source,
-        async (batch) => {
+        (batch) => {
           batches.total++;
           try {
             const parsed = parseBatch(
@@ -73,6 +73,7 @@ export async function readUsage(options: ReadOptions): Promise<ReadResult> {
             batches.failed++;
             options.warn(`${batch.source}: ${(error as Error).message}`);
           }
+          return Promise.resolve();
         },
         progress,
       );

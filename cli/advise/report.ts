@@ -58,12 +58,12 @@ export function scopeText(scope: Scope): string {
     .join(' ');
 }
 
-const fit = (text: string, width: number) =>
+const cell = (text: string, width: number) =>
   text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
 const money = (x: number | null) => (x === null ? '-' : x.toFixed(2));
 
 function findingLines(f: Finding): string[] {
-  const row = `  ${fit(f.check, 22)} ${fit(scopeText(f.scope), 58)} ${String(f.calls).padStart(7)} ${money(f.windowUsd).padStart(12)} ${money(f.monthlyUsd).padStart(12)}`;
+  const row = `  ${cell(f.check, 22)} ${cell(scopeText(f.scope), 58)} ${String(f.calls).padStart(7)} ${money(f.windowUsd).padStart(12)} ${money(f.monthlyUsd).padStart(12)}`;
   const evidence = Object.entries(f.evidence)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
