@@ -37,6 +37,11 @@ the numbers filled in, a basis (exact, upper-bound, scenario, descriptive), a ca
   -h, --help             this text
 
 Monthly figures extrapolate the window to 30 days; findings of different bases are never summed.
+
+examples:
+  npx bedrock-watch advise exported/ --since 2025-10-01 --until 2025-11-01 --by team
+  npx bedrock-watch advise --json exported/ | jq '.findings[] | select(.basis == "exact")'
+
 exit: 0 done, 1 a batch could not be decoded, 2 nothing could be read or a bad flag`;
 
 function fail(message: string): number {
