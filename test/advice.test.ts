@@ -20,7 +20,15 @@ async function adviceOn(
   options: Partial<AdviceOptions> = {},
   mutate: (usage: UsageFacts) => UsageFacts = (u) => u,
 ): Promise<Advice> {
-  const read = await readUsage({ paths: [join(CORPORA, `${corpus}.jsonl`)], env: {}, warn: () => {} });
+  const warnings: string[] = [];
+  const read = await readUsage({
+    paths: [join(CORPORA, `${corpus}.jsonl`)],
+    env: {},
+    warn: (message) => warnings.push(message),
+  });
+  // A corpus that does not read cleanly would make every figure below meaningless.
+  if (warnings.length > 0 || read.records.rejected > 0)
+    throw new Error(`${corpus}: ${read.records.rejected} rejected; ${warnings.join('; ')}`);
   return advise(
     mutate(read.usage),
     { priceTable: read.priceTable, facts: ADVICE_FACTS, options: { ...OPTIONS, ...options } },
