@@ -44,11 +44,12 @@ const invocation = fc
     write: fc.option(fc.integer({ min: 0, max: 50_000 }), { nil: undefined }),
     truncated: fc.boolean(),
     tier: fc.option(fc.constant('priority' as const), { nil: undefined }),
+    id: fc.uuid(),
   })
   .map(
-    (r, i): Invocation => ({
+    (r): Invocation => ({
       timeMs: T0 + r.minute * 60_000,
-      requestId: `r-${r.minute}-${i}`,
+      requestId: r.id,
       operation: r.operation,
       modelId: r.model,
       region: 'us-east-1',
