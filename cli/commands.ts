@@ -27,7 +27,10 @@ export const COMMANDS = {
   },
   preview: { summary: 'the dashboards on these logs, as one self-contained HTML file', main: preview },
   prices: { summary: 'the bundled price table: update it from the AWS Price List', main: prices },
-  advise: { summary: 'quantified ways to spend less on these logs, each with its formula and basis', main: advise },
+  advise: {
+    summary: 'quantified ways to spend less on these logs, each with its formula and basis',
+    main: advise,
+  },
 } as const satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;
