@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { readUsage } from '../cli/advise/read';
 import { type Advice, advise, CHECK_NAMES } from '../shared/advice/checks';
 import type { AdviceOptions, CheckName, UsageFacts } from '../shared/advice/types';
+import { UsageCollector } from '../shared/advice/usage';
+import { createPriceTable, type PriceData } from '../shared/ingest/5-price';
+import priceData from '../shared/ingest/price-table.json';
 import { ADVICE_FACTS } from '../shared/pricing/advice-facts';
 
 const CORPORA = join(import.meta.dirname, '..', 'events', 'advice');
@@ -56,6 +59,41 @@ describe('global-profile', () => {
     expect(f?.monthlyUsd).toBeCloseTo((0.006 * MONTH_MIN) / 54, 6);
     expect(cents(f?.monthlyUsd ?? null)).toBe(4.8);
     expect(f?.formula).toContain('(1 − 1/1.1)');
+  });
+});
+
+describe('global-profile through an application inference profile', () => {
+  it('counts the calls once the profile resolves to its geographic source', () => {
+    // One call through an application profile copied from us.…sonnet-4-5: 1,000 in + 200 out at
+    // 1.1 × ($3 + $3) / 1000 = $0.0066; saving $0.0066 / 11 = $0.0006.
+    const arn = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123';
+    const collector = new UsageCollector({
+      priceTable: createPriceTable(priceData as PriceData),
+      inferenceProfiles: new Map([[arn, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0']]),
+    });
+    collector.add([
+      {
+        timeMs: Date.parse('2026-11-02T10:00:00Z'),
+        requestId: 'r-1',
+        operation: 'Converse',
+        modelId: arn,
+        region: 'us-east-1',
+        requestMetadata: {},
+        inputTokens: 1000,
+        outputTokens: 200,
+      },
+    ]);
+    const usage = collector.facts({});
+    const { findings } = advise(
+      usage,
+      { priceTable: createPriceTable(priceData as PriceData), facts: ADVICE_FACTS, options: OPTIONS },
+      ['global-profile'],
+    );
+
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.scope.model).toBe('anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(findings[0]?.windowUsd).toBeCloseTo(0.0006, 9);
+    expect(findings[0]?.evidence.viaApplicationProfile).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 /** What every check shares: the month, money in text, scopes, groups and pricing a call another way. */
 import type { Invocation } from '../ingest/2-parse';
 import { applyPriceRule, type ModelPrice, type PriceRule } from '../ingest/5-price';
-import type { AdviceContext, CallFact, CheckName, Finding, GroupBy, Scope, UsageFacts } from './types';
+import type { CallFact, CheckName, Finding, GroupBy, Scope, UsageFacts } from './types';
 
 /** A month, for every `monthlyUsd`: 30 days. */
 export const MONTH_MS = 30 * 24 * 3_600_000;
@@ -148,6 +148,3 @@ export function nightlyShare(calls: readonly CallFact[]): number {
 export function activeHours(calls: readonly CallFact[]): number {
   return new Set(calls.map((c) => Math.floor(c.invocation.timeMs / HOUR_MS))).size;
 }
-
-/** The context's facts and prices, for checks that read only a part. */
-export type Ctx = AdviceContext;
