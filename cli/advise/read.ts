@@ -9,7 +9,7 @@ import { UsageCollector } from '../../shared/advice/usage';
 import type { PriceTable } from '../../shared/ingest/5-price';
 import { parseBatch } from '../../shared/ingest/batch';
 import { decodeForReplay } from '../input/shapes';
-import { ReplayInputError, readSource, type SourceProgress, scanInputs, sourceName } from '../input/sources';
+import { ReplayInputError, readSources, scanInputs } from '../input/sources';
 
 export interface ReadOptions {
   paths: readonly string[];
@@ -50,39 +50,29 @@ export async function readUsage(options: ReadOptions): Promise<ReadResult> {
   const { sources, skipped } = scanInputs(options.paths);
   for (const { path, reason } of skipped) options.warn(`skipped ${path}: ${reason}`);
   if (sources.length === 0) throw new ReplayInputError(`nothing to read in ${options.paths.join(', ')}`);
-  let readable = 0;
-  for (const source of sources) {
-    const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
-    try {
-      await readSource(
-        source,
-        (batch) => {
-          batches.total++;
-          try {
-            const parsed = parseBatch(
-              decodeForReplay(batch.event, { maxDecompressedBytes: config.maxDecompressedBytes }),
-              Date.now(),
-              times,
-            );
-            records.accepted += parsed.invocations.length;
-            records.rejected += parsed.rejections.length;
-            records.duplicates += parsed.duplicates;
-            records.filtered += parsed.filtered ?? 0;
-            collector.add(parsed.invocations);
-          } catch (error) {
-            batches.failed++;
-            options.warn(`${batch.source}: ${(error as Error).message}`);
-          }
-          return Promise.resolve();
-        },
-        progress,
-      );
-      readable++;
-    } catch (error) {
-      options.warn(`${sourceName(source)}: ${(error as Error).message}`);
-      if (progress.events > 0) readable++;
-    }
-  }
+  const readable = await readSources(
+    sources,
+    (batch) => {
+      batches.total++;
+      try {
+        const parsed = parseBatch(
+          decodeForReplay(batch.event, { maxDecompressedBytes: config.maxDecompressedBytes }),
+          Date.now(),
+          times,
+        );
+        records.accepted += parsed.invocations.length;
+        records.rejected += parsed.rejections.length;
+        records.duplicates += parsed.duplicates;
+        records.filtered += parsed.filtered ?? 0;
+        collector.add(parsed.invocations);
+      } catch (error) {
+        batches.failed++;
+        options.warn(`${batch.source}: ${(error as Error).message}`);
+      }
+      return Promise.resolve();
+    },
+    options.warn,
+  );
   if (readable === 0) throw new ReplayInputError('nothing could be read (see the warnings above)');
   records.failedCalls = collector.failed;
   const usage = collector.facts(config.provisionedModels, {

@@ -3,8 +3,10 @@
  * added up), the formula and evidence under each finding, each check's caveat once, then what could
  * not be assessed. Also the CSV. No prompt or response text reaches any of them: findings hold none.
  */
+
 import type { Advice } from '../../shared/advice/checks';
 import type { Basis, Finding, Gap, Scope } from '../../shared/advice/types';
+import { csvField } from '../common/csv';
 
 export const WIDTH = 120;
 
@@ -144,11 +146,6 @@ const CSV_COLUMNS = [
   'caveat',
 ] as const;
 
-function csvCell(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** One CSV row per finding. */
 export function formatCsv(advice: Advice): string {
   const rows = advice.findings.map((f) =>
@@ -167,7 +164,7 @@ export function formatCsv(advice: Advice): string {
       f.formula,
       f.caveat,
     ]
-      .map(csvCell)
+      .map(csvField)
       .join(','),
   );
   return `${[CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
