@@ -98,7 +98,8 @@ function notificationOf(properties: Record<string, unknown>, state: 'ALARM' | 'O
     AWSAccountId: ACCOUNT,
     NewStateValue: state,
     NewStateReason: reason,
-    StateChangeTime: new Date(T0).toISOString().replace('Z', '+0000'),
+    // The OK an hour after the ALARM, as CloudWatch would stamp them (an OK at the ALARM's time is stale).
+    StateChangeTime: new Date(state === 'ALARM' ? T0 : T0 + 3_600_000).toISOString().replace('Z', '+0000'),
     Region: 'EU (Ireland)',
     AlarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`,
     OldStateValue: state === 'ALARM' ? 'OK' : 'ALARM',
@@ -122,12 +123,21 @@ function notifications(defs: AlarmDefinition[], state: 'ALARM' | 'OK') {
   });
 }
 
-/** Every string in a JSON payload, one a line, with Slack's `&lt;` `&gt;` `&amp;` read back. */
+/**
+ * Every string in a JSON payload, one a line, as a reader sees it: Slack's `&lt;` `&gt;` `&amp;` and
+ * Teams' Markdown backslash escapes read back.
+ */
 function textOf(body: string): string {
   const strings: string[] = [];
   const walk = (v: unknown): void => {
     if (typeof v === 'string')
-      strings.push(v.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+      strings.push(
+        v
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&')
+          .replace(/\\([\\[\]()*_~`<>#|])/g, '$1'),
+      );
     else if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') Object.values(v).forEach(walk);
   };

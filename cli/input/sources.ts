@@ -418,3 +418,56 @@ function documentReader(
     },
   };
 }
+
+/**
+ * Reads every source into `runBatch`, one batch at a time. A source that stops (a wrong shape, a
+ * broken gzip) is reported and the rest are read. Returns how many sources gave anything.
+ */
+export async function readSources(
+  sources: readonly InputSource[],
+  runBatch: (batch: ReplayBatch) => Promise<void>,
+  warn: (message: string) => void,
+  onProgress?: (progress: { batches: number; events: number; bytesRead: number }) => void,
+): Promise<number> {
+  const totals = { batches: 0, events: 0, bytesRead: 0 };
+  let readable = 0;
+  for (const source of sources) {
+    const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
+    try {
+      await readSource(
+        source,
+        async (batch) => {
+          await runBatch(batch);
+          onProgress?.({
+            batches: totals.batches + progress.batches,
+            events: totals.events + progress.events,
+            bytesRead: totals.bytesRead + progress.bytesRead,
+          });
+        },
+        progress,
+      );
+      readable++;
+      if (progress.unreadableElements > 0) {
+        warn(
+          `${sourceName(source)}: skipped ${progress.unreadableElements} element(s) that are not replayable input (the first: ${progress.firstUnreadable})`,
+        );
+      }
+    } catch (error) {
+      warn(unreadable(source, progress, error));
+      if (progress.events > 0) readable++;
+    }
+    totals.batches += progress.batches;
+    totals.events += progress.events;
+    totals.bytesRead += progress.bytesRead;
+  }
+  return readable;
+}
+
+/** The warning for a source that stopped: what was wrong, and what had been read before. */
+function unreadable(source: InputSource, progress: SourceProgress, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const what = code ? `cannot read (${code})` : (error as Error).message;
+  const before =
+    progress.events > 0 ? ` (the ${progress.events} log event(s) before it were replayed)` : ' (skipped)';
+  return `${sourceName(source)}: ${what}${before}`;
+}

@@ -1,6 +1,6 @@
 /**
  * Local replay CLI: runs the ingest handler the Lambda exports on exported logs and reports what it
- * emitted. Usage: npm run -s replay -- --help
+ * emitted. Usage: bedrock-watch replay --help (from a clone: npm run -s replay -- --help)
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { ConfigError } from '../../shared/ingest/config';
@@ -10,8 +10,8 @@ import { ReplayInputError } from '../input/sources';
 import { formatCsv, formatSummary } from './report';
 import { DEFAULT_SAMPLE_DIR, type ReplayRun, runReplay } from './run';
 
-const USAGE = `usage: npm run -s replay -- [options] [PATH ...]
-       npx bedrock-watch replay [options] [PATH ...]
+const USAGE = `usage: bedrock-watch replay [options] [PATH ...]
+       (from a clone: npm run -s replay -- [options] [PATH ...])
 
 Runs the ingest function on exported Bedrock invocation logs, exactly as Lambda runs it, and reports
 per model what it would put in CloudWatch: calls, errors, tokens, latency percentiles and cost.
@@ -37,9 +37,9 @@ per model what it would put in CloudWatch: calls, errors, tokens, latency percen
 Times are ISO-8601 (2025-10-20, 2025-10-20T10:00:00Z); a time without a zone is UTC.
 
 examples:
-  npm run -s replay -- exported/ --since 2025-10-01 --until 2025-11-01
+  bedrock-watch replay exported/ --since 2025-10-01 --until 2025-11-01
   aws logs filter-log-events --log-group-name /aws/bedrock/modelinvocations --output json \\
-    | npm run -s replay -- --json - | jq '.models[] | {modelId, costUsd}'
+    | bedrock-watch replay --json - | jq '.models[] | {modelId, costUsd}'
 
 exit: 0 done (rejected records are results), 1 a batch could not be decoded (Lambda would retry it),
       2 nothing could be read, a bad flag or a bad setting`;

@@ -4,8 +4,7 @@
  * aggregate it. Memory stays bounded whatever the input's size: nothing but the summary's figures
  * (and the raw latency values its percentiles need) outlives a batch. The CLI is cli/replay/command.ts.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createIngestHandler, type IngestSummary, type LocalRun } from '../../functions/ingest/ingest';
 import {
   type ReplaySummary,
@@ -14,26 +13,15 @@ import {
 } from '../../shared/analysis/summary';
 import { dimensionNameOf, ModelIdLimiter, OTHER } from '../../shared/ingest/6-attribute';
 import type { BatchResult } from '../../shared/ingest/batch';
+import { PACKAGE_ROOT } from '../common/bundle';
 import { localLambdaContext } from '../common/lambda-context';
 import { localIngestDependencies } from '../common/local-ingest';
 import { decodeForReplay, type ReplayBatch } from '../input/shapes';
-import {
-  type InputSource,
-  ReplayInputError,
-  readSource,
-  type SourceProgress,
-  scanInputs,
-  sourceName,
-} from '../input/sources';
+import { ReplayInputError, readSources, scanInputs } from '../input/sources';
 import { unpricedReasonsOf } from './unpriced';
 
-export const DEFAULT_SAMPLE_DIR = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'events',
-  'sample-set',
-);
+/** The bundled sample traffic: in the clone, and shipped in the package beside dist/. */
+export const DEFAULT_SAMPLE_DIR = join(PACKAGE_ROOT, 'events', 'sample-set');
 
 export interface ReplayOptions {
   /** Files, folders, or `-` for standard input. */
@@ -146,7 +134,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     }
   };
 
-  const readable = await readAll(sources, runBatch, options.onProgress, warn);
+  const readable = await readSources(sources, runBatch, warn, options.onProgress);
   if (readable === 0) throw new ReplayInputError('nothing could be read (see the warnings above)');
 
   const { models, totals: all, unpricedModels } = summary.models();
@@ -231,50 +219,6 @@ class RecordTotals {
   }
 }
 
-/**
- * Reads every source into `runBatch`, one batch at a time. A source that stops (a wrong shape, a
- * broken gzip) is reported and the rest are read. Returns how many sources gave anything.
- */
-async function readAll(
-  sources: readonly InputSource[],
-  runBatch: (batch: ReplayBatch) => Promise<void>,
-  onProgress: ReplayOptions['onProgress'],
-  warn: (message: string) => void,
-): Promise<number> {
-  const totals = { batches: 0, events: 0, bytesRead: 0 };
-  let readable = 0;
-  for (const source of sources) {
-    const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
-    try {
-      await readSource(
-        source,
-        async (batch) => {
-          await runBatch(batch);
-          onProgress?.({
-            batches: totals.batches + progress.batches,
-            events: totals.events + progress.events,
-            bytesRead: totals.bytesRead + progress.bytesRead,
-          });
-        },
-        progress,
-      );
-      readable++;
-      if (progress.unreadableElements > 0) {
-        warn(
-          `${sourceName(source)}: skipped ${progress.unreadableElements} element(s) that are not replayable input (the first: ${progress.firstUnreadable})`,
-        );
-      }
-    } catch (error) {
-      warn(unreadable(source, progress, error));
-      if (progress.events > 0) readable++;
-    }
-    totals.batches += progress.batches;
-    totals.events += progress.events;
-    totals.bytesRead += progress.bytesRead;
-  }
-  return readable;
-}
-
 /** One warning for every skipped path, naming at most ten of them. */
 function reportSkipped(
   skipped: readonly { path: string; reason: string }[],
@@ -297,13 +241,4 @@ function nothingToRead(
     return `cannot read ${skipped[0]?.path}: ${skipped[0]?.reason.replace(/^cannot read: /, '')}`;
   }
   return `nothing to read in ${paths.join(', ')}: no .json, .jsonl or .gz file`;
-}
-
-/** The warning for a source that stopped: what was wrong, and what had been read before. */
-function unreadable(source: InputSource, progress: SourceProgress, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const what = code ? `cannot read (${code})` : (error as Error).message;
-  const before =
-    progress.events > 0 ? ` (the ${progress.events} log event(s) before it were replayed)` : ' (skipped)';
-  return `${sourceName(source)}: ${what}${before}`;
 }
