@@ -216,14 +216,15 @@ describe('alarm families', () => {
         .flatMap((d) => (d.kind === 'metric' ? d.queries.flatMap((q) => (q.metric ? [q.metric] : [])) : []));
     const token = scopeToken(WATCHED[0] as string);
 
-    // The window's sample count guards the percentile (minSamplesForPercentile).
+    // The window's sample count and its share of calls at most the threshold guard the percentile
+    // (minSamplesForPercentile, minBadEventsForRate slow calls).
     expect(metricsOf(`latency-p95-warning-${token}`)).toEqual(
-      ['SampleCount', 'p95'].map((stat) => ({
+      ['SampleCount', 'p95', 'PR(:3000)'].map((stat) => ({
         namespace: 'AWS/Bedrock',
         metricName: 'InvocationLatency',
         dimensions: { ModelId: WATCHED[0] },
         stat,
-        period: 600,
+        period: 300,
       })),
     );
     // Service errors page; AWS/Bedrock's client errors (validation, auth, but also timeouts and

@@ -20,11 +20,14 @@ const CTX = {
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const NOVA = 'amazon.nova-lite-v1:0';
 
-/** Evaluates an alarm's returned expression over one value per input id. */
+/** Evaluates an alarm's expressions in order (the returned one last) over one value per input id. */
 function evaluate(def: MetricAlarmDefinition, inputs: Record<string, number>): number | undefined {
   const returned = def.queries.find((q) => q.returnData && q.expression);
   if (!returned?.expression) throw new Error(`${def.key} returns no expression`);
-  const series = new Map(Object.entries(inputs).map(([id, v]) => [id, [v]]));
+  const series = new Map(Object.entries(inputs).map(([id, v]) => [id, [v] as (number | undefined)[]]));
+  for (const q of def.queries)
+    if (q.expression && q !== returned)
+      series.set(q.id, asSeries(evaluateMath(parseMath(q.expression), series, 1), 1));
   return asSeries(evaluateMath(parseMath(returned.expression), series, 1), 1)[0];
 }
 
@@ -109,7 +112,7 @@ describe('quota alarms on Bedrock’s EstimatedTPMQuotaUsage', () => {
 describe('truncation- and guardrail-rate alarms', () => {
   const scope = { key: 'all', id: 'all', label: 'all models', dimensions: { service: 'bedrock-watch' } };
 
-  it('are warnings, quiet below the volume guard, and the share of calls above it', () => {
+  it('are warnings, quiet without the evidence (20 calls and 6 such calls in the window), and the share of calls above it', () => {
     const defs = qualityAlarms(parseStackParameters({}), CTX, scope);
 
     expect(defs.map((d) => [d.family, d.level, d.threshold])).toEqual([
@@ -117,8 +120,9 @@ describe('truncation- and guardrail-rate alarms', () => {
       ['guardrail-rate', 'warning', 5],
     ]);
     const truncation = defs[0] as MetricAlarmDefinition;
-    expect(evaluate(truncation, { q: 3, inv: 19 })).toBe(0);
-    expect(evaluate(truncation, { q: 3, inv: 20 })).toBe(15);
+    expect(evaluate(truncation, { q: 6, inv: 19 })).toBe(0);
+    expect(evaluate(truncation, { q: 5, inv: 20 })).toBe(0);
+    expect(evaluate(truncation, { q: 6, inv: 20 })).toBe(30);
   });
 
   it('are left out when their threshold is 0', () => {

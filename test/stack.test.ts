@@ -448,12 +448,20 @@ describe('the packaged stack (serverless package, offline)', () => {
     const first = (fragment: string): Record<string, any> => named(fragment)[0] ?? {};
     expect(named('latency-p95-warning')).toHaveLength(3);
     const p95Critical = first('latency-p95-critical-all');
-    expect(p95Critical).toMatchObject({
-      ExtendedStatistic: 'p95',
-      Threshold: 5000,
-      MetricName: 'Latency',
-      AlarmActions: [{ Ref: 'CriticalTopic' }],
-    });
+    expect(p95Critical).toMatchObject({ Threshold: 5000, AlarmActions: [{ Ref: 'CriticalTopic' }] });
+    // p95 only with the evidence: enough calls, and enough of them slower than the threshold.
+    expect(
+      p95Critical.Metrics.flatMap((m: any) =>
+        m.MetricStat ? [[m.MetricStat.Metric.MetricName, m.MetricStat.Stat]] : [],
+      ),
+    ).toEqual([
+      ['Latency', 'SampleCount'],
+      ['Latency', 'p95'],
+      ['Latency', 'PR(:5000)'],
+    ]);
+    expect(p95Critical.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression).toBe(
+      'IF(n >= 20 AND n * (100 - fast) / 100 >= 6, p95, 0)',
+    );
     expect(first('latency-p95-warning-all')).toMatchObject({
       Threshold: 3000,
       AlarmActions: [{ Ref: 'WarningTopic' }],
@@ -461,7 +469,7 @@ describe('the packaged stack (serverless package, offline)', () => {
     const errorRate = first('error-rate-critical-all');
     expect(errorRate.Threshold).toBe(2);
     const expression = errorRate.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression;
-    expect(expression).toMatch(/^IF\(inv >= 20, 100 \* \(.+\) \/ inv, 0\)$/);
+    expect(expression).toBe('IF(inv >= 20 AND bad >= 6, 100 * bad / inv, 0)');
     expect(first('error-rate-warning-all').Threshold).toBe(1);
     expect(named('throttle-rate')).toHaveLength(6);
     expect(named('output-tokens-anomaly')).toHaveLength(3);
@@ -666,11 +674,16 @@ describe('the packaged stack (serverless package, offline)', () => {
 
   it('catches a typo in a metric name, a dimension or a unit', () => {
     const broken = JSON.parse(JSON.stringify(direct)) as Template;
-    const alarm = Object.values(broken.Resources).find((r) => r.Properties?.MetricName === 'Latency');
-    if (!alarm) throw new Error('no single-metric Latency alarm');
-    alarm.Properties.MetricName = 'Latancy';
+    const latency = Object.values(broken.Resources)
+      .flatMap((r) => (r.Type === 'AWS::CloudWatch::Alarm' ? (r.Properties?.Metrics ?? []) : []))
+      .find((m: any) => m.MetricStat?.Metric?.MetricName === 'Latency');
+    if (!latency) throw new Error('no alarm on Latency');
+    latency.MetricStat.Metric.MetricName = 'Latancy';
     const withUnit = Object.values(broken.Resources).find(
-      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.Metrics?.[0]?.MetricStat?.Unit,
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' &&
+        r.Properties?.Metrics?.[0]?.MetricStat?.Unit &&
+        r.Properties.Metrics[0].MetricStat.Metric.MetricName !== 'Latancy',
     );
     if (!withUnit) throw new Error('no alarm with a unit');
     withUnit.Properties.Metrics[0].MetricStat.Unit = 'Seconds';

@@ -46,6 +46,21 @@ export function percentileOf(stat: string): number | undefined {
 }
 
 /**
+ * The bounds of a percentile-rank statistic (`PR(:3000)`, `PR(100:2000)`): CloudWatch counts the
+ * values above the lower bound and at most the upper one, in percent of all values.
+ * Percentage bounds (`PR(10%:90%)`) are not supported (the alarms never use them).
+ * @example percentileRankOf('PR(:3000)') // { above: -Infinity, atMost: 3000 }
+ */
+export function percentileRankOf(stat: string): { above: number; atMost: number } | undefined {
+  const match = /^PR\((\d+(?:\.\d+)?)?:(\d+(?:\.\d+)?)?\)$/.exec(stat);
+  if (!match || (match[1] === undefined && match[2] === undefined)) return undefined;
+  return {
+    above: match[1] === undefined ? Number.NEGATIVE_INFINITY : Number(match[1]),
+    atMost: match[2] === undefined ? Number.POSITIVE_INFINITY : Number(match[2]),
+  };
+}
+
+/**
  * A statistic over raw values, as CloudWatch computes it for a period.
  * @throws Error for a statistic CloudWatch does not have (a typo in an alarm definition).
  * @example statistic('p95', [1, 2, 3]) // 3 (nearest rank)
@@ -55,6 +70,11 @@ export function statistic(stat: string, values: readonly number[]): number {
   if (p !== undefined) {
     const sorted = [...values].sort((a, b) => a - b);
     return nearestRank(sorted, p) as number;
+  }
+  const rank = percentileRankOf(stat);
+  if (rank) {
+    const inside = values.filter((v) => v > rank.above && v <= rank.atMost).length;
+    return (100 * inside) / values.length;
   }
   switch (stat) {
     case 'Sum':

@@ -62,8 +62,10 @@ export interface StackParameters {
   clientErrorRateWarningPct: number;
   /** The same for a critical (paging) alarm; 0 (the default) = client errors never page. */
   clientErrorRateCriticalPct: number;
-  /** Minutes of calls each datapoint of the rate and latency alarms covers (their period). */
+  /** Minutes of calls each datapoint of the rate alarms covers (their period). */
   alarmWindowMinutes: number;
+  /** Minutes of calls each datapoint of the latency alarms covers (their period). */
+  latencyWindowMinutes: number;
   /** Windows N of the rate and latency alarms: back to OK only after N clean windows in a row. */
   alarmClearWindows: number;
   /** Calls per window below which rate alarms stay quiet (the volume guard). */
@@ -170,10 +172,11 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   clientErrorRateWarningPct: 5,
   clientErrorRateCriticalPct: 0,
   alarmWindowMinutes: 10,
+  latencyWindowMinutes: 5,
   alarmClearWindows: 3,
   minInvocationsForRate: 20,
-  minBadEventsForRate: 5,
-  minSamplesForPercentile: 50,
+  minBadEventsForRate: 6,
+  minSamplesForPercentile: 20,
   anomalyBandWidth: 2,
   anomalyPeriodMinutes: 15,
   truncationRateWarningPct: 10,
@@ -350,6 +353,7 @@ const WHOLE_NUMBERS: readonly (keyof StackParameters)[] = [
   'minBadEventsForRate',
   'minSamplesForPercentile',
   'alarmWindowMinutes',
+  'latencyWindowMinutes',
   'alarmClearWindows',
   'anomalyPeriodMinutes',
   'highOutputTokens',
@@ -414,7 +418,7 @@ function checkValues(params: StackParameters): void {
  * stay within CloudWatch's limit on an alarm's evaluation range (a day).
  */
 function checkAlarmEvidence(params: StackParameters): void {
-  for (const key of ['alarmWindowMinutes', 'anomalyPeriodMinutes'] as const) {
+  for (const key of ['alarmWindowMinutes', 'latencyWindowMinutes', 'anomalyPeriodMinutes'] as const) {
     if (params[key] < 1 || params[key] > 60) fail(`${key}: whole minutes from 1 to 60`);
   }
   // At least 2: the latency warning needs 2 windows; N windows of at most an hour stay within a day.

@@ -1,12 +1,6 @@
 import { METRIC, type PublishedMetric } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { scopeMetric } from './build';
-
-/** Spikes of tokens and cost: 2 of the last 3 anomaly periods above the band. */
-export const SPIKE_WINDOW: Window = { evaluationPeriods: 3, datapointsToAlarm: 2 };
-/** Latency, the composite's input: 3 of 3, a p95 over few night-time calls wanders. */
-export const LATENCY_ANOMALY_WINDOW: Window = { evaluationPeriods: 3, datapointsToAlarm: 3 };
-
 import { rateAlarmKey } from './rates';
 import type {
   AlarmDefinition,
@@ -17,6 +11,11 @@ import type {
   StackNames,
   Window,
 } from './types';
+
+/** Spikes of tokens and cost: 2 of the last 3 anomaly periods above the band. */
+export const SPIKE_WINDOW: Window = { evaluationPeriods: 3, datapointsToAlarm: 2 };
+/** Latency, the composite's input: 3 of 3, a p95 over few night-time calls wanders. */
+export const LATENCY_ANOMALY_WINDOW: Window = { evaluationPeriods: 3, datapointsToAlarm: 3 };
 
 interface AnomalySpec {
   family: 'output-tokens-anomaly' | 'cost-anomaly' | 'latency-anomaly';
@@ -70,8 +69,9 @@ function anomalyAlarm(
   };
 }
 
-const SPIKES =
-  'Only spikes matter (upper band); 3 of 3 periods so a single busy 5 minutes is not news. A quiet period is not a spike.';
+/** Why the spike alarms are shaped as they are (each alarm's rationale; docs/alarms.md says the same). */
+const spikes = (params: StackParameters) =>
+  `Only spikes matter (upper band). A band follows what it has seen, so an incident of hours soon sits at its edge: ${params.anomalyPeriodMinutes}-minute periods (anomalyPeriodMinutes) and 2 of 3 above the band keep one busy period from being news and keep the alarm from flapping while the band catches up (5-minute periods and 3 of 3 entered ALARM 17 times in one 3-hour spike). A quiet period is not a spike.`;
 
 /**
  * Anomaly alarms of one scope: output tokens and cost (warning), p95 latency (no notification), and
@@ -88,7 +88,7 @@ export function anomalyAlarms(params: StackParameters, ctx: StackNames, scope: S
     level: 'warning',
     what: 'Output tokens',
     window: SPIKE_WINDOW,
-    rationale: SPIKES,
+    rationale: spikes(params),
   });
   const cost = anomalyAlarm(params, ctx, scope, {
     family: 'cost-anomaly',
@@ -97,7 +97,7 @@ export function anomalyAlarms(params: StackParameters, ctx: StackNames, scope: S
     level: 'warning',
     what: 'Cost',
     window: SPIKE_WINDOW,
-    rationale: SPIKES,
+    rationale: spikes(params),
   });
   const latency = anomalyAlarm(params, ctx, scope, {
     family: 'latency-anomaly',
@@ -106,7 +106,7 @@ export function anomalyAlarms(params: StackParameters, ctx: StackNames, scope: S
     level: 'none',
     what: 'p95 latency',
     window: LATENCY_ANOMALY_WINDOW,
-    rationale: 'Input to the composite alarm only (no notification): 2 of 3 periods above the band.',
+    rationale: `Input to the composite alarm only (no notification; simulate shows its level as "input"): 3 of 3 ${params.anomalyPeriodMinutes}-minute periods above the band, since a p95 over few night-time calls wanders.`,
   });
   const latencyAndErrors: CompositeAlarmDefinition = {
     kind: 'composite',

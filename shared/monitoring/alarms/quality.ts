@@ -29,14 +29,14 @@ function qualityRates(params: StackParameters): QualityRate[] {
       what: 'Truncated answers (stop reason max_tokens, length, …)',
       metric: METRIC.truncatedAnswers,
       threshold: params.truncationRateWarningPct,
-      rationale: `A truncated answer is a quality problem, not an outage: warning only. It needs ${evidence}, so a few long answers at night stay quiet; 1 of 3 windows alarms, 3 clean ones end it, as the error rate.`,
+      rationale: `A truncated answer is a quality problem, not an outage: warning only. It needs ${evidence}, so a few long answers at night stay quiet; 1 of ${params.alarmClearWindows} windows alarms, ${params.alarmClearWindows} clean ones end it (alarmClearWindows), as the error rate.`,
     },
     {
       family: 'guardrail-rate',
       what: 'Calls where a guardrail intervened',
       metric: METRIC.guardrailInterventions,
       threshold: params.guardrailRateWarningPct,
-      rationale: `A rise in interventions means abuse or a too-strict guardrail: someone should look, nobody need be woken. Same evidence (${evidence}) and 1 of 3 windows as the error rate.`,
+      rationale: `A rise in interventions means abuse or a too-strict guardrail: someone should look, nobody need be woken. Same evidence (${evidence}) and windows as the error rate.`,
     },
   ];
   // A threshold of 0 turns the family off.

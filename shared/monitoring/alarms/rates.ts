@@ -91,7 +91,8 @@ const levelsOf = (warning: number, critical: number) =>
 
 function rates(params: StackParameters, scope: Scope): Rate[] {
   const evidence = evidenceText(params);
-  const window = `1 of 3 ${params.alarmWindowMinutes}-minute windows alarms, so one window with the evidence pages at once; back to OK only after 3 clean windows in a row, so a flapping incident stays one alarm`;
+  const n = params.alarmClearWindows;
+  const window = `1 of ${n} ${params.alarmWindowMinutes}-minute windows (alarmWindowMinutes) alarms, so one window with the evidence pages at once; back to OK only after ${n} clean windows in a row (alarmClearWindows), so an incident that comes and goes stays one alarm`;
   const { service, client } = errorNumerators(params, scope);
   const all: Rate[] = [
     {
@@ -106,14 +107,14 @@ function rates(params: StackParameters, scope: Scope): Rate[] {
       what: 'Client error rate (validation, access denied)',
       numerators: client,
       levels: levelsOf(params.clientErrorRateWarningPct, params.clientErrorRateCriticalPct),
-      rationale: `The caller's own errors (a bad request, a missing permission): someone should look, no one need be woken, so warning only unless clientErrorRateCriticalPct is set. Same evidence (${evidence}) and 1 of 3 windows as the error rate.`,
+      rationale: `The caller's own errors (a bad request, a missing permission): someone should look, no one need be woken, so warning only unless clientErrorRateCriticalPct is set. Same evidence (${evidence}) and windows as the error rate.`,
     },
     {
       family: 'throttle-rate',
       what: 'Throttled share of calls',
       numerators: [sumOf(params, 'thr', ERROR_METRICS.Throttling, scope.dimensions, windowSeconds(params))],
       levels: levels(params.throttleRateWarningPct, params.throttleRateCriticalPct),
-      rationale: `Throttling comes in bursts that clients retry: same evidence (${evidence}) and 1 of 3 windows as the error rate.`,
+      rationale: `Throttling comes in bursts that clients retry: same evidence (${evidence}) and windows as the error rate.`,
     },
   ];
   return all.filter((r) => r.levels.length > 0);
