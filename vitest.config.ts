@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 export const SLOW_SUITES = [
   'test/scenarios.test.ts',
+  'test/healthy-weeks.test.ts',
   'test/replay.test.ts',
   'test/cli.test.ts',
   'test/cli-package.test.ts',

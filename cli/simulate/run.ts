@@ -280,11 +280,23 @@ function fileBatch(
  * @throws ReplayInputError for unusable paths, ConfigError for a bad configuration document.
  */
 export async function runSimulation(options: SimulateOptions): Promise<SimulationResult> {
-  const names = ingestNames(options.stack ?? { service: 'bedrock-watch', stage: 'prod' });
   const batches = await collectBatches(options.paths, {
     maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS,
     timeOf: recordTimeOf,
   });
+  return simulateBatches(batches, options);
+}
+
+/**
+ * The simulator over batches as they come (a generator's, say): each goes through the handler and
+ * is dropped, so the volume is bounded by the metric store, not by the input.
+ * @throws ReplayInputError when no batch has a timestamped record.
+ */
+export async function simulateBatches(
+  batches: Iterable<ReplayBatch> | AsyncIterable<ReplayBatch>,
+  options: Omit<SimulateOptions, 'paths'>,
+): Promise<SimulationResult> {
+  const names = ingestNames(options.stack ?? { service: 'bedrock-watch', stage: 'prod' });
   const lagMs = options.deliveryLagSeconds * 1000;
   const store = new MetricStore();
   const rules = buildInsightRules(options.params, names);
@@ -300,7 +312,8 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
 
   let lastRecordMs: number | undefined;
   let failed = 0;
-  for (const [index, batch] of batches.entries()) {
+  let index = 0;
+  for await (const batch of batches) {
     const { byMinute, newest } = newestPerMinute(batch);
     // The batch reaches the function once its newest record has been delivered. A batch whose
     // records cannot be read still goes through the handler (which counts or rejects it), at the
@@ -319,6 +332,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
       rules,
       ingestLogGroupName: names.ingestLogGroupName,
     });
+    index++;
   }
   const range = store.timeRange();
   if (lastRecordMs === undefined && failed === 0)
@@ -344,7 +358,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     deliveryLagSeconds: options.deliveryLagSeconds,
     timelines,
     notifications: notificationsOf(timelines),
-    batches: { total: batches.length, failed },
+    batches: { total: index, failed },
     store,
   };
 }

@@ -211,7 +211,7 @@ export class CallSource {
 }
 
 /** One call as a raw invocation-log line. */
-function recordOf(call: Call): string {
+export function recordOf(call: Call): string {
   return record(call.modelId, call.timeMs, call.requestId, {
     ...(call.errorCode ? { errorCode: call.errorCode } : {}),
     ...(call.stopReason ? { stopReason: call.stopReason } : {}),

@@ -80,11 +80,17 @@ function healthyWeek(name: string, average: number, seed: number): Scenario {
   };
 }
 
-/** The healthy weeks, simulated in their own test (a week of records takes a while). */
+/** The healthy weeks written to events/scenarios, simulated in their own test (a week takes a while). */
 export const HEALTHY_WEEKS: Scenario[] = [
   healthyWeek('healthy-week-1', 1, 12),
   healthyWeek('healthy-week-10', 10, 13),
 ];
+
+/**
+ * The healthy week at 1,000 calls a minute: 10 million records, generated as the simulator reads
+ * them (`npm run -s healthy-week`), never written to a file.
+ */
+export const GENERATED_WEEKS: Scenario[] = [healthyWeek('healthy-week-1000', 1000, 15)];
 
 const BASE: TrafficSpec['models'] = [
   { modelId: HAIKU, perMinute: 6, latencyMedianMs: 700, inputTokens: 600, outputTokens: 250 },
