@@ -5,7 +5,9 @@
 
 import { runSimulateCommand, SIMULATE_FLAGS_USAGE } from './args';
 import { formatSimulation, simulationJson } from './report';
+import { previewRouting } from './routing';
 import { runSimulation } from './run';
+import { modelsInInput, watchedModelWarnings } from './watched-models';
 
 const USAGE = `usage: npm run -s simulate -- [--json] [--param name=value]... [--config FILE]
                                [--delivery-lag SECONDS] [--until ISO-TIME] [PATH ...]
@@ -22,9 +24,18 @@ exit: 0 it ran (alarms in ALARM are results), 1 a batch could not be decoded, 2 
 
 export function main(argv: string[]): Promise<number> {
   return runSimulateCommand('simulate', USAGE, argv, { json: { type: 'boolean' } }, async (parsed) => {
+    const { params } = parsed.simulate;
     const result = await runSimulation(parsed.simulate);
+    const warnings = watchedModelWarnings(
+      params.watchedModels,
+      modelsInInput(result.store, params.metricsNamespace),
+    );
+    for (const w of warnings) process.stderr.write(`simulate: warning: ${w}\n`);
+    const extras = { warnings, routing: await previewRouting(result, params) };
     process.stdout.write(
-      parsed.flags.json ? `${JSON.stringify(simulationJson(result), null, 2)}\n` : formatSimulation(result),
+      parsed.flags.json
+        ? `${JSON.stringify(simulationJson(result, extras), null, 2)}\n`
+        : formatSimulation(result, extras),
     );
     return result.batches.failed > 0 ? 1 : 0;
   });

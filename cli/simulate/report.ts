@@ -2,7 +2,14 @@
  * The simulator's two outputs: the `--json` document other tools read, and the readable timeline.
  */
 import type { AlarmTimeline } from '../../shared/analysis/alarm-evaluator';
+import type { MessageAction, RoutedEpisode, RoutedMessage, RoutingPreview } from './routing';
 import type { Notification, SimulationResult } from './run';
+
+/** What the command adds to a simulation: warnings about the parameters, and the routing preview. */
+export interface ReportExtras {
+  warnings?: string[];
+  routing?: RoutingPreview;
+}
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -23,10 +30,60 @@ export interface SimulationJson {
     finalState: string;
   }[];
   notifications: { at: string; topic: string; alarm: string; state: string }[];
+  /** Problems with the parameters the run could not show otherwise (a watched model the input lacks). */
+  warnings: string[];
+  /** With alertTargets: what the notifier would send, to whom, when (docs/simulate-routing.md). */
+  routing?: RoutingJson;
 }
 
-/** The `--json` document (shape documented in docs/alarms.md). */
-export function simulationJson(result: SimulationResult): SimulationJson {
+export interface RoutingJson {
+  destinations: { name: string; type: string }[];
+  policies: Record<'critical' | 'warning', { afterMinutes: number; targets: string[] }[]>;
+  alarms: {
+    alarm: string;
+    level: string;
+    scope: string;
+    summary: string;
+    breachedAt: string;
+    alarmAt: string;
+    okAt?: string;
+    messages: number;
+  }[];
+  messages: {
+    at: string;
+    alarm: string;
+    level: string;
+    destination: string;
+    type: string;
+    action: MessageAction;
+    step?: number;
+    minutesSinceBreach: number;
+    dedupKey: string;
+  }[];
+  perDay: { day: string; destination: string; pages: number; resolves: number }[];
+}
+
+function routingJson(r: RoutingPreview): RoutingJson {
+  return {
+    destinations: r.destinations,
+    policies: r.policies,
+    alarms: r.episodes.map((e) => ({
+      alarm: e.alarm,
+      level: e.level,
+      scope: e.scope,
+      summary: e.summary,
+      breachedAt: iso(e.breachedAtMs),
+      alarmAt: iso(e.openedAtMs),
+      ...(e.closedAtMs !== undefined ? { okAt: iso(e.closedAtMs) } : {}),
+      messages: e.messages.length,
+    })),
+    messages: r.messages.map(({ atMs, ...m }) => ({ at: iso(atMs), ...m })),
+    perDay: r.perDay,
+  };
+}
+
+/** The `--json` document (shape documented in docs/alarms.md and docs/simulate-routing.md). */
+export function simulationJson(result: SimulationResult, extras: ReportExtras = {}): SimulationJson {
   return {
     window: { from: iso(result.fromMs), to: iso(result.toMs) },
     deliveryLagSeconds: result.deliveryLagSeconds,
@@ -55,6 +112,8 @@ export function simulationJson(result: SimulationResult): SimulationJson {
       alarm: n.alarm,
       state: n.state,
     })),
+    warnings: extras.warnings ?? [],
+    ...(extras.routing ? { routing: routingJson(extras.routing) } : {}),
   };
 }
 
@@ -91,7 +150,7 @@ function notificationLines(notifications: readonly Notification[]): string[] {
 }
 
 /** The readable report: what alarmed and when, what stayed quiet, what could not be simulated. */
-export function formatSimulation(result: SimulationResult): string {
+export function formatSimulation(result: SimulationResult, extras: ReportExtras = {}): string {
   const simulated = result.timelines.filter((t) => t.simulated);
   const fired = simulated.filter(wentToAlarm);
   const quiet = simulated.filter((t) => !wentToAlarm(t));
@@ -118,5 +177,104 @@ export function formatSimulation(result: SimulationResult): string {
       `Approximate (anomaly band stand-in, see docs/alarms.md): ${approximate.map((t) => t.definition.key).join(', ')}`,
     );
   lines.push('', 'Notifications:', ...notificationLines(result.notifications));
+  if (extras.routing) lines.push('', ...routingLines(extras.routing, result.toMs));
   return `${lines.join('\n')}\n`;
+}
+
+/** Routing lines stay within a terminal's 120 columns: long model ids are cut, marked. */
+const WIDTH = 120;
+const fit = (line: string) => (line.length <= WIDTH ? line : `${line.slice(0, WIDTH - 1)}…`);
+const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).concat('Z');
+const since = (m: number) => `+${m} min`;
+
+function policyLine(level: string, steps: RoutingPreview['policies']['critical']): string {
+  const text = steps.map((s) => `${s.afterMinutes} min ${s.targets.join(', ')}`).join('; ');
+  return `  ${level} policy: ${text || 'nobody (no step, or only pagers for warnings)'}`;
+}
+
+/** An episode: the alarm, its figures with units, when it breached, went to ALARM and back, and its messages. */
+function episodeLines(e: RoutedEpisode, windowEndMs: number): string[] {
+  const alarmAfter = Math.round((e.openedAtMs - e.breachedAtMs) / 60_000);
+  const end =
+    e.closedAtMs !== undefined
+      ? `left ALARM ${since(Math.round((e.closedAtMs - e.breachedAtMs) / 60_000))}`
+      : `still in ALARM at ${minute(windowEndMs)} (later steps not simulated)`;
+  const lines = [
+    `  ${minute(e.openedAtMs)}  ${e.alarm}  (${e.level}, ${e.scope})`,
+    `      ${e.summary}`,
+    `      metric breached ${minute(e.breachedAtMs)}; ALARM ${since(alarmAfter)}; ${end}`,
+  ];
+  // One line per minute and action, naming every destination that got that message.
+  const groups = new Map<string, { m: RoutedMessage; to: string[] }>();
+  for (const m of e.messages) {
+    const key = `${m.atMs}|${m.action}`;
+    const group = groups.get(key) ?? { m, to: [] };
+    group.to.push(m.destination);
+    groups.set(key, group);
+  }
+  for (const { m, to } of groups.values())
+    lines.push(
+      `      ${minute(m.atMs)}  ${since(m.minutesSinceBreach).padEnd(9)} ${m.action.padEnd(9)} ${to.join(', ')}`,
+    );
+  if (e.messages.length === 0) lines.push(`      no message: the ${e.level} policy names no destination`);
+  return lines;
+}
+
+/** Pages (trigger and escalate) per destination per day, resolves in brackets; one column per destination. */
+function perDayLines(r: RoutingPreview): string[] {
+  const names = r.destinations.map((d) => d.name);
+  const days = [...new Set(r.perDay.map((p) => p.day))];
+  const cell = (rows: RoutingPreview['perDay'], name: string) => {
+    const mine = rows.filter((p) => p.destination === name);
+    const sum = (f: 'pages' | 'resolves') => mine.reduce((a, p) => a + p[f], 0);
+    return `${sum('pages')} (${sum('resolves')})`;
+  };
+  const width = Math.max(9, ...names.map((n) => n.length)) + 2;
+  const header = ['Pages per destination per day (trigger and escalate messages; resolves in brackets):'];
+  if (days.length === 0) return [...header, '  none: no alarm sent a message'];
+  if (12 + width * names.length > WIDTH)
+    return [
+      ...header,
+      ...days.flatMap((day) =>
+        names.map(
+          (n) =>
+            `  ${day}  ${n}: ${cell(
+              r.perDay.filter((p) => p.day === day),
+              n,
+            )}`,
+        ),
+      ),
+    ];
+  const row = (label: string, rows: RoutingPreview['perDay']) =>
+    `  ${label.padEnd(12)}${names.map((n) => cell(rows, n).padStart(width)).join('')}`;
+  return [
+    ...header,
+    `  ${'day'.padEnd(12)}${names.map((n) => n.padStart(width)).join('')}`,
+    ...days.map((day) =>
+      row(
+        day,
+        r.perDay.filter((p) => p.day === day),
+      ),
+    ),
+    ...(days.length > 1 ? [row('total', r.perDay)] : []),
+  ];
+}
+
+/** What the notifier would send, alarm by alarm in time order, then the pages per destination per day. */
+export function routingLines(r: RoutingPreview, windowEndMs: number): string[] {
+  const lines = [
+    'Routing: what the notifier would send (its own escalation code on these transitions; nothing is sent):',
+    `  destinations: ${r.destinations.map((d) => `${d.name} (${d.type})`).join(', ')}`,
+    policyLine('critical', r.policies.critical),
+    policyLine('warning', r.policies.warning),
+    "  +N min: minutes since the first minute the alarm's metric breached its threshold. The simulator does not",
+    '  know when the traffic changed; that was at least the delivery lag earlier (docs/simulate-routing.md).',
+    '',
+    ...(r.episodes.length > 0
+      ? r.episodes.flatMap((e) => episodeLines(e, windowEndMs))
+      : ['  No alarm that notifies went to ALARM: nothing would be sent.']),
+    '',
+    ...perDayLines(r),
+  ];
+  return lines.map(fit);
 }
