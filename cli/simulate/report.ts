@@ -30,8 +30,8 @@ export interface SimulationJson {
     finalState: string;
   }[];
   notifications: { at: string; topic: string; alarm: string; state: string }[];
-  /** Problems with the parameters the run could not show otherwise (a watched model the input lacks). */
-  warnings: string[];
+  /** Problems with the parameters the run could not show otherwise (a watched model the input lacks); the CLI always writes it. */
+  warnings?: string[];
   /** With alertTargets: what the notifier would send, to whom, when (docs/simulate-routing.md). */
   routing?: RoutingJson;
 }
@@ -112,7 +112,7 @@ export function simulationJson(result: SimulationResult, extras: ReportExtras = 
       alarm: n.alarm,
       state: n.state,
     })),
-    warnings: extras.warnings ?? [],
+    ...(extras.warnings ? { warnings: extras.warnings } : {}),
     ...(extras.routing ? { routing: routingJson(extras.routing) } : {}),
   };
 }

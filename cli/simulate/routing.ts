@@ -132,6 +132,15 @@ function stateAt(timeline: AlarmTimeline, atMs: number): AlarmState {
   return state;
 }
 
+const ACTION_ORDER: Record<MessageAction, number> = { trigger: 0, escalate: 1, resolve: 2 };
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Messages by minute, alarm, action, destination: a stable order for reports and tests. */
+const byTime = (a: RoutedMessage, b: RoutedMessage) =>
+  a.atMs - b.atMs ||
+  compare(a.alarm, b.alarm) ||
+  ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
+  compare(a.destination, b.destination);
+
 function perDay(messages: readonly RoutedMessage[]): RoutingPreview['perDay'] {
   const counts = new Map<string, { day: string; destination: string; pages: number; resolves: number }>();
   for (const m of messages) {
@@ -294,9 +303,8 @@ export async function previewRouting(
     }
     await notifier.tick(stateOf, levelOf);
   }
-  const messages = notifier.episodes
-    .flatMap((e) => e.messages)
-    .sort((a, b) => a.atMs - b.atMs || (a.alarm < b.alarm ? -1 : a.alarm > b.alarm ? 1 : 0));
+  for (const e of notifier.episodes) e.messages.sort(byTime);
+  const messages = notifier.episodes.flatMap((e) => e.messages).sort(byTime);
   return {
     destinations: config.targets.map((t) => ({ name: t.name, type: t.type })),
     policies: config.policies,
