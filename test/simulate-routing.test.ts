@@ -151,7 +151,7 @@ describe('simulate routing preview (the notifier escalation on simulated transit
 });
 
 describe('simulate warns about watched models the input never mentions', () => {
-  it('names the full id of a model given without its version', async () => {
+  it('names the full id of a model given without its version', () => {
     const seen = modelsInInput(result.store, params.metricsNamespace);
 
     const warnings = watchedModelWarnings(['anthropic.claude-3-haiku', HAIKU], seen);
