@@ -20,6 +20,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { TOP_CONTRIBUTORS } from '../../shared/alerts/contributors';
 import { NOTIFIER_ENV, parseNotifierConfig } from '../../shared/alerts/notifier-config';
+import { parseTestAlertRequest } from '../../shared/alerts/test-alert';
 import { NOTIFIER_METRICS } from '../../shared/contract/metrics';
 import type { Json } from '../../shared/json';
 import { createAwsJsonClient } from './aws-json';
@@ -27,10 +28,12 @@ import { createDynamoDbStore } from './dynamodb-store';
 import { createHttpSender } from './http';
 import { handleNotifications, handleTick, type NotifierDeps, type NotifierReport } from './notifier';
 import { createSecretResolver } from './secrets';
+import { handleTestAlert } from './test-alert';
 
 type NotifierEvent = {
   Records?: { EventSource?: string; Sns?: { MessageId?: string; TopicArn?: string; Message?: string } }[];
   source?: string;
+  bedrockWatchTest?: unknown;
 };
 
 /**
@@ -39,6 +42,9 @@ type NotifierEvent = {
  */
 export function createNotifierHandler(deps: NotifierDeps, logger: Logger, metrics: Metrics) {
   const run = (event: NotifierEvent, _context: Context): Promise<NotifierReport> => {
+    // `bedrock-watch alerts test` invokes the function directly (functions/notifier/test-alert.ts).
+    const test = parseTestAlertRequest(event);
+    if (test) return handleTestAlert(deps, test);
     if (Array.isArray(event.Records)) {
       const records = event.Records.filter((r) => r.EventSource === 'aws:sns' && r.Sns).map((r) => ({
         ...(r.Sns?.MessageId ? { messageId: r.Sns.MessageId } : {}),
