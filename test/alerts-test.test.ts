@@ -239,7 +239,7 @@ describe('bedrock-watch alerts test (against a mocked Lambda)', () => {
         Payload: encode({ outcomes: [], rejected: [{ reason: 'unknown-event' }] }) as never,
       });
 
-    const outcomes = [];
+    const outcomes: Awaited<ReturnType<typeof alertsTest>>[] = [];
     for (let i = 0; i < 4; i++) outcomes.push(await alertsTest(options, client));
 
     expect(outcomes.map((o) => o.code)).toEqual([1, 1, 1, 1]);
