@@ -13,7 +13,10 @@ const USAGE = `usage: npm run -s simulate -- [--json] [--param name=value]... [-
                                [--delivery-lag SECONDS] [--until ISO-TIME] [PATH ...]
 
 Replays invocation logs through the ingest function and evaluates the alarms the stack would deploy
-for the given parameters, minute by minute, as CloudWatch does.
+for the given parameters, minute by minute, as CloudWatch does. With alertTargets (and escalationPolicy,
+warningPolicy) it runs the notifier's routing on the transitions: each message per destination at its
+minute, and pages per destination per day (docs/simulate-routing.md). Watched models the input never
+mentions are warned about on stderr (and in --json "warnings").
 
 ${SIMULATE_FLAGS_USAGE}
   --json                one JSON document instead of the timeline

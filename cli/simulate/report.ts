@@ -200,8 +200,8 @@ function episodeLines(e: RoutedEpisode, windowEndMs: number): string[] {
       ? `left ALARM ${since(Math.round((e.closedAtMs - e.breachedAtMs) / 60_000))}`
       : `still in ALARM at ${minute(windowEndMs)} (later steps not simulated)`;
   const lines = [
-    `  ${minute(e.openedAtMs)}  ${e.alarm}  (${e.level}, ${e.scope})`,
-    `      ${e.summary}`,
+    `  ${minute(e.openedAtMs)}  ${e.level.padEnd(8)}  ${e.alarm}`,
+    `      ${e.scope}: ${e.summary}`,
     `      metric breached ${minute(e.breachedAtMs)}; ALARM ${since(alarmAfter)}; ${end}`,
   ];
   // One line per minute and action, naming every destination that got that message.
