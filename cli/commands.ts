@@ -3,6 +3,7 @@
  * and the tests check each entry. Contributor tools (bench, fuzz, generators) live in dev/ and are
  * reached through `npm run` only.
  */
+import { main as advise } from './advise/command';
 import { main as alerts } from './alerts/command';
 import { main as preview } from './preview/command';
 import { main as prices } from './prices/command';
@@ -27,6 +28,10 @@ export const COMMANDS = {
   },
   preview: { summary: 'the dashboards on these logs, as one self-contained HTML file', main: preview },
   prices: { summary: 'the bundled price table: update it from the AWS Price List', main: prices },
+  advise: {
+    summary: 'quantified ways to spend less on these logs, each with its formula and basis',
+    main: advise,
+  },
   alerts: { summary: 'a marked test alert through the deployed notifier to each destination', main: alerts },
 } as const satisfies Record<string, Command>;
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { parseCli, runCli } from '../cli/common/cli';
-import { ReplayInputError } from '../cli/input/whole-files';
+import { ReplayInputError } from '../cli/input/sources';
 import { ConfigError } from '../shared/ingest/config';
 import { measureReplay } from './lib/bench-replay';
 

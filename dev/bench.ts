@@ -5,11 +5,12 @@
  */
 
 import { gunzipSync } from 'node:zlib';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseCli } from '../cli/common/cli';
 import { localLambdaContext } from '../cli/common/lambda-context';
-import { createIngestHandler } from '../functions/ingest/handler';
+import { LineLogger } from '../cli/common/local-ingest';
+import { createIngestHandler } from '../functions/ingest/ingest';
+import { SinkMetrics } from '../functions/ingest/sink-metrics';
 import { decodeLambdaEvent } from '../shared/ingest/1-decode';
 import { parseInvocationRecord } from '../shared/ingest/2-parse';
 import { createPriceTable, type PriceData } from '../shared/ingest/5-price';
@@ -18,7 +19,7 @@ import { loadIngestConfig } from '../shared/ingest/config';
 import priceData from '../shared/ingest/price-table.json';
 import { type ReplayScale, replayScale } from './lib/bench-replay';
 import { buildIngestBundle, measurePeakMemory, medianImportMs } from './lib/ingest-bundle';
-import { buildLargeBatch } from './lib/large-batch';
+import { buildLargeBatch, type LargeBatch } from './lib/large-batch';
 import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from './lib/monthly-bill';
 
 const USAGE = `usage: npm run -s bench -- [--json] [--rounds N] [--only ingest|replay]
@@ -80,131 +81,149 @@ const machine = `${process.version} ${process.platform}/${process.arch}, ${(awai
 let ingestResult: Record<string, unknown> | undefined;
 const report: string[] = [`machine: ${machine}`];
 
-if (values.only !== 'replay') {
-  const NOW = Date.now();
-  const batch = buildLargeBatch(10_000, 1_000_000, NOW);
-  const data = batch.event.awslogs.data;
-  log(
-    `batch: ${batch.events} events, ${(batch.compressedBytes / 1024).toFixed(0)} KiB compressed, ${(batch.decompressedBytes / 1048576).toFixed(1)} MiB decompressed`,
-  );
-
-  /** Swallows stdout while `fn` runs: the null sink for EMF and Powertools output. */
-  async function quiet<T>(fn: () => Promise<T> | T): Promise<T> {
-    const write = process.stdout.write;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      return await fn();
-    } finally {
-      process.stdout.write = write;
-    }
+/** Swallows stdout while `fn` runs: the null sink for the naive baseline's Powertools output. */
+async function quiet<T>(fn: () => Promise<T> | T): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return await fn();
+  } finally {
+    process.stdout.write = write;
   }
+}
 
-  // Floor: nothing can do less than decode the payload and parse every record.
-  function floor(): number {
+async function time(fn: () => unknown): Promise<number> {
+  const t = performance.now();
+  await quiet(async () => fn());
+  return performance.now() - t;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+const config = loadIngestConfig({ POWERTOOLS_LOG_LEVEL: 'ERROR' });
+const table = createPriceTable(priceData as PriceData);
+
+/** Floor: nothing can do less than decode the payload and parse every record. */
+function floorOf(batch: LargeBatch): () => number {
+  const data = batch.event.awslogs.data;
+  return () => {
     const payload = JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as {
       logEvents: { message: string }[];
     };
     let n = 0;
     for (const e of payload.logEvents) if (JSON.parse(e.message)) n++;
     return n;
-  }
+  };
+}
 
-  const config = loadIngestConfig({ POWERTOOLS_LOG_LEVEL: 'ERROR' });
-  const table = createPriceTable(priceData as PriceData);
-  const handler = createIngestHandler({
-    config,
-    priceTable: table,
-    now: () => NOW,
-    logger: new Logger({ serviceName: config.service, logLevel: 'ERROR' }),
-    metrics: new Metrics({ namespace: config.namespace, serviceName: config.service }),
-    emit: (line) => process.stdout.write(`${line}\n`),
-  });
-  const context = localLambdaContext('bench', 'bench');
-  const ingest = () => handler(batch.event, context);
-
-  // Naive: what many pipelines do, one Powertools EMF document per record.
-  let naiveBytes = 0;
-  const naiveMetrics = new Metrics({ namespace: config.namespace, serviceName: config.service });
-  function naive(): number {
+/** Naive: what many pipelines do, one Powertools EMF document per record; counts its bytes. */
+function naiveOf(batch: LargeBatch, nowMs: number) {
+  const metrics = new Metrics({ namespace: config.namespace, serviceName: config.service });
+  const counter = { bytes: 0 };
+  const run = (): number => {
     const payload = decodeLambdaEvent(batch.event);
     let n = 0;
     for (const e of payload.logEvents) {
-      const r = parseInvocationRecord(e.message, { nowMs: NOW });
+      const r = parseInvocationRecord(e.message, { nowMs });
       if (!r.ok) continue;
       const inv = r.invocation;
-      naiveMetrics.addDimension('ModelId', inv.modelId);
-      naiveMetrics.addMetric('Invocations', MetricUnit.Count, 1);
-      naiveMetrics.addMetric('InputTokens', MetricUnit.Count, inv.inputTokens ?? 0);
-      naiveMetrics.addMetric('OutputTokens', MetricUnit.Count, inv.outputTokens ?? 0);
-      if (inv.latencyMs !== undefined)
-        naiveMetrics.addMetric('Latency', MetricUnit.Milliseconds, inv.latencyMs);
-      naiveBytes += Buffer.byteLength(JSON.stringify(naiveMetrics.serializeMetrics())) + 1;
-      naiveMetrics.publishStoredMetrics();
+      metrics.addDimension('ModelId', inv.modelId);
+      metrics.addMetric('Invocations', MetricUnit.Count, 1);
+      metrics.addMetric('InputTokens', MetricUnit.Count, inv.inputTokens ?? 0);
+      metrics.addMetric('OutputTokens', MetricUnit.Count, inv.outputTokens ?? 0);
+      if (inv.latencyMs !== undefined) metrics.addMetric('Latency', MetricUnit.Milliseconds, inv.latencyMs);
+      counter.bytes += Buffer.byteLength(JSON.stringify(metrics.serializeMetrics())) + 1;
+      metrics.publishStoredMetrics();
       n++;
     }
     return n;
-  }
+  };
+  return { run, counter };
+}
 
-  async function time(fn: () => unknown): Promise<number> {
-    const t = performance.now();
-    await quiet(async () => fn());
-    return performance.now() - t;
-  }
+/** The handler as deployed, every EMF document (model and health) and log line to a null sink. */
+function benchHandler(nowMs: number) {
+  const emit = () => undefined;
+  const logger = new LineLogger({ serviceName: config.service, logLevel: 'ERROR' }, emit);
+  return createIngestHandler({
+    config,
+    priceTable: table,
+    now: () => nowMs,
+    logger,
+    metrics: new SinkMetrics({ namespace: config.namespace, serviceName: config.service, logger }, emit),
+    emit,
+  });
+}
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+/** Floor, ingest and naive on the largest batch, interleaved so machine noise hits all three alike. */
+async function timeIngest(batch: LargeBatch, nowMs: number) {
+  const floor = floorOf(batch);
+  const handler = benchHandler(nowMs);
+  const context = localLambdaContext('bench', 'bench');
+  const ingest = () => handler(batch.event, context);
+  const naive = naiveOf(batch, nowMs);
   const samples = { floor: [] as number[], ingest: [] as number[], naive: [] as number[] };
   for (let round = -2; round < rounds; round++) {
-    // Interleaved, so machine noise hits all three alike; the first two rounds warm the JIT.
+    // The first two rounds warm the JIT.
     const f = await time(floor);
     const i = await time(ingest);
-    naiveBytes = 0;
-    const n = await time(naive);
+    naive.counter.bytes = 0;
+    const n = await time(naive.run);
     if (round >= 0) {
       samples.floor.push(f);
       samples.ingest.push(i);
       samples.naive.push(n);
     }
   }
-  const floorMs = median(samples.floor);
-  const ingestMs = median(samples.ingest);
-  const naiveMs = median(samples.naive);
-  const accepted = (await quiet(() => handler(batch.event, context))).accepted;
-  log(
-    `floor ${floorMs.toFixed(1)} ms, ingest ${ingestMs.toFixed(1)} ms, naive ${naiveMs.toFixed(1)} ms (medians of ${rounds} rounds)`,
+  return {
+    floorMs: median(samples.floor),
+    ingestMs: median(samples.ingest),
+    naiveMs: median(samples.naive),
+    naiveBytes: naive.counter.bytes,
+    accepted: (await ingest()).accepted,
+  };
+}
+
+/** EMF bytes per record at 1,000 records per minute for one model. */
+function emfBytesPerRecordAt1000(batch: LargeBatch, nowMs: number): number {
+  const payload = decodeLambdaEvent(batch.event);
+  const model = 'anthropic.claude-3-haiku-20240307-v1:0';
+  const minute = Math.floor(nowMs / 60_000) * 60_000 - 60_000;
+  const events = payload.logEvents
+    .filter((e) => typeof e.message === 'string' && e.message.includes(`"modelId":"${model}"`))
+    .slice(0, 1000)
+    .map((e, i) => {
+      const r = JSON.parse(e.message as string) as Record<string, unknown>;
+      r.timestamp = new Date(minute + (i % 60) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return { ...e, message: JSON.stringify(r) };
+    });
+  if (events.length < 1000) throw new Error(`only ${events.length} records of ${model} in the batch`);
+  const result = ingestBatch(
+    { messageType: 'DATA_MESSAGE', logEvents: events },
+    { nowMs, priceTable: table, emf: { namespace: config.namespace, service: config.service } },
   );
+  return result.documents.reduce((a, d) => a + Buffer.byteLength(d) + 1, 0) / 1000;
+}
 
-  // EMF bytes per record at 1,000 records per minute for one model.
-  function emfBytesPerRecordAt1000(): number {
-    const payload = decodeLambdaEvent(batch.event);
-    const model = 'anthropic.claude-3-haiku-20240307-v1:0';
-    const minute = Math.floor(NOW / 60_000) * 60_000 - 60_000;
-    const events = payload.logEvents
-      .filter((e) => typeof e.message === 'string' && e.message.includes(`"modelId":"${model}"`))
-      .slice(0, 1000)
-      .map((e, i) => {
-        const r = JSON.parse(e.message as string) as Record<string, unknown>;
-        r.timestamp = new Date(minute + (i % 60) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-        return { ...e, message: JSON.stringify(r) };
-      });
-    if (events.length < 1000) throw new Error(`only ${events.length} records of ${model} in the batch`);
-    const result = ingestBatch(
-      { messageType: 'DATA_MESSAGE', logEvents: events },
-      { nowMs: NOW, priceTable: table, emf: { namespace: config.namespace, service: config.service } },
-    );
-    return result.documents.reduce((a, d) => a + Buffer.byteLength(d) + 1, 0) / 1000;
-  }
-  const emfBytesPerRecord = emfBytesPerRecordAt1000();
-
+/** The bundle as deployed: its size, cold import over an empty module, and peak memory on the largest batch. */
+async function bundleFigures() {
   const bundle = buildIngestBundle();
   const memory = measurePeakMemory(bundle);
   const emptyModule = `${bundle.dir}/empty.mjs`;
   (await import('node:fs')).writeFileSync(emptyModule, 'export {};\n');
-  const coldBundle = medianImportMs(bundle.file, 9);
-  const coldEmpty = medianImportMs(emptyModule, 9);
+  return {
+    bytes: bundle.bytes,
+    peakKiB: memory.peakKiB,
+    coldBundle: medianImportMs(bundle.file, 9),
+    coldEmpty: medianImportMs(emptyModule, 9),
+  };
+}
 
-  const perRecordMs = ingestMs / batch.events;
-  // The monitor's own bill in both metric sets, with attribution on and off, at 20 and 200 teams:
-  // attribution's part is the difference, and must not grow with the number of teams.
+/**
+ * The monitor's own bill in both metric sets, with attribution on and off, at 20 and 200 teams:
+ * attribution's part is the difference, and must not grow with the number of teams.
+ */
+function monthlyBills(perRecordMs: number) {
   const month = (metricSet: 'complete' | 'essential', teams: number, attribution = true) =>
     estimateMonthlyBill({ ...DEFAULT_REFERENCE, msPerRecord: perRecordMs, metricSet, teams, attribution });
   const bills = (metricSet: 'complete' | 'essential') => {
@@ -225,9 +244,39 @@ if (values.only !== 'replay') {
       off: off20,
     };
   };
-  const { bill, off: billWithoutAttribution } = bills('complete');
-  const { bill: essentialBill } = bills('essential');
+  const { bill, off: withoutAttribution } = bills('complete');
+  const { bill: essential } = bills('essential');
+  return { bill, essential, withoutAttribution };
+}
 
+type Bills = ReturnType<typeof monthlyBills>;
+
+/** The report's lines for one metric set's bill. */
+function billLines(name: string, e: Bills['bill'], target: string): string {
+  return [
+    `  ${name}: $${e.totalUsd} (target ${target}; $${e.totalWithoutFreeTierUsd} without the free tier)`,
+    `    ${e.distinctSeries} metric series (${e.seriesByKind.model} model, ${e.seriesByKind.attribution} attribution, ${e.seriesByKind.health} health, ${e.seriesByKind.hourly} hourly), ${e.alarmMetrics} alarm metrics, ${e.compositeAlarms} composite, ${e.dashboards} dashboards, ${e.insightRules} Contributor Insights rules (${(e.insightMatchedEventsPerMonth / 1e6).toFixed(1)}M matched events), ${e.savedQueries} saved queries`,
+    `    parts: ${Object.entries(e.parts)
+      .map(([k, v]) => `${k} $${v}`)
+      .join(', ')}`,
+    `    attribution: $${e.attributionUsd.teams20} at 20 teams, $${e.attributionUsd.teams200} at 200 teams (total $${e.teams200TotalUsd})`,
+  ].join('\n');
+}
+
+/** Measures the ingest part: its figures for --json, and its lines of the report. */
+async function measureIngest(): Promise<{ result: Record<string, unknown>; lines: string[] }> {
+  const NOW = Date.now();
+  const batch = buildLargeBatch(10_000, 1_000_000, NOW);
+  log(
+    `batch: ${batch.events} events, ${(batch.compressedBytes / 1024).toFixed(0)} KiB compressed, ${(batch.decompressedBytes / 1048576).toFixed(1)} MiB decompressed`,
+  );
+  const { floorMs, ingestMs, naiveMs, naiveBytes, accepted } = await timeIngest(batch, NOW);
+  log(
+    `floor ${floorMs.toFixed(1)} ms, ingest ${ingestMs.toFixed(1)} ms, naive ${naiveMs.toFixed(1)} ms (medians of ${rounds} rounds)`,
+  );
+  const emfBytesPerRecord = emfBytesPerRecordAt1000(batch, NOW);
+  const bundle = await bundleFigures();
+  const { bill, essential, withoutAttribution } = monthlyBills(ingestMs / batch.events);
   const result = {
     batch: {
       events: batch.events,
@@ -243,15 +292,18 @@ if (values.only !== 'replay') {
     recordsPerSecond: Math.round(batch.events / (ingestMs / 1000)),
     emfBytesPerRecord: Number(emfBytesPerRecord.toFixed(2)),
     naiveEmfBytesPerRecord: Number((naiveBytes / accepted).toFixed(1)),
-    peakRssMb: Number((memory.peakKiB / 1024).toFixed(1)),
+    peakRssMb: Number((bundle.peakKiB / 1024).toFixed(1)),
     bundleBytes: bundle.bytes,
-    coldImportMs: Number((coldBundle - coldEmpty).toFixed(1)),
-    coldImportRawMs: { bundle: Number(coldBundle.toFixed(1)), emptyModule: Number(coldEmpty.toFixed(1)) },
+    coldImportMs: Number((bundle.coldBundle - bundle.coldEmpty).toFixed(1)),
+    coldImportRawMs: {
+      bundle: Number(bundle.coldBundle.toFixed(1)),
+      emptyModule: Number(bundle.coldEmpty.toFixed(1)),
+    },
     monthlyBillUsd: bill.totalUsd,
     monthlyBill: bill,
-    monthlyBillEssentialUsd: essentialBill.totalUsd,
-    monthlyBillEssential: essentialBill,
-    monthlyBillWithoutAttributionUsd: billWithoutAttribution.totalUsd,
+    monthlyBillEssentialUsd: essential.totalUsd,
+    monthlyBillEssential: essential,
+    monthlyBillWithoutAttributionUsd: withoutAttribution.totalUsd,
     listPrices: LIST_PRICES,
     targets: {
       ingestOverFloor: '<= 1.5',
@@ -263,34 +315,27 @@ if (values.only !== 'replay') {
       attributionUsd: 'not growing from 20 to 200 teams',
     },
   };
-  ingestResult = result;
-  const b = bill;
-  report.push(
+  const lines = [
     `records per second (ingest): ${result.recordsPerSecond}`,
     `ingest / floor: ${result.ingestOverFloor} (target <= 1.5)`,
     `naive / ingest: ${result.naiveOverIngest}`,
     `EMF bytes per record at 1,000 records/min/model: ${result.emfBytesPerRecord} (target <= 12; naive: ${result.naiveEmfBytesPerRecord})`,
     `peak RSS, largest batch: ${result.peakRssMb} MB (target <= 128)`,
     `ingest bundle: ${result.bundleBytes} bytes minified (target <= 250 KB)`,
-    `cold import: ${result.coldImportMs} ms over an empty module (${coldBundle.toFixed(1)} vs ${coldEmpty.toFixed(1)} ms)`,
+    `cold import: ${result.coldImportMs} ms over an empty module (${bundle.coldBundle.toFixed(1)} vs ${bundle.coldEmpty.toFixed(1)} ms)`,
     `monthly bill, reference month (1M calls, 10 models, caller (10 roles) and team (20 teams) attributed):`,
-    ...[
-      ['complete (default)', b, '<= $40'],
-      ['essential', essentialBill, '<= $12'],
-    ].map(([name, x, target]) => {
-      const e = x as typeof b;
-      return [
-        `  ${name}: $${e.totalUsd} (target ${target}; $${e.totalWithoutFreeTierUsd} without the free tier)`,
-        `    ${e.distinctSeries} metric series (${e.seriesByKind.model} model, ${e.seriesByKind.attribution} attribution, ${e.seriesByKind.health} health, ${e.seriesByKind.hourly} hourly), ${e.alarmMetrics} alarm metrics, ${e.compositeAlarms} composite, ${e.dashboards} dashboards, ${e.insightRules} Contributor Insights rules (${(e.insightMatchedEventsPerMonth / 1e6).toFixed(1)}M matched events), ${e.savedQueries} saved queries`,
-        `    parts: ${Object.entries(e.parts)
-          .map(([k, v]) => `${k} $${v}`)
-          .join(', ')}`,
-        `    attribution: $${e.attributionUsd.teams20} at 20 teams, $${e.attributionUsd.teams200} at 200 teams (total $${e.teams200TotalUsd})`,
-      ].join('\n');
-    }),
-    `  without attribution (complete): $${result.monthlyBillWithoutAttributionUsd} (${billWithoutAttribution.distinctSeries} series; custom metrics $${billWithoutAttribution.parts.customMetrics})`,
+    billLines('complete (default)', bill, '<= $40'),
+    billLines('essential', essential, '<= $12'),
+    `  without attribution (complete): $${result.monthlyBillWithoutAttributionUsd} (${withoutAttribution.distinctSeries} series; custom metrics $${withoutAttribution.parts.customMetrics})`,
     `  prices: CloudWatch/Lambda us-east-1 list prices as of ${LIST_PRICES.date}`,
-  );
+  ];
+  return { result, lines };
+}
+
+if (values.only !== 'replay') {
+  const ingest = await measureIngest();
+  ingestResult = ingest.result;
+  report.push(...ingest.lines);
 }
 
 let replayResult: ReplayScale | undefined;

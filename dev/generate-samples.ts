@@ -314,50 +314,64 @@ function shuffleKeys(obj: Json): Json {
 function generateLines(): string[] {
   const lines: string[] = ['Permissions are correctly set for Amazon Bedrock logs.'];
   for (let minute = 0; minute < MINUTES; minute++) {
-    // A daily-shaped load with one burst (minute 42) that puts >100 latency values in one bucket.
-    const perMinute = minute === 42 ? 160 : int(12, 28);
-    const times = Array.from({ length: perMinute }, () => START + minute * 60_000 + int(0, 59) * 1000).sort(
-      (a, b) => a - b,
-    );
-    for (const time of times) {
-      const model = minute === 42 && rand() < 0.9 ? (MODELS[0] as ModelProfile) : weighted(MODELS);
-      const error = rand() < 0.06 ? weighted(ERRORS).code : undefined;
-      const delivery = rand() < 0.85 ? 'bodies' : rand() < 0.6 ? 's3' : 'off';
-      const rec = shuffleKeys(record(time, model, { ...(error ? { error } : {}), delivery }));
-      const line = JSON.stringify(rec);
-      if (rec.operation === 'ConverseStream' && !error && rand() < 0.25) {
-        // ConverseStream's zero-count placeholder, written first under the same requestId.
-        const placeholder = {
-          ...rec,
-          input: { inputContentType: 'application/json', inputTokenCount: 0 },
-          output: { outputContentType: 'application/json', outputTokenCount: 0 },
-        };
-        if (model.cache)
-          Object.assign(placeholder.input as Json, {
-            cacheReadInputTokenCount: 0,
-            cacheWriteInputTokenCount: 0,
-          });
-        lines.push(JSON.stringify(placeholder));
-      }
-      lines.push(line);
-      if (rand() < 0.01) lines.push(line); // an at-least-once redelivery
-    }
-    if (minute % 30 === 17) {
-      // Junk the handler must survive: not JSON, another schema, a broken token count, a truncated line.
-      lines.push('Permissions are correctly set for Amazon Bedrock logs.');
-      lines.push(JSON.stringify({ schemaType: 'SomethingElse', note: 'not an invocation record' }));
-      const broken = record(START + minute * 60_000 + 30_000, MODELS[3] as ModelProfile, { delivery: 'off' });
-      (broken.input as Json).inputTokenCount = -5;
-      lines.push(JSON.stringify(broken));
-      lines.push(
-        JSON.stringify(
-          record(START + minute * 60_000 + 31_000, MODELS[4] as ModelProfile, { delivery: 'off' }),
-        ).slice(0, 120),
-      );
-    }
+    pushMinuteOfTraffic(lines, minute);
+    if (minute % 30 === 17) pushJunk(lines, minute);
   }
 
   return lines;
+}
+
+/** One minute of calls, in time order. */
+function pushMinuteOfTraffic(lines: string[], minute: number): void {
+  // A daily-shaped load with one burst (minute 42) that puts >100 latency values in one bucket.
+  const perMinute = minute === 42 ? 160 : int(12, 28);
+  const times = Array.from({ length: perMinute }, () => START + minute * 60_000 + int(0, 59) * 1000).sort(
+    (a, b) => a - b,
+  );
+  for (const time of times) {
+    const model = minute === 42 && rand() < 0.9 ? (MODELS[0] as ModelProfile) : weighted(MODELS);
+    pushCall(lines, time, model);
+  }
+}
+
+/** One call's line, with a ConverseStream placeholder before it or a redelivery after it now and then. */
+function pushCall(lines: string[], time: number, model: ModelProfile): void {
+  const error = rand() < 0.06 ? weighted(ERRORS).code : undefined;
+  const delivery = rand() < 0.85 ? 'bodies' : rand() < 0.6 ? 's3' : 'off';
+  const rec = shuffleKeys(record(time, model, { ...(error ? { error } : {}), delivery }));
+  const line = JSON.stringify(rec);
+  if (rec.operation === 'ConverseStream' && !error && rand() < 0.25) lines.push(placeholderOf(rec, model));
+  lines.push(line);
+  if (rand() < 0.01) lines.push(line); // an at-least-once redelivery
+}
+
+/** ConverseStream's zero-count placeholder, written first under the same requestId. */
+function placeholderOf(rec: Json, model: ModelProfile): string {
+  const placeholder = {
+    ...rec,
+    input: { inputContentType: 'application/json', inputTokenCount: 0 },
+    output: { outputContentType: 'application/json', outputTokenCount: 0 },
+  };
+  if (model.cache)
+    Object.assign(placeholder.input as Json, {
+      cacheReadInputTokenCount: 0,
+      cacheWriteInputTokenCount: 0,
+    });
+  return JSON.stringify(placeholder);
+}
+
+/** Junk the handler must survive: not JSON, another schema, a broken token count, a truncated line. */
+function pushJunk(lines: string[], minute: number): void {
+  lines.push('Permissions are correctly set for Amazon Bedrock logs.');
+  lines.push(JSON.stringify({ schemaType: 'SomethingElse', note: 'not an invocation record' }));
+  const broken = record(START + minute * 60_000 + 30_000, MODELS[3] as ModelProfile, { delivery: 'off' });
+  (broken.input as Json).inputTokenCount = -5;
+  lines.push(JSON.stringify(broken));
+  lines.push(
+    JSON.stringify(
+      record(START + minute * 60_000 + 31_000, MODELS[4] as ModelProfile, { delivery: 'off' }),
+    ).slice(0, 120),
+  );
 }
 
 function main(argv: string[]): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alarmResources } from '../deploy/stack/index';
+import { ALARM_FAMILIES } from '../shared/contract/alarm-families';
 import {
   type AlarmDefinition,
   buildAlarmDefinitions,
@@ -72,6 +73,26 @@ describe('alarm families', () => {
 
     expect(defs.length).toBeGreaterThan(0);
     for (const d of defs) expect(DOCUMENTED_FAMILIES, d.key).toContain(d.family);
+  });
+
+  it('deploys every family of the contract with every option on, and none other', () => {
+    const everything = parseStackParameters({
+      watchedModels: WATCHED.join(','),
+      quotas: QUOTA_MODELS.map((m) => `${m}=200000:100`).join(';'),
+      concurrencyLimits: `${QUOTA_MODELS[0]}=50`,
+      largeDataBucket: 'create',
+      monthlyBudgetUsd: '100',
+      attributionKeys: 'team',
+      teamBudgets: 'team/search=10',
+      topContributorCostPerHourUsd: '5',
+      topContributorTokensPerHour: '100000',
+      tokenSpikeAlarms: 'true',
+      alertTargets: 'slack=slack:ssm:/bw/slack',
+    });
+
+    const families = new Set(buildAlarmDefinitions(everything, CTX).map((d) => d.family));
+
+    expect([...families].sort()).toEqual([...ALARM_FAMILIES].sort());
   });
 
   it('scopes every definition to all, a watched or quota model id as logged, or pipeline', () => {

@@ -328,7 +328,7 @@ describe('npm run simulate', () => {
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/--delivery-lag/);
-    expect(stdout).toMatch(/example: npm run -s simulate/);
+    expect(stdout).toMatch(/example: bedrock-watch simulate/);
   });
 
   it('refuses a misspelt parameter with the closest known name, exit 2, no stack trace', async () => {

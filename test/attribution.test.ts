@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../cli/common/emf-validator';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../cli/replay/run';
 import type { Invocation } from '../shared/ingest/2-parse';
 import { applicationProfilesIn, createProfileResolver } from '../shared/ingest/4-resolve-model';
@@ -263,7 +262,7 @@ describe('runReplay with attribution, over the bundled sample set', () => {
     expect(attribution.caller?.map((v) => v.value)).toContain('support-bot-task-role');
     const lines = run.emf.map((l) => JSON.parse(l));
     const attributionLines = lines.filter((d) => d.bedrockWatch === 'attribution');
-    for (const doc of run.emf.filter((l) => l.includes('"_aws"'))) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of run.emf.filter((l) => l.includes('"_aws"'))) expect(doc).toBeValidEmf();
     // Attribution is data in the log, not metric series: no EMF document carries a team or caller.
     expect(
       lines.filter((d) => d._aws && (typeof d.team === 'string' || typeof d.Caller === 'string')),

@@ -3,9 +3,11 @@
  * example and exits 0; a user mistake is one line and exit 2, never a stack trace.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS, type CommandName } from '../cli/commands';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -28,14 +30,17 @@ async function cli(
   }
 }
 
-/** Each CLI (a bin command, or a dev/ script), its npm script name and the flags its usage must list. */
-const CLIS: [string, string, string[]][] = [
-  [
-    'replay',
-    'replay',
-    ['--json', '--csv', '--wide', '--emf', '--now', '--since', '--until', '--attribute', '--config'],
-  ],
-  ['simulate', 'simulate', ['--json', '--param', '--config', '--delivery-lag', '--until']],
+/** The flags each command's usage must list: a command added to COMMANDS without its entry here is a compile error. */
+const COMMAND_FLAGS: Record<CommandName, string[]> = {
+  replay: ['--json', '--csv', '--wide', '--emf', '--now', '--since', '--until', '--attribute', '--config'],
+  simulate: ['--json', '--param', '--config', '--delivery-lag', '--until'],
+  preview: ['--out', '--open', '--region', '--param', '--config', '--delivery-lag', '--until'],
+  prices: ['--from', '--dry-run', '--out', '--service-code'],
+  advise: ['--json', '--csv', '--since', '--until', '--by', '--check', '--cache-hit-share', '--config'],
+};
+
+/** Each contributor tool in dev/, its npm script name and the flags its usage must list. */
+const DEV_TOOLS: [string, string, string[]][] = [
   [
     'bench.ts',
     'bench',
@@ -47,17 +52,30 @@ const CLIS: [string, string, string[]][] = [
   ['generate-samples.ts', 'generate-samples', []],
   ['generate-scenarios.ts', 'generate-scenarios', []],
   ['measure-memory.ts', 'measure-memory', []],
-  ['prices', 'prices', ['--from', '--dry-run', '--out', '--service-code']],
+];
+
+/** Every CLI: the script to run, the start its usage must have, and the flags it must list. */
+const CLIS: [string, string, string[]][] = [
+  ...(Object.keys(COMMANDS) as CommandName[]).map((name): [string, string, string[]] => [
+    name,
+    `bedrock-watch ${name}`,
+    COMMAND_FLAGS[name],
+  ]),
+  ...DEV_TOOLS.map(([script, name, flags]): [string, string, string[]] => [
+    script,
+    `npm run -s ${name}`,
+    flags,
+  ]),
 ];
 
 describe('every CLI', () => {
   it.each(CLIS)(
     '%s --help prints its usage, every flag and an example, and exits 0',
-    async (script, name, flags) => {
+    async (script, usage, flags) => {
       const { code, stdout } = await cli(script, ['--help']);
 
       expect(code).toBe(0);
-      expect(stdout).toMatch(new RegExp(`^usage: npm run -s ${name}`));
+      expect(stdout).toMatch(new RegExp(`^usage: ${usage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s`));
       for (const flag of [...flags, '--help']) expect(stdout, flag).toContain(flag);
       expect(stdout).toMatch(/example/);
     },
@@ -73,6 +91,13 @@ describe('every CLI', () => {
       expect(stderr).not.toMatch(/\n\s+at /);
     },
   );
+
+  it("the README's command table lists exactly the commands of cli/commands.ts, with their summaries", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `bedrock-watch (\S+)` \| (.*) \|$/gm)].map((m) => [m[1], m[2]]);
+
+    expect(rows).toEqual(Object.entries(COMMANDS).map(([name, { summary }]) => [name, summary]));
+  });
 });
 
 describe('a CLI given a path that does not exist', () => {
@@ -116,8 +141,7 @@ describe('npx bedrock-watch (the package bin, item 5)', () => {
     const unknown = await bin(['replya']);
 
     expect(help.code).toBe(0);
-    for (const command of ['replay', 'simulate', 'preview', 'prices'])
-      expect(help.stdout).toContain(`  ${command} `);
+    for (const command of Object.keys(COMMANDS)) expect(help.stdout).toContain(`  ${command} `);
     expect(help.stdout).not.toMatch(/bench|fuzz|generate/);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "replya"');

@@ -53,7 +53,7 @@ describe('toEmfDocuments', () => {
     const [doc, ...rest] = toEmfDocuments([bucket()], options);
 
     expect(rest).toHaveLength(0);
-    expect(emfProblems(doc as string)).toEqual([]);
+    expect(doc as string).toBeValidEmf();
     const parsed = parse(doc as string);
     expect(parsed._aws.Timestamp).toBe(T0);
     expect(parsed._aws.CloudWatchMetrics[0]?.Namespace).toBe('BedrockWatch');
@@ -119,7 +119,7 @@ describe('toEmfDocuments', () => {
     const docs = toEmfDocuments([bucket({ latencyMs, timeToFirstTokenMs, invocations: 250 })], options);
 
     expect(docs).toHaveLength(3);
-    for (const doc of docs) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of docs) expect(doc).toBeValidEmf();
     const parsed = docs.map(parse);
     expect(parsed.map((d) => d._aws.Timestamp)).toEqual([T0, T0, T0]);
     expect(parsed.map((d) => (d.Latency as number[]).length)).toEqual([100, 100, 50]);
@@ -190,7 +190,7 @@ describe('toEmfDocuments', () => {
       options,
     );
 
-    for (const doc of docs) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of docs) expect(doc).toBeValidEmf();
     expect(docs.map((d) => parse(d).CostUSD)).toEqual([undefined, undefined]);
     expect(parse(docs[1] as string).Latency).toEqual([5]);
     expect(parse(docs[1] as string).TimeToFirstToken).toBeUndefined();
@@ -209,7 +209,7 @@ describe('toEmfDocuments', () => {
     );
 
     expect(docs).toHaveLength(1);
-    expect(emfProblems(docs[0] as string)).toEqual([]);
+    expect(docs[0] as string).toBeValidEmf();
     expect(Buffer.byteLength(docs[0] as string)).toBeLessThan(8 * 1024);
   });
 });
@@ -260,7 +260,7 @@ describe('the metric sets', () => {
 
   it('writes valid EMF with one directive per group of dimension sets', () => {
     for (const doc of toEmfDocuments([everything], { ...options, metricSet: 'essential' }))
-      expect(emfProblems(doc)).toEqual([]);
+      expect(doc).toBeValidEmf();
   });
 });
 

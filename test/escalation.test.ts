@@ -5,13 +5,14 @@ import {
   type Episode,
   type EscalationDeps,
   episodeKey,
+  incidentKeyOf,
   LEASE_MS,
   OPEN_TTL_MS,
   onAlarm,
   onResolved,
   onTick,
 } from '../shared/alerts/escalation';
-import { parsePolicy, parseTargets } from '../shared/alerts/routing';
+import { type EscalationStep, parsePolicy, parseTargets } from '../shared/alerts/routing';
 import { MemoryStateStore } from '../shared/alerts/state-store';
 
 const MINUTE = 60_000;
@@ -31,7 +32,9 @@ const ALARM: AlarmEvent = {
 const OK_AT = (atMs: number): AlarmEvent => ({ ...ALARM, state: 'OK', atMs });
 
 /** The engine on a fake clock and an in-memory store; sends are recorded as `minute action target`. */
-function harness(options: { gate?: () => Promise<void> } = {}) {
+function harness(
+  options: { gate?: (target: string, action: string) => Promise<void>; policy?: () => EscalationStep[] } = {},
+) {
   const clock = { now: T0 };
   const store = new MemoryStateStore<Episode>(() => clock.now);
   const sent: string[] = [];
@@ -40,16 +43,18 @@ function harness(options: { gate?: () => Promise<void> } = {}) {
     store,
     now: () => clock.now,
     runId: `run-${++runs}`,
-    policy: () => POLICY,
+    namePrefix: 'bw-test',
+    policy: options.policy ?? (() => POLICY),
     send: async (target, action) => {
-      await options.gate?.();
+      await options.gate?.(target, action);
       sent.push(`${(clock.now - T0) / MINUTE} ${action} ${target}`);
       return { ok: true, status: 202, attempts: 1 };
     },
   });
   const view = (inAlarm: boolean, state: 'OK' | 'ALARM' = 'OK') => ({
     inAlarm: inAlarm ? [{ event: ALARM, level: 'critical' as const }] : [],
-    stateOf: (names: string[]) => Promise.resolve(new Map(names.map((n) => [n, state] as const))),
+    stateOf: (names: string[]) =>
+      Promise.resolve(new Map(names.map((n) => [n, { state, atMs: clock.now }] as const))),
   });
   return { clock, store, sent, deps, view };
 }
@@ -132,14 +137,17 @@ describe('escalation (fake clock, in-memory store)', () => {
   it('takes over a delivery claimed by a run that died, once its lease is over', async () => {
     const { clock, store, sent, deps, view } = harness();
     const episode: Episode = {
-      alarm: ALARM.name,
+      incident: 'budget',
+      id: `${ALARM.name}@${T0}`,
       level: 'critical',
       openedAt: T0,
+      levelSince: T0,
       status: 'open',
-      snapshot: ALARM,
-      deliveries: { 'trigger:0:slack': { state: 'claimed', at: T0, by: 'dead-run' } },
+      lead: ALARM.name,
+      members: { [ALARM.name]: { level: 'critical', state: 'ALARM', atMs: T0, snapshot: ALARM } },
+      deliveries: { 'trigger:critical:slack': { state: 'claimed', at: T0, by: 'dead-run' } },
     };
-    await store.create(episodeKey(ALARM.name), episode, T0 + OPEN_TTL_MS);
+    await store.create(episodeKey('budget'), episode, T0 + OPEN_TTL_MS);
 
     clock.now = T0 + LEASE_MS - 1000;
     await onTick(deps(), view(true));
@@ -186,13 +194,107 @@ describe('escalation (fake clock, in-memory store)', () => {
     await onAlarm(deps(), ALARM, 'critical');
     clock.now = T0 + 2 * 24 * 60 * MINUTE;
     await onTick(deps(), view(true));
-    const renewed = await store.get(episodeKey(ALARM.name));
+    const renewed = await store.get(episodeKey('budget'));
 
     await onResolved(deps(), OK_AT(clock.now));
     clock.now += CLOSED_TTL_MS;
 
     expect(renewed?.expiresAtMs).toBeGreaterThan(T0 + OPEN_TTL_MS);
-    expect(await store.get(episodeKey(ALARM.name))).toBeUndefined();
+    expect(await store.get(episodeKey('budget'))).toBeUndefined();
     expect(await store.scan('episode|')).toEqual([]);
+  });
+});
+
+describe('escalation defects (issue 22)', () => {
+  it('3: records a delivery that finishes late in its own episode, so the next episode still resolves', async () => {
+    let hold: (() => void) | undefined;
+    let holding = true;
+    const { clock, sent, deps } = harness({
+      gate: (_target, action) =>
+        action === 'resolve' && holding
+          ? new Promise<void>((resolve) => {
+              hold = resolve;
+            })
+          : Promise.resolve(),
+    });
+    await onAlarm(deps(), ALARM, 'critical');
+    clock.now = T0 + 5 * MINUTE;
+    const late = onResolved(deps(), OK_AT(clock.now));
+    while (!hold) await new Promise((resolve) => setImmediate(resolve));
+
+    clock.now = T0 + 7 * MINUTE;
+    await onAlarm(deps(), { ...ALARM, atMs: clock.now }, 'critical');
+    holding = false;
+    hold();
+    await late;
+    clock.now = T0 + 9 * MINUTE;
+    await onResolved(deps(), OK_AT(clock.now));
+
+    expect(sent).toEqual(['0 trigger slack', '7 trigger slack', '7 resolve slack', '9 resolve slack']);
+  });
+
+  it('6: closes an episode whose OK was lost at the time the alarm left ALARM, so an ALARM during the tick pages', async () => {
+    const { clock, sent, deps } = harness();
+    await onAlarm(deps(), ALARM, 'critical');
+
+    clock.now = T0 + 10.5 * MINUTE;
+    await onTick(deps(), {
+      inAlarm: [],
+      stateOf: (names) =>
+        Promise.resolve(new Map(names.map((n) => [n, { state: 'OK' as const, atMs: T0 + 5 * MINUTE }]))),
+    });
+    await onAlarm(deps(), { ...ALARM, atMs: T0 + 10 * MINUTE }, 'critical');
+
+    expect(sent).toEqual(['0 trigger slack', '10.5 resolve slack', '10.5 trigger slack']);
+  });
+
+  it('6: an ALARM processed after its own later OK does not page', async () => {
+    const { clock, sent, deps } = harness();
+    clock.now = T0 + 6 * MINUTE;
+
+    await onResolved(deps(), OK_AT(T0 + 5 * MINUTE));
+    const late = await onAlarm(deps(), ALARM, 'critical');
+
+    expect(sent).toEqual([]);
+    expect(late).toEqual([{ alarm: ALARM.name, delivery: 'episode', result: 'stale' }]);
+  });
+
+  it('10: a policy changed mid-episode does not page anyone again', async () => {
+    let policy = POLICY;
+    const { clock, sent, deps, view } = harness({ policy: () => policy });
+    await onAlarm(deps(), ALARM, 'critical');
+    clock.now = T0 + 20 * MINUTE;
+    await onTick(deps(), view(true));
+
+    policy = parsePolicy('0:slack;10:pagerduty-high;15:pagerduty', TARGETS);
+    clock.now = T0 + 21 * MINUTE;
+    await onTick(deps(), view(true));
+
+    expect(sent).toEqual(['0 trigger slack', '20 trigger pagerduty', '21 trigger pagerduty-high']);
+  });
+
+  it('groups warning and critical of one family, and the all-models alarm with the per-model ones, into one incident', async () => {
+    const { clock, sent, deps } = harness();
+    const model = { ...ALARM, dimensions: { ModelId: 'm' } };
+
+    await onAlarm(deps(), { ...ALARM, name: 'bw-test-error-rate-warning-all' }, 'warning');
+    await onAlarm(deps(), { ...model, name: 'bw-test-error-rate-critical-m' }, 'critical');
+    await onAlarm(deps(), { ...ALARM, name: 'bw-test-error-rate-critical-all' }, 'critical');
+    await onResolved(deps(), {
+      ...OK_AT(T0 + MINUTE),
+      name: 'bw-test-error-rate-critical-m',
+      dimensions: { ModelId: 'm' },
+    });
+    const stillOpen = [...sent];
+    await onResolved(deps(), { ...OK_AT(T0 + MINUTE), name: 'bw-test-error-rate-warning-all' });
+    clock.now = T0 + 2 * MINUTE;
+    await onResolved(deps(), { ...OK_AT(T0 + 2 * MINUTE), name: 'bw-test-error-rate-critical-all' });
+
+    expect(incidentKeyOf({ ...model, name: 'bw-test-error-rate-critical-m' }, 'bw-test')).toBe(
+      incidentKeyOf({ ...ALARM, name: 'bw-test-error-rate-warning-all' }, 'bw-test'),
+    );
+    // The level rose: who heard of the warning hears of the critical, once; one resolve when all are OK.
+    expect(stillOpen).toEqual(['0 trigger slack', '0 trigger slack']);
+    expect(sent).toEqual(['0 trigger slack', '0 trigger slack', '2 resolve slack']);
   });
 });

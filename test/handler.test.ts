@@ -1,6 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../cli/common/emf-validator';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { localIngestDependencies } from '../cli/common/local-ingest';
+import { createIngestHandler } from '../functions/ingest/ingest';
+import { SinkMetrics } from '../functions/ingest/sink-metrics';
 import { SubscriptionDecodeError } from '../shared/ingest/1-decode';
 import { loadIngestConfig } from '../shared/ingest/config';
 import {
@@ -51,7 +54,7 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
       rejectedByReason: { 'not-json': 1 },
       documents: 3,
     });
-    for (const doc of emfLines(stdout)) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of emfLines(stdout)) expect(doc).toBeValidEmf();
     const docs = modelDocs(stdout);
     expect(
       docs.map((d) => [d.ModelId, (d._aws as { Timestamp: number }).Timestamp - T0, d.Invocations]),
@@ -86,7 +89,7 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
     expect(error).toBeUndefined();
     expect(result?.received).toBeGreaterThan(0);
     expect(result?.accepted).toBe(result?.received);
-    for (const doc of emfLines(stdout)) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of emfLines(stdout)) expect(doc).toBeValidEmf();
   });
 
   it('ignores a CONTROL_MESSAGE without emitting model metrics', async () => {
@@ -125,7 +128,7 @@ describe('ingest handler, end to end on a gzipped subscription event', () => {
 
     const { stdout } = await captureOutput(() => handler(event, context));
 
-    for (const doc of emfLines(stdout)) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of emfLines(stdout)) expect(doc).toBeValidEmf();
     const [doc] = modelDocs(stdout);
     expect(doc).toMatchObject({ Invocations: 2, LatencyUnavailable: 1, Latency: [700] });
     expect(doc?.TimeToFirstToken).toBeUndefined();
@@ -275,5 +278,103 @@ describe('ingest handler, Kinesis event shape', () => {
 
     expect(error).toBeInstanceOf(SubscriptionDecodeError);
     expect(modelDocs(stdout)).toHaveLength(0);
+  });
+});
+
+describe('ingest handler, the seam between the Lambda entry and the local tools', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('builds nothing when the Lambda entry is imported; the first invocation reads the settings', async () => {
+    vi.stubEnv('BEDROCK_WATCH_MAX_MODEL_IDS', 'many');
+    vi.resetModules();
+
+    const entry = await import('../functions/ingest/handler');
+
+    // A fresh module graph: its ConfigError is not this file's, so the message tells.
+    await expect(entry.handler(makeEvent([]), context)).rejects.toThrow(/^maxModelIds: an integer/);
+  });
+
+  it('writes health metrics through the sink of the model documents, and nothing to stdout or stderr', async () => {
+    // As in Lambda, so the cold-start metric is published too.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const lines: string[] = [];
+    const logs: string[] = [];
+    const deps = localIngestDependencies(
+      {},
+      { emit: (l) => lines.push(l), writeLog: (l) => logs.push(l), logLevel: 'WARN', now: () => T0 + 60_000 },
+    );
+    const handler = createIngestHandler(deps);
+
+    const { result, stdout, stderr } = await captureOutput(() =>
+      handler(makeEvent([line(makeRecord({ time: T0 })), 'junk']), context),
+    );
+
+    expect(result).toMatchObject({ received: 2, accepted: 1, rejected: 1 });
+    expect(stdout).toEqual([]);
+    expect(stderr).toEqual([]);
+    const docs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(docs.filter((d) => d.ModelId === HAIKU)).not.toEqual([]);
+    expect(docs.find((d) => 'RecordsReceived' in d)).toMatchObject({
+      RecordsReceived: 2,
+      RejectedRecords: 1,
+    });
+    expect(docs.find((d) => 'Reason' in d)).toMatchObject({ Reason: 'not-json', RejectedRecords: 1 });
+    expect(docs.find((d) => 'ColdStart' in d)).toMatchObject({ ColdStart: 1 });
+    expect(logs.map((l) => JSON.parse(l).message)).toContain('Log event rejected');
+  });
+
+  it('serialises health metrics byte for byte as Powertools prints them', async () => {
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const viaSink: string[] = [];
+    const sink = new SinkMetrics({ namespace: 'BedrockWatch', serviceName: 'bedrock-watch' }, (l) =>
+      viaSink.push(l),
+    );
+    const plain = new Metrics({ namespace: 'BedrockWatch', serviceName: 'bedrock-watch' });
+    const publish = (m: Metrics) => {
+      m.captureColdStartMetric();
+      m.setTimestamp(T0);
+      m.addMetric('RecordsReceived', MetricUnit.Count, 3);
+      m.publishStoredMetrics();
+      m.singleMetric()
+        .setTimestamp(T0)
+        .addDimension('Reason', 'not-json')
+        .addMetric('RejectedRecords', MetricUnit.Count, 1);
+    };
+
+    const { stdout } = await captureOutput(async () => publish(plain));
+    publish(sink);
+
+    expect(viaSink.map((l) => l.replace(/"Timestamp":\d+/, ''))).toEqual(
+      stdout.map((l) => l.replace(/"Timestamp":\d+/, '')),
+    );
+    expect(viaSink).toHaveLength(3);
+  });
+
+  it('takes the decode step, record times and batch callback only from a local run', async () => {
+    const seen: number[] = [];
+    const handler = makeHandler({}, T0);
+    const local = createIngestHandler(
+      {
+        ...localIngestDependencies({}, { emit: () => undefined, writeLog: () => undefined, now: () => T0 }),
+      },
+      {
+        decode: () => ({
+          messageType: 'DATA_MESSAGE',
+          logEvents: [{ id: '1', timestamp: 0, message: line(makeRecord({ time: T0 })) }],
+        }),
+        recordTimes: { sinceMs: T0 + 1 },
+        onBatch: (result) => seen.push(result.counts.received),
+      },
+    );
+
+    const { result: lambda } = await captureOutput(() => handler({ not: 'an event' }, context));
+    const replayed = await local({ not: 'an event' }, context);
+
+    expect(lambda).toBeUndefined();
+    expect(replayed).toMatchObject({ received: 1, accepted: 0, filtered: 1 });
+    expect(seen).toEqual([1]);
   });
 });

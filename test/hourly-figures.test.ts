@@ -2,7 +2,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { emfProblems } from '../cli/common/emf-validator';
 import { storeGetMetricData } from '../cli/simulate/hourly';
 import { createMonthToDateHandler } from '../functions/month-to-date/handler';
 import {
@@ -94,7 +93,7 @@ describe('hourly figures (month-to-date function)', () => {
 
     const docs = hourlyDocuments('BedrockWatch', 'bedrock-watch', SETTINGS, [page], NOW, () => 0.5);
 
-    for (const doc of docs) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of docs) expect(doc).toBeValidEmf();
     expect(JSON.parse(docs[0] ?? '{}')).toMatchObject({ ModelId: HAIKU, MonthToDateCostUSD: 8 });
     expect(JSON.parse(docs[1] ?? '{}')).toMatchObject({ TokensLastHour: 3000, TokensBaseline: 1000 });
     expect(JSON.parse(docs[1] ?? '{}')._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service']]);

@@ -2,7 +2,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { emfProblems } from '../cli/common/emf-validator';
 import { createMonthToDateHandler } from '../functions/month-to-date/handler';
 import {
   monthStartUtc,
@@ -46,7 +45,7 @@ describe('month-to-date function', () => {
     // 15 of November's 30 days are over: $12 so far projects to $24.
     const doc = monthToDateDocument('BedrockWatch', 'bedrock-watch', NOW, 12);
 
-    expect(emfProblems(doc)).toEqual([]);
+    expect(doc).toBeValidEmf();
     expect(JSON.parse(doc)).toMatchObject({
       MonthToDateCostUSD: 12,
       ProjectedMonthCostUSD: 24,

@@ -176,6 +176,8 @@ describe('the packaged stack with every destination, budgets, token spikes and r
         'arn::logs:::log-group:/aws/lambda/bedrock-watch-prod-failoverSwitch:*',
       ],
       [['ssm:PutParameter'], 'arn::ssm:::parameter/bedrock-watch/prod/failover/*'],
+      // The switch follows the current state of its budget alarms (issue 22, defect 7).
+      [['cloudwatch:DescribeAlarms'], '*'],
     ]);
   });
 

@@ -67,7 +67,8 @@ describe('notifier deliveries (real HTTP on 127.0.0.1)', () => {
     expect(trigger).toMatchObject({
       routing_key: ROUTING_KEY,
       event_action: 'trigger',
-      dedup_key: `bedrock-watch/123456789012/eu-west-1/${PREFIX}-budget-90-all`,
+      // One key per incident (family and scope), not per alarm: warning and critical share it.
+      dedup_key: `bedrock-watch/123456789012/eu-west-1/${PREFIX}/budget`,
       payload: {
         severity: 'critical',
         class: 'budget',
@@ -204,7 +205,7 @@ describe('notifier deliveries (real HTTP on 127.0.0.1)', () => {
     receiver.respond('/v2/enqueue', 400, '{"status":"invalid event"}');
 
     const first = handleNotifications(deps, alarm('ALARM', T0));
-    await expect(first).rejects.toThrow('budget-90-all trigger:0:pagerduty');
+    await expect(first).rejects.toThrow('budget-90-all trigger:critical:pagerduty');
     const retry = handleNotifications(deps, alarm('ALARM', T0));
     await expect(retry).rejects.toThrow(DeliveryFailedError);
 
@@ -290,7 +291,7 @@ describe('notifier handler', () => {
     );
     const tick = await handler({ source: 'aws.events' }, context);
 
-    expect(fromSns.outcomes.map((o) => [o.delivery, o.result])).toEqual([['trigger:0:slack', 'sent']]);
+    expect(fromSns.outcomes.map((o) => [o.delivery, o.result])).toEqual([['trigger:critical:slack', 'sent']]);
     expect(tick.outcomes).toEqual([]);
   });
 
@@ -366,5 +367,251 @@ describe('contributorQuery (top contributors from the stack’s Contributor Insi
         now,
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('notifier defects (issue 22)', () => {
+  it('1: counts and skips an alarm it does not recognise, and delivers the rest of the batch', async () => {
+    const clock = { now: T0 };
+    const { deps, logger, metrics } = testNotifier({
+      receiverUrl: receiver.url,
+      escalationPolicy: '0:slack',
+      clock,
+    });
+    const counted: string[] = [];
+    deps.count = (metric, reason) => counted.push(`${metric}:${reason ?? ''}`);
+    const handler = createNotifierHandler(deps, logger, metrics);
+    const foreign = JSON.parse(alarmMessage({ key: 'budget-90-all', state: 'ALARM', atMs: T0 }));
+    foreign.AlarmName = 'other-stack-budget-90-all';
+    const unknown = alarmMessage({ key: 'mystery-family-all', state: 'ALARM', atMs: T0 });
+    const event = snsEvent(JSON.stringify(foreign));
+    event.Records.push(
+      {
+        ...snsEvent(unknown).Records[0],
+        Sns: { ...snsEvent(unknown).Records[0]?.Sns, MessageId: 'm-2' },
+      } as never,
+      snsEvent(alarmMessage({ key: 'budget-90-all', state: 'ALARM', atMs: T0 }), 'critical', 'm-3')
+        .Records[0] as never,
+    );
+
+    const report = await handler(event, context);
+
+    expect(report.rejected).toEqual([
+      { reason: 'unknown-alarm', messageId: 'm-1' },
+      { reason: 'unknown-alarm', messageId: 'm-2' },
+    ]);
+    expect(counted.filter((c) => c.startsWith('rejected'))).toEqual([
+      'rejected:unknown-alarm',
+      'rejected:unknown-alarm',
+    ]);
+    expect(receiver.on('/slack')).toHaveLength(1);
+  });
+
+  it('2: delivers a refused delivery once its secret is fixed, on a redrive or on the tick', async () => {
+    const clock = { now: T0 };
+    const { deps } = testNotifier({
+      receiverUrl: receiver.url,
+      escalationPolicy: '0:pagerduty',
+      clock,
+      inAlarm: () => Promise.resolve([describedAlarm('budget-90-all', T0)]),
+    });
+    receiver.respond('/v2/enqueue', 404, '{"status":"not found"}');
+
+    await expect(handleNotifications(deps, alarm('ALARM', T0))).rejects.toThrow(DeliveryFailedError);
+    receiver.respond('/v2/enqueue', 202);
+    clock.now = T0 + 6 * 60_000;
+    const redriven = await handleNotifications(deps, alarm('ALARM', T0));
+    clock.now = T0 + 30 * 60_000;
+    await handleTick(deps);
+
+    expect(redriven.outcomes.map((o) => o.result)).toContain('sent');
+    expect(receiver.on('/v2/enqueue').map((r) => r.json.event_action)).toEqual(['trigger', 'trigger']);
+  });
+
+  it('2: retries a refused delivery on the tick after a cool-down, without a redrive', async () => {
+    const clock = { now: T0 };
+    const { deps } = testNotifier({
+      receiverUrl: receiver.url,
+      escalationPolicy: '0:pagerduty',
+      clock,
+      inAlarm: () => Promise.resolve([describedAlarm('budget-90-all', T0)]),
+    });
+    receiver.respond('/v2/enqueue', 404);
+    await handleNotifications(deps, alarm('ALARM', T0)).catch(() => undefined);
+    receiver.respond('/v2/enqueue', 202);
+
+    for (let m = 1; m <= 6; m++) {
+      clock.now = T0 + m * 60_000;
+      await handleTick(deps).catch(() => undefined);
+    }
+
+    expect(receiver.on('/v2/enqueue')).toHaveLength(2);
+  });
+
+  it('4: tries a destination that times out once per run, not again on the retry or the next tick', async () => {
+    const clock = { now: T0 };
+    const { deps } = testNotifier({
+      receiverUrl: receiver.url,
+      escalationPolicy: '0:slack,pagerduty',
+      clock,
+      inAlarm: () => Promise.resolve([describedAlarm('budget-90-all', T0)]),
+    });
+    const slack: number[] = [];
+    const http = deps.http;
+    deps.http = (request) => {
+      if (!request.url.endsWith('/slack')) return http(request);
+      slack.push(clock.now);
+      return Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    };
+
+    await handleNotifications(deps, alarm('ALARM', T0)).catch(() => undefined);
+    const firstRun = slack.length;
+    await handleNotifications(deps, alarm('ALARM', T0)).catch(() => undefined);
+    clock.now = T0 + 30_000;
+    await handleTick(deps).catch(() => undefined);
+
+    expect(firstRun).toBe(1);
+    expect(slack).toEqual([T0]);
+    expect(receiver.on('/v2/enqueue')).toHaveLength(1);
+  });
+
+  it('5: handles the alarms of a tick concurrently, and one alarm’s store error does not stop the others', async () => {
+    const clock = { now: T0 };
+    const keys = ['latency-p95-critical-all', 'budget-90-all', 'error-rate-critical-all'];
+    const { deps, store } = testNotifier({
+      receiverUrl: receiver.url,
+      escalationPolicy: '0:slack',
+      clock,
+      inAlarm: () => Promise.resolve(keys.map((k) => describedAlarm(k, T0))),
+    });
+    let inFlight = 0;
+    let most = 0;
+    const waiting: (() => void)[] = [];
+    const http = deps.http;
+    deps.http = async (request) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      // Answer once every alarm's request is in flight (or after the test's own bound).
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length === 2) for (const w of waiting.splice(0)) w();
+        setTimeout(resolve, 2000);
+      });
+      inFlight--;
+      return http(request);
+    };
+    const get = store.get.bind(store);
+    store.get = (key) =>
+      key.includes('latency') ? Promise.reject(new Error('ProvisionedThroughputExceeded')) : get(key);
+
+    await handleTick(deps).catch(() => undefined);
+
+    expect(most).toBe(2);
+    expect(receiver.on('/slack').map((r) => r.json.text.split(':')[0])).toEqual(
+      expect.arrayContaining([
+        '[CRITICAL] budget-90-all (all models)',
+        '[CRITICAL] error-rate-critical-all (all models)',
+      ]),
+    );
+  });
+
+  it('8: publishes the OK remediation event on a later tick when PutEvents failed while the tick closed the episode', async () => {
+    const clock = { now: T0 };
+    const entries: string[] = [];
+    let failOk = true;
+    const { deps } = testNotifier({
+      receiverUrl: receiver.url,
+      escalationPolicy: '0:hook',
+      clock,
+      eventBus: 'default',
+      putEvents: (e) => {
+        const state = JSON.parse(String(e[0]?.Detail)).state as string;
+        if (state === 'OK' && failOk) {
+          failOk = false;
+          return Promise.resolve({ failed: 1 });
+        }
+        entries.push(state);
+        return Promise.resolve({ failed: 0 });
+      },
+      byName: (names) =>
+        Promise.resolve(
+          names.map((n) => describedAlarm(n.slice(PREFIX.length + 1), T0 + 5 * 60_000, 'critical', 'OK')),
+        ),
+    });
+
+    await handleNotifications(deps, alarm('ALARM', T0));
+    clock.now = T0 + 10 * 60_000;
+    await handleTick(deps).catch(() => undefined);
+    clock.now = T0 + 11 * 60_000;
+    await handleTick(deps).catch(() => undefined);
+
+    expect(entries).toEqual(['ALARM', 'OK']);
+  });
+});
+
+describe('one incident, one page', () => {
+  it('an error burst on a watched model opens one PagerDuty incident and one Opsgenie alert, escalates by the policy, and resolves when every alarm behind it is OK', async () => {
+    const clock = { now: T0 };
+    const firing = new Set<string>();
+    const { deps } = testNotifier({
+      receiverUrl: receiver.url,
+      escalationPolicy: '0:slack,pagerduty;15:opsgenie',
+      clock,
+      inAlarm: () =>
+        Promise.resolve(
+          [...firing].map((k) => describedAlarm(k, T0, k.includes('warning') ? 'warning' : 'critical')),
+        ),
+    });
+    const haiku = { ModelId: HAIKU };
+    const burst = [
+      ['error-rate-warning-haiku', 'warning', haiku],
+      ['error-rate-warning-all', 'warning', {}],
+      ['error-rate-critical-haiku', 'critical', haiku],
+      ['error-rate-critical-all', 'critical', {}],
+    ] as const;
+    const change = (
+      key: string,
+      level: string,
+      dimensions: Record<string, string>,
+      state: 'ALARM' | 'OK',
+    ) => [
+      {
+        messageId: `${key}-${state}`,
+        topicArn: `arn:aws:sns:eu-west-1:123456789012:${PREFIX}-${level}`,
+        message: alarmMessage({ key, state, atMs: clock.now, dimensions, metricName: 'Errors', period: 300 }),
+      },
+    ];
+
+    for (const [key, level, dims] of burst) {
+      firing.add(key);
+      await handleNotifications(deps, change(key, level, dims, 'ALARM'));
+    }
+    for (let m = 1; m <= 20; m++) {
+      clock.now = T0 + m * 60_000;
+      await handleTick(deps);
+    }
+    for (const [key, level, dims] of burst.slice(0, 3)) {
+      firing.delete(key);
+      await handleNotifications(deps, change(key, level, dims, 'OK'));
+    }
+    const beforeLast = receiver.requests.length;
+    clock.now = T0 + 25 * 60_000;
+    firing.clear();
+    await handleNotifications(deps, change('error-rate-critical-all', 'critical', {}, 'OK'));
+    clock.now = T0 + 26 * 60_000;
+    await handleTick(deps);
+
+    const pd = receiver.on('/v2/enqueue').map((r) => r.json);
+    expect(pd.map((e) => e.event_action)).toEqual(['trigger', 'resolve']);
+    expect(new Set(pd.map((e) => e.dedup_key)).size).toBe(1);
+    const genie = receiver.requests.filter((r) => r.path.startsWith('/v2/alerts'));
+    expect(genie.map((r) => (r.path.includes('/close') ? 'close' : 'create'))).toEqual(['create', 'close']);
+    expect(genie[0]?.json.alias).toBe(pd[0]?.dedup_key);
+    expect(receiver.requests.length - beforeLast).toBe(3);
+    const slack = receiver.on('/slack').map((r) => r.json.text as string);
+    expect(slack).toHaveLength(3);
+    expect(slack[0]).toMatch(/^\[WARNING\]/);
+    expect(slack[1]).toMatch(/^\[CRITICAL\]/);
+    expect(slack[2]).toMatch(/^\[RESOLVED\]/);
   });
 });

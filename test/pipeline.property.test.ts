@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../cli/common/emf-validator';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
 import { summariseModels } from '../shared/analysis/summary';
 import type { SubscriptionPayload } from '../shared/ingest/1-decode';
@@ -171,7 +170,7 @@ describe('ingestBatch, property-tested', () => {
           expect(counts.accepted + counts.rejected + counts.duplicates).toBe(messages.length);
           expect(Object.values(counts.rejectedByReason).reduce((a, b) => a + b, 0)).toBe(counts.rejected);
           for (const r of result.rejections) expect(r.reason).toMatch(/^[a-z-]+(:[A-Za-z.]+)?$/);
-          for (const doc of result.documents) expect(emfProblems(doc)).toEqual([]);
+          for (const doc of result.documents) expect(doc).toBeValidEmf();
         },
       ),
       { numRuns: 200 },

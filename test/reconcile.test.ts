@@ -4,7 +4,6 @@ import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { emfProblems } from '../cli/common/emf-validator';
 import { derivable } from '../cli/simulate/run';
 import { alertEnvironments } from '../deploy/stack/alert-environment';
 import { ingestNames } from '../deploy/stack/names';
@@ -165,7 +164,7 @@ describe('the reconcile function (mocked CloudWatch and Cost Explorer)', () => {
     const doc = JSON.parse(lines[0] as string);
     expect(doc[RECONCILIATION.estimateToBillPct]).toBe(92);
     expect(doc._aws.Timestamp).toBe(NOW);
-    expect(emfProblems(lines[0] as string)).toEqual([]);
+    expect(lines[0] as string).toBeValidEmf();
   });
 
   it('follows Cost Explorer pages, and publishes no drift for a day the bill has nothing for', async () => {
@@ -194,7 +193,7 @@ describe('reconciliationDocument', () => {
       driftPct: -50,
     });
 
-    expect(emfProblems(doc)).toEqual([]);
+    expect(doc).toBeValidEmf();
     expect(JSON.parse(doc)._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service']]);
   });
 });

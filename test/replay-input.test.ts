@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonDocumentStream } from '../cli/input/shapes';
-import { readReplayFile } from '../cli/input/whole-files';
+import { JsonDocumentStream } from '../cli/input/json-documents';
+import { DecodedInput, recordTimeOf } from '../cli/input/shapes';
+import { collectBatches } from '../cli/input/sources';
 import { type ReplayOptions, runReplay } from '../cli/replay/run';
 import { encodeSubscriptionEvent } from '../shared/ingest/1-decode';
 import { line, makeRecord, T0 } from './support/helpers';
@@ -282,17 +283,26 @@ describe('JsonDocumentStream', () => {
   });
 });
 
-describe('readReplayFile (the alarm simulator keeps its API)', () => {
-  it('wraps lines into Lambda events with their messages, cut by record time', () => {
+describe('collectBatches (the alarm simulator reads through the same reader)', () => {
+  it('hands over payloads read in the clear, cut by record time', async () => {
     const d = dir();
     const spread = Array.from({ length: 6 }, (_, i) => line(makeRecord({ time: T0 + i * 20_000 })));
     writeFileSync(join(d, 'x.jsonl.gz'), gzipSync(spread.join('\n')));
 
-    const items = readReplayFile(join(d, 'x.jsonl.gz'), { maxBatchSpanMs: 30_000 });
+    const batches = await collectBatches([join(d, 'x.jsonl.gz')], {
+      maxBatchSpanMs: 30_000,
+      timeOf: recordTimeOf,
+    });
 
-    expect(items.map((i) => i.messages?.length)).toEqual([2, 2, 2]);
     expect(
-      items.every((i) => typeof (i.event as { awslogs?: { data?: unknown } }).awslogs?.data === 'string'),
-    ).toBe(true);
+      batches.map((b) => ((b.event as DecodedInput).value as { logEvents: unknown[] }).logEvents.length),
+    ).toEqual([2, 2, 2]);
+    expect(batches.every((b) => b.event instanceof DecodedInput)).toBe(true);
+  });
+
+  it('names a path that does not exist, as the simulator always has', async () => {
+    const missing = join(dir(), 'nope.jsonl');
+
+    await expect(collectBatches([missing])).rejects.toThrow(`cannot read ${missing}: ENOENT`);
   });
 });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { emfProblems } from '../cli/common/emf-validator';
 import type { ReplaySummary } from '../shared/analysis/summary';
 import { ERROR_CLASSES } from '../shared/contract/error-classes';
 import {
@@ -95,7 +94,7 @@ describe('npm run replay', () => {
       'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/k2x9v7q4m1ab',
     ]);
     const emf = readFileSync(emfFile, 'utf8').trimEnd().split('\n');
-    for (const doc of emf) expect(emfProblems(doc)).toEqual([]);
+    for (const doc of emf) expect(doc).toBeValidEmf();
     const invocationsInEmf = sum(
       emf
         .map((l) => JSON.parse(l))

@@ -3,26 +3,31 @@
  * streamed in bounded memory whatever their size. Gzip is recognised by its magic bytes, so `.gz`
  * of any supported file works (CloudWatch Logs' S3 export writes `000000.gz`); the text is decoded
  * as UTF-8 (or UTF-16 with its byte-order mark) with any byte-order mark dropped. The formats
- * themselves are in replay-formats.ts.
+ * themselves are in cli/input/shapes.ts. Replay streams batch by batch; the simulator collects every
+ * batch first ({@link collectBatches}), through the same reader.
  */
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
+import { InputShapeError, JsonDocumentStream } from './json-documents';
 import {
-  classifyDocument,
   cliEventOf,
-  DecodedInput,
-  DOCUMENT_SHAPES,
-  InputShapeError,
-  JsonDocumentStream,
+  DOCUMENT_SHAPES_DESCRIBED,
+  type DocumentOutput,
   LineBatcher,
   type LineBatchingOptions,
   LineSplitter,
   messageOfLine,
   type ReplayBatch,
+  shapeOf,
 } from './shapes';
+
+/** A path or file the replay cannot use; the CLIs turn it into exit code 2. */
+export class ReplayInputError extends Error {
+  override readonly name = 'ReplayInputError';
+}
 
 /** One input: a file, or standard input (`-`). */
 export type InputSource = { kind: 'file'; path: string } | { kind: 'stdin' };
@@ -32,6 +37,8 @@ export interface SkippedInput {
   path: string;
   reason: string;
 }
+
+const CANNOT_READ = 'cannot read: ';
 
 /** The names a folder scan reads; an explicitly named file is read whatever its name. */
 const READABLE_NAME = /\.(jsonl?|gz)$/i;
@@ -58,7 +65,7 @@ export function scanInputs(paths: readonly string[]): { sources: InputSource[]; 
     } catch (error) {
       skipped.push({
         path,
-        reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        reason: `${CANNOT_READ}${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       });
       return;
     }
@@ -136,6 +143,14 @@ async function* bytesOf(raw: AsyncIterable<Buffer>, progress: SourceProgress): A
   }
 }
 
+/** How the first bytes of a text are to be read: a UTF-16 byte-order mark, a UTF-8 one, or none. */
+function byteOrderOf(head: Buffer): { utf16?: TextDecoder; skip: number } {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    return { utf16: new TextDecoder(head[0] === 0xff ? 'utf-16le' : 'utf-16be'), skip: 0 };
+  }
+  return { skip: head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0 };
+}
+
 /**
  * Normalises bytes to UTF-8 without a byte-order mark: a .jsonl saved with one keeps its first
  * line, and UTF-16 (what PowerShell's `>` writes) is transcoded.
@@ -149,13 +164,10 @@ async function* utf8Of(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
       // A byte-order mark can be cut across chunks (a gunzip may hand over one byte): wait for three.
       head = Buffer.concat([head, chunk]);
       if (head.length < 3) continue;
-      out = head;
+      const order = byteOrderOf(head);
+      utf16 = order.utf16;
+      out = head.subarray(order.skip);
       head = undefined;
-      if ((out[0] === 0xff && out[1] === 0xfe) || (out[0] === 0xfe && out[1] === 0xff)) {
-        utf16 = new TextDecoder(out[0] === 0xff ? 'utf-16le' : 'utf-16be');
-      } else if (out[0] === 0xef && out[1] === 0xbb && out[2] === 0xbf) {
-        out = out.subarray(3);
-      }
     }
     if (utf16) out = Buffer.from(utf16.decode(out, { stream: true }), 'utf8');
     if (out.length > 0) yield out;
@@ -185,9 +197,8 @@ function sniff(firstLine: string): Format | undefined {
   if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
   try {
     const value = JSON.parse(text) as unknown;
-    const kind = classifyDocument(value).kind;
     // A single-line invocation record is JSON Lines; a single-line Lambda event is a document.
-    return kind === 'record' ? 'lines' : 'document';
+    return shapeOf(value)?.name === 'record' ? 'lines' : 'document';
   } catch {
     return 'document';
   }
@@ -251,41 +262,44 @@ export async function readBytes(
   await drain();
 }
 
+/**
+ * Reads every input under `paths` into batches before returning: the simulator's path, which needs
+ * them all before it evaluates. Unlike replay it stops at the first input it cannot read.
+ * @throws ReplayInputError naming the path and what is wrong with it.
+ */
+export async function collectBatches(
+  paths: readonly string[],
+  batching: LineBatchingOptions = {},
+): Promise<ReplayBatch[]> {
+  const { sources, skipped } = scanInputs(paths);
+  const missing = skipped.find((s) => s.reason.startsWith(CANNOT_READ));
+  if (missing) {
+    throw new ReplayInputError(`cannot read ${missing.path}: ${missing.reason.slice(CANNOT_READ.length)}`);
+  }
+  const batches: ReplayBatch[] = [];
+  const collect = (batch: ReplayBatch) => {
+    batches.push(batch);
+    return Promise.resolve();
+  };
+  for (const source of sources) {
+    const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
+    try {
+      await readSource(source, collect, progress, batching);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (error instanceof InputShapeError)
+        throw new ReplayInputError(`${sourceName(source)}: ${error.message}`);
+      if (code) throw new ReplayInputError(`cannot read ${sourceName(source)}: ${code}`);
+      throw error;
+    }
+  }
+  return batches;
+}
+
 /** Reads UTF-8 bytes pushed in chunks. */
 interface ByteReader {
   push(bytes: Buffer): void;
   end(): void;
-}
-
-/**
- * Reads a whole text (a file already in memory) into batches, synchronously: the alarm simulator's
- * path, which needs every batch before it starts.
- * @throws InputShapeError when the text has no shape replay reads.
- */
-export function readTextSync(
-  text: string,
-  name: string,
-  batching: LineBatchingOptions = {},
-): { batches: ReplayBatch[]; progress: SourceProgress } {
-  const batches: ReplayBatch[] = [];
-  const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: text.length };
-  const emit = (batch: ReplayBatch) => {
-    progress.batches++;
-    batches.push(batch);
-  };
-  const lines = new LineBatcher(name, emit, batching);
-  const reader = createReader(
-    formatOf({ kind: 'file', path: name }),
-    name,
-    basename(name),
-    lines,
-    emit,
-    progress,
-  );
-  reader.push(Buffer.from(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 'utf8'));
-  reader.end();
-  lines.flush();
-  return { batches, progress };
 }
 
 function createReader(
@@ -359,34 +373,33 @@ function documentReader(
 ): ByteReader {
   let elements = 0;
   let events = 0;
-  const take = (value: unknown, where: string) => {
-    const found = classifyDocument(value);
-    switch (found.kind) {
-      case 'lambda-event':
-        progress.events++;
-        return emit({ source: where, event: found.event });
-      case 'payload':
-        progress.events++;
-        return emit({ source: where, event: new DecodedInput(found.payload) });
-      case 'record':
-        progress.events++;
-        return lines.push(recordLine(found.record), `${where}`);
-      case 'events':
-        for (const event of found.events) cliEvent(event);
-        return;
-      default:
-        progress.unreadableElements++;
-        progress.firstUnreadable ??= where;
-    }
+  const out: DocumentOutput = {
+    batch(where, event) {
+      progress.events++;
+      emit({ source: where, event });
+    },
+    record(where, message) {
+      progress.events++;
+      lines.push(message, where);
+    },
+    cliEvent(value) {
+      const { message, id, timestamp } = cliEventOf(value, events++);
+      progress.events++;
+      lines.push(message, id, timestamp);
+    },
   };
-  const cliEvent = (value: unknown) => {
-    const { message, id, timestamp } = cliEventOf(value, events++);
-    progress.events++;
-    lines.push(message, id, timestamp);
+  const take = (value: unknown, where: string) => {
+    const shape = shapeOf(value);
+    if (shape) {
+      shape.read(value as Record<string, unknown>, where, out);
+      return;
+    }
+    progress.unreadableElements++;
+    progress.firstUnreadable ??= where;
   };
   const stream = new JsonDocumentStream({
     element(value, from) {
-      if (from === 'events') cliEvent(value);
+      if (from === 'events') out.cliEvent(value);
       else take(value, `${name}[${elements++}]`);
     },
     object(members, streamedEvents) {
@@ -400,21 +413,61 @@ function documentReader(
       stream.push(decoder.decode());
       stream.end();
       if (progress.events === 0 && progress.unreadableElements > 0) {
-        throw new InputShapeError(`not ${DOCUMENT_SHAPES}`);
+        throw new InputShapeError(`not ${DOCUMENT_SHAPES_DESCRIBED}`);
       }
     },
   };
 }
 
 /**
- * A record given as a JSON object becomes its log line again. One nested beyond what
- * JSON.stringify can walk cannot be a real record: it is handed over as it is, and the parse stage
- * counts it as an invalid log event.
+ * Reads every source into `runBatch`, one batch at a time. A source that stops (a wrong shape, a
+ * broken gzip) is reported and the rest are read. Returns how many sources gave anything.
  */
-function recordLine(record: Record<string, unknown>): unknown {
-  try {
-    return JSON.stringify(record);
-  } catch {
-    return record;
+export async function readSources(
+  sources: readonly InputSource[],
+  runBatch: (batch: ReplayBatch) => Promise<void>,
+  warn: (message: string) => void,
+  onProgress?: (progress: { batches: number; events: number; bytesRead: number }) => void,
+): Promise<number> {
+  const totals = { batches: 0, events: 0, bytesRead: 0 };
+  let readable = 0;
+  for (const source of sources) {
+    const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
+    try {
+      await readSource(
+        source,
+        async (batch) => {
+          await runBatch(batch);
+          onProgress?.({
+            batches: totals.batches + progress.batches,
+            events: totals.events + progress.events,
+            bytesRead: totals.bytesRead + progress.bytesRead,
+          });
+        },
+        progress,
+      );
+      readable++;
+      if (progress.unreadableElements > 0) {
+        warn(
+          `${sourceName(source)}: skipped ${progress.unreadableElements} element(s) that are not replayable input (the first: ${progress.firstUnreadable})`,
+        );
+      }
+    } catch (error) {
+      warn(unreadable(source, progress, error));
+      if (progress.events > 0) readable++;
+    }
+    totals.batches += progress.batches;
+    totals.events += progress.events;
+    totals.bytesRead += progress.bytesRead;
   }
+  return readable;
+}
+
+/** The warning for a source that stopped: what was wrong, and what had been read before. */
+function unreadable(source: InputSource, progress: SourceProgress, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const what = code ? `cannot read (${code})` : (error as Error).message;
+  const before =
+    progress.events > 0 ? ` (the ${progress.events} log event(s) before it were replayed)` : ' (skipped)';
+  return `${sourceName(source)}: ${what}${before}`;
 }

@@ -1,6 +1,6 @@
 /**
  * Dashboard preview CLI: renders every dashboard the stack would deploy, from replayed logs, into
- * one self-contained HTML file. Usage: npm run -s preview -- --help
+ * one self-contained HTML file. Usage: bedrock-watch preview --help (from a clone: npm run -s preview -- --help)
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,8 +11,9 @@ import { previewHtml } from './html';
 
 const DEFAULT_OUT = 'bedrock-watch-preview.html';
 
-const USAGE = `usage: npm run -s preview -- [--out FILE.html] [--open] [--region REGION] [--param name=value]...
+const USAGE = `usage: bedrock-watch preview [--out FILE.html] [--open] [--region REGION] [--param name=value]...
                               [--config FILE] [--delivery-lag SECONDS] [--until ISO-TIME] [PATH ...]
+       (from a clone: npm run -s preview -- ...)
 
 Renders the operations, model-comparison, executive (and regions) dashboards the stack would deploy
 for the given parameters, from the data the replayed logs produce, with alarm thresholds and the
@@ -24,7 +25,7 @@ ${SIMULATE_FLAGS_USAGE}
   --region REGION       the region the logs stand for on the regions dashboard (default ${DEFAULT_PREVIEW_REGION})
   -h, --help            this text
 
-example: npm run -s preview -- --param watchedModels=anthropic.claude-3-haiku-20240307-v1:0 events/scenarios/latency-regression
+example: bedrock-watch preview --param watchedModels=anthropic.claude-3-haiku-20240307-v1:0 events/scenarios/latency-regression
 exit: 0 written, 1 a batch could not be decoded, 2 bad input or flags`;
 
 /** Opens a file with the platform's default handler, if there is one; never fails the command. */

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Widget } from '../../shared/monitoring/dashboards/grid';
 import type { WidgetData } from '../../shared/preview/widget-data';
+import { BUNDLE, type BundleFacts } from '../common/bundle';
 
 export interface PreviewDashboard {
   key: string;
@@ -115,15 +116,24 @@ tr.state-ALARM td:nth-child(2){color:#c62828;font-weight:bold}tr.state-OK td:nth
 `;
 
 /**
+ * uPlot's script and style (from its package) and the chart script beside this file, as the source
+ * tree has them; the published bundle carries the same texts inside it (dev/build.ts reads them here).
+ */
+export function readPreviewAssets(): BundleFacts['previewAssets'] {
+  const uplotDir = join(createRequire(import.meta.url).resolve('uplot'), '..');
+  return {
+    uplotJs: readFileSync(join(uplotDir, 'uPlot.iife.min.js'), 'utf8'),
+    uplotCss: readFileSync(join(uplotDir, 'uPlot.min.css'), 'utf8'),
+    client: readFileSync(join(import.meta.dirname, 'client.js'), 'utf8'),
+  };
+}
+
+/**
  * The whole page.
  * @example writeFileSync('preview.html', previewHtml(page))
  */
 export function previewHtml(page: PreviewPage): string {
-  const require = createRequire(import.meta.url);
-  const uplotDir = join(require.resolve('uplot'), '..');
-  const uplotJs = readFileSync(join(uplotDir, 'uPlot.iife.min.js'), 'utf8');
-  const uplotCss = readFileSync(join(uplotDir, 'uPlot.min.css'), 'utf8');
-  const client = readFileSync(join(import.meta.dirname, 'client.js'), 'utf8');
+  const { uplotJs, uplotCss, client } = BUNDLE.previewAssets ?? readPreviewAssets();
   const charts: WidgetData[] = [];
   const sections = page.dashboards.map((d) => dashboardSection(d, charts)).join('');
   // '<' inside the JSON block would let a label close the script element.

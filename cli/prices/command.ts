@@ -1,17 +1,19 @@
 /**
  * Price data CLI: refreshes the bundled price file from the AWS Price List API.
- * Usage: npm run -s prices -- --help
+ * Usage: bedrock-watch prices --help (from a clone: npm run -s prices -- --help)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import type { PriceData } from '../../shared/ingest/5-price';
+import { PACKAGE_ROOT } from '../common/bundle';
 import { parseCli } from '../common/cli';
 import { DEFAULT_SERVICE_CODES, fetchProducts, productsFromOfferText, updatePrices } from './update';
 
-const DEFAULT_OUT = join(import.meta.dirname, '..', 'shared', 'ingest', 'price-table.json');
+/** The repository's price table (bundled into the functions and the CLI at build time). */
+const DEFAULT_OUT = join(PACKAGE_ROOT, 'shared', 'ingest', 'price-table.json');
 
-const USAGE = `usage: npm run -s prices -- update [--from FILE] [--dry-run] [--out FILE] [--service-code CODE]...
+const USAGE = `usage: bedrock-watch prices update [--from FILE] [--dry-run] [--out FILE] [--service-code CODE]...
 
 Fetches Amazon Bedrock's on-demand token prices for every region from the AWS Price List API
 (GetProducts, with your AWS credentials; the API answers in us-east-1), or reads a saved offer file,
@@ -30,7 +32,7 @@ price file, printing what changed. Entries the Price List no longer lists are ke
 Review the diff and commit the file; run it monthly, and whenever AWS announces a price change or a
 model you use appears as unpriced. See docs/pricing.md.
 
-example: npm run -s prices -- update --from events/price-list/get-products.json --dry-run
+example: bedrock-watch prices update --from events/price-list/get-products.json --dry-run
 exit: 0 done, 1 the AWS call failed, 2 bad input or flags`;
 
 function fail(message: string): number {
@@ -60,7 +62,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     current = JSON.parse(readFileSync(out, 'utf8')) as PriceData;
   } catch (error) {
-    return fail(`cannot read the price file ${out}: ${(error as Error).message}`);
+    // The installed package has the table inside its bundle only: the file to update is a clone's.
+    const hint =
+      typeof values.out === 'string'
+        ? ''
+        : ' (the price file is in a clone of the repository; or give --out FILE)';
+    return fail(`cannot read the price file ${out}: ${(error as Error).message}${hint}`);
   }
   const asOf = new Date().toISOString().slice(0, 10);
   let products: ReturnType<typeof productsFromOfferText>;

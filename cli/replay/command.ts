@@ -1,17 +1,17 @@
 /**
  * Local replay CLI: runs the ingest handler the Lambda exports on exported logs and reports what it
- * emitted. Usage: npm run -s replay -- --help
+ * emitted. Usage: bedrock-watch replay --help (from a clone: npm run -s replay -- --help)
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { ConfigError } from '../../shared/ingest/config';
 import { parseIsoTime } from '../../shared/time';
 import { parseCli } from '../common/cli';
-import { ReplayInputError } from '../input/whole-files';
+import { ReplayInputError } from '../input/sources';
 import { formatCsv, formatSummary } from './report';
 import { DEFAULT_SAMPLE_DIR, type ReplayRun, runReplay } from './run';
 
-const USAGE = `usage: npm run -s replay -- [options] [PATH ...]
-       npx bedrock-watch replay [options] [PATH ...]
+const USAGE = `usage: bedrock-watch replay [options] [PATH ...]
+       (from a clone: npm run -s replay -- [options] [PATH ...])
 
 Runs the ingest function on exported Bedrock invocation logs, exactly as Lambda runs it, and reports
 per model what it would put in CloudWatch: calls, errors, tokens, latency percentiles and cost.
@@ -37,9 +37,9 @@ per model what it would put in CloudWatch: calls, errors, tokens, latency percen
 Times are ISO-8601 (2025-10-20, 2025-10-20T10:00:00Z); a time without a zone is UTC.
 
 examples:
-  npm run -s replay -- exported/ --since 2025-10-01 --until 2025-11-01
+  bedrock-watch replay exported/ --since 2025-10-01 --until 2025-11-01
   aws logs filter-log-events --log-group-name /aws/bedrock/modelinvocations --output json \\
-    | npm run -s replay -- --json - | jq '.models[] | {modelId, costUsd}'
+    | bedrock-watch replay --json - | jq '.models[] | {modelId, costUsd}'
 
 exit: 0 done (rejected records are results), 1 a batch could not be decoded (Lambda would retry it),
       2 nothing could be read, a bad flag or a bad setting`;
@@ -69,6 +69,27 @@ function emfSink(path: string): { write: (line: string) => void; close: () => vo
   return { write: (line) => writeSync(fd, `${line}\n`), close: () => closeSync(fd) };
 }
 
+/** The --now, --since and --until times (only those given), or what is wrong with them. */
+function timesOf(
+  v: Record<string, string | boolean | string[] | undefined>,
+): { nowMs?: number; sinceMs?: number; untilMs?: number } | string {
+  const times = {
+    nowMs: timeFlag('now', v.now),
+    sinceMs: timeFlag('since', v.since),
+    untilMs: timeFlag('until', v.until),
+  };
+  for (const t of Object.values(times)) if (typeof t === 'string') return t;
+  const { nowMs, sinceMs, untilMs } = times as Record<keyof typeof times, number | undefined>;
+  if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs) {
+    return '--since must be before --until';
+  }
+  return {
+    ...(nowMs !== undefined ? { nowMs } : {}),
+    ...(sinceMs !== undefined ? { sinceMs } : {}),
+    ...(untilMs !== undefined ? { untilMs } : {}),
+  };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const args = parseCli(
     'replay',
@@ -90,19 +111,13 @@ export async function main(argv: string[]): Promise<number> {
   if (typeof args === 'number') return args;
   const v = args.values;
   if (v.json && v.csv) return fail('--json and --csv: choose one');
-  const times = {
-    now: timeFlag('now', v.now),
-    since: timeFlag('since', v.since),
-    until: timeFlag('until', v.until),
+  const times = timesOf(v);
+  if (typeof times === 'string') return fail(times);
+  // The same settings the deployed function reads, under the same names, passed in.
+  const env = {
+    ...(typeof v.config === 'string' ? { BEDROCK_WATCH_CONFIG: v.config } : {}),
+    ...(typeof v.attribute === 'string' ? { BEDROCK_WATCH_ATTRIBUTION: v.attribute } : {}),
   };
-  for (const t of Object.values(times)) if (typeof t === 'string') return fail(t);
-  const [nowMs, sinceMs, untilMs] = [times.now, times.since, times.until] as (number | undefined)[];
-  if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs) {
-    return fail('--since must be before --until');
-  }
-  // The same settings the deployed function reads, from the same variables.
-  if (typeof v.config === 'string') process.env.BEDROCK_WATCH_CONFIG = v.config;
-  if (typeof v.attribute === 'string') process.env.BEDROCK_WATCH_ATTRIBUTION = v.attribute;
   const sink = typeof v.emf === 'string' ? emfSink(v.emf) : undefined;
   if (typeof sink === 'string') return fail(sink);
   const progress = process.stderr.isTTY ? progressLine() : undefined;
@@ -111,9 +126,8 @@ export async function main(argv: string[]): Promise<number> {
     run = await runReplay({
       paths: args.positionals.length > 0 ? args.positionals : [DEFAULT_SAMPLE_DIR],
       keepEmf: false,
-      ...(nowMs !== undefined ? { nowMs } : {}),
-      ...(sinceMs !== undefined ? { sinceMs } : {}),
-      ...(untilMs !== undefined ? { untilMs } : {}),
+      env,
+      ...times,
       ...(progress ? { onProgress: progress.update } : {}),
       ...(sink ? { onEmf: sink.write } : {}),
     });
@@ -129,13 +143,18 @@ export async function main(argv: string[]): Promise<number> {
     sink?.close();
   }
   progress?.clear();
+  printReport(run, v);
+  return run.summary.batches.failed > 0 ? 1 : 0;
+}
+
+/** The report on stdout, as --json, --csv or a table. */
+function printReport(run: ReplayRun, v: Record<string, string | boolean | string[] | undefined>): void {
   if (run.summary.records.total === 0) {
     process.stderr.write('replay: the input holds no log events\n');
   }
   if (v.json) process.stdout.write(`${JSON.stringify(run.summary, null, 2)}\n`);
   else if (v.csv) process.stdout.write(formatCsv(run.summary));
   else process.stdout.write(formatSummary(run.summary, { wide: v.wide === true }));
-  return run.summary.batches.failed > 0 ? 1 : 0;
 }
 
 /** A progress line on a terminal, at most a few times a second. */

@@ -3,8 +3,10 @@
  * by class, quality) that fit a 120-column terminal, `--wide` for the single table with every column, and
  * `--csv` for spreadsheets. `--json` is the summary itself (cli/replay/command.ts).
  */
+
 import type { ModelTotals, ReplaySummary } from '../../shared/analysis/summary';
 import { ERROR_CLASSES } from '../../shared/contract/error-classes';
+import { csvField } from '../common/csv';
 
 const int = (n: number) => n.toLocaleString('en-US');
 const ms = (n: number | null) => (n === null ? '-' : `${int(n)}`);
@@ -336,10 +338,6 @@ const CSV_COLUMNS = [
 ] as const;
 
 /** RFC 4180: quote a field holding a comma, quote or line break. */
-const csvField = (value: string | number | null | undefined): string => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 /**
  * The report as CSV: one row per model (`scope` model), one for all models (`all-models`), and one

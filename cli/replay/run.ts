@@ -4,30 +4,24 @@
  * aggregate it. Memory stays bounded whatever the input's size: nothing but the summary's figures
  * (and the raw latency values its percentiles need) outlives a batch. The CLI is cli/replay/command.ts.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createIngestHandler, type IngestSummary, type LocalRun } from '../../functions/ingest/ingest';
 import {
   type ReplaySummary,
   SummaryAccumulator,
   type UnpricedReasonSummary,
 } from '../../shared/analysis/summary';
-import { decodeLambdaEvent, validatePayload } from '../../shared/ingest/1-decode';
 import { dimensionNameOf, ModelIdLimiter, OTHER } from '../../shared/ingest/6-attribute';
-import type { BatchResult, RecordTimeOptions } from '../../shared/ingest/batch';
-import { captureWrites } from '../common/capture';
+import type { BatchResult } from '../../shared/ingest/batch';
+import { PACKAGE_ROOT } from '../common/bundle';
 import { localLambdaContext } from '../common/lambda-context';
-import { DecodedInput, type ReplayBatch } from '../input/shapes';
-import { type InputSource, readSource, type SourceProgress, scanInputs, sourceName } from '../input/sources';
-import { ReplayInputError } from '../input/whole-files';
+import { localIngestDependencies } from '../common/local-ingest';
+import { decodeForReplay, type ReplayBatch } from '../input/shapes';
+import { ReplayInputError, readSources, scanInputs } from '../input/sources';
 import { unpricedReasonsOf } from './unpriced';
 
-export const DEFAULT_SAMPLE_DIR = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'events',
-  'sample-set',
-);
+/** The bundled sample traffic: in the clone, and shipped in the package beside dist/. */
+export const DEFAULT_SAMPLE_DIR = join(PACKAGE_ROOT, 'events', 'sample-set');
 
 export interface ReplayOptions {
   /** Files, folders, or `-` for standard input. */
@@ -47,7 +41,7 @@ export interface ReplayOptions {
   writeLog?: (line: string) => void;
   /** Where warnings about the inputs (skipped files, unreadable parts) go; default stderr. */
   onWarning?: (message: string) => void;
-  /** Settings as the function reads them (default: this process's environment). */
+  /** Settings as the function reads them, over this process's environment (`--config`, `--attribute`). */
   env?: Record<string, string>;
   /** Every EMF document the handler printed, as soon as it is printed (`--emf FILE` streams them). */
   onEmf?: (line: string) => void;
@@ -63,15 +57,7 @@ export interface ReplayRun {
   nowMs?: number;
 }
 
-const isEmf = (line: string) => line.startsWith('{') && line.includes('"_aws"');
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-
-/**
- * The handler's decode step for replay: a payload replay read in the clear only has its envelope
- * checked (a broken one still fails the batch, as in Lambda); a Lambda event is decoded as Lambda does.
- */
-export const decodeForReplay: typeof decodeLambdaEvent = (event, options) =>
-  event instanceof DecodedInput ? validatePayload(event.value) : decodeLambdaEvent(event, options);
 
 /**
  * Replays files through the real handler.
@@ -85,91 +71,70 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     throw new ReplayInputError(nothingToRead(options.paths, skipped));
   }
 
-  // Replay is quiet unless asked: per-record warnings would drown the report.
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-  const { createDefaultDependencies, createIngestHandler } = await import('../../functions/ingest/handler');
-  const deps = createDefaultDependencies({ ...process.env, ...options.env });
-  const modelIds = new ModelIdLimiter(deps.config.maxModelIds);
-  const unpriced: BatchResult['unpricedReasons'] = [];
-  const recordTimes: RecordTimeOptions = {
-    window: options.nowMs !== undefined,
-    ...(options.sinceMs !== undefined ? { sinceMs: options.sinceMs } : {}),
-    ...(options.untilMs !== undefined ? { untilMs: options.untilMs } : {}),
-  };
-  // The model documents come straight from the handler's emit (in Lambda a write to stdout); what
-  // Powertools prints (health metrics, logs) is captured from stdout, as before.
-  let emitted: string[] = [];
-  const handler = createIngestHandler({
-    ...deps,
-    emit: (line) => {
-      emitted.push(line);
-    },
+  const env = { ...process.env, ...options.env };
+  const keepEmf = options.keepEmf ?? true;
+  const emf: string[] = [];
+  const writeLog = options.writeLog ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // The model documents and the health metrics come through the handler's sinks (in Lambda both
+  // write to stdout), kept apart per batch so the model documents are taken first, as before.
+  let modelLines: string[] = [];
+  let healthLines: string[] = [];
+  const deps = localIngestDependencies(env, {
+    emit: (line) => modelLines.push(line),
+    emitHealth: (line) => healthLines.push(line),
+    writeLog,
+    // Replay is quiet unless asked: per-record warnings would drown the report.
+    logLevel: env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
     // Without --now the clock only stamps the health metrics' delivery lag.
     now: () => options.nowMs ?? Date.now(),
+  });
+  const modelIds = new ModelIdLimiter(deps.config.maxModelIds);
+  const unpriced: BatchResult['unpricedReasons'] = [];
+  const local: LocalRun = {
     decode: decodeForReplay,
-    recordTimes,
-    modelIds,
+    recordTimes: {
+      window: options.nowMs !== undefined,
+      ...(options.sinceMs !== undefined ? { sinceMs: options.sinceMs } : {}),
+      ...(options.untilMs !== undefined ? { untilMs: options.untilMs } : {}),
+    },
     onBatch: (result) => {
       for (const reason of result.unpricedReasons) unpriced.push(reason);
     },
-  });
+  };
+  const handler = createIngestHandler({ ...deps, modelIds }, local);
 
   const attributionDims = Object.fromEntries(
     deps.config.attribution.keys.map((k) => [k, dimensionNameOf(k)]),
   );
   const summary = new SummaryAccumulator(deps.config.namespace, attributionDims);
-  const keepEmf = options.keepEmf ?? true;
-  const emf: string[] = [];
-  const writeLog = options.writeLog ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const records = {
-    total: 0,
-    accepted: 0,
-    duplicates: 0,
-    rejected: 0,
-    rejectedByReason: {} as Record<string, number>,
-  };
-  let feedback = 0;
-  let filtered = 0;
+  const totals = new RecordTotals();
   const failures: { source: string; error: string }[] = [];
   let batches = 0;
 
+  const takeEmf = (line: string) => {
+    summary.addDocument(line);
+    options.onEmf?.(line);
+    if (keepEmf) emf.push(line);
+  };
   const runBatch = async (batch: ReplayBatch) => {
     const index = batches++;
     try {
-      // Powertools and the EMF sink write through process.stdout: what is captured here is exactly
-      // what Lambda would ship to CloudWatch Logs. Everything that is not EMF is the handler's log.
-      emitted = [];
-      const { result, error, stdout, stderr } = await captureWrites(() =>
+      modelLines = [];
+      healthLines = [];
+      const outcome = await settle(
         handler(batch.event, localLambdaContext('bedrock-watch-ingest-replay', `replay-${index}`)),
       );
-      const takeEmf = (line: string) => {
-        summary.addDocument(line);
-        options.onEmf?.(line);
-        if (keepEmf) emf.push(line);
-      };
-      for (const line of emitted) takeEmf(line);
-      for (const line of stdout.split('\n')) {
-        if (line === '') continue;
-        if (isEmf(line)) takeEmf(line);
-        else writeLog(line);
-      }
-      for (const line of stderr.split('\n')) if (line !== '') writeLog(line);
-      if (result === undefined) throw error;
-      records.total += result.received;
-      records.accepted += result.accepted;
-      records.duplicates += result.duplicates;
-      records.rejected += result.rejected;
-      feedback += result.feedback ?? 0;
-      filtered += result.filtered ?? 0;
-      for (const [reason, count] of Object.entries(result.rejectedByReason)) {
-        records.rejectedByReason[reason] = (records.rejectedByReason[reason] ?? 0) + count;
-      }
+      // What the handler emitted before it failed is what Lambda would have shipped too.
+      for (const line of modelLines) takeEmf(line);
+      for (const line of healthLines) takeEmf(line);
+      if (!('result' in outcome)) throw outcome.error;
+      totals.add(outcome.result);
     } catch (error) {
       failures.push({ source: batch.source, error: String(error instanceof Error ? error.message : error) });
     }
   };
 
-  const readable = await readAll(sources, runBatch, options.onProgress, warn);
+  const readable = await readSources(sources, runBatch, warn, options.onProgress);
   if (readable === 0) throw new ReplayInputError('nothing could be read (see the warnings above)');
 
   const { models, totals: all, unpricedModels } = summary.models();
@@ -181,12 +146,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     ...(options.nowMs !== undefined ? { nowMs: options.nowMs } : {}),
     emf,
     summary: {
-      records: {
-        ...records,
-        ...(options.sinceMs !== undefined || options.untilMs !== undefined ? { filtered } : {}),
-        // Only when some were read: the key is new to the `--json` shape.
-        ...(feedback > 0 ? { feedback } : {}),
-      },
+      records: totals.summary(options.sinceMs !== undefined || options.untilMs !== undefined),
       models,
       totals: all,
       unpricedModels,
@@ -214,48 +174,49 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   };
 }
 
-/**
- * Reads every source into `runBatch`, one batch at a time. A source that stops (a wrong shape, a
- * broken gzip) is reported and the rest are read. Returns how many sources gave anything.
- */
-async function readAll(
-  sources: readonly InputSource[],
-  runBatch: (batch: ReplayBatch) => Promise<void>,
-  onProgress: ReplayOptions['onProgress'],
-  warn: (message: string) => void,
-): Promise<number> {
-  const totals = { batches: 0, events: 0, bytesRead: 0 };
-  let readable = 0;
-  for (const source of sources) {
-    const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
-    try {
-      await readSource(
-        source,
-        async (batch) => {
-          await runBatch(batch);
-          onProgress?.({
-            batches: totals.batches + progress.batches,
-            events: totals.events + progress.events,
-            bytesRead: totals.bytesRead + progress.bytesRead,
-          });
-        },
-        progress,
-      );
-      readable++;
-      if (progress.unreadableElements > 0) {
-        warn(
-          `${sourceName(source)}: skipped ${progress.unreadableElements} element(s) that are not replayable input (the first: ${progress.firstUnreadable})`,
-        );
-      }
-    } catch (error) {
-      warn(unreadable(source, progress, error));
-      if (progress.events > 0) readable++;
-    }
-    totals.batches += progress.batches;
-    totals.events += progress.events;
-    totals.bytesRead += progress.bytesRead;
+/** A promise's value or its rejection, without throwing. */
+async function settle<T>(promise: Promise<T>): Promise<{ result: T } | { error: unknown }> {
+  try {
+    return { result: await promise };
+  } catch (error) {
+    return { error };
   }
-  return readable;
+}
+
+/** The record counts of every batch, added up. */
+class RecordTotals {
+  private readonly records = {
+    total: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    rejectedByReason: {} as Record<string, number>,
+  };
+  private feedback = 0;
+  private filtered = 0;
+
+  add(result: IngestSummary): void {
+    const records = this.records;
+    records.total += result.received;
+    records.accepted += result.accepted;
+    records.duplicates += result.duplicates;
+    records.rejected += result.rejected;
+    this.feedback += result.feedback ?? 0;
+    this.filtered += result.filtered ?? 0;
+    for (const [reason, count] of Object.entries(result.rejectedByReason)) {
+      records.rejectedByReason[reason] = (records.rejectedByReason[reason] ?? 0) + count;
+    }
+  }
+
+  /** As the summary reports them; `filtered` only with a time filter. */
+  summary(filtering: boolean) {
+    return {
+      ...this.records,
+      ...(filtering ? { filtered: this.filtered } : {}),
+      // Only when some were read: the key is new to the `--json` shape.
+      ...(this.feedback > 0 ? { feedback: this.feedback } : {}),
+    };
+  }
 }
 
 /** One warning for every skipped path, naming at most ten of them. */
@@ -280,13 +241,4 @@ function nothingToRead(
     return `cannot read ${skipped[0]?.path}: ${skipped[0]?.reason.replace(/^cannot read: /, '')}`;
   }
   return `nothing to read in ${paths.join(', ')}: no .json, .jsonl or .gz file`;
-}
-
-/** The warning for a source that stopped: what was wrong, and what had been read before. */
-function unreadable(source: InputSource, progress: SourceProgress, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const what = code ? `cannot read (${code})` : (error as Error).message;
-  const before =
-    progress.events > 0 ? ` (the ${progress.events} log event(s) before it were replayed)` : ' (skipped)';
-  return `${sourceName(source)}: ${what}${before}`;
 }

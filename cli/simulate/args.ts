@@ -9,7 +9,7 @@ import {
   StackParameterError,
   type StackParameters,
 } from '../../shared/monitoring/parameters';
-import { ReplayInputError } from '../input/whole-files';
+import { ReplayInputError } from '../input/sources';
 import { DEFAULT_SAMPLE_DIR } from '../replay/run';
 import { DEFAULT_DELIVERY_LAG_SECONDS, type SimulateOptions } from './run';
 

@@ -1,6 +1,6 @@
 /**
  * Alarm simulator CLI: which of the stack's alarms would have fired on these invocation logs, when
- * and why. Usage: npm run -s simulate -- --help
+ * and why. Usage: bedrock-watch simulate --help (from a clone: npm run -s simulate -- --help)
  */
 
 import { runSimulateCommand, SIMULATE_FLAGS_USAGE } from './args';
@@ -9,8 +9,9 @@ import { previewRouting } from './routing';
 import { runSimulation } from './run';
 import { modelsInInput, watchedModelWarnings } from './watched-models';
 
-const USAGE = `usage: npm run -s simulate -- [--json] [--param name=value]... [--config FILE]
+const USAGE = `usage: bedrock-watch simulate [--json] [--param name=value]... [--config FILE]
                                [--delivery-lag SECONDS] [--until ISO-TIME] [PATH ...]
+       (from a clone: npm run -s simulate -- ...)
 
 Replays invocation logs through the ingest function and evaluates the alarms the stack would deploy
 for the given parameters, minute by minute, as CloudWatch does. With alertTargets (and escalationPolicy,
@@ -22,7 +23,7 @@ ${SIMULATE_FLAGS_USAGE}
   --json                one JSON document instead of the timeline
   -h, --help            this text
 
-example: npm run -s simulate -- --param watchedModels=amazon.nova-lite-v1:0 events/scenarios/error-burst
+example: bedrock-watch simulate --param watchedModels=amazon.nova-lite-v1:0 events/scenarios/error-burst
 exit: 0 it ran (alarms in ALARM are results), 1 a batch could not be decoded, 2 bad input or flags`;
 
 export function main(argv: string[]): Promise<number> {

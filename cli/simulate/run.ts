@@ -4,8 +4,8 @@
  * then evaluates the alarms the stack would deploy for the given parameters. The CLI is
  * cli/simulate/command.ts.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { functionEnvironment, ingestNames } from '../../deploy/stack/index';
+import { createIngestHandler } from '../../functions/ingest/ingest';
 import { type AlarmTimeline, evaluateAlarms } from '../../shared/analysis/alarm-evaluator';
 import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
 import { awsBedrockSeries, type DerivedSeries } from '../../shared/analysis/bedrock-metrics';
@@ -22,6 +22,7 @@ import {
   FILTER_METRICS,
   RECONCILIATION,
 } from '../../shared/contract/metrics';
+import { decodeLambdaEvent } from '../../shared/ingest/1-decode';
 import {
   type AlarmDefinition,
   buildAlarmDefinitions,
@@ -34,16 +35,11 @@ import {
   type InsightRuleDefinition,
 } from '../../shared/monitoring/insights';
 import type { StackParameters } from '../../shared/monitoring/parameters';
-import { captureWrites } from '../common/capture';
 import { emfProblems } from '../common/emf-validator';
 import { localLambdaContext } from '../common/lambda-context';
-import {
-  collectFiles,
-  ReplayInputError,
-  type ReplayItem,
-  readReplayFile,
-  recordTime,
-} from '../input/whole-files';
+import { localIngestDependencies } from '../common/local-ingest';
+import { DecodedInput, decodeForReplay, type ReplayBatch, recordTimeOf } from '../input/shapes';
+import { collectBatches, ReplayInputError } from '../input/sources';
 import { simulateHourlyFunction } from './hourly';
 
 /**
@@ -91,13 +87,27 @@ export interface SimulationResult {
   store: MetricStore;
 }
 
+/** The raw lines a batch carries, when they can be read (to find record times). */
+function messagesOf(batch: ReplayBatch): unknown[] {
+  if (batch.event instanceof DecodedInput) {
+    const events = (batch.event.value as { logEvents?: unknown }).logEvents;
+    return Array.isArray(events) ? events.map((e) => (e as { message?: unknown } | null)?.message) : [];
+  }
+  // Decoded here only to find record times; the handler decodes again.
+  try {
+    return decodeLambdaEvent(batch.event).logEvents.map((e) => e.message);
+  } catch {
+    return [];
+  }
+}
+
 /** Per minute of record time, the newest record of a batch: when that minute's values are complete. */
-function newestPerMinute(item: ReplayItem): { byMinute: Map<number, number>; newest: number | undefined } {
+function newestPerMinute(batch: ReplayBatch): { byMinute: Map<number, number>; newest: number | undefined } {
   const byMinute = new Map<number, number>();
   let newest: number | undefined;
-  for (const message of item.messages ?? []) {
+  for (const message of messagesOf(batch)) {
     if (typeof message !== 'string') continue;
-    const time = recordTime(message, Number.NaN);
+    const time = recordTimeOf(message, Number.NaN);
     if (!Number.isFinite(time)) continue;
     const minute = Math.floor(time / 60_000) * 60_000;
     byMinute.set(minute, Math.max(byMinute.get(minute) ?? time, time));
@@ -178,51 +188,120 @@ export function derivable(params: StackParameters, ingestLogGroupName: string) {
       ref.dimensions.LogGroupName === ingestLogGroupName);
 }
 
+/** What one batch through the handler wrote, and AWS/Bedrock's view of the same calls. */
+interface BatchOutput {
+  modelLines: string[];
+  healthLines: string[];
+  bedrockSeries: { minuteMs: number; series: DerivedSeries }[];
+  failed: boolean;
+}
+
+/**
+ * The ingest handler as the stack deploys it for `params`, on the simulated clock, and what it
+ * writes, batch by batch.
+ */
+function simulatedIngest(env: Record<string, string | undefined>, clock: () => number) {
+  let output: BatchOutput = { modelLines: [], healthLines: [], bedrockSeries: [], failed: false };
+  const deps = localIngestDependencies(env, {
+    emit: (line) => output.modelLines.push(line),
+    emitHealth: (line) => output.healthLines.push(line),
+    // The simulator reads metrics, not logs.
+    writeLog: () => undefined,
+    logLevel: env.POWERTOOLS_LOG_LEVEL,
+    now: clock,
+  });
+  const handler = createIngestHandler(deps, {
+    decode: decodeForReplay,
+    // What AWS/Bedrock would publish for the same calls (the essential set's alarms read it).
+    onBatch: (result) => {
+      for (const bucket of result.buckets)
+        for (const series of awsBedrockSeries(bucket))
+          output.bedrockSeries.push({ minuteMs: bucket.minuteStartMs, series });
+    },
+  });
+  return async (batch: ReplayBatch, functionName: string, index: number): Promise<BatchOutput> => {
+    output = { modelLines: [], healthLines: [], bedrockSeries: [], failed: false };
+    try {
+      await handler(batch.event, localLambdaContext(functionName, `simulate-${index}`));
+    } catch {
+      output.failed = true;
+    }
+    return output;
+  };
+}
+
+/** Files one batch's output in the store, each value at the moment it would be visible to alarms. */
+function fileBatch(
+  store: MetricStore,
+  output: BatchOutput,
+  at: {
+    processingMs: number;
+    lagMs: number;
+    byMinute: Map<number, number>;
+    hasRecordTime: boolean;
+    rules: readonly InsightRuleDefinition[];
+    ingestLogGroupName: string;
+  },
+): void {
+  const { processingMs, lagMs } = at;
+  const invalid = [...output.modelLines, ...output.healthLines].filter(
+    (l) => l.startsWith('{') && l.includes('"_aws"') && isEmfDocument(l) && emfProblems(l).length > 0,
+  ).length;
+  for (const line of output.modelLines)
+    fileEmf(store, line, (minute) => (at.byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
+  // What the Contributor Insights rules count from the attribution lines, visible once written.
+  fileContributions(store, at.rules, output.modelLines, processingMs);
+  // AWS publishes its runtime metrics from the service, about a minute after the minute ends,
+  // whatever the invocation logs' delivery lag.
+  for (const { minuteMs, series } of output.bedrockSeries)
+    store.put(series, minuteMs, minuteMs + AWS_BEDROCK_VISIBLE_AFTER_MS, series.unit, series.values);
+  // Powertools stamps the health metrics with the wall clock; in simulation they happen at processing time.
+  // Before the first timestamped record there is no simulated time to file them at.
+  for (const line of at.hasRecordTime ? output.healthLines : []) {
+    if (line.includes('"_aws"')) fileEmf(store, line, () => processingMs, processingMs);
+  }
+  if (invalid > 0) {
+    store.put(
+      {
+        namespace: 'AWS/Logs',
+        name: 'EMFValidationErrors',
+        dimensions: { LogGroupName: at.ingestLogGroupName },
+      },
+      processingMs,
+      processingMs,
+      'None',
+      [invalid],
+    );
+  }
+}
+
 /**
  * Replays inputs through the real ingest handler and evaluates the stack's alarms over them.
  * @throws ReplayInputError for unusable paths, ConfigError for a bad configuration document.
  */
 export async function runSimulation(options: SimulateOptions): Promise<SimulationResult> {
   const names = ingestNames(options.stack ?? { service: 'bedrock-watch', stage: 'prod' });
-  const environment = functionEnvironment(options.params);
-  const items = collectFiles(options.paths).flatMap((file) =>
-    readReplayFile(file, { maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS }),
-  );
+  const batches = await collectBatches(options.paths, {
+    maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS,
+    timeOf: recordTimeOf,
+  });
   const lagMs = options.deliveryLagSeconds * 1000;
   const store = new MetricStore();
   const rules = buildInsightRules(options.params, names);
-
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-  const { createDefaultDependencies, createIngestHandler } = await import('../../functions/ingest/handler');
+  // The function's settings as the stack sets them; quiet unless this process asks otherwise.
   const env = {
     ...process.env,
-    ...environment,
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL,
+    ...functionEnvironment(options.params),
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
     ...(options.configPath ? { BEDROCK_WATCH_CONFIG: options.configPath } : {}),
   };
-  const deps = createDefaultDependencies(env);
   let processingMs = 0;
-  let modelLines: string[] = [];
-  let bedrockSeries: { minuteMs: number; series: DerivedSeries }[] = [];
-  const handler = createIngestHandler({
-    ...deps,
-    logger: deps.logger as Logger,
-    now: () => processingMs,
-    emit: (line) => {
-      modelLines.push(line);
-    },
-    // What AWS/Bedrock would publish for the same calls (the essential set's alarms read it).
-    onBatch: (result) => {
-      for (const bucket of result.buckets)
-        for (const series of awsBedrockSeries(bucket))
-          bedrockSeries.push({ minuteMs: bucket.minuteStartMs, series });
-    },
-  });
+  const ingest = simulatedIngest(env, () => processingMs);
 
   let lastRecordMs: number | undefined;
   let failed = 0;
-  for (const [index, item] of items.entries()) {
-    const { byMinute, newest } = newestPerMinute(item);
+  for (const [index, batch] of batches.entries()) {
+    const { byMinute, newest } = newestPerMinute(batch);
     // The batch reaches the function once its newest record has been delivered. A batch whose
     // records cannot be read still goes through the handler (which counts or rejects it), at the
     // time of the batch before it.
@@ -230,41 +309,16 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
       lastRecordMs = Math.max(lastRecordMs ?? newest, newest);
       processingMs = newest + lagMs;
     }
-    modelLines = [];
-    bedrockSeries = [];
-    const { result, stdout } = await captureWrites(() =>
-      handler(item.event, localLambdaContext(names.ingestFunctionName, `simulate-${index}`)),
-    );
-    if (result === undefined) failed++;
-    const invalid = [...modelLines, ...stdout.split('\n')].filter(
-      (l) => l.startsWith('{') && l.includes('"_aws"') && isEmfDocument(l) && emfProblems(l).length > 0,
-    ).length;
-    for (const line of modelLines)
-      fileEmf(store, line, (minute) => (byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
-    // What the Contributor Insights rules count from the attribution lines, visible once written.
-    fileContributions(store, rules, modelLines, processingMs);
-    // AWS publishes its runtime metrics from the service, about a minute after the minute ends,
-    // whatever the invocation logs' delivery lag.
-    for (const { minuteMs, series } of bedrockSeries)
-      store.put(series, minuteMs, minuteMs + AWS_BEDROCK_VISIBLE_AFTER_MS, series.unit, series.values);
-    // Powertools stamps the health metrics with the wall clock; in simulation they happen at processing time.
-    // Before the first timestamped record there is no simulated time to file them at.
-    for (const line of lastRecordMs === undefined ? [] : stdout.split('\n')) {
-      if (line.includes('"_aws"')) fileEmf(store, line, () => processingMs, processingMs);
-    }
-    if (invalid > 0) {
-      store.put(
-        {
-          namespace: 'AWS/Logs',
-          name: 'EMFValidationErrors',
-          dimensions: { LogGroupName: names.ingestLogGroupName },
-        },
-        processingMs,
-        processingMs,
-        'None',
-        [invalid],
-      );
-    }
+    const output = await ingest(batch, names.ingestFunctionName, index);
+    if (output.failed) failed++;
+    fileBatch(store, output, {
+      processingMs,
+      lagMs,
+      byMinute,
+      hasRecordTime: lastRecordMs !== undefined,
+      rules,
+      ingestLogGroupName: names.ingestLogGroupName,
+    });
   }
   const range = store.timeRange();
   if (lastRecordMs === undefined && failed === 0)
@@ -290,7 +344,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     deliveryLagSeconds: options.deliveryLagSeconds,
     timelines,
     notifications: notificationsOf(timelines),
-    batches: { total: items.length, failed },
+    batches: { total: batches.length, failed },
     store,
   };
 }

@@ -28,6 +28,8 @@ export function remediationResources(
         Action: ['ssm:PutParameter'],
         Resource: arn('ssm', `parameter${failoverPrefix(ctx)}/*`),
       },
+      // The switch follows the current state of the budget alarms of its scope (read only).
+      { Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: '*' },
     ]),
     FailoverSwitchRule: {
       Type: 'AWS::Events::Rule',

@@ -105,7 +105,7 @@ async function replay(path: string): Promise<number> {
 export async function measureReplay(mode: 'floor' | 'replay', path: string): Promise<ReplayMeasurement> {
   if (mode === 'replay') {
     await import('../../cli/replay/run');
-    await import('../../functions/ingest/handler');
+    await import('../../functions/ingest/ingest');
   }
   const started = performance.now();
   const cpu = process.cpuUsage();

@@ -102,6 +102,45 @@ function qualityStop(incident: Incident, roll: number): string {
   return 'end_turn';
 }
 
+type Factor = (key: 'latencyFactor' | 'volumeFactor' | 'outputTokensFactor') => number;
+
+/** What one call of a model in a minute is drawn from. */
+interface CallDraw {
+  rand: () => number;
+  lognormal: (median: number, sigma: number) => number;
+  requestId: () => string;
+  load: TrafficSpec['models'][number];
+  minuteStart: number;
+  incidentError: Incident | undefined;
+  incidentQuality: Incident | undefined;
+  factor: Factor;
+}
+
+/** One call's log line; the draws are made in a fixed order, so a seed gives the same traffic. */
+function oneCall(d: CallDraw): { time: number; line: string } {
+  const { rand, load, incidentError, incidentQuality } = d;
+  const time = d.minuteStart + Math.floor(rand() * 60) * 1000;
+  const failRoll = rand();
+  const errorCode =
+    incidentError && failRoll < (incidentError.errorRate ?? 0)
+      ? (incidentError.errorCode ?? 'InternalServerException')
+      : failRoll < (load.baseErrorRate ?? 0)
+        ? 'ValidationException'
+        : undefined;
+  // Drawn only during a quality incident, so every other scenario's traffic stays as it was.
+  const stopReason = incidentQuality && !errorCode ? qualityStop(incidentQuality, rand()) : undefined;
+  return {
+    time,
+    line: record(load.modelId, time, d.requestId(), {
+      ...(errorCode ? { errorCode } : {}),
+      ...(stopReason ? { stopReason } : {}),
+      latencyMs: Math.max(50, d.lognormal(load.latencyMedianMs * d.factor('latencyFactor'), 0.35)),
+      inputTokens: Math.max(1, d.lognormal(load.inputTokens, 0.4)),
+      outputTokens: Math.max(1, d.lognormal(load.outputTokens * d.factor('outputTokensFactor'), 0.4)),
+    }),
+  };
+}
+
 /**
  * The traffic as raw log lines in time order.
  * @example generateTraffic({ seed: 1, start: '2025-10-20T00:00:00Z', minutes: 60, dailyShape: false, models, incidents: [] })
@@ -133,28 +172,17 @@ export function generateTraffic(spec: TrafficSpec): string[] {
       const incidentQuality = active.find(
         (i) => i.truncatedRate !== undefined || i.guardrailRate !== undefined,
       );
-      for (let c = 0; c < calls; c++) {
-        const time = minuteStart + Math.floor(rand() * 60) * 1000;
-        const failRoll = rand();
-        const errorCode =
-          incidentError && failRoll < (incidentError.errorRate ?? 0)
-            ? (incidentError.errorCode ?? 'InternalServerException')
-            : failRoll < (load.baseErrorRate ?? 0)
-              ? 'ValidationException'
-              : undefined;
-        // Drawn only during a quality incident, so every other scenario's traffic stays as it was.
-        const stopReason = incidentQuality && !errorCode ? qualityStop(incidentQuality, rand()) : undefined;
-        lines.push({
-          time,
-          line: record(load.modelId, time, requestId(), {
-            ...(errorCode ? { errorCode } : {}),
-            ...(stopReason ? { stopReason } : {}),
-            latencyMs: Math.max(50, lognormal(load.latencyMedianMs * factor('latencyFactor'), 0.35)),
-            inputTokens: Math.max(1, lognormal(load.inputTokens, 0.4)),
-            outputTokens: Math.max(1, lognormal(load.outputTokens * factor('outputTokensFactor'), 0.4)),
-          }),
-        });
-      }
+      const draw: CallDraw = {
+        rand,
+        lognormal,
+        requestId,
+        load,
+        minuteStart,
+        incidentError,
+        incidentQuality,
+        factor,
+      };
+      for (let c = 0; c < calls; c++) lines.push(oneCall(draw));
     }
   }
   for (const f of spec.isolatedFailures ?? []) {

@@ -1,8 +1,11 @@
 /**
  * The example remediation action: a switch in SSM Parameter Store per scope, which applications read
- * to fail over to a cheaper model or another region. ON while a budget is at its critical level or
- * its month is projected to overrun, OFF when the alarm returns to OK. Pure: event in, parameter out.
+ * to fail over to a cheaper model or another region. ON while any alarm that turns it on (the
+ * scope's critical budget alarm, its projection) is in ALARM, OFF once all of them are OK: the
+ * handler reads their current state rather than trusting the order events arrive in. Pure: event
+ * and alarm states in, parameter out.
  */
+import { BUDGET_LEVELS } from '../../shared/alerts/budgets';
 import { isObject } from '../../shared/json';
 
 /** The switch of one scope, as applications read it. */
@@ -15,6 +18,8 @@ export interface FailoverSwitch {
     state: 'ALARM' | 'OK';
     since: string;
     scope: string;
+    /** The alarms that keep it on, in ALARM now (set by `withCurrentState`). */
+    alarms?: string[];
   };
 }
 
@@ -38,4 +43,29 @@ export function failoverSwitch(detail: unknown, prefix: string): FailoverSwitch 
     name: `${prefix}/${scopeSegment(scope)}`,
     value: { active: state === 'ALARM', alarm, state, since: typeof since === 'string' ? since : '', scope },
   };
+}
+
+const CRITICAL_PCT = BUDGET_LEVELS.find((l) => l.level === 'critical')?.pct ?? 90;
+
+/**
+ * Every alarm that turns the switch of this event's scope on: its critical budget alarm and its
+ * projection, named as the stack names them (`<prefix>-budget-<pct>-<token>`, `<prefix>-budget-projection-<token>`).
+ * @example triggeringAlarms({ alarm: 'bw-budget-90-all', key: 'budget-90-all' }) // ['bw-budget-90-all', 'bw-budget-projection-all']
+ */
+export function triggeringAlarms(detail: unknown): string[] {
+  if (!isObject(detail) || typeof detail.alarm !== 'string') return [];
+  const { alarm, key } = detail;
+  const token = typeof key === 'string' ? /^budget-(?:projection|\d+)-(.+)$/.exec(key)?.[1] : undefined;
+  if (typeof key !== 'string' || !token || !alarm.endsWith(`-${key}`)) return [alarm];
+  const prefix = alarm.slice(0, -(key.length + 1));
+  return [`${prefix}-budget-${CRITICAL_PCT}-${token}`, `${prefix}-budget-projection-${token}`];
+}
+
+/** The switch as the alarms' current states say: on while any of them is in ALARM. */
+export function withCurrentState(target: FailoverSwitch, states: Map<string, string>): FailoverSwitch {
+  const alarms = [...states]
+    .filter(([, state]) => state === 'ALARM')
+    .map(([name]) => name)
+    .sort();
+  return { ...target, value: { ...target.value, active: alarms.length > 0, alarms } };
 }

@@ -4,13 +4,16 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { failoverSwitch } from './failover';
+import { failoverSwitch, triggeringAlarms, withCurrentState } from './failover';
 
 export interface FailoverDependencies {
   ssm: Pick<SSMClient, 'send'>;
+  /** DescribeAlarms: the switch follows the alarms' current state, not the order of their events. */
+  cloudwatch: Pick<CloudWatchClient, 'send'>;
   /** `/<service>/<stage>/failover`: the only path the role may write. */
   prefix: string;
   logger: Logger;
@@ -19,11 +22,17 @@ export interface FailoverDependencies {
 /** Sets the switch an event asks for; ignores (and logs) events it does not act on. */
 export function createFailoverHandler(deps: FailoverDependencies) {
   const run = async (event: { detail?: unknown }, _context: Context): Promise<{ set?: string }> => {
-    const target = failoverSwitch(event.detail, deps.prefix);
-    if (!target) {
+    const fromEvent = failoverSwitch(event.detail, deps.prefix);
+    if (!fromEvent) {
       deps.logger.info('Event ignored: not a budget transition this action acts on');
       return {};
     }
+    const names = triggeringAlarms(event.detail);
+    const found = await deps.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names }));
+    const states = new Map<string, string>(names.map((n) => [n, 'OK']));
+    for (const a of found.MetricAlarms ?? [])
+      if (a.AlarmName && states.has(a.AlarmName)) states.set(a.AlarmName, a.StateValue ?? 'OK');
+    const target = withCurrentState(fromEvent, states);
     await deps.ssm.send(
       new PutParameterCommand({
         Name: target.name,
@@ -36,6 +45,7 @@ export function createFailoverHandler(deps: FailoverDependencies) {
       name: target.name,
       active: target.value.active,
       alarm: target.value.alarm,
+      inAlarm: target.value.alarms,
     });
     return { set: target.name };
   };
@@ -44,6 +54,7 @@ export function createFailoverHandler(deps: FailoverDependencies) {
 
 export const handler = createFailoverHandler({
   ssm: new SSMClient({}),
+  cloudwatch: new CloudWatchClient({}),
   prefix: process.env.BEDROCK_WATCH_FAILOVER_PREFIX ?? '/bedrock-watch/failover',
   logger: new Logger(),
 });

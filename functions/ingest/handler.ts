@@ -1,207 +1,37 @@
+/**
+ * The Lambda entry (serverless.yml: functions/ingest/handler.handler). Importing it builds nothing:
+ * the production dependencies are built from the environment on the first invocation, once, and
+ * kept for the warm ones. Replay, the simulator and tests build theirs (functions/ingest/ingest.ts).
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { DIM_REASON, HEALTH } from '../../shared/contract/metrics';
-import {
-  type DecodeOptions,
-  decodeLambdaEvent,
-  SubscriptionDecodeError,
-  type SubscriptionPayload,
-} from '../../shared/ingest/1-decode';
-import {
-  applicationProfilesIn,
-  createProfileResolver,
-  type ProfileResolver,
-} from '../../shared/ingest/4-resolve-model';
-import { createPriceTable, type PriceData, type PriceTable } from '../../shared/ingest/5-price';
-import { AttributionResolver, ModelIdLimiter } from '../../shared/ingest/6-attribute';
-import {
-  type BatchResult,
-  completeBatch,
-  parseBatch,
-  type RecordCounts,
-  type RecordTimeOptions,
-} from '../../shared/ingest/batch';
-import { type IngestConfig, loadIngestConfig } from '../../shared/ingest/config';
-import priceData from '../../shared/ingest/price-table.json';
+import { createIngestHandler, type IngestDependencies, type IngestSummary } from './ingest';
+import { loadIngestSettings } from './settings';
+import { SinkMetrics } from './sink-metrics';
 
-export interface IngestDependencies {
-  config: IngestConfig;
-  priceTable: PriceTable;
-  /** Clock for CloudWatch's acceptance window and delivery lag. */
-  now: () => number;
-  logger: Logger;
-  /** Powertools Metrics for the pipeline's own health (no ModelId). */
-  metrics: Metrics;
-  /** Writes one EMF document to the function's log stream. */
-  emit: (line: string) => void;
-  /** Attribution by caller / requestMetadata; keeps its bounded set of values across invocations. */
-  attribution?: AttributionResolver;
-  /** Application inference profile → model, configured and looked up. */
-  profiles?: ProfileResolver;
-  /** The ModelId cap; by default one of `config.maxModelIds`, kept across invocations. */
-  modelIds?: ModelIdLimiter;
-  /**
-   * Turns the event into a payload (default `decodeLambdaEvent`). Replay hands over payloads it has
-   * already read in the clear, instead of gzipping and base64-encoding them only to decode them here.
-   */
-  decode?: (event: unknown, options: DecodeOptions) => SubscriptionPayload;
-  /** Which record times count (default: CloudWatch's acceptance window around `now()`). */
-  recordTimes?: RecordTimeOptions;
-  /** Sees each batch's result before anything is emitted (replay reads why models are unpriced). */
-  onBatch?: (result: BatchResult) => void;
-}
-
-/** What the handler returns: the batch's record counts (ignored by Lambda, read by replay and tests). */
-export type IngestSummary = RecordCounts & { documents: number };
-
-/** How many rejections one batch logs one by one; the rest are counted only. */
-const REJECTIONS_LOGGED_PER_BATCH = 10;
-
-function publishHealth(metrics: Metrics, result: BatchResult): void {
-  const { counts } = result;
-  metrics.addMetric(HEALTH.recordsReceived, MetricUnit.Count, counts.received);
-  metrics.addMetric(HEALTH.recordsAccepted, MetricUnit.Count, counts.accepted);
-  metrics.addMetric(HEALTH.duplicateRecords, MetricUnit.Count, counts.duplicates);
-  metrics.addMetric(HEALTH.rejectedRecords, MetricUnit.Count, counts.rejected);
-  if (result.maxDeliveryLagMs !== undefined) {
-    metrics.addMetric(HEALTH.deliveryLag, MetricUnit.Milliseconds, result.maxDeliveryLagMs);
-  }
-  metrics.publishStoredMetrics();
-  // Powertools takes one dimension value per publish: one single-metric document per reason.
-  for (const [reason, count] of Object.entries(counts.rejectedByReason)) {
-    metrics
-      .singleMetric()
-      .addDimension(DIM_REASON, reason)
-      .addMetric(HEALTH.rejectedRecords, MetricUnit.Count, count);
-  }
-}
-
-/**
- * Builds the ingest handler around its dependencies, so Lambda, replay and tests run the same
- * code. Order matters: decode and process the whole batch first (a failure there throws and
- * Lambda retries a batch of which nothing was counted), then emit, then never throw.
- */
-export function createIngestHandler(deps: IngestDependencies) {
-  const { config, logger, metrics } = deps;
-  const modelIds = deps.modelIds ?? new ModelIdLimiter(config.maxModelIds);
-  const decode = deps.decode ?? decodeLambdaEvent;
-  const ingest = async (event: unknown, _context: Context): Promise<IngestSummary> => {
-    metrics.captureColdStartMetric();
-    let result: BatchResult;
-    try {
-      const payload = decode(event, { maxDecompressedBytes: config.maxDecompressedBytes });
-      const nowMs = deps.now();
-      const parsed = parseBatch(payload, nowMs, deps.recordTimes);
-      if (deps.profiles) {
-        // Unknown application profiles are looked up before pricing; a failure only leaves them unpriced.
-        const modelIds = new Set(parsed.invocations.map((i) => i.modelId));
-        const { failed } = await deps.profiles.prepare(applicationProfilesIn(modelIds));
-        if (failed.length > 0)
-          logger.warn('Application inference profiles could not be resolved', { failed });
-      }
-      result = completeBatch(parsed, {
-        nowMs,
-        priceTable: deps.priceTable,
-        emf: { namespace: config.namespace, service: config.service, metricSet: config.metricSet },
-        budgetedValues: config.budgetedValues,
-        ...(deps.profiles ? { inferenceProfiles: deps.profiles.profiles } : {}),
-        ...(deps.attribution ? { attribution: deps.attribution } : {}),
-        modelIds,
-      });
-      deps.onBatch?.(result);
-    } catch (error) {
-      if (error instanceof SubscriptionDecodeError) {
-        logger.error('Batch could not be decoded; failing the invocation so Lambda retries it', {
-          failure: error.failure,
-          error,
-        });
-        metrics.addMetric(HEALTH.batchDecodeFailures, MetricUnit.Count, 1);
-        metrics.publishStoredMetrics();
-      }
-      throw error;
-    }
-
-    // From here on nothing may throw: the metrics are out, and a retry would count them twice.
-    let emitFailures = 0;
-    for (const document of result.documents) {
-      try {
-        deps.emit(document);
-      } catch {
-        emitFailures++;
-      }
-    }
-    try {
-      publishHealth(metrics, result);
-      for (const rejection of result.rejections.slice(0, REJECTIONS_LOGGED_PER_BATCH)) {
-        // Reason, ids and field path only: the record body never reaches the logs.
-        logger.warn('Log event rejected', { ...rejection });
-      }
-      for (const { modelId, region, reason } of result.unpricedReasons) {
-        logger.warn('Model has no price; its calls are counted in UnpricedInvocations', {
-          modelId,
-          region,
-          reason,
-        });
-      }
-      if (result.newlyFoldedModelIds.length > 0) {
-        // Model ids are not prompt text: safe to name, and the operator needs them to raise the cap.
-        logger.warn('Model ids beyond maxModelIds are reported as Other', {
-          folded: result.newlyFoldedModelIds.slice(0, 20),
-          foldedModelIds: modelIds.foldedCount,
-          maxModelIds: modelIds.maxIds,
-        });
-      }
-      if (emitFailures > 0) logger.error('EMF documents could not be written', { emitFailures });
-      logger.info('Batch processed', { ...result.counts, documents: result.documents.length });
-    } catch (error) {
-      try {
-        logger.error('Reporting after emit failed; not rethrown to avoid double counting', { error });
-      } catch {
-        // Nothing left to report to.
-      }
-    }
-    return { ...result.counts, documents: result.documents.length };
+/** Production wiring: settings from the environment, the bundled price table, stdout for every EMF document. */
+export function createDefaultDependencies(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): IngestDependencies {
+  const settings = loadIngestSettings(env);
+  const { namespace, service } = settings.config;
+  // Raw stdout, not console.log: Lambda's console wrapper would prefix the JSON and break EMF.
+  const emit = (line: string) => {
+    process.stdout.write(`${line}\n`);
   };
-  return middy(ingest).use(injectLambdaContext(logger));
-}
-
-/** Production wiring: settings from the environment, the bundled price table, stdout. */
-export function createDefaultDependencies(env: NodeJS.ProcessEnv = process.env): IngestDependencies {
-  const config = loadIngestConfig(env);
   return {
-    config,
-    priceTable: createPriceTable(priceData as PriceData, config.priceOverlay),
+    ...settings,
     now: Date.now,
-    ...(config.attribution.keys.length > 0
-      ? { attribution: new AttributionResolver(config.attribution) }
-      : {}),
-    profiles: createProfileResolver({
-      configured: config.inferenceProfiles,
-      now: Date.now,
-      ...(config.resolveInferenceProfiles ? { lookup: lookupInferenceProfile } : {}),
-    }),
-    logger: new Logger({ serviceName: config.service }),
-    metrics: new Metrics({ namespace: config.namespace, serviceName: config.service }),
-    // Raw stdout, not console.log: Lambda's console wrapper would prefix the JSON and break EMF.
-    emit: (line) => process.stdout.write(`${line}\n`),
+    logger: new Logger({ serviceName: service }),
+    metrics: new SinkMetrics({ namespace, serviceName: service }, emit),
+    emit,
   };
 }
 
-/**
- * bedrock:GetInferenceProfile, loaded on first use: the SDK comes from the Lambda runtime and stays
- * out of the bundle and out of cold starts that never meet an application profile.
- */
-async function lookupInferenceProfile(arn: string): Promise<string | undefined> {
-  const { BedrockClient, GetInferenceProfileCommand } = await import('@aws-sdk/client-bedrock');
-  client ??= new BedrockClient({});
-  const out = await client.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: arn }));
-  const modelArn = out.models?.[0]?.modelArn;
-  // A profile copied from a system profile lists that profile's models: foundation-model ARNs.
-  return modelArn ? modelArn.slice(modelArn.lastIndexOf('/') + 1) : undefined;
-}
-let client: import('@aws-sdk/client-bedrock').BedrockClient | undefined;
+let production: ReturnType<typeof createIngestHandler> | undefined;
 
-export const handler = createIngestHandler(createDefaultDependencies());
+/** A bad setting fails the first invocation (ConfigError in the log), not the module's import. */
+export const handler = async (event: unknown, context: Context): Promise<IngestSummary> => {
+  production ??= createIngestHandler(createDefaultDependencies());
+  return await production(event, context);
+};

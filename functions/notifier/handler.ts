@@ -30,6 +30,9 @@ import { handleNotifications, handleTick, type NotifierDeps, type NotifierReport
 import { createSecretResolver } from './secrets';
 import { handleTestAlert } from './test-alert';
 
+/** Left at the end of an invocation for writing down what was sent. */
+const DEADLINE_MARGIN_MS = 4000;
+
 type NotifierEvent = {
   Records?: { EventSource?: string; Sns?: { MessageId?: string; TopicArn?: string; Message?: string } }[];
   source?: string;
@@ -41,19 +44,23 @@ type NotifierEvent = {
  * anything else is rejected (counted).
  */
 export function createNotifierHandler(deps: NotifierDeps, logger: Logger, metrics: Metrics) {
-  const run = (event: NotifierEvent, _context: Context): Promise<NotifierReport> => {
+  const run = (event: NotifierEvent, context: Context): Promise<NotifierReport> => {
     // `bedrock-watch alerts test` invokes the function directly (functions/notifier/test-alert.ts).
     const test = parseTestAlertRequest(event);
     if (test) return handleTestAlert(deps, test);
+    // Every delivery is over before the function's timeout, with room to record what it did.
+    const remaining =
+      typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
+    const options = { deadlineMs: deps.now() + remaining - DEADLINE_MARGIN_MS };
     if (Array.isArray(event.Records)) {
       const records = event.Records.filter((r) => r.EventSource === 'aws:sns' && r.Sns).map((r) => ({
         ...(r.Sns?.MessageId ? { messageId: r.Sns.MessageId } : {}),
         topicArn: r.Sns?.TopicArn ?? '',
         message: r.Sns?.Message ?? '',
       }));
-      return handleNotifications(deps, records);
+      return handleNotifications(deps, records, options);
     }
-    if (event.source === 'aws.events') return handleTick(deps);
+    if (event.source === 'aws.events') return handleTick(deps, options);
     deps.count('rejected', 'unknown-event');
     return Promise.resolve({ outcomes: [], rejected: [{ reason: 'unknown-event' }] });
   };
@@ -109,6 +116,7 @@ function defaultDependencies(logger: Logger, metrics: Metrics): NotifierDeps {
     now: Date.now,
     runId: randomUUID,
     secret: createSecretResolver({ ssm: new SSMClient({}), secretsManager, now: Date.now }),
+    // Strict URL rules (no loopback, no internal addresses): the default, never relaxed here.
     http: createHttpSender(),
     sleep: (ms) => sleep(ms).then(() => undefined),
     putEvents: async (entries) => ({

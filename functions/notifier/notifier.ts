@@ -6,15 +6,32 @@
  */
 import {
   type AlarmEvent,
+  type AlarmState,
   alarmEventFromDescription,
   parseAlarmNotification,
+  parseAlarmTime,
 } from '../../shared/alerts/alarm-event';
 import { type ContributorQuery, contributorQuery, rankContributors } from '../../shared/alerts/contributors';
-import { DEFAULT_RETRY, type DeliveryResult, deliver, type HttpSender } from '../../shared/alerts/delivery';
-import { type AlertAction, destinationRequest } from '../../shared/alerts/destinations/index';
 import {
+  DEFAULT_RETRY,
+  type DeliveryResult,
+  deliver,
+  type HttpSender,
+  networkErrorCode,
+} from '../../shared/alerts/delivery';
+import {
+  type AlertAction,
+  DESTINATIONS,
+  destinationRequest,
+  parseDestinationSecret,
+  STRICT_URLS,
+  type UrlPolicy,
+} from '../../shared/alerts/destinations/index';
+import {
+  alarmsBehind,
   type Episode,
   type EscalationDeps,
+  incidentKeyOf,
   type Outcome,
   onAlarm,
   onResolved,
@@ -23,10 +40,10 @@ import {
 import { levelOfTopic, type NotifierConfig } from '../../shared/alerts/notifier-config';
 import { isRemediable, remediationDetail, remediationEntry } from '../../shared/alerts/remediation';
 import type { SecretRef } from '../../shared/alerts/routing';
-import { parseDestinationSecret } from '../../shared/alerts/secrets';
 import type { StateStore } from '../../shared/alerts/state-store';
 import { type AlertLevel, type AlertView, alertView, type Contributors } from '../../shared/alerts/view';
 import type { Json } from '../../shared/json';
+import { HTTP_TIMEOUT_MS } from './http';
 
 export interface NotifierDeps {
   config: NotifierConfig;
@@ -45,7 +62,17 @@ export interface NotifierDeps {
   search?: (q: ContributorQuery) => Promise<{ Label?: string; Values?: number[] }[]>;
   log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
   count: (metric: 'delivered' | 'failed' | 'rejected', reason?: string) => void;
+  /** Which destination URLs are allowed: strict unless a test lets its 127.0.0.1 receivers in. */
+  urlPolicy?: UrlPolicy;
 }
+
+/** When this run must be done (by `deps.now`): the function's timeout less a margin. */
+export interface RunOptions {
+  deadlineMs?: number;
+}
+
+/** Without a deadline from Lambda: within the notifier's 30 s timeout, with room to record results. */
+export const DEFAULT_RUN_MS = 25_000;
 
 export interface NotifierReport {
   outcomes: Outcome[];
@@ -81,11 +108,20 @@ function contributorsOf(deps: NotifierDeps) {
   };
 }
 
-function escalationDeps(deps: NotifierDeps): EscalationDeps {
+/** A failed delivery that never reached the network. */
+const notSent = (permanent: boolean, error: string): DeliveryResult => ({
+  ok: false,
+  permanent,
+  attempts: 0,
+  error,
+});
+
+function escalationDeps(deps: NotifierDeps, deadlineMs: number): EscalationDeps {
   const { config } = deps;
   const contributors = contributorsOf(deps);
-  const viewOf = async (event: AlarmEvent, level: AlertLevel, action: AlertAction) => {
-    const plain = alertView(event, level, config);
+  const viewOf = async (ep: Episode, event: AlarmEvent, action: AlertAction) => {
+    const incident = { key: ep.incident, alarms: alarmsBehind(ep) };
+    const plain = alertView(event, ep.level, { ...config, incident });
     if (!plain || action === 'resolve') return plain;
     const top = await contributors(plain);
     return top ? { ...plain, ...(top.top.length > 0 ? { contributors: top } : {}) } : plain;
@@ -97,40 +133,35 @@ function escalationDeps(deps: NotifierDeps): EscalationDeps {
     event: AlarmEvent,
   ): Promise<DeliveryResult> => {
     const target = config.targets.find((t) => t.name === name);
-    const view = await viewOf(event, ep.level, action);
-    if (!target || !view)
-      return { ok: false, permanent: true, attempts: 0, error: `no target or view for ${name}` };
-    let raw: string;
-    try {
-      raw = await deps.secret(target.secret);
-    } catch (error) {
-      return {
-        ok: false,
-        permanent: false,
-        attempts: 0,
-        error: `secret unreadable (${error instanceof Error ? error.name : 'error'})`,
-      };
-    }
+    const view = await viewOf(ep, event, action);
+    if (!target || !view) return notSent(true, `no target or view for ${name}`);
     let secret: ReturnType<typeof parseDestinationSecret>;
     try {
-      secret = parseDestinationSecret(target.type, raw);
+      secret = parseDestinationSecret(
+        target.type,
+        await deps.secret(target.secret),
+        deps.urlPolicy ?? STRICT_URLS,
+      );
     } catch (error) {
-      return {
-        ok: false,
-        permanent: true,
-        attempts: 0,
-        error: error instanceof Error ? error.message : 'bad secret',
-      };
+      // An unreadable secret may be readable later; a malformed one is refused until it is fixed.
+      const unreadable = !(error instanceof Error) || error.name !== 'AlertSpecError';
+      return unreadable
+        ? notSent(false, `secret unreadable (${networkErrorCode(error)})`)
+        : notSent(true, error.message);
     }
     return deliver(deps.http, destinationRequest(view, action, secret), {
       ...DEFAULT_RETRY,
       sleep: deps.sleep,
+      idempotent: DESTINATIONS[target.type].idempotent,
+      timeoutMs: HTTP_TIMEOUT_MS,
+      deadlineMs,
+      now: deps.now,
     });
   };
   const putEvents = deps.putEvents;
-  const publish = async (ep: Episode, event: AlarmEvent): Promise<DeliveryResult> => {
-    const view = alertView(event, ep.level, config);
-    if (!view || !putEvents || !config.eventBus || !isRemediable(view.family, ep.level))
+  const publish = async (_ep: Episode, event: AlarmEvent, level: AlertLevel): Promise<DeliveryResult> => {
+    const view = alertView(event, level, config);
+    if (!view || !putEvents || !config.eventBus || !isRemediable(view.family, level))
       return { ok: true, status: 0, attempts: 0 };
     try {
       const { failed } = await putEvents([
@@ -140,18 +171,14 @@ function escalationDeps(deps: NotifierDeps): EscalationDeps {
         ? { ok: true, status: 200, attempts: 1 }
         : { ok: false, permanent: false, attempts: 1, error: 'PutEvents entry failed' };
     } catch (error) {
-      return {
-        ok: false,
-        permanent: false,
-        attempts: 1,
-        error: error instanceof Error ? error.name : 'error',
-      };
+      return { ok: false, permanent: false, attempts: 1, error: networkErrorCode(error) };
     }
   };
   return {
     store: deps.store,
     now: deps.now,
     runId: deps.runId(),
+    namePrefix: config.namePrefix,
     policy: (level) => config.policies[level],
     send,
     ...(config.eventBus && deps.putEvents ? { publish } : {}),
@@ -162,10 +189,22 @@ function escalationDeps(deps: NotifierDeps): EscalationDeps {
 function account(deps: NotifierDeps, outcomes: Outcome[], failBefore: boolean): Outcome[] {
   for (const o of outcomes) {
     if (o.result === 'sent') deps.count('delivered');
-    if (o.result === 'failed') deps.count('failed');
-    deps.log(o.result === 'failed' ? 'error' : 'info', 'Alert delivery', { ...o });
+    if (o.result === 'failed' || o.result === 'error') deps.count('failed');
+    deps.log(o.result === 'failed' || o.result === 'error' ? 'error' : 'info', 'Alert delivery', { ...o });
   }
   return outcomes.filter((o) => o.result === 'failed' || (failBefore && o.result === 'failed-before'));
+}
+
+/** Why a notification is not acted on: unreadable, from another topic, or an alarm we do not know. */
+function rejectionOf(
+  event: ReturnType<typeof parseAlarmNotification>,
+  level: AlertLevel | undefined,
+  namePrefix: string,
+): string | undefined {
+  if ('rejected' in event) return event.rejected;
+  if (!level) return 'unknown-topic';
+  // Another stack's alarm on the topic, or a family this notifier has no guide for.
+  return incidentKeyOf(event, namePrefix) ? undefined : 'unknown-alarm';
 }
 
 /**
@@ -175,13 +214,14 @@ function account(deps: NotifierDeps, outcomes: Outcome[], failBefore: boolean): 
 export async function handleNotifications(
   deps: NotifierDeps,
   records: readonly { messageId?: string; topicArn: string; message: string }[],
+  options: RunOptions = {},
 ): Promise<NotifierReport> {
-  const escalation = escalationDeps(deps);
+  const escalation = escalationDeps(deps, options.deadlineMs ?? deps.now() + DEFAULT_RUN_MS);
   const report: NotifierReport = { outcomes: [], rejected: [] };
   for (const record of records) {
     const event = parseAlarmNotification(record.message);
     const level = levelOfTopic(record.topicArn, deps.config.topics);
-    const reason = 'rejected' in event ? event.rejected : !level ? 'unknown-topic' : undefined;
+    const reason = rejectionOf(event, level, deps.config.namePrefix);
     if (reason || 'rejected' in event || !level) {
       deps.count('rejected', reason);
       deps.log('warn', 'Notification rejected', { reason, messageId: record.messageId });
@@ -192,7 +232,7 @@ export async function handleNotifications(
       continue;
     }
     if (event.state === 'ALARM') report.outcomes.push(...(await onAlarm(escalation, event, level)));
-    else if (event.state === 'OK') report.outcomes.push(...(await onResolved(escalation, event)));
+    else report.outcomes.push(...(await onResolved(escalation, event)));
   }
   const failed = account(deps, report.outcomes, true);
   if (failed.length > 0)
@@ -214,31 +254,44 @@ function levelOfActions(alarm: Json, config: NotifierConfig): AlertLevel | undef
   return undefined;
 }
 
+/** The current state of described alarms, and since when (the change, not our clock). */
+function statesOf(names: string[], found: Json[]) {
+  const states = new Map<string, { state: AlarmState; atMs: number } | undefined>(
+    names.map((n) => [n, undefined]),
+  );
+  for (const a of found) {
+    const atMs = parseAlarmTime(a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp);
+    if (typeof a.AlarmName === 'string' && typeof a.StateValue === 'string' && atMs !== undefined)
+      states.set(a.AlarmName, { state: a.StateValue as AlarmState, atMs });
+  }
+  return states;
+}
+
 /**
  * The minute tick: escalates what is due, closes what left ALARM unseen, finishes resolves.
  * @throws DeliveryFailedError when a delivery made in this run failed.
  */
-export async function handleTick(deps: NotifierDeps): Promise<NotifierReport> {
+export async function handleTick(deps: NotifierDeps, options: RunOptions = {}): Promise<NotifierReport> {
+  const rejected: NotifierReport['rejected'] = [];
   const inAlarm = (await deps.alarms.inAlarm()).flatMap((alarm) => {
     const event = alarmEventFromDescription(alarm);
     const level = levelOfActions(alarm, deps.config);
-    return 'rejected' in event || !level ? [] : [{ event, level }];
+    if ('rejected' in event || !level) return [];
+    if (!incidentKeyOf(event, deps.config.namePrefix)) {
+      deps.count('rejected', 'unknown-alarm');
+      rejected.push({ reason: 'unknown-alarm' });
+      return [];
+    }
+    return [{ event, level }];
   });
-  const outcomes = await onTick(escalationDeps(deps), {
+  const outcomes = await onTick(escalationDeps(deps, options.deadlineMs ?? deps.now() + DEFAULT_RUN_MS), {
     inAlarm,
-    stateOf: async (names) => {
-      const found = await deps.alarms.byName(names);
-      const states = new Map(names.map((n) => [n, undefined] as [string, AlarmEvent['state'] | undefined]));
-      for (const a of found)
-        if (typeof a.AlarmName === 'string' && typeof a.StateValue === 'string')
-          states.set(a.AlarmName, a.StateValue as AlarmEvent['state']);
-      return states;
-    },
+    stateOf: async (names) => statesOf(names, await deps.alarms.byName(names)),
   });
   const failed = account(deps, outcomes, false);
-  if (failed.length > 0)
+  if (failed.some((f) => f.result === 'failed'))
     throw new DeliveryFailedError(
       `${failed.length} deliveries failed: ${failed.map((f) => `${f.alarm} ${f.delivery}`).join(', ')}`,
     );
-  return { outcomes, rejected: [] };
+  return { outcomes, rejected };
 }

@@ -52,7 +52,7 @@ export function contributorQuery(
   settings: { namePrefix: string; attributionKeys: string[] },
   nowMs: number,
 ): ContributorQuery | undefined {
-  const metric = FAMILY_GUIDES[view.family]?.contributors;
+  const metric = FAMILY_GUIDES[view.family].contributors;
   if (!metric || view.scope.team) return undefined;
   const key = keyOf(view, settings.attributionKeys);
   if (!key) return undefined;

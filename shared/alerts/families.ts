@@ -1,15 +1,23 @@
 /**
- * What a responder needs per alarm family: what it means, which dashboard shows it, a short
- * runbook, whether a machine may act on it (remediation events) and which contributors to list.
- * Keyed by the same family names as the alarm definitions (test/alert-families.test.ts keeps the
- * two in step; this folder may not import the definitions, the notifier bundles it).
+ * What a responder needs per alarm family: what it means, the unit its values are shown in, which
+ * dashboard shows it, a short runbook, whether a machine may act on it (remediation events) and
+ * which contributors to list. One entry per family of the contract (shared/contract/alarm-families.ts,
+ * which the alarm definitions use too): a family without a guide does not compile. This folder may
+ * not import the definitions themselves (the notifier bundles it).
  */
+import { ALARM_FAMILIES, type AlarmFamily } from '../contract/alarm-families';
+
+export type { AlarmFamily } from '../contract/alarm-families';
 
 export type DashboardKey = 'operations' | 'model-comparison' | 'executive';
+
+/** How an alarm's value and threshold are written in a message (shared/alerts/view.ts). */
+export type ValueUnit = 'USD' | 'ms' | 'pct' | 'tokens' | 'plain';
 
 export interface FamilyGuide {
   /** One line: what the alarm says about the world. */
   meaning: string;
+  unit: ValueUnit;
   dashboard: DashboardKey;
   runbook: string[];
   /** A machine can act on it: a remediation event is published for its transitions. */
@@ -20,6 +28,7 @@ export interface FamilyGuide {
 
 const PIPELINE: FamilyGuide = {
   meaning: 'The monitor itself is unhealthy: figures may be missing or late.',
+  unit: 'plain',
   dashboard: 'operations',
   runbook: [
     'Open the ingest function logs for errors and rejected records (reasons are logged, bodies never).',
@@ -27,9 +36,12 @@ const PIPELINE: FamilyGuide = {
   ],
 };
 
-export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
+// Annotated rather than `satisfies`: the same compile error for a missing or unknown family, and a
+// lookup typed FamilyGuide instead of a union of 28 literal types.
+export const FAMILY_GUIDES: Readonly<Record<AlarmFamily, FamilyGuide>> = {
   'latency-p95': {
     meaning: 'Users wait longer than the threshold for answers.',
+    unit: 'ms',
     dashboard: 'operations',
     runbook: [
       'Compare the model with others on the model-comparison dashboard: one model or all?',
@@ -40,6 +52,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'error-rate': {
     meaning: 'Calls fail (every error class but throttling) above the threshold.',
+    unit: 'pct',
     dashboard: 'operations',
     runbook: [
       'The error classes on the operations dashboard tell a client bug (Validation, AccessDenied) from a service problem (InternalServer, ModelTimeout).',
@@ -48,6 +61,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'throttle-rate': {
     meaning: 'Bedrock throttles calls: the account is at its quota or the service is saturated.',
+    unit: 'pct',
     dashboard: 'operations',
     runbook: [
       'Compare tokens and requests per minute with the quota (quota alarms, Service Quotas).',
@@ -58,6 +72,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'output-tokens-anomaly': {
     meaning: 'Far more output tokens than usual for this time of day.',
+    unit: 'tokens',
     dashboard: 'executive',
     runbook: [
       'Find the caller or team behind it (listed in this message); a prompt change or an agent loop is the usual cause.',
@@ -66,17 +81,20 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'cost-anomaly': {
     meaning: 'Spend is far above its usual level for this time of day.',
+    unit: 'USD',
     dashboard: 'executive',
     runbook: ['Find the caller or team behind it (listed in this message) and the model it moved to.'],
     contributors: 'CostUSD',
   },
   'latency-anomaly': {
     meaning: 'p95 latency is unusual (an input to the latency-and-errors alarm).',
+    unit: 'plain',
     dashboard: 'operations',
     runbook: ['See latency-and-errors.'],
   },
   'latency-and-errors': {
     meaning: 'Latency is anomalous and errors are above warning at the same time: users are hurting.',
+    unit: 'plain',
     dashboard: 'operations',
     runbook: [
       'Treat as an incident: check the AWS Health Dashboard for Bedrock in the region.',
@@ -85,6 +103,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'quota-tpm': {
     meaning: 'Tokens per minute are close to the account quota: throttling follows.',
+    unit: 'pct',
     dashboard: 'operations',
     runbook: [
       'Find the caller that grew; request a quota increase in Service Quotas or shift load to another region.',
@@ -94,6 +113,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   'estimated-tpm-quota': {
     meaning:
       'Bedrock’s own estimate of tokens-per-minute quota use (burndown included) is close to the quota: throttling follows.',
+    unit: 'pct',
     dashboard: 'operations',
     runbook: [
       'Find the caller that grew; lower max_tokens (Bedrock reserves it at the start of a call), request a quota increase or shift load to another region.',
@@ -102,11 +122,13 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'quota-rpm': {
     meaning: 'Requests per minute are close to the account quota: throttling follows.',
+    unit: 'pct',
     dashboard: 'operations',
     runbook: ['Find the caller that grew; batch requests, or request a quota increase.'],
   },
   'truncation-rate': {
     meaning: 'More answers than usual stop at the output-token limit: users get cut-off answers.',
+    unit: 'pct',
     dashboard: 'model-comparison',
     runbook: [
       'Compare the model with others on the model-comparison dashboard (truncation rate, output/input tokens).',
@@ -116,6 +138,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'guardrail-rate': {
     meaning: 'A guardrail intervenes in more calls than usual: abuse, or a guardrail that is too strict.',
+    unit: 'pct',
     dashboard: 'model-comparison',
     runbook: [
       'Look at the guardrail’s own metrics (AWS/Bedrock/Guardrails, InvocationsIntervened) by policy type.',
@@ -125,6 +148,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   concurrency: {
     meaning:
       'Calls in flight (Little’s law: calls × average latency ÷ period) are close to the model’s concurrency limit.',
+    unit: 'pct',
     dashboard: 'operations',
     runbook: [
       'Latency rising at the same volume raises concurrency too: check the latency alarms first.',
@@ -134,6 +158,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   budget: {
     meaning: 'This month’s spend has reached the share of the budget in the alarm name.',
+    unit: 'USD',
     dashboard: 'executive',
     runbook: [
       'The teams and callers listed in this message spent most this month; confirm the spend is expected with their owners.',
@@ -144,6 +169,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'budget-projection': {
     meaning: 'At the rate so far this month, spend will end above the budget.',
+    unit: 'USD',
     dashboard: 'executive',
     runbook: [
       'Compare the projection with last month; find the teams and callers that grew (listed in this message).',
@@ -154,6 +180,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'token-spike': {
     meaning: 'Tokens in the last hour are well above the same hour on previous days.',
+    unit: 'pct',
     dashboard: 'executive',
     runbook: [
       'Find the caller or team behind the spike (listed in this message): an agent loop, a batch job or a new feature.',
@@ -164,6 +191,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   'bill-drift': {
     meaning:
       'bedrock-watch’s cost for a closed day is off Amazon Bedrock’s bill for it by more than the threshold.',
+    unit: 'plain',
     dashboard: 'executive',
     runbook: [
       'Read the reconcile function’s log line for the day: estimate, bill and drift.',
@@ -173,6 +201,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'top-contributor-cost': {
     meaning: 'One team or caller (named in this message) spent more than the hourly threshold.',
+    unit: 'plain',
     dashboard: 'executive',
     runbook: [
       'The top contributors widget of the executive dashboard shows who and since when; the saved Logs Insights query "cost per <key> and model" shows on which models.',
@@ -182,6 +211,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'top-contributor-tokens': {
     meaning: 'One team or caller (named in this message) used more tokens in an hour than the threshold.',
+    unit: 'plain',
     dashboard: 'executive',
     runbook: [
       'The top contributors widget of the executive dashboard shows who; a runaway loop or a new batch job is the usual cause.',
@@ -191,6 +221,7 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'notifier-failures': {
     meaning: 'Some alarm notifications could not be delivered to a destination.',
+    unit: 'plain',
     dashboard: 'operations',
     runbook: [
       'Read the notifier function logs for the destination and the HTTP status (secrets are never logged).',
@@ -199,25 +230,40 @@ export const FAMILY_GUIDES: Record<string, FamilyGuide> = {
   },
   'pipeline-ingest-errors': PIPELINE,
   'pipeline-failure-queue-depth': PIPELINE,
-  'pipeline-rejected-records': PIPELINE,
+  // A share of the records received.
+  'pipeline-rejected-records': { ...PIPELINE, unit: 'pct' },
   'pipeline-unpriced-invocations': {
     ...PIPELINE,
     runbook: ['Add the missing price (docs/pricing.md): until then cost figures and budgets are low.'],
   },
   'pipeline-emf-rejected': PIPELINE,
   'pipeline-bedrock-log-delivery': PIPELINE,
+  // The monitor's figures do not depend on it (it never reads the bucket): what is lost is the bodies.
+  'pipeline-bedrock-large-data-delivery': {
+    ...PIPELINE,
+    meaning:
+      'Bedrock could not write large request or response bodies (over 100 KB) to the large-data S3 bucket: those bodies are not kept.',
+    runbook: [
+      'Check that the bucket still exists in the stack’s region: `largeDataBucket` names it, or the stack’s LargeDataBucket resource when it is `create`.',
+      'Check its bucket policy still lets bedrock.amazonaws.com put objects under invocation-bodies/ for this account (the statement is in docs/deploy.md, "A large-data bucket of your own"); the deploy checked it (Bedrock refuses a logging setting it cannot write with), so look for a change since.',
+      'If the bucket’s default encryption is a customer-managed KMS key, its key policy must let Bedrock use the key (kms:GenerateDataKey); the bucket the stack creates uses SSE-S3 and needs none.',
+    ],
+  },
   'pipeline-delivery-lag': PIPELINE,
 };
 
 /** Families by length, longest first, so `budget-projection-…` is not read as `budget`. */
-const BY_LENGTH = Object.keys(FAMILY_GUIDES).sort((a, b) => b.length - a.length);
+const BY_LENGTH: readonly AlarmFamily[] = [...ALARM_FAMILIES].sort((a, b) => b.length - a.length);
 
 /**
  * The family and key of an alarm of this stack, from its name (`<prefix>-<key>`, every key starts
  * with its family); undefined for an alarm of another stack.
  * @example familyOf('bw-prod-budget-90-all', 'bw-prod') // { family: 'budget', key: 'budget-90-all' }
  */
-export function familyOf(alarmName: string, namePrefix: string): { family: string; key: string } | undefined {
+export function familyOf(
+  alarmName: string,
+  namePrefix: string,
+): { family: AlarmFamily; key: string } | undefined {
   if (!alarmName.startsWith(`${namePrefix}-`)) return undefined;
   const key = alarmName.slice(namePrefix.length + 1);
   const family = BY_LENGTH.find((f) => key === f || key.startsWith(`${f}-`));

@@ -5,7 +5,7 @@
  * fail over to another model or region, or page a person.
  */
 import type { AlarmEvent } from './alarm-event';
-import { FAMILY_GUIDES } from './families';
+import { type AlarmFamily, FAMILY_GUIDES } from './families';
 import type { AlertView } from './view';
 
 export const REMEDIATION_SOURCE = 'bedrock-watch';
@@ -42,8 +42,8 @@ export interface RemediationDetailV1 {
  * always or only at critical.
  * @example isRemediable('latency-p95', 'warning') // false
  */
-export function isRemediable(family: string, level: 'warning' | 'critical'): boolean {
-  const when = FAMILY_GUIDES[family]?.remediable;
+export function isRemediable(family: AlarmFamily, level: 'warning' | 'critical'): boolean {
+  const when = FAMILY_GUIDES[family].remediable;
   return when === 'always' || (when === 'critical' && level === 'critical');
 }
 

@@ -4,10 +4,10 @@
  * of an alarm after how many minutes. Parsed at package time (a bad spec fails the deploy) and
  * again by the notifier at start.
  */
+import { DESTINATIONS, TARGET_TYPES, type TargetType } from './destinations/index';
 import { AlertSpecError, specEntries } from './spec-error';
 
-export const TARGET_TYPES = ['slack', 'pagerduty', 'opsgenie', 'teams', 'webhook'] as const;
-export type TargetType = (typeof TARGET_TYPES)[number];
+export { TARGET_TYPES, type TargetType } from './destinations/index';
 
 export const SECRET_STORES = ['ssm', 'secretsmanager'] as const;
 export type SecretStore = (typeof SECRET_STORES)[number];
@@ -74,7 +74,7 @@ export function parseTargets(spec: string): Target[] {
 }
 
 /** Paging destinations: an empty warning policy leaves them out, so a warning never pages anyone. */
-export const isPager = (t: Target) => t.type === 'pagerduty' || t.type === 'opsgenie';
+export const isPager = (t: Target) => DESTINATIONS[t.type].pages;
 
 /**
  * `minutes:target[,target];…` → the escalation steps, e.g. `0:slack;15:pagerduty;60:opsgenie`.

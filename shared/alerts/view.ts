@@ -5,7 +5,7 @@
  * out. It holds alarm data and metric figures only: no prompt or response text, no secret.
  */
 import type { AlarmEvent, AlarmState } from './alarm-event';
-import { type DashboardKey, FAMILY_GUIDES, familyOf } from './families';
+import { type AlarmFamily, type DashboardKey, FAMILY_GUIDES, familyOf, type ValueUnit } from './families';
 
 export type AlertLevel = 'warning' | 'critical';
 
@@ -33,7 +33,7 @@ export interface AlertScope {
 
 export interface AlertView {
   alarm: string;
-  family: string;
+  family: AlarmFamily;
   key: string;
   level: AlertLevel;
   state: AlarmState;
@@ -56,8 +56,13 @@ export interface AlertView {
   dashboardUrl?: string;
   alarmUrl?: string;
   contributors?: Contributors;
-  /** Stable per alarm (not per episode): PagerDuty's dedup_key, Opsgenie's alias. */
+  /**
+   * Stable per incident (not per episode): PagerDuty's dedup_key, Opsgenie's alias. Without an
+   * incident, per alarm.
+   */
   dedupKey: string;
+  /** The incident the alarm belongs to, and the alarms behind it in ALARM now. */
+  incident?: { key: string; alarms: string[] };
   region?: string;
   account?: string;
 }
@@ -67,6 +72,7 @@ export interface ViewContext {
   /** Dashboard names of the stack by key. */
   dashboards: Partial<Record<DashboardKey, string>>;
   contributors?: Contributors;
+  incident?: { key: string; alarms: string[] };
 }
 
 const SYMBOL: Record<string, string> = {
@@ -78,36 +84,13 @@ const SYMBOL: Record<string, string> = {
   LessThanLowerOrGreaterThanUpperThreshold: 'outside the band',
 };
 
-const UNITS: Record<string, (n: number) => string> = {
+const UNITS: Record<ValueUnit, (n: number) => string> = {
   USD: (n) => `$${n.toFixed(2)}`,
   ms: (n) => `${Math.round(n)} ms`,
   pct: (n) => `${Number(n.toFixed(2))} %`,
   tokens: (n) => `${Math.round(n).toLocaleString('en-US')} tokens`,
   plain: (n) => String(Number(n.toPrecision(6))),
 };
-
-function unitOf(family: string): (n: number) => string {
-  if (['budget', 'budget-projection', 'cost-anomaly'].includes(family))
-    return UNITS.USD as (n: number) => string;
-  if (family === 'latency-p95') return UNITS.ms as (n: number) => string;
-  if (
-    [
-      'error-rate',
-      'throttle-rate',
-      'quota-tpm',
-      'quota-rpm',
-      'token-spike',
-      'pipeline-rejected-records',
-      'truncation-rate',
-      'guardrail-rate',
-      'concurrency',
-      'estimated-tpm-quota',
-    ].includes(family)
-  )
-    return UNITS.pct as (n: number) => string;
-  if (family === 'output-tokens-anomaly') return UNITS.tokens as (n: number) => string;
-  return UNITS.plain as (n: number) => string;
-}
 
 /** `1 hour`, `5 minutes`, `1 minute`. */
 function duration(seconds: number): string {
@@ -116,7 +99,7 @@ function duration(seconds: number): string {
   return `${seconds} seconds`;
 }
 
-function scopeOf(dimensions: Record<string, string>): AlertScope {
+export function scopeOf(dimensions: Record<string, string>): AlertScope {
   if (dimensions.ModelId) return { kind: 'model', label: dimensions.ModelId, model: dimensions.ModelId };
   const team = Object.entries(dimensions).find(([k]) => k !== 'service' && k !== 'ModelId');
   if (team)
@@ -148,6 +131,40 @@ function splitDescription(text: string): { description: string; rationale: strin
     : { description: text, rationale: '' };
 }
 
+/** `value … threshold … over …`, the figures the event carries, in the family's unit. */
+function summaryOf(event: AlarmEvent, format: (n: number) => string, window: string | undefined): string {
+  const symbol = event.comparison ? (SYMBOL[event.comparison] ?? event.comparison) : undefined;
+  const parts = [
+    event.value !== undefined ? `value ${format(event.value)}` : undefined,
+    event.threshold !== undefined && symbol ? `${symbol} threshold ${format(event.threshold)}` : undefined,
+    window ? `over ${window}` : undefined,
+  ].filter(Boolean);
+  if (parts.length > 0) return parts.join(' ');
+  return event.rule ? `rule ${event.rule}` : 'no figures in the notification';
+}
+
+const windowOf = (event: AlarmEvent) =>
+  event.periodSeconds && event.evaluationPeriods
+    ? `${event.datapointsToAlarm ?? event.evaluationPeriods} of the last ${event.evaluationPeriods} periods of ${duration(event.periodSeconds)}`
+    : undefined;
+
+const stateWord = (state: AlarmState, level: AlertLevel) =>
+  state === 'ALARM' ? level.toUpperCase() : state === 'OK' ? 'RESOLVED' : state;
+
+function dedupKeyOf(event: AlarmEvent, ctx: ViewContext): string {
+  const where = `bedrock-watch/${event.account ?? 'account'}/${event.region ?? 'region'}`;
+  const what = ctx.incident ? `${ctx.namePrefix}/${ctx.incident.key}` : event.name;
+  return `${where}/${what}`.slice(0, 255);
+}
+
+/** The figures of the event that are there, as optional fields. */
+const figures = (event: AlarmEvent, window: string | undefined) => ({
+  ...(event.value !== undefined ? { value: event.value } : {}),
+  ...(event.threshold !== undefined ? { threshold: event.threshold } : {}),
+  ...(event.comparison ? { comparison: event.comparison } : {}),
+  ...(window ? { window } : {}),
+});
+
 /**
  * The view of one alarm change; undefined for an alarm that is not this stack's.
  * @example alertView(event, 'critical', { namePrefix: 'bedrock-watch-prod', dashboards })?.headline
@@ -156,21 +173,10 @@ export function alertView(event: AlarmEvent, level: AlertLevel, ctx: ViewContext
   const named = familyOf(event.name, ctx.namePrefix);
   if (!named) return undefined;
   const guide = FAMILY_GUIDES[named.family];
-  const format = unitOf(named.family);
+  const format = UNITS[guide.unit];
   const scope = scopeOf(event.dimensions);
-  const window =
-    event.periodSeconds && event.evaluationPeriods
-      ? `${event.datapointsToAlarm ?? event.evaluationPeriods} of the last ${event.evaluationPeriods} periods of ${duration(event.periodSeconds)}`
-      : undefined;
-  const symbol = event.comparison ? (SYMBOL[event.comparison] ?? event.comparison) : undefined;
-  const parts = [
-    event.value !== undefined ? `value ${format(event.value)}` : undefined,
-    event.threshold !== undefined && symbol ? `${symbol} threshold ${format(event.threshold)}` : undefined,
-    window ? `over ${window}` : undefined,
-  ].filter(Boolean);
+  const window = windowOf(event);
   const { description, rationale } = splitDescription(event.description);
-  const state =
-    event.state === 'ALARM' ? level.toUpperCase() : event.state === 'OK' ? 'RESOLVED' : event.state;
   return {
     alarm: event.name,
     family: named.family,
@@ -178,32 +184,38 @@ export function alertView(event: AlarmEvent, level: AlertLevel, ctx: ViewContext
     level,
     state: event.state,
     scope,
-    headline: `[${state}] ${named.key} (${scope.label})`,
-    summary:
-      parts.length > 0
-        ? parts.join(' ')
-        : event.rule
-          ? `rule ${event.rule}`
-          : 'no figures in the notification',
-    ...(event.value !== undefined ? { value: event.value } : {}),
-    ...(event.threshold !== undefined ? { threshold: event.threshold } : {}),
-    ...(event.comparison ? { comparison: event.comparison } : {}),
-    ...(window ? { window } : {}),
+    headline: `[${stateWord(event.state, level)}] ${named.key} (${scope.label})`,
+    summary: summaryOf(event, format, window),
+    ...figures(event, window),
     since: new Date(event.atMs).toISOString(),
     reason: event.reason,
-    meaning: guide?.meaning ?? '',
+    meaning: guide.meaning,
     description,
     rationale,
-    runbook: guide?.runbook ?? [],
-    ...links(event, guide ? ctx.dashboards[guide.dashboard] : undefined),
+    runbook: guide.runbook,
+    ...links(event, ctx.dashboards[guide.dashboard]),
     ...(ctx.contributors && ctx.contributors.top.length > 0 ? { contributors: ctx.contributors } : {}),
-    dedupKey: `bedrock-watch/${event.account ?? 'account'}/${event.region ?? 'region'}/${event.name}`.slice(
-      0,
-      255,
-    ),
+    dedupKey: dedupKeyOf(event, ctx),
+    ...(ctx.incident ? { incident: ctx.incident } : {}),
     ...(event.region ? { region: event.region } : {}),
     ...(event.account ? { account: event.account } : {}),
   };
+}
+
+/**
+ * How a resolution reads: back to OK, or out of ALARM without data (INSUFFICIENT_DATA is not OK).
+ * @example resolution(view) // 'Back to OK since 2025-11-01T10:01:00.000Z'
+ */
+export function resolution(view: AlertView): string {
+  return view.state === 'OK'
+    ? `Back to OK since ${view.since}`
+    : `Out of ALARM since ${view.since}, in ${view.state} (not enough data to decide)`;
+}
+
+/** The incident line: its key and the alarms behind it in ALARM, when there is more than one. */
+export function incidentLine(view: AlertView): string | undefined {
+  if (!view.incident || view.incident.alarms.length < 2) return undefined;
+  return `Incident ${view.incident.key}: ${view.incident.alarms.length} alarms in ALARM (${view.incident.alarms.join(', ')})`;
 }
 
 /**

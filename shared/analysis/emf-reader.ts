@@ -1,4 +1,4 @@
-import { isObject } from '../json';
+import { isObject, type Json } from '../json';
 import { tupleKey } from '../keys';
 
 /** One metric series as CloudWatch would store it: namespace, name, dimensions, raw values. */
@@ -34,25 +34,28 @@ export function readEmfDocument(line: string): { timestampMs: number; series: Em
   }
   if (!isObject(doc) || !isObject(doc._aws) || !Array.isArray(doc._aws.CloudWatchMetrics)) return undefined;
   const series: EmfSeries[] = [];
-  for (const directive of doc._aws.CloudWatchMetrics as unknown[]) {
-    if (!isObject(directive) || !Array.isArray(directive.Dimensions) || !Array.isArray(directive.Metrics)) {
-      continue;
-    }
-    const namespace = String(directive.Namespace);
-    for (const set of directive.Dimensions as unknown[]) {
-      if (!Array.isArray(set)) continue;
-      const dimensions: Record<string, string> = {};
-      for (const name of set) dimensions[String(name)] = String(doc[String(name)]);
-      for (const metric of directive.Metrics as unknown[]) {
-        if (!isObject(metric)) continue;
-        const name = String(metric.Name);
-        const raw = doc[name];
-        const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
-        series.push({ namespace, name, unit: String(metric.Unit ?? 'None'), dimensions, values });
-      }
+  for (const directive of doc._aws.CloudWatchMetrics as unknown[])
+    pushDirectiveSeries(directive, doc, series);
+  return { timestampMs: Number(doc._aws.Timestamp), series };
+}
+
+/** The series of one directive: each dimension set × metric, skipping malformed parts. */
+function pushDirectiveSeries(directive: unknown, doc: Json, series: EmfSeries[]): void {
+  if (!isObject(directive) || !Array.isArray(directive.Dimensions) || !Array.isArray(directive.Metrics))
+    return;
+  const namespace = String(directive.Namespace);
+  for (const set of directive.Dimensions as unknown[]) {
+    if (!Array.isArray(set)) continue;
+    const dimensions: Record<string, string> = {};
+    for (const name of set) dimensions[String(name)] = String(doc[String(name)]);
+    for (const metric of directive.Metrics as unknown[]) {
+      if (!isObject(metric)) continue;
+      const name = String(metric.Name);
+      const raw = doc[name];
+      const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
+      series.push({ namespace, name, unit: String(metric.Unit ?? 'None'), dimensions, values });
     }
   }
-  return { timestampMs: Number(doc._aws.Timestamp), series };
 }
 
 /**

@@ -188,33 +188,44 @@ function combine(op: string, left: MathValue, right: MathValue, length: number):
 const at = (v: MathValue, i: number): number | undefined => (typeof v === 'number' ? v : v[i]);
 
 function call(fn: string, args: MathValue[], length: number): MathValue {
-  const [x, y, z] = args;
   switch (fn) {
-    case 'FILL': {
-      if (x === undefined || y === undefined || typeof x === 'number')
-        throw new UnsupportedMathError('FILL(series, value)');
-      return x.map((v, i) => v ?? at(y, i));
-    }
-    case 'IF': {
-      if (x === undefined || y === undefined) throw new UnsupportedMathError('IF(condition, a[, b])');
-      const out: Series = [];
-      for (let i = 0; i < length; i++) {
-        const c = at(x, i);
-        if (c === undefined) out.push(undefined);
-        else out.push(c !== 0 ? at(y, i) : z === undefined ? undefined : at(z, i));
-      }
-      return out;
-    }
+    case 'FILL':
+      return fill(args);
+    case 'IF':
+      return ifThenElse(args, length);
     case 'ABS':
     case 'CEIL':
-    case 'FLOOR': {
-      if (x === undefined) throw new UnsupportedMathError(`${fn}(series)`);
-      const f = fn === 'ABS' ? Math.abs : fn === 'CEIL' ? Math.ceil : Math.floor;
-      return typeof x === 'number' ? f(x) : x.map((v) => (v === undefined ? undefined : f(v)));
-    }
+    case 'FLOOR':
+      return rounding(fn, args);
     default:
       throw new UnsupportedMathError(`function ${fn} is not simulated`);
   }
+}
+
+/** FILL(series, value): each missing datapoint takes the value (a scalar, or the other series' point). */
+function fill([x, y]: MathValue[]): MathValue {
+  if (x === undefined || y === undefined || typeof x === 'number')
+    throw new UnsupportedMathError('FILL(series, value)');
+  return x.map((v, i) => v ?? at(y, i));
+}
+
+/** IF(condition, a[, b]): a where the condition is non-zero, else b (missing without b). */
+function ifThenElse([x, y, z]: MathValue[], length: number): MathValue {
+  if (x === undefined || y === undefined) throw new UnsupportedMathError('IF(condition, a[, b])');
+  const out: Series = [];
+  for (let i = 0; i < length; i++) {
+    const c = at(x, i);
+    if (c === undefined) out.push(undefined);
+    else out.push(c !== 0 ? at(y, i) : z === undefined ? undefined : at(z, i));
+  }
+  return out;
+}
+
+/** ABS, CEIL or FLOOR of a scalar or of each datapoint. */
+function rounding(fn: 'ABS' | 'CEIL' | 'FLOOR', [x]: MathValue[]): MathValue {
+  if (x === undefined) throw new UnsupportedMathError(`${fn}(series)`);
+  const f = fn === 'ABS' ? Math.abs : fn === 'CEIL' ? Math.ceil : Math.floor;
+  return typeof x === 'number' ? f(x) : x.map((v) => (v === undefined ? undefined : f(v)));
 }
 
 /**

@@ -111,14 +111,38 @@ export interface ReplaySummary {
   modelIdCap: { maxModelIds: number; folded: number; foldedModelIds: string[] };
 }
 
-interface Accumulator {
-  counters: Map<string, number>;
+/**
+ * The figures of one group of series (a model, every model, an attribution value): counters
+ * summed by metric name, the raw latency values the percentiles need, and the feedback scores.
+ */
+class Figures {
+  readonly counters = new Map<string, number>();
   /** Whether any CostUSD value arrived: a priced call, even at $0. */
-  priced: boolean;
-  latency: number[];
-  ttft: number[];
-  feedbackCount: number;
-  feedbackSum: number;
+  priced = false;
+  readonly latency: number[] = [];
+  readonly ttft: number[] = [];
+  feedbackCount = 0;
+  feedbackSum = 0;
+
+  counter(name: string): number {
+    return this.counters.get(name) ?? 0;
+  }
+
+  add(name: string, values: readonly number[]): void {
+    if (name === METRIC.latency.name) {
+      for (const v of values) this.latency.push(v);
+    } else if (name === METRIC.timeToFirstToken.name) {
+      for (const v of values) this.ttft.push(v);
+    } else if (name === METRIC.feedbackScore.name) {
+      this.feedbackCount += values.length;
+      for (const v of values) this.feedbackSum += v;
+    } else {
+      if (name === METRIC.cost.name && values.length > 0) this.priced = true;
+      let sum = this.counters.get(name) ?? 0;
+      for (const v of values) sum += v;
+      this.counters.set(name, sum);
+    }
+  }
 }
 
 /**
@@ -135,27 +159,14 @@ function summarisePercentiles(values: readonly number[]): PercentileSummary {
   };
 }
 
-const newAccumulator = (): Accumulator => ({
-  counters: new Map(),
-  priced: false,
-  latency: [],
-  ttft: [],
-  feedbackCount: 0,
-  feedbackSum: 0,
-});
-
 const per1k = (cost: number | null, invocations: number) =>
   invocations > 0 && cost !== null ? roundUsd((1000 * cost) / invocations, REPORT_DECIMALS) : null;
 
 const share = (part: number, whole: number) => (whole > 0 ? Math.round((10_000 * part) / whole) / 100 : null);
 
-function toQuality(
-  c: ReturnType<typeof modelCountersFrom>,
-  counter: (name: string) => number,
-  acc: Accumulator,
-): QualitySummary {
-  const contentFiltered = counter(QUALITY_PROPERTIES.contentFilteredAnswers);
-  const empty = counter(QUALITY_PROPERTIES.emptyAnswers);
+function toQuality(c: ReturnType<typeof modelCountersFrom>, figures: Figures): QualitySummary {
+  const contentFiltered = figures.counter(QUALITY_PROPERTIES.contentFilteredAnswers);
+  const empty = figures.counter(QUALITY_PROPERTIES.emptyAnswers);
   return {
     truncatedAnswers: c.truncatedAnswers,
     guardrailInterventions: c.guardrailInterventions,
@@ -166,18 +177,22 @@ function toQuality(
     contentFilteredPct: share(contentFiltered, c.invocations),
     emptyPct: share(empty, c.invocations),
     outputInputRatio: c.inputTokens > 0 ? Math.round((1000 * c.outputTokens) / c.inputTokens) / 1000 : null,
-    feedbackCount: acc.feedbackCount,
+    feedbackCount: figures.feedbackCount,
     feedbackAverage:
-      acc.feedbackCount > 0 ? Math.round((1000 * acc.feedbackSum) / acc.feedbackCount) / 1000 : null,
+      figures.feedbackCount > 0
+        ? Math.round((1000 * figures.feedbackSum) / figures.feedbackCount) / 1000
+        : null,
   };
 }
 
-function toTotals(acc: Accumulator): ModelTotals {
-  const counter = (name: string) => acc.counters.get(name) ?? 0;
+function toTotals(figures: Figures): ModelTotals {
+  const counter = (name: string) => figures.counter(name);
   const c = modelCountersFrom(counter);
   // Unknown, not free: calls were made and not one of them could be priced.
   const cost =
-    !acc.priced && c.unpricedInvocations > 0 ? null : roundUsd(counter(METRIC.cost.name), REPORT_DECIMALS);
+    !figures.priced && c.unpricedInvocations > 0
+      ? null
+      : roundUsd(counter(METRIC.cost.name), REPORT_DECIMALS);
   // Spelled out: the key order is the `--json` document's.
   return {
     invocations: c.invocations,
@@ -189,27 +204,29 @@ function toTotals(acc: Accumulator): ModelTotals {
     costUsd: cost,
     costPer1kInvocations: per1k(cost === null ? null : counter(METRIC.cost.name), c.invocations),
     unpricedInvocations: c.unpricedInvocations,
-    latencyMs: summarisePercentiles(acc.latency),
-    timeToFirstTokenMs: summarisePercentiles(acc.ttft),
-    quality: toQuality(c, counter, acc),
+    latencyMs: summarisePercentiles(figures.latency),
+    timeToFirstTokenMs: summarisePercentiles(figures.ttft),
+    quality: toQuality(c, figures),
   };
 }
 
-function add(acc: Accumulator, name: string, values: readonly number[]): void {
-  if (name === METRIC.latency.name) {
-    for (const v of values) acc.latency.push(v);
-  } else if (name === METRIC.timeToFirstToken.name) {
-    for (const v of values) acc.ttft.push(v);
-  } else if (name === METRIC.feedbackScore.name) {
-    acc.feedbackCount += values.length;
-    for (const v of values) acc.feedbackSum += v;
-  } else {
-    if (name === METRIC.cost.name && values.length > 0) acc.priced = true;
-    let sum = acc.counters.get(name) ?? 0;
-    for (const v of values) sum += v;
-    acc.counters.set(name, sum);
-  }
+function toAttributionSummary(value: string, figures: Figures): AttributionSummary {
+  const counter = (name: string) => figures.counter(name);
+  return {
+    value,
+    invocations: counter(METRIC.invocations.name),
+    errors: counter(METRIC.errors.name),
+    inputTokens: counter(METRIC.inputTokens.name),
+    outputTokens: counter(METRIC.outputTokens.name),
+    costUsd: roundUsd(counter(METRIC.cost.name), REPORT_DECIMALS),
+    costPer1kInvocations: per1k(counter(METRIC.cost.name), counter(METRIC.invocations.name)),
+    latencyMs: summarisePercentiles(figures.latency),
+  };
 }
+
+/** The numbers among a metric's value or values in a document. */
+const numbersOf = (raw: unknown): number[] =>
+  (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
 
 /** The figures an attribution line carries. */
 const ATTRIBUTION_LINE_METRICS = [
@@ -220,19 +237,106 @@ const ATTRIBUTION_LINE_METRICS = [
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Where a series' values go: its own group, and the totals over every model for a model series. */
+interface Target {
+  one: Figures;
+  all?: Figures;
+}
+
+/** Per-model figures, their totals over every model, and the minutes the model metrics cover. */
+class ModelFigures {
+  private readonly perModel = new Map<string, Figures>();
+  private readonly all = new Figures();
+  private firstMinute = Number.POSITIVE_INFINITY;
+  private lastMinute = Number.NEGATIVE_INFINITY;
+
+  /** The model's figures (made on first use) and the totals; a finite `timestampMs` widens the minutes. */
+  target(modelId: string, timestampMs: number | undefined): Target {
+    let figures = this.perModel.get(modelId);
+    if (!figures) {
+      figures = new Figures();
+      this.perModel.set(modelId, figures);
+    }
+    if (timestampMs !== undefined && Number.isFinite(timestampMs)) {
+      this.firstMinute = Math.min(this.firstMinute, timestampMs);
+      this.lastMinute = Math.max(this.lastMinute, timestampMs);
+    }
+    return { one: figures, all: this.all };
+  }
+
+  summary(): { models: ModelSummary[]; totals: ModelTotals; unpricedModels: string[] } {
+    const models = [...this.perModel.entries()]
+      .map(([modelId, figures]) => {
+        // `quality` came last to the `--json` shape: it stays after the older keys.
+        const { quality, ...totals } = toTotals(figures);
+        return { modelId, ...totals, unpricedReasons: [], quality };
+      })
+      .sort((a, b) => b.invocations - a.invocations || byName(a.modelId, b.modelId));
+    return {
+      models,
+      totals: toTotals(this.all),
+      unpricedModels: models.filter((m) => m.unpricedInvocations > 0).map((m) => m.modelId),
+    };
+  }
+
+  minutes(): { firstMs: number; lastMs: number } | undefined {
+    return Number.isFinite(this.firstMinute)
+      ? { firstMs: this.firstMinute, lastMs: this.lastMinute }
+      : undefined;
+  }
+}
+
+/** Per attribution key (`team`, `caller`, …) and value, the figures of the attribution lines. */
+class AttributionFigures {
+  private readonly perValue = new Map<string, Map<string, Figures>>();
+  private readonly keyOfDimension: Map<string, string>;
+
+  /** @param attribution attribution key → its dimension name */
+  constructor(private readonly attribution: Record<string, string>) {
+    this.keyOfDimension = new Map(Object.entries(attribution).map(([key, dim]) => [dim, key]));
+  }
+
+  /** The first of `names` that is an attribution dimension. */
+  dimensionIn(names: readonly string[]): string | undefined {
+    return names.find((n) => this.keyOfDimension.has(n));
+  }
+
+  /** The figures of one value of an attribution dimension (made on first use). */
+  target(dimension: string, value: string): Target {
+    const key = this.keyOfDimension.get(dimension) as string;
+    let values = this.perValue.get(key);
+    if (!values) {
+      values = new Map();
+      this.perValue.set(key, values);
+    }
+    let figures = values.get(value);
+    if (!figures) {
+      figures = new Figures();
+      values.set(value, figures);
+    }
+    return { one: figures };
+  }
+
+  summary(): Record<string, AttributionSummary[]> {
+    const out: Record<string, AttributionSummary[]> = {};
+    for (const key of Object.keys(this.attribution)) {
+      out[key] = [...(this.perValue.get(key) ?? new Map<string, Figures>()).entries()]
+        .map(([value, figures]) => toAttributionSummary(value, figures))
+        .sort((x, y) => y.invocations - x.invocations || byName(x.value, y.value));
+    }
+    return out;
+  }
+}
+
 /**
  * Sums EMF the way CloudWatch would aggregate it, one document at a time, so a replay of any size
  * keeps only the per-model and per-attribution-value figures (and the raw latency values the
  * percentiles need), never the documents. Series are told apart by their dimension names, not by
- * a joined key.
+ * a joined key. This class reads and routes; `ModelFigures` and `AttributionFigures` keep the sums.
  */
 export class SummaryAccumulator {
-  private readonly perModel = new Map<string, Accumulator>();
-  private readonly all = newAccumulator();
-  private readonly perValue = new Map<string, Map<string, Accumulator>>();
-  private readonly keyOfDimension: Map<string, string>;
-  private firstMinute = Number.POSITIVE_INFINITY;
-  private lastMinute = Number.NEGATIVE_INFINITY;
+  private readonly byModel = new ModelFigures();
+  private readonly byAttribution: AttributionFigures;
 
   /**
    * @param namespace the namespace of the series to read
@@ -240,9 +344,9 @@ export class SummaryAccumulator {
    */
   constructor(
     private readonly namespace: string,
-    private readonly attribution: Record<string, string> = {},
+    attribution: Record<string, string> = {},
   ) {
-    this.keyOfDimension = new Map(Object.entries(attribution).map(([key, dim]) => [dim, key]));
+    this.byAttribution = new AttributionFigures(attribution);
   }
 
   /**
@@ -257,21 +361,23 @@ export class SummaryAccumulator {
     } catch {
       return;
     }
-    if (isObject(doc) && doc[ATTRIBUTION_RECORD_FIELD] === ATTRIBUTION_RECORD) {
-      this.addAttributionLine(doc);
-      return;
-    }
-    if (!isObject(doc) || !isObject(doc._aws) || !Array.isArray(doc._aws.CloudWatchMetrics)) return;
+    if (isObject(doc) && doc[ATTRIBUTION_RECORD_FIELD] === ATTRIBUTION_RECORD) this.addAttributionLine(doc);
+    else if (isObject(doc)) this.addModelDocument(doc);
+  }
+
+  /** A model's EMF document: its metrics in this namespace, each name once, and its quality properties. */
+  private addModelDocument(doc: Record<string, unknown>): void {
+    if (!isObject(doc._aws) || !Array.isArray(doc._aws.CloudWatchMetrics)) return;
     const timestampMs = Number(doc._aws.Timestamp);
     // A model's document: every value it carries belongs to that model, whichever dimension sets
     // the metric set publishes it under (the log keeps what CloudWatch may not chart per model).
     const modelId = doc[DIM_MODEL_ID];
     if (typeof modelId !== 'string') return;
-    const acc = this.accumulatorFor(
+    const target = this.targetOf(
       { [DIM_SERVICE]: String(doc[DIM_SERVICE]), [DIM_MODEL_ID]: modelId },
       timestampMs,
     );
-    if (!acc) return;
+    if (!target) return;
     const seen = new Set<string>();
     for (const directive of doc._aws.CloudWatchMetrics as unknown[]) {
       if (!isObject(directive) || !Array.isArray(directive.Metrics)) continue;
@@ -281,140 +387,83 @@ export class SummaryAccumulator {
         const name = String(metric.Name);
         if (seen.has(name)) continue;
         seen.add(name);
-        const raw = doc[name];
-        const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
-        add(acc.one, name, values);
-        if (acc.all) add(acc.all, name, values);
+        addTo(target, name, numbersOf(doc[name]));
       }
     }
     // The quality properties ride on the model documents, outside CloudWatchMetrics.
-    if (acc.all) this.addProperties(doc, acc.one, acc.all);
+    if (target.all) this.addProperties(doc, target.one, target.all);
   }
 
-  private addProperties(doc: Record<string, unknown>, one: Accumulator, all: Accumulator): void {
+  private addProperties(doc: Record<string, unknown>, one: Figures, all: Figures): void {
     for (const name of Object.values(QUALITY_PROPERTIES)) {
       const value = doc[name];
       if (typeof value !== 'number') continue;
-      add(one, name, [value]);
-      add(all, name, [value]);
+      one.add(name, [value]);
+      all.add(name, [value]);
     }
   }
 
   /** One attribution line (the contract's `ATTRIBUTION_RECORD`): its counters and latency values. */
   private addAttributionLine(doc: Record<string, unknown>): void {
-    const dim = Object.keys(doc).find((n) => this.keyOfDimension.has(n));
+    const dim = this.byAttribution.dimensionIn(Object.keys(doc));
     if (dim === undefined || String(doc[DIM_SERVICE]) === 'undefined') return;
     const dims = { [DIM_SERVICE]: String(doc[DIM_SERVICE]), [dim]: String(doc[dim]) };
-    const acc = this.accumulatorFor(dims, undefined, true);
-    if (!acc) return;
+    const target = this.targetOf(dims, undefined, true);
+    if (!target) return;
     for (const name of ATTRIBUTION_LINE_METRICS) {
       const raw = doc[name];
       if (raw === undefined) continue;
-      add(
-        acc.one,
-        name,
-        (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number'),
-      );
+      target.one.add(name, numbersOf(raw));
     }
   }
 
   /** Adds one series' values, received at `timestampMs`. */
   addSeries(s: EmfSeries, timestampMs?: number): void {
     if (s.namespace !== this.namespace) return;
-    const acc = this.accumulatorFor(s.dimensions, timestampMs);
-    if (!acc) return;
-    add(acc.one, s.name, s.values);
-    if (acc.all) add(acc.all, s.name, s.values);
+    const target = this.targetOf(s.dimensions, timestampMs);
+    if (target) addTo(target, s.name, s.values);
   }
 
   /**
    * Where a series' values go: the model series are exactly [service, ModelId] (and feed the totals
    * too); an attribution line goes to its value; anything else is not summarised.
    */
-  private accumulatorFor(
+  private targetOf(
     dimensions: Record<string, string>,
     timestampMs: number | undefined,
     attributionLine = false,
-  ): { one: Accumulator; all?: Accumulator } | undefined {
+  ): Target | undefined {
     const names = Object.keys(dimensions);
     if (names.length !== 2) return undefined;
     const modelId = dimensions[DIM_MODEL_ID];
-    if (modelId !== undefined) {
-      let acc = this.perModel.get(modelId);
-      if (!acc) {
-        acc = newAccumulator();
-        this.perModel.set(modelId, acc);
-      }
-      if (timestampMs !== undefined && Number.isFinite(timestampMs)) {
-        this.firstMinute = Math.min(this.firstMinute, timestampMs);
-        this.lastMinute = Math.max(this.lastMinute, timestampMs);
-      }
-      return { one: acc, all: this.all };
-    }
+    if (modelId !== undefined) return this.byModel.target(modelId, timestampMs);
     // Attribution comes from the attribution lines only: the `[service, <Dim>]` cost series of
     // budgeted values holds part of the same money.
-    const dim = attributionLine ? names.find((n) => this.keyOfDimension.has(n)) : undefined;
+    const dim = attributionLine ? this.byAttribution.dimensionIn(names) : undefined;
     if (dim === undefined) return undefined;
-    const key = this.keyOfDimension.get(dim) as string;
-    const value = dimensions[dim] as string;
-    let values = this.perValue.get(key);
-    if (!values) {
-      values = new Map();
-      this.perValue.set(key, values);
-    }
-    let acc = values.get(value);
-    if (!acc) {
-      acc = newAccumulator();
-      values.set(value, acc);
-    }
-    return { one: acc };
+    return this.byAttribution.target(dim, dimensions[dim] as string);
   }
 
   /** Per-model figures (most invocations first), totals over every model, and the unpriced ones. */
   models(): { models: ModelSummary[]; totals: ModelTotals; unpricedModels: string[] } {
-    const models = [...this.perModel.entries()]
-      .map(([modelId, acc]) => {
-        // `quality` came last to the `--json` shape: it stays after the older keys.
-        const { quality, ...totals } = toTotals(acc);
-        return { modelId, ...totals, unpricedReasons: [], quality };
-      })
-      .sort((a, b) => b.invocations - a.invocations || byName(a.modelId, b.modelId));
-    return {
-      models,
-      totals: toTotals(this.all),
-      unpricedModels: models.filter((m) => m.unpricedInvocations > 0).map((m) => m.modelId),
-    };
+    return this.byModel.summary();
   }
 
   /** Per attribution key, the totals of every value, most invocations first. */
   attributionSummary(): Record<string, AttributionSummary[]> {
-    const out: Record<string, AttributionSummary[]> = {};
-    for (const key of Object.keys(this.attribution)) {
-      out[key] = [...(this.perValue.get(key) ?? new Map<string, Accumulator>()).entries()]
-        .map(([value, a]) => {
-          const counter = (name: string) => a.counters.get(name) ?? 0;
-          return {
-            value,
-            invocations: counter(METRIC.invocations.name),
-            errors: counter(METRIC.errors.name),
-            inputTokens: counter(METRIC.inputTokens.name),
-            outputTokens: counter(METRIC.outputTokens.name),
-            costUsd: roundUsd(counter(METRIC.cost.name), REPORT_DECIMALS),
-            costPer1kInvocations: per1k(counter(METRIC.cost.name), counter(METRIC.invocations.name)),
-            latencyMs: summarisePercentiles(a.latency),
-          };
-        })
-        .sort((x, y) => y.invocations - x.invocations || byName(x.value, y.value));
-    }
-    return out;
+    return this.byAttribution.summary();
   }
 
   /** The first and last minute that received model metrics, if any. */
   minutes(): { firstMs: number; lastMs: number } | undefined {
-    return Number.isFinite(this.firstMinute)
-      ? { firstMs: this.firstMinute, lastMs: this.lastMinute }
-      : undefined;
+    return this.byModel.minutes();
   }
+}
+
+/** Adds values to a target's own figures and, for a model, to the totals. */
+function addTo(target: Target, name: string, values: readonly number[]): void {
+  target.one.add(name, values);
+  if (target.all) target.all.add(name, values);
 }
 
 /**

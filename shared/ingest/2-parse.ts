@@ -212,76 +212,97 @@ export function parseInvocationRecord(message: unknown, context: ParseContext): 
   if (!isObject(record) || record.schemaType !== INVOCATION_SCHEMA_TYPE)
     return reject(context, 'not-invocation-record');
 
-  const requestIdValue = typeof record.requestId === 'string' ? record.requestId : undefined;
   try {
-    const timestamp = requiredString(record, 'timestamp');
-    // Strict ISO-8601, zoneless read as UTC: the same instant in Lambda and in replay on any laptop.
-    const timeMs = parseIsoTime(timestamp);
-    if (!Number.isFinite(timeMs)) throw new FieldError('timestamp');
-    const requestId = requiredString(record, 'requestId');
-    const operation = requiredString(record, 'operation');
-    const modelId = requiredString(record, 'modelId');
-    // The model id becomes a CloudWatch dimension value: it must be printable ASCII within 1024.
-    if (modelId.length > DIMENSION_VALUE_MAX_LENGTH || !DIMENSION_SAFE.test(modelId)) {
-      throw new FieldError('modelId');
-    }
-    const region = requiredString(record, 'region');
-    const inferenceRegion = optionalString(record, 'inferenceRegion');
-    const identity = optionalSection(record, 'identity');
-    const callerArn = identity ? optionalString(identity, 'arn', 'identity.arn') : undefined;
-    const requestMetadata = readMetadata(record);
-    const input = optionalSection(record, 'input');
-    const output = optionalSection(record, 'output');
-    const inputTokens = optionalCount(input, 'inputTokenCount', 'input.inputTokenCount');
-    const cacheReadInputTokens = optionalCount(
-      input,
-      'cacheReadInputTokenCount',
-      'input.cacheReadInputTokenCount',
-    );
-    const cacheWriteInputTokens = optionalCount(
-      input,
-      'cacheWriteInputTokenCount',
-      'input.cacheWriteInputTokenCount',
-    );
-    const outputTokens = optionalCount(output, 'outputTokenCount', 'output.outputTokenCount');
-    const errorCode = optionalString(record, 'errorCode');
-    // Bedrock writes errorCode only on failed calls: an empty one is malformed, neither a success to
-    // bill nor an error of some class.
-    if (errorCode !== undefined && errorCode.trim() === '') throw new FieldError('errorCode');
-
-    if (context.timeWindow !== false && isOutsideTimeWindow(timeMs, context.nowMs)) {
-      return reject(context, 'outside-time-window', requestId);
-    }
-
-    const invocation: Invocation = { timeMs, requestId, operation, modelId, region, requestMetadata };
-    // Optional fields are only ever added, never deleted: objects keep a fast shape on the hot path.
-    const facts = readBodyFacts(operation, output);
-    if (facts.latencyMs !== undefined) invocation.latencyMs = facts.latencyMs;
-    if (facts.timeToFirstTokenMs !== undefined) invocation.timeToFirstTokenMs = facts.timeToFirstTokenMs;
-    const quality = readQuality(output?.outputBodyJson);
-    if (quality.stopReason !== undefined) {
-      invocation.stopReason = quality.stopReason;
-      invocation.stopClass = stopClassOf(quality.stopReason);
-    }
-    if (quality.guardrailIntervened) invocation.guardrailIntervened = true;
-    if (inferenceRegion !== undefined) invocation.inferenceRegion = inferenceRegion;
-    if (callerArn !== undefined) invocation.callerArn = callerArn;
-    if (inputTokens !== undefined) invocation.inputTokens = inputTokens;
-    if (outputTokens !== undefined) invocation.outputTokens = outputTokens;
-    if (cacheReadInputTokens !== undefined) invocation.cacheReadInputTokens = cacheReadInputTokens;
-    if (cacheWriteInputTokens !== undefined) invocation.cacheWriteInputTokens = cacheWriteInputTokens;
-    const billing = readBillingFacts(input, output);
-    if (billing.cacheWrite1hInputTokens !== undefined)
-      invocation.cacheWrite1hInputTokens = billing.cacheWrite1hInputTokens;
-    if (billing.serviceTier !== undefined) invocation.serviceTier = billing.serviceTier;
-    if (billing.routedModelId !== undefined) invocation.routedModelId = billing.routedModelId;
-    if (errorCode !== undefined) {
-      invocation.errorCode = errorCode;
-      invocation.errorClass = classifyErrorCode(errorCode);
-    }
-    return { ok: true, invocation };
+    return readInvocationRecord(record, context);
   } catch (error) {
-    if (error instanceof FieldError) return reject(context, `invalid-field:${error.path}`, requestIdValue);
+    if (error instanceof FieldError) {
+      const requestIdValue = typeof record.requestId === 'string' ? record.requestId : undefined;
+      return reject(context, `invalid-field:${error.path}`, requestIdValue);
+    }
     throw error;
   }
+}
+
+/**
+ * The fields of an invocation record, in a fixed order: every field is checked before the time
+ * window, so a malformed record is rejected for its field wherever it falls. Throws `FieldError`.
+ */
+function readInvocationRecord(record: Json, context: ParseContext): ParseResult {
+  const timestamp = requiredString(record, 'timestamp');
+  // Strict ISO-8601, zoneless read as UTC: the same instant in Lambda and in replay on any laptop.
+  const timeMs = parseIsoTime(timestamp);
+  if (!Number.isFinite(timeMs)) throw new FieldError('timestamp');
+  const requestId = requiredString(record, 'requestId');
+  const operation = requiredString(record, 'operation');
+  const modelId = requiredString(record, 'modelId');
+  // The model id becomes a CloudWatch dimension value: it must be printable ASCII within 1024.
+  if (modelId.length > DIMENSION_VALUE_MAX_LENGTH || !DIMENSION_SAFE.test(modelId)) {
+    throw new FieldError('modelId');
+  }
+  const region = requiredString(record, 'region');
+  const inferenceRegion = optionalString(record, 'inferenceRegion');
+  const identity = optionalSection(record, 'identity');
+  const callerArn = identity ? optionalString(identity, 'arn', 'identity.arn') : undefined;
+  const requestMetadata = readMetadata(record);
+  const input = optionalSection(record, 'input');
+  const output = optionalSection(record, 'output');
+  const inputTokens = optionalCount(input, 'inputTokenCount', 'input.inputTokenCount');
+  const cacheReadInputTokens = optionalCount(
+    input,
+    'cacheReadInputTokenCount',
+    'input.cacheReadInputTokenCount',
+  );
+  const cacheWriteInputTokens = optionalCount(
+    input,
+    'cacheWriteInputTokenCount',
+    'input.cacheWriteInputTokenCount',
+  );
+  const outputTokens = optionalCount(output, 'outputTokenCount', 'output.outputTokenCount');
+  const errorCode = optionalString(record, 'errorCode');
+  // Bedrock writes errorCode only on failed calls: an empty one is malformed, neither a success to
+  // bill nor an error of some class.
+  if (errorCode !== undefined && errorCode.trim() === '') throw new FieldError('errorCode');
+
+  if (context.timeWindow !== false && isOutsideTimeWindow(timeMs, context.nowMs)) {
+    return reject(context, 'outside-time-window', requestId);
+  }
+
+  const invocation: Invocation = { timeMs, requestId, operation, modelId, region, requestMetadata };
+  // Optional fields are only ever added, never deleted, always in this order: objects keep one fast
+  // shape on the hot path.
+  addResponseFacts(invocation, operation, output);
+  if (inferenceRegion !== undefined) invocation.inferenceRegion = inferenceRegion;
+  if (callerArn !== undefined) invocation.callerArn = callerArn;
+  if (inputTokens !== undefined) invocation.inputTokens = inputTokens;
+  if (outputTokens !== undefined) invocation.outputTokens = outputTokens;
+  if (cacheReadInputTokens !== undefined) invocation.cacheReadInputTokens = cacheReadInputTokens;
+  if (cacheWriteInputTokens !== undefined) invocation.cacheWriteInputTokens = cacheWriteInputTokens;
+  addBillingFacts(invocation, input, output);
+  if (errorCode !== undefined) {
+    invocation.errorCode = errorCode;
+    invocation.errorClass = classifyErrorCode(errorCode);
+  }
+  return { ok: true, invocation };
+}
+
+/** Latency, time to first token, stop reason and guardrail from the response body. */
+function addResponseFacts(invocation: Invocation, operation: string, output: Json | undefined): void {
+  const facts = readBodyFacts(operation, output);
+  if (facts.latencyMs !== undefined) invocation.latencyMs = facts.latencyMs;
+  if (facts.timeToFirstTokenMs !== undefined) invocation.timeToFirstTokenMs = facts.timeToFirstTokenMs;
+  const quality = readQuality(output?.outputBodyJson);
+  if (quality.stopReason !== undefined) {
+    invocation.stopReason = quality.stopReason;
+    invocation.stopClass = stopClassOf(quality.stopReason);
+  }
+  if (quality.guardrailIntervened) invocation.guardrailIntervened = true;
+}
+
+/** The 1-hour cache writes, service tier and routed model that pricing needs. */
+function addBillingFacts(invocation: Invocation, input: Json | undefined, output: Json | undefined): void {
+  const billing = readBillingFacts(input, output);
+  if (billing.cacheWrite1hInputTokens !== undefined)
+    invocation.cacheWrite1hInputTokens = billing.cacheWrite1hInputTokens;
+  if (billing.serviceTier !== undefined) invocation.serviceTier = billing.serviceTier;
+  if (billing.routedModelId !== undefined) invocation.routedModelId = billing.routedModelId;
 }

@@ -39,7 +39,7 @@ export interface ModelPrice extends TokenRates {
   note?: string;
 }
 
-/** The shape of `pricing-data.json` (and of a user's own price file). */
+/** The shape of `price-table.json` (and of a user's own price file). */
 export interface PriceData {
   currency: string;
   source: string;

@@ -196,32 +196,59 @@ export function toAttributionLines(
 ): string[] {
   const lines: string[] = [];
   for (const bucket of buckets) {
-    const head = `{${jsonOf(ATTRIBUTION_RECORD_FIELD)}:${jsonOf(ATTRIBUTION_RECORD)},"Timestamp":${bucket.minuteStartMs},${jsonOf(DIM_SERVICE)}:${JSON.stringify(options.service)},${JSON.stringify(bucket.dimension)}:${JSON.stringify(bucket.value)},${jsonOf(DIM_MODEL_ID)}:${JSON.stringify(bucket.modelId)}`;
-    const fields: string[] = [];
-    for (const counter of ATTRIBUTION_COUNTERS) {
-      const value = bucket[counter.field];
-      if (value !== 0 && isCloudWatchValue(value)) fields.push(`${jsonOf(counter.name)}:${value}`);
-    }
-    const tokens = bucket.inputTokens + bucket.outputTokens;
-    if (tokens !== 0 && isCloudWatchValue(tokens)) fields.push(`"Tokens":${tokens}`);
-    const cost = roundUsd(bucket.costUsd);
-    if (bucket.pricedInvocations > 0 && isCloudWatchValue(cost))
-      fields.push(`${jsonOf(METRIC.cost.name)}:${cost}`);
     const latency = bucket.latencyMs.filter(isCloudWatchValue);
-    // The minute's own percentiles, for Logs Insights (which cannot read inside the array).
-    if (latency.length > 0) {
-      const sorted = [...latency].sort((a, b) => a - b);
-      const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-      fields.push(`"LatencyP50":${rank(50)}`, `"LatencyP95":${rank(95)}`, `"LatencyMax":${sorted.at(-1)}`);
-    }
-    for (let i = 0; i === 0 || i * ATTRIBUTION_LATENCY_PER_LINE < latency.length; i++) {
-      const slice = latency.slice(i * ATTRIBUTION_LATENCY_PER_LINE, (i + 1) * ATTRIBUTION_LATENCY_PER_LINE);
-      const parts = i === 0 ? [...fields] : [];
-      if (slice.length > 0) parts.push(`${jsonOf(METRIC.latency.name)}:[${slice.join(',')}]`);
-      if (parts.length > 0 || i === 0) lines.push(`${head}${parts.map((p) => `,${p}`).join('')}}`);
-    }
+    pushAttributionLines(
+      lines,
+      attributionHead(bucket, options),
+      attributionFields(bucket, latency),
+      latency,
+    );
   }
   return lines;
+}
+
+/** The line's opening: record type, timestamp, service, attribution value and model. */
+function attributionHead(bucket: AttributionMinuteBucket, options: EmfOptions): string {
+  return `{${jsonOf(ATTRIBUTION_RECORD_FIELD)}:${jsonOf(ATTRIBUTION_RECORD)},"Timestamp":${bucket.minuteStartMs},${jsonOf(DIM_SERVICE)}:${JSON.stringify(options.service)},${JSON.stringify(bucket.dimension)}:${JSON.stringify(bucket.value)},${jsonOf(DIM_MODEL_ID)}:${JSON.stringify(bucket.modelId)}`;
+}
+
+/** The first line's `"name":value` fields: non-zero counters, tokens, cost and latency percentiles. */
+function attributionFields(bucket: AttributionMinuteBucket, latency: readonly number[]): string[] {
+  const fields: string[] = [];
+  for (const counter of ATTRIBUTION_COUNTERS) {
+    const value = bucket[counter.field];
+    if (value !== 0 && isCloudWatchValue(value)) fields.push(`${jsonOf(counter.name)}:${value}`);
+  }
+  const tokens = bucket.inputTokens + bucket.outputTokens;
+  if (tokens !== 0 && isCloudWatchValue(tokens)) fields.push(`"Tokens":${tokens}`);
+  const cost = roundUsd(bucket.costUsd);
+  if (bucket.pricedInvocations > 0 && isCloudWatchValue(cost))
+    fields.push(`${jsonOf(METRIC.cost.name)}:${cost}`);
+  // The minute's own percentiles, for Logs Insights (which cannot read inside the array).
+  if (latency.length > 0) {
+    const sorted = [...latency].sort((a, b) => a - b);
+    const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+    fields.push(`"LatencyP50":${rank(50)}`, `"LatencyP95":${rank(95)}`, `"LatencyMax":${sorted.at(-1)}`);
+  }
+  return fields;
+}
+
+/**
+ * The first line carries the fields and up to `ATTRIBUTION_LATENCY_PER_LINE` latency values;
+ * further lines carry only the rest of the values. A bucket always writes its first line.
+ */
+function pushAttributionLines(
+  lines: string[],
+  head: string,
+  fields: readonly string[],
+  latency: readonly number[],
+): void {
+  for (let i = 0; i === 0 || i * ATTRIBUTION_LATENCY_PER_LINE < latency.length; i++) {
+    const slice = latency.slice(i * ATTRIBUTION_LATENCY_PER_LINE, (i + 1) * ATTRIBUTION_LATENCY_PER_LINE);
+    const parts = i === 0 ? [...fields] : [];
+    if (slice.length > 0) parts.push(`${jsonOf(METRIC.latency.name)}:[${slice.join(',')}]`);
+    if (parts.length > 0 || i === 0) lines.push(`${head}${parts.map((p) => `,${p}`).join('')}}`);
+  }
 }
 
 /**

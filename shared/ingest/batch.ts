@@ -108,9 +108,59 @@ export interface ParsedBatch {
   feedback?: Feedback[];
 }
 
+/** One log event read: a rejection, or an invocation or a feedback record with its time. */
+type ReadEvent =
+  | { ok: false; rejection: Rejection }
+  | { ok: true; timeMs: number; requestId: string; invocation: Invocation }
+  | { ok: true; timeMs: number; requestId: string; feedback: Feedback };
+
+function readEvent(
+  event: SubscriptionPayload['logEvents'][number],
+  nowMs: number,
+  timeWindow: boolean,
+): ReadEvent {
+  const options = { nowMs, logEventId: event.id, timeWindow };
+  const fed = mayBeFeedback(event.message) ? parseFeedbackRecord(event.message, options) : undefined;
+  if (fed) {
+    if (!fed.ok) return fed;
+    return {
+      ok: true,
+      timeMs: fed.feedback.timeMs,
+      requestId: fed.feedback.requestId,
+      feedback: fed.feedback,
+    };
+  }
+  const result = parseInvocationRecord(event.message, options);
+  if (!result.ok) return result;
+  const { invocation } = result;
+  return { ok: true, timeMs: invocation.timeMs, requestId: invocation.requestId, invocation };
+}
+
 /**
- * Parse and deduplicate: the part of a batch that needs nothing but the clock. With a time filter,
- * records outside it are set apart first (the user asked not to see them), then the window applies.
+ * What a record's time decides, the one place --since/--until is applied. Without a filter the
+ * parse stage applies the acceptance window itself; with one, records outside the filter are set
+ * apart first (the user asked not to see them), then the window applies.
+ */
+function recordTimeRule(times: RecordTimeOptions, nowMs: number) {
+  const window = times.window !== false;
+  const filtering = times.sinceMs !== undefined || times.untilMs !== undefined;
+  const since = times.sinceMs ?? Number.NEGATIVE_INFINITY;
+  const until = times.untilMs ?? Number.POSITIVE_INFINITY;
+  return {
+    filtering,
+    /** Whether the parse stage applies the acceptance window. */
+    parseWindow: window && !filtering,
+    verdict(timeMs: number): 'keep' | 'filtered' | 'outside-window' {
+      if (!filtering) return 'keep';
+      if (timeMs < since || timeMs >= until) return 'filtered';
+      return window && isOutsideTimeWindow(timeMs, nowMs) ? 'outside-window' : 'keep';
+    },
+  };
+}
+
+/**
+ * Parse and deduplicate: the part of a batch that needs nothing but the clock, and the record times
+ * to take (`times`; the function uses the defaults).
  */
 export function parseBatch(
   payload: SubscriptionPayload,
@@ -124,47 +174,21 @@ export function parseBatch(
     rejections.push(rejection);
     rejectedByReason[rejection.reason] = (rejectedByReason[rejection.reason] ?? 0) + 1;
   };
-  const window = times.window !== false;
-  const since = times.sinceMs ?? Number.NEGATIVE_INFINITY;
-  const until = times.untilMs ?? Number.POSITIVE_INFINITY;
-  const filtering = times.sinceMs !== undefined || times.untilMs !== undefined;
+  const rule = recordTimeRule(times, nowMs);
   let filtered = 0;
   const feedback: Feedback[] = [];
-  const inRange = (timeMs: number) => timeMs >= since && timeMs < until;
   for (const event of payload.logEvents) {
-    const fed = mayBeFeedback(event.message)
-      ? parseFeedbackRecord(event.message, { nowMs, logEventId: event.id, timeWindow: window && !filtering })
-      : undefined;
-    if (fed) {
-      if (!fed.ok) reject(fed.rejection);
-      else if (!inRange(fed.feedback.timeMs)) filtered++;
-      else if (filtering && window && isOutsideTimeWindow(fed.feedback.timeMs, nowMs))
-        reject(rejectionOf('outside-time-window', event.id, fed.feedback.requestId));
-      else feedback.push(fed.feedback);
+    const read = readEvent(event, nowMs, rule.parseWindow);
+    if (!read.ok) {
+      reject(read.rejection);
       continue;
     }
-    const result = parseInvocationRecord(event.message, {
-      nowMs,
-      logEventId: event.id,
-      // With a filter the window is applied below, once the filter has had its say.
-      timeWindow: window && !filtering,
-    });
-    if (!result.ok) {
-      reject(result.rejection);
-      continue;
-    }
-    const { invocation } = result;
-    if (filtering) {
-      if (invocation.timeMs < since || invocation.timeMs >= until) {
-        filtered++;
-        continue;
-      }
-      if (window && isOutsideTimeWindow(invocation.timeMs, nowMs)) {
-        reject(rejectionOf('outside-time-window', event.id, invocation.requestId));
-        continue;
-      }
-    }
-    parsed.push(invocation);
+    const verdict = rule.verdict(read.timeMs);
+    if (verdict === 'filtered') filtered++;
+    else if (verdict === 'outside-window')
+      reject(rejectionOf('outside-time-window', event.id, read.requestId));
+    else if ('feedback' in read) feedback.push(read.feedback);
+    else parsed.push(read.invocation);
   }
   const { invocations, duplicates } = dedupeInvocations(parsed);
   return {
@@ -173,7 +197,7 @@ export function parseBatch(
     duplicates,
     rejections,
     rejectedByReason,
-    ...(filtering ? { filtered } : {}),
+    ...(rule.filtering ? { filtered } : {}),
     ...(feedback.length > 0 ? { feedback } : {}),
   };
 }

@@ -346,29 +346,15 @@ function readJsonDocument(
 /**
  * Reads the ingest settings from environment variables (Powertools' names for namespace and
  * service, so its own metrics land in the same place) and the optional BEDROCK_WATCH_CONFIG
- * document. Every problem is a ConfigError naming the setting.
+ * document. Every problem is a ConfigError naming the setting; settings are checked in this order.
  */
 export function loadIngestConfig(
   env: Readonly<Record<string, string | undefined>>,
   readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): IngestConfig {
-  const namespace = env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_NAMESPACE;
-  if (!NAMESPACE.test(namespace) || namespace.startsWith('AWS/')) {
-    throw new ConfigError(
-      `POWERTOOLS_METRICS_NAMESPACE "${namespace}" is not a valid custom namespace (1-255 of A-Z a-z 0-9 . - _ / # : space, not AWS/)`,
-    );
-  }
-  const service = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE;
-  if (!/^[\x21-\x7e]{1,1024}$/.test(service)) {
-    throw new ConfigError(`POWERTOOLS_SERVICE_NAME "${service}" must be 1-1024 printable ASCII characters`);
-  }
-  const rawMax = env.BEDROCK_WATCH_MAX_DECOMPRESSED_BYTES;
-  const maxDecompressedBytes = rawMax ? Number(rawMax) : DEFAULT_MAX_DECOMPRESSED_BYTES;
-  if (!Number.isSafeInteger(maxDecompressedBytes) || maxDecompressedBytes < 1024) {
-    throw new ConfigError(
-      `BEDROCK_WATCH_MAX_DECOMPRESSED_BYTES "${rawMax}" must be an integer of at least 1024`,
-    );
-  }
+  const namespace = readNamespace(env);
+  const service = readService(env);
+  const maxDecompressedBytes = readMaxDecompressedBytes(env);
   const doc = readJsonDocument(env.BEDROCK_WATCH_CONFIG, readFile, {
     setting: 'BEDROCK_WATCH_CONFIG',
     fileWord: 'file',
@@ -379,21 +365,78 @@ export function loadIngestConfig(
     env.BEDROCK_WATCH_ATTRIBUTION,
     env.BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES,
   );
+  const priceOverlay = readPriceOverlay(doc, readFile);
+  const profiles = readInferenceProfiles(doc);
+  const provisioned = readProvisionedModels(doc);
+  const resolveInferenceProfiles = readResolveInferenceProfiles(env, doc);
+  const maxModelIds = readMaxModelIds(env, doc);
+  return {
+    namespace,
+    service,
+    maxDecompressedBytes,
+    maxModelIds,
+    attribution,
+    ...(priceOverlay ? { priceOverlay } : {}),
+    inferenceProfiles: profiles,
+    resolveInferenceProfiles,
+    provisionedModels: provisioned,
+    ...parseMetricSettings(env, attribution),
+  };
+}
 
-  let priceOverlay: IngestConfig['priceOverlay'];
-  if (doc.prices !== undefined) {
-    const prices =
-      typeof doc.prices === 'string'
-        ? readJsonDocument(doc.prices, readFile, { setting: 'prices', fileWord: 'the price file' })
-        : doc.prices;
-    priceOverlay = validatePriceData(prices, 'prices');
+/** The environment the settings come from (`process.env` in Lambda). */
+type Env = Readonly<Record<string, string | undefined>>;
+
+function readNamespace(env: Env): string {
+  const namespace = env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_NAMESPACE;
+  if (!NAMESPACE.test(namespace) || namespace.startsWith('AWS/')) {
+    throw new ConfigError(
+      `POWERTOOLS_METRICS_NAMESPACE "${namespace}" is not a valid custom namespace (1-255 of A-Z a-z 0-9 . - _ / # : space, not AWS/)`,
+    );
   }
+  return namespace;
+}
+
+function readService(env: Env): string {
+  const service = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE;
+  if (!/^[\x21-\x7e]{1,1024}$/.test(service)) {
+    throw new ConfigError(`POWERTOOLS_SERVICE_NAME "${service}" must be 1-1024 printable ASCII characters`);
+  }
+  return service;
+}
+
+function readMaxDecompressedBytes(env: Env): number {
+  const rawMax = env.BEDROCK_WATCH_MAX_DECOMPRESSED_BYTES;
+  const maxDecompressedBytes = rawMax ? Number(rawMax) : DEFAULT_MAX_DECOMPRESSED_BYTES;
+  if (!Number.isSafeInteger(maxDecompressedBytes) || maxDecompressedBytes < 1024) {
+    throw new ConfigError(
+      `BEDROCK_WATCH_MAX_DECOMPRESSED_BYTES "${rawMax}" must be an integer of at least 1024`,
+    );
+  }
+  return maxDecompressedBytes;
+}
+
+/** `prices`: an overlay on the bundled price table, inline or a file path. */
+function readPriceOverlay(doc: Json, readFile: (path: string) => string): IngestConfig['priceOverlay'] {
+  if (doc.prices === undefined) return undefined;
+  const prices =
+    typeof doc.prices === 'string'
+      ? readJsonDocument(doc.prices, readFile, { setting: 'prices', fileWord: 'the price file' })
+      : doc.prices;
+  return validatePriceData(prices, 'prices');
+}
+
+function readInferenceProfiles(doc: Json): Record<string, string> {
   const profiles = doc.inferenceProfiles ?? {};
   if (!isObject(profiles) || Object.values(profiles).some((v) => typeof v !== 'string')) {
     throw new ConfigError(
       'inferenceProfiles: expected {"application-inference-profile ARN or id": "model id"}',
     );
   }
+  return profiles as Record<string, string>;
+}
+
+function readProvisionedModels(doc: Json): Record<string, { hourlyUsd: number }> {
   const provisioned = doc.provisionedModels ?? {};
   const shape = 'expected {"model ARN": {"hourlyUsd": number}}';
   if (!isObject(provisioned) || Object.values(provisioned).some((v) => !isObject(v))) {
@@ -403,10 +446,20 @@ export function loadIngestConfig(
     checkKeys(entry, KNOWN_KEYS.provisionedModel, `provisionedModels.${arn}`);
     checkBounded(entry.hourlyUsd, MAX_HOURLY_USD, `provisionedModels.${arn}.hourlyUsd`, shape);
   }
+  return provisioned as Record<string, { hourlyUsd: number }>;
+}
+
+/** The environment variable overrides the document's `resolveInferenceProfiles`. */
+function readResolveInferenceProfiles(env: Env, doc: Json): boolean {
   const resolveRaw = env.BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES ?? doc.resolveInferenceProfiles;
   if (resolveRaw !== undefined && ![true, false, 'true', 'false'].includes(resolveRaw as string | boolean)) {
     throw new ConfigError('BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES: true or false');
   }
+  return resolveRaw === true || resolveRaw === 'true';
+}
+
+/** The environment variable overrides the document's `maxModelIds`. */
+function readMaxModelIds(env: Env, doc: Json): number {
   const rawMaxModelIds = env.BEDROCK_WATCH_MAX_MODEL_IDS;
   const maxModelIds =
     rawMaxModelIds !== undefined ? Number(rawMaxModelIds) : (doc.maxModelIds ?? DEFAULT_MAX_MODEL_IDS);
@@ -415,16 +468,5 @@ export function loadIngestConfig(
       'maxModelIds: an integer from 1 to 1000 (BEDROCK_WATCH_MAX_MODEL_IDS overrides it)',
     );
   }
-  return {
-    namespace,
-    service,
-    maxDecompressedBytes,
-    maxModelIds: maxModelIds as number,
-    attribution,
-    ...(priceOverlay ? { priceOverlay } : {}),
-    inferenceProfiles: profiles as Record<string, string>,
-    resolveInferenceProfiles: resolveRaw === true || resolveRaw === 'true',
-    provisionedModels: provisioned as Record<string, { hourlyUsd: number }>,
-    ...parseMetricSettings(env, attribution),
-  };
+  return maxModelIds as number;
 }

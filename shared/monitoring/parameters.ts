@@ -271,6 +271,27 @@ function parseConcurrencyLimits(value: unknown): Record<string, number> {
   return limits;
 }
 
+/** One given value, converted to its default's type and checked on its own. */
+function parameterValue(key: keyof StackParameters, value: unknown): unknown {
+  const fallback = DEFAULT_STACK_PARAMETERS[key];
+  if (key === 'quotas') return parseQuotas(value);
+  if (key === 'concurrencyLimits') return parseConcurrencyLimits(value);
+  if (Array.isArray(fallback)) return list(value);
+  if (typeof fallback === 'number') {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0)
+      throw new StackParameterError(`${key}: "${value}" is not a non-negative number`);
+    return n;
+  }
+  if (typeof fallback === 'boolean') {
+    if (![true, false, 'true', 'false'].includes(value as string | boolean)) {
+      throw new StackParameterError(`${key}: "${value}" is not true or false`);
+    }
+    return value === true || value === 'true';
+  }
+  return String(value);
+}
+
 /**
  * Merges raw values (strings from `--param`, or YAML values) over the defaults, converting and
  * checking each one.
@@ -288,23 +309,7 @@ export function parseStackParameters(raw: Readonly<Record<string, unknown>>): St
     raw[key] !== undefined && raw[key] !== null && raw[key] !== '';
   const target = params as unknown as Record<string, unknown>;
   for (const key of Object.keys(DEFAULT_STACK_PARAMETERS) as (keyof StackParameters)[]) {
-    if (!given(key)) continue;
-    const value = raw[key];
-    const fallback = DEFAULT_STACK_PARAMETERS[key];
-    if (key === 'quotas') target[key] = parseQuotas(value);
-    else if (key === 'concurrencyLimits') target[key] = parseConcurrencyLimits(value);
-    else if (Array.isArray(fallback)) target[key] = list(value);
-    else if (typeof fallback === 'number') {
-      const n = Number(value);
-      if (!Number.isFinite(n) || n < 0)
-        throw new StackParameterError(`${key}: "${value}" is not a non-negative number`);
-      target[key] = n;
-    } else if (typeof fallback === 'boolean') {
-      if (![true, false, 'true', 'false'].includes(value as string | boolean)) {
-        throw new StackParameterError(`${key}: "${value}" is not true or false`);
-      }
-      target[key] = value === true || value === 'true';
-    } else target[key] = String(value);
+    if (given(key)) target[key] = parameterValue(key, raw[key]);
   }
   checkParameters(params);
   return params;

@@ -205,97 +205,122 @@ export function alarmBands(t: AlarmTimeline, endMs: number): [number, number][] 
   return bands;
 }
 
+interface MetricWidgetProps {
+  title?: string;
+  view?: string;
+  period?: number;
+  stacked?: boolean;
+  setPeriodToTimeRange?: boolean;
+  metrics?: unknown[][];
+  insightRule?: { ruleName: string; maxContributorCount?: number };
+}
+
+/** What a metric widget's lines add up to, filled line by line. */
+interface WidgetLines {
+  readonly byId: Map<string, Series>;
+  readonly series: ChartSeries[];
+  readonly overlays: AlarmOverlay[];
+  readonly unavailable: string[];
+  derivedLines: number;
+}
+
 function metricWidget(widget: Widget, ctx: PreviewContext): WidgetData {
-  const p = widget.properties as {
-    title?: string;
-    view?: string;
-    period?: number;
-    stacked?: boolean;
-    setPeriodToTimeRange?: boolean;
-    metrics?: unknown[][];
-    insightRule?: { ruleName: string; maxContributorCount?: number };
-  };
-  const title = p.title ?? '';
+  const p = widget.properties as MetricWidgetProps;
   const periodSeconds = p.period ?? 300;
-  const view = (p.view ?? 'timeSeries') as 'timeSeries' | 'bar' | 'singleValue';
   const grid = gridFor(ctx, periodSeconds, p.setPeriodToTimeRange === true);
-  const byId = new Map<string, Series>();
-  const series: ChartSeries[] = [];
-  const overlays: AlarmOverlay[] = [];
-  const unavailable: string[] = [];
-  let derivedLines = 0;
+  const lines: WidgetLines = { byId: new Map(), series: [], overlays: [], unavailable: [], derivedLines: 0 };
   if (p.insightRule) {
     for (const s of contributorSeries(ctx, p.insightRule, grid)) {
-      derivedLines++;
-      series.push({ label: s.label, points: toPoints(grid, s.values), yAxis: 'left' });
+      lines.derivedLines++;
+      lines.series.push({ label: s.label, points: toPoints(grid, s.values), yAxis: 'left' });
     }
   }
   for (const line of p.metrics ?? []) {
     const first = line[0];
-    if (typeof first === 'object' && first !== null && 'expression' in first) {
-      const e = first as { expression: string; id: string; label?: string };
-      derivedLines++;
-      if (e.expression.includes('SEARCH(')) {
-        const found = searchSeries(ctx, e.expression, grid);
-        // SUM(SEARCH(…)): one line, the sum of the found series per period.
-        if (e.expression.trim().startsWith('SUM(')) {
-          const sum = grid.starts.map((_, i) =>
-            found.some((f) => f.values[i] !== undefined)
-              ? found.reduce((a, f) => a + (f.values[i] ?? 0), 0)
-              : undefined,
-          );
-          series.push({ label: e.label ?? e.id, points: toPoints(grid, sum), yAxis: 'left' });
-          continue;
-        }
-        for (const s of found)
-          series.push({ label: s.label, points: toPoints(grid, s.values), yAxis: 'left' });
-        continue;
-      }
-      try {
-        const value = evaluateMath(parseMath(e.expression), byId, grid.starts.length);
-        const values = typeof value === 'number' ? grid.starts.map(() => value) : value;
-        byId.set(e.id, values);
-        series.push({ label: e.label ?? e.id, points: toPoints(grid, values), yAxis: 'left' });
-      } catch (error) {
-        unavailable.push(`${e.label ?? e.id}: ${(error as Error).message}`);
-      }
-      continue;
-    }
-    const { namespace, name, dimensions, options } = parseLine(line);
-    const label = options.label ?? name;
-    if (options.region && options.region !== ctx.region) {
-      unavailable.push(
-        `${label}: data of the stack in ${options.region}; the replayed logs stand for ${ctx.region}`,
-      );
-      continue;
-    }
-    if (!ctx.isDerivable(namespace, name, dimensions)) {
-      unavailable.push(
-        `${label}: ${namespace} ${name} is published by AWS or another function, not derived from the invocation logs`,
-      );
-      continue;
-    }
-    derivedLines++;
-    const stat = options.stat ?? 'Average';
-    const values = seriesValues(ctx, { namespace, name, dimensions }, stat, grid);
-    if (options.id) byId.set(options.id, values);
-    if (options.visible === false) continue;
-    const yAxis = options.yAxis === 'right' ? 'right' : 'left';
-    series.push({ label, points: toPoints(grid, values), yAxis });
-    if (!p.setPeriodToTimeRange)
-      overlays.push(...overlaysFor(ctx, { namespace, name, dimensions, stat, period: periodSeconds }, yAxis));
+    if (typeof first === 'object' && first !== null && 'expression' in first)
+      addExpressionLine(first as ExpressionLine, ctx, grid, lines);
+    else addMetricLine(line, p, ctx, grid, lines);
   }
   return {
     kind: 'chart',
-    title,
-    view,
+    title: p.title ?? '',
+    view: (p.view ?? 'timeSeries') as 'timeSeries' | 'bar' | 'singleValue',
     periodSeconds: grid.periodMs / 1000,
     stacked: p.stacked === true,
-    series,
-    overlays,
-    unavailable,
-    derivedLines,
+    series: lines.series,
+    overlays: lines.overlays,
+    unavailable: lines.unavailable,
+    derivedLines: lines.derivedLines,
   };
+}
+
+interface ExpressionLine {
+  expression: string;
+  id: string;
+  label?: string;
+}
+
+/** A metric-math line: SEARCH (one line per found series, or their SUM) or an expression over ids. */
+function addExpressionLine(e: ExpressionLine, ctx: PreviewContext, grid: Grid, lines: WidgetLines): void {
+  lines.derivedLines++;
+  if (e.expression.includes('SEARCH(')) {
+    const found = searchSeries(ctx, e.expression, grid);
+    // SUM(SEARCH(…)): one line, the sum of the found series per period.
+    if (e.expression.trim().startsWith('SUM(')) {
+      const sum = grid.starts.map((_, i) =>
+        found.some((f) => f.values[i] !== undefined)
+          ? found.reduce((a, f) => a + (f.values[i] ?? 0), 0)
+          : undefined,
+      );
+      lines.series.push({ label: e.label ?? e.id, points: toPoints(grid, sum), yAxis: 'left' });
+      return;
+    }
+    for (const s of found)
+      lines.series.push({ label: s.label, points: toPoints(grid, s.values), yAxis: 'left' });
+    return;
+  }
+  try {
+    const value = evaluateMath(parseMath(e.expression), lines.byId, grid.starts.length);
+    const values = typeof value === 'number' ? grid.starts.map(() => value) : value;
+    lines.byId.set(e.id, values);
+    lines.series.push({ label: e.label ?? e.id, points: toPoints(grid, values), yAxis: 'left' });
+  } catch (error) {
+    lines.unavailable.push(`${e.label ?? e.id}: ${(error as Error).message}`);
+  }
+}
+
+/** A metric line: derived from the logs (with the alarms on it), or said to be unavailable and why. */
+function addMetricLine(
+  line: unknown[],
+  p: MetricWidgetProps,
+  ctx: PreviewContext,
+  grid: Grid,
+  lines: WidgetLines,
+): void {
+  const { namespace, name, dimensions, options } = parseLine(line);
+  const label = options.label ?? name;
+  if (options.region && options.region !== ctx.region) {
+    lines.unavailable.push(
+      `${label}: data of the stack in ${options.region}; the replayed logs stand for ${ctx.region}`,
+    );
+    return;
+  }
+  if (!ctx.isDerivable(namespace, name, dimensions)) {
+    lines.unavailable.push(
+      `${label}: ${namespace} ${name} is published by AWS or another function, not derived from the invocation logs`,
+    );
+    return;
+  }
+  lines.derivedLines++;
+  const stat = options.stat ?? 'Average';
+  const values = seriesValues(ctx, { namespace, name, dimensions }, stat, grid);
+  if (options.id) lines.byId.set(options.id, values);
+  if (options.visible === false) return;
+  const yAxis = options.yAxis === 'right' ? 'right' : 'left';
+  lines.series.push({ label, points: toPoints(grid, values), yAxis });
+  const period = p.period ?? 300;
+  if (!p.setPeriodToTimeRange)
+    lines.overlays.push(...overlaysFor(ctx, { namespace, name, dimensions, stat, period }, yAxis));
 }
 
 function alarmWidget(widget: Widget, ctx: PreviewContext): WidgetData {

@@ -141,29 +141,41 @@ export function meaningOf(usageType: string): UsageTypeMeaning | undefined {
   const words = wordsOf(usageType);
   const anchor = anchorOf(words);
   if (anchor < 0) return undefined;
-  let rest = words.slice(anchor + 1);
-  let direction: Direction;
-  if (words[anchor] === 'cache') {
-    const kind = rest[0];
-    if (kind !== 'read' && kind !== 'write') return undefined;
-    rest = rest.slice(1);
-    const ttl = rest.find((w) => /^\d+[mh]$/.test(w));
-    if (ttl !== undefined && ttl !== '5m' && ttl !== '1h') return undefined;
-    direction = kind === 'read' ? 'cacheRead' : ttl === '1h' ? 'cacheWrite1h' : 'cacheWrite';
-    rest = rest.filter((w) => w !== ttl && w !== 'input' && w !== 'output');
-  } else {
-    direction = words[anchor] as 'input' | 'output';
-  }
-  const meaning: UsageTypeMeaning = { direction, tier: 'standard', routing: 'in-region', longContext: false };
-  for (const word of rest) {
-    if (NOISE.has(word) || word === 'crossregion') continue;
-    if (word === 'global') meaning.routing = 'global';
-    else if (word === 'geo' || word === 'regional') meaning.routing = 'geo';
-    else if (word === 'longcontext') meaning.longContext = true;
-    else if (Object.hasOwn(TIER_WORDS, word)) meaning.tier = TIER_WORDS[word] as Tier;
-    else return undefined; // an unknown qualifier: reported, never guessed
-  }
-  return meaning;
+  const rest = words.slice(anchor + 1);
+  const read =
+    words[anchor] === 'cache'
+      ? cacheDirectionOf(rest)
+      : { direction: words[anchor] as 'input' | 'output', qualifiers: rest };
+  if (read === undefined) return undefined;
+  const meaning: UsageTypeMeaning = {
+    direction: read.direction,
+    tier: 'standard',
+    routing: 'in-region',
+    longContext: false,
+  };
+  return read.qualifiers.every((word) => applyQualifier(meaning, word)) ? meaning : undefined;
+}
+
+/** A cache row's direction (read, 5-minute or 1-hour write) and the words left to qualify it. */
+function cacheDirectionOf(rest: string[]): { direction: Direction; qualifiers: string[] } | undefined {
+  const kind = rest[0];
+  if (kind !== 'read' && kind !== 'write') return undefined;
+  const after = rest.slice(1);
+  const ttl = after.find((w) => /^\d+[mh]$/.test(w));
+  if (ttl !== undefined && ttl !== '5m' && ttl !== '1h') return undefined;
+  const direction: Direction = kind === 'read' ? 'cacheRead' : ttl === '1h' ? 'cacheWrite1h' : 'cacheWrite';
+  return { direction, qualifiers: after.filter((w) => w !== ttl && w !== 'input' && w !== 'output') };
+}
+
+/** Applies one qualifier word; false for an unknown one (reported, never guessed). */
+function applyQualifier(meaning: UsageTypeMeaning, word: string): boolean {
+  if (NOISE.has(word) || word === 'crossregion') return true;
+  if (word === 'global') meaning.routing = 'global';
+  else if (word === 'geo' || word === 'regional') meaning.routing = 'geo';
+  else if (word === 'longcontext') meaning.longContext = true;
+  else if (Object.hasOwn(TIER_WORDS, word)) meaning.tier = TIER_WORDS[word] as Tier;
+  else return false;
+  return true;
 }
 
 /** USD per 1,000 tokens from one price dimension, or undefined for a unit that is not tokens. */
@@ -265,6 +277,48 @@ function entryOf(
   return entry;
 }
 
+type ModelRegionGroups = Map<string, { modelId: string; region: string; rows: ModelRegionRows }>;
+
+/** Files one Price List row under its model, region and cell, or in the report's lists of rows left out. */
+function addProductRow(item: PriceListProduct, groups: ModelRegionGroups, report: PriceListReport): void {
+  const attributes = item.product?.attributes ?? {};
+  const usageType = attributes.usagetype ?? '';
+  const region = attributes.regionCode ?? '';
+  const price = priceOf(item);
+  if (price === undefined || region === '') return; // not a token rate (images, hours, …)
+  if (isNonTextTokenRow(usageType)) {
+    report.ignored.push({ usageType, reason: 'non-text' });
+    return;
+  }
+  const meaning = meaningOf(usageType);
+  if (!meaning) {
+    report.unreadable.push({ usageType, region });
+    return;
+  }
+  if (meaning.tier === 'batch') {
+    report.ignored.push({ usageType, reason: 'batch' });
+    return;
+  }
+  const { id, name } = modelIdOf(attributes);
+  if (id === undefined) {
+    report.unmapped.push({ model: name, usageType, region });
+    return;
+  }
+  const key = `${id}|${region}`;
+  let group = groups.get(key);
+  if (!group) {
+    group = { modelId: id, region, rows: new Map() };
+    groups.set(key, group);
+  }
+  const ck = cellKey(meaning);
+  const cell = group.rows.get(ck) ?? { rates: {}, usageTypes: [] };
+  cell.rates[meaning.direction] = price.per1k;
+  cell.usageTypes.push(usageType);
+  if (price.effectiveDate && (!cell.effectiveDate || price.effectiveDate > cell.effectiveDate))
+    cell.effectiveDate = price.effectiveDate;
+  group.rows.set(ck, cell);
+}
+
 /**
  * Maps Price List products to price entries, one per model and region that has at least an input
  * and an output rate. `asOf` is the day the products were fetched (the caller's clock).
@@ -274,46 +328,9 @@ export function priceEntriesFromProducts(
   options: { asOf: string; source?: string },
 ): PriceListReport {
   const source = options.source ?? 'AWS Price List API (AmazonBedrock), on-demand';
-  const byModelRegion = new Map<string, { modelId: string; region: string; rows: ModelRegionRows }>();
+  const byModelRegion: ModelRegionGroups = new Map();
   const report: PriceListReport = { prices: [], unmapped: [], unreadable: [], ignored: [] };
-  for (const item of products) {
-    const attributes = item.product?.attributes ?? {};
-    const usageType = attributes.usagetype ?? '';
-    const region = attributes.regionCode ?? '';
-    const price = priceOf(item);
-    if (price === undefined || region === '') continue; // not a token rate (images, hours, …)
-    if (isNonTextTokenRow(usageType)) {
-      report.ignored.push({ usageType, reason: 'non-text' });
-      continue;
-    }
-    const meaning = meaningOf(usageType);
-    if (!meaning) {
-      report.unreadable.push({ usageType, region });
-      continue;
-    }
-    if (meaning.tier === 'batch') {
-      report.ignored.push({ usageType, reason: 'batch' });
-      continue;
-    }
-    const { id, name } = modelIdOf(attributes);
-    if (id === undefined) {
-      report.unmapped.push({ model: name, usageType, region });
-      continue;
-    }
-    const key = `${id}|${region}`;
-    let group = byModelRegion.get(key);
-    if (!group) {
-      group = { modelId: id, region, rows: new Map() };
-      byModelRegion.set(key, group);
-    }
-    const ck = cellKey(meaning);
-    const cell = group.rows.get(ck) ?? { rates: {}, usageTypes: [] };
-    cell.rates[meaning.direction] = price.per1k;
-    cell.usageTypes.push(usageType);
-    if (price.effectiveDate && (!cell.effectiveDate || price.effectiveDate > cell.effectiveDate))
-      cell.effectiveDate = price.effectiveDate;
-    group.rows.set(ck, cell);
-  }
+  for (const item of products) addProductRow(item, byModelRegion, report);
   for (const { modelId, region, rows } of byModelRegion.values()) {
     const entry = entryOf(modelId, region, rows, options.asOf, source);
     if (entry) report.prices.push(entry);

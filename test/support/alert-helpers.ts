@@ -125,6 +125,7 @@ export function testNotifier(options: {
   eventBus?: string;
   putEvents?: NotifierDeps['putEvents'];
   inAlarm?: () => Promise<Record<string, unknown>[]>;
+  byName?: (names: string[]) => Promise<Record<string, unknown>[]>;
 }) {
   const config = parseNotifierConfig(
     JSON.stringify({
@@ -153,10 +154,15 @@ export function testNotifier(options: {
       const value = secrets[`${ref.store}:${ref.name}`];
       return value === undefined ? Promise.reject(new Error('missing')) : Promise.resolve(value);
     },
-    http: createHttpSender(2000),
+    // The receivers listen on 127.0.0.1: tests, and only tests, let loopback in.
+    http: createHttpSender({ timeoutMs: 2000, allowLoopback: true }),
+    urlPolicy: { allowLoopback: true },
     sleep: () => Promise.resolve(),
     ...(options.putEvents ? { putEvents: options.putEvents } : {}),
-    alarms: { inAlarm: options.inAlarm ?? (() => Promise.resolve([])), byName: () => Promise.resolve([]) },
+    alarms: {
+      inAlarm: options.inAlarm ?? (() => Promise.resolve([])),
+      byName: options.byName ?? (() => Promise.resolve([])),
+    },
     search: () =>
       Promise.resolve([
         { Label: 'search', Values: [7, 5.3] },
@@ -178,6 +184,7 @@ export function describedAlarm(
   key: string,
   transitionedMs: number,
   level: 'warning' | 'critical' = 'critical',
+  state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' = 'ALARM',
 ) {
   const name = `${PREFIX}-${key}`;
   return {
@@ -185,7 +192,7 @@ export function describedAlarm(
     AlarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`,
     AlarmDescription:
       'Month-to-date cost reached 90 % of its budget. Why these settings: one hourly point decides.',
-    StateValue: 'ALARM',
+    StateValue: state,
     StateReason:
       'Threshold Crossed: 1 out of the last 1 datapoints [19.38 (01/11/25 09:01:00)] was greater than or equal to the threshold (18.0).',
     StateTransitionedTimestamp: new Date(transitionedMs),

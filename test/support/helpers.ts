@@ -18,14 +18,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { captureWrites } from '../../cli/common/capture';
 import { localLambdaContext } from '../../cli/common/lambda-context';
-import { createIngestHandler, type IngestDependencies } from '../../functions/ingest/handler';
+import { createIngestHandler, type IngestDependencies } from '../../functions/ingest/ingest';
 import { encodeSubscriptionEvent } from '../../shared/ingest/1-decode';
 import type { Invocation } from '../../shared/ingest/2-parse';
 import { createPriceTable, type PriceData } from '../../shared/ingest/5-price';
 import { loadIngestConfig } from '../../shared/ingest/config';
 import priceData from '../../shared/ingest/price-table.json';
+import { captureWrites } from './capture';
 
 export const EVENTS_DIR = join(import.meta.dirname, '..', '..', 'events');
 export const fixturePath = (name: string) => join(EVENTS_DIR, 'fixtures', name);

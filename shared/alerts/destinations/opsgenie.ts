@@ -1,25 +1,29 @@
 /**
- * Opsgenie Alert API: create with the alarm's stable alias (Opsgenie keeps one open alert per alias),
+ * Opsgenie Alert API: create with the incident's stable alias (Opsgenie keeps one open alert per alias),
  * close by that alias. Message at most 130 characters, description 15000, alias 512.
  */
-import { type AlertView, contributorLines } from '../view';
-import { type AlertAction, clip, type HttpRequest, postJson } from './request';
+import { AlertSpecError } from '../spec-error';
+import { type AlertView, contributorLines, incidentLine, resolution } from '../view';
+import { type AlertAction, clip, type Destination, type HttpRequest, postJson } from './request';
+import { checkedUrl } from './url';
+
+export const OPSGENIE_API = 'https://api.opsgenie.com';
+/** The Alert API's documented hosts (US and EU instances): the API key goes nowhere else. */
+export const OPSGENIE_HOSTS = ['api.opsgenie.com', 'api.eu.opsgenie.com'] as const;
+
+type OpsgenieSecret = { apiKey: string; apiUrl: string };
 
 /**
  * The create or close request for one alert.
  * @example opsgenieRequest(view, 'trigger', { apiKey, apiUrl: OPSGENIE_API })
  */
-export function opsgenieRequest(
-  view: AlertView,
-  action: AlertAction,
-  secret: { apiKey: string; apiUrl: string },
-): HttpRequest {
+export function opsgenieRequest(view: AlertView, action: AlertAction, secret: OpsgenieSecret): HttpRequest {
   const auth = { authorization: `GenieKey ${secret.apiKey}` };
   const alias = clip(view.dedupKey, 512);
   if (action === 'resolve') {
     return postJson(
       `${secret.apiUrl}/v2/alerts/${encodeURIComponent(alias)}/close?identifierType=alias`,
-      { source: 'bedrock-watch', note: `Back to OK since ${view.since}` },
+      { source: 'bedrock-watch', note: resolution(view) },
       auth,
     );
   }
@@ -40,6 +44,7 @@ export function opsgenieRequest(
     `Why this alarm is set so: ${view.rationale}`,
     ...(view.dashboardUrl ? [`Dashboard: ${view.dashboardUrl}`] : []),
     ...(view.alarmUrl ? [`Alarm: ${view.alarmUrl}`] : []),
+    ...(incidentLine(view) ? [incidentLine(view) as string] : []),
   ].join('\n');
   return postJson(
     `${secret.apiUrl}/v2/alerts`,
@@ -61,3 +66,17 @@ export function opsgenieRequest(
     auth,
   );
 }
+
+export const OPSGENIE = {
+  pages: true,
+  idempotent: true,
+  parseSecret: (raw, json, urls) => {
+    const apiKey = json ? json.apiKey : raw.trim();
+    if (typeof apiKey !== 'string' || !/^[A-Za-z0-9-]{8,128}$/.test(apiKey))
+      throw new AlertSpecError('the Opsgenie API key is missing or malformed');
+    const apiUrl =
+      json?.apiUrl === undefined ? OPSGENIE_API : checkedUrl(json.apiUrl, 'apiUrl', urls, OPSGENIE_HOSTS);
+    return { apiKey, apiUrl };
+  },
+  request: opsgenieRequest,
+} satisfies Destination<OpsgenieSecret>;

@@ -1,4 +1,7 @@
 /** The HTTP request a destination gets: built purely, sent by the notifier's HTTP sender. */
+import type { AlertView } from '../view';
+import type { UrlPolicy } from './url';
+
 export interface HttpRequest {
   url: string;
   method: 'POST';
@@ -8,8 +11,36 @@ export interface HttpRequest {
 
 export type AlertAction = 'trigger' | 'resolve';
 
-/** Cuts text to a destination's field limit, marking the cut. */
-export const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+/**
+ * One kind of destination, as one entry of DESTINATIONS (destinations/index.ts): adding a kind is
+ * adding an entry; the target types, the pager rule, secret parsing and requests all read the table.
+ */
+export interface Destination<S> {
+  /** Pages a person: an empty warning policy leaves it out, so a warning never pages unless asked. */
+  pages: boolean;
+  /**
+   * The destination deduplicates by our key (PagerDuty's dedup_key, Opsgenie's alias), so a request
+   * whose answer timed out may be sent again without a second page.
+   */
+  idempotent: boolean;
+  /**
+   * The secret's value (bare, or parsed JSON when it is an object), checked.
+   * @throws AlertSpecError saying what is wrong, never quoting the value.
+   */
+  parseSecret: (raw: string, json: Record<string, unknown> | undefined, urls: UrlPolicy) => S;
+  request: (view: AlertView, action: AlertAction, secret: S) => HttpRequest;
+}
+
+/**
+ * Cuts text to a destination's field limit (in UTF-16 units, what the limits count), marking the
+ * cut, and never in the middle of a character: a surrogate pair or an emoji's joiner stays whole.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut.replace(/[\u200D\uFE0F]+$/, '')}…`;
+}
 
 /** A JSON POST. */
 export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}): HttpRequest => ({

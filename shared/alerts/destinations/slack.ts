@@ -2,9 +2,13 @@
  * Slack incoming webhook, Block Kit: a header, what it means, the figures as fields, top
  * contributors, the runbook, why the alarm is set so, and buttons to the dashboard and the alarm.
  * Limits respected: header 150 characters, section text 3000, at most 10 fields of 2000.
+ * An incoming webhook can only post: updating a message (chat.update) or threading under it
+ * (thread_ts) needs a bot token and the Web API. So an incident's later messages (its escalation to
+ * critical, its resolution) are new messages that name the same incident.
  */
-import { type AlertView, contributorLines } from '../view';
-import { type AlertAction, clip, type HttpRequest, postJson } from './request';
+import { type AlertView, contributorLines, incidentLine, resolution } from '../view';
+import { type AlertAction, clip, type Destination, type HttpRequest, postJson } from './request';
+import { checkedUrl } from './url';
 
 /** Slack reads `&`, `<` and `>` as markup (`<!channel>` would ping everyone): escape what we quote. */
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -13,6 +17,40 @@ const field = (title: string, value: string) => ({
   type: 'mrkdwn',
   text: clip(`*${title}*\n${esc(value)}`, 2000),
 });
+const context = (text: string) => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: clip(esc(text), 3000) }],
+});
+
+function triggerBlocks(view: AlertView) {
+  const top = contributorLines(view.contributors);
+  const incident = incidentLine(view);
+  return [
+    section(`${esc(view.meaning)}\n${esc(view.description)}`),
+    {
+      type: 'section',
+      fields: [
+        field('Level', view.level),
+        field('Scope', view.scope.label),
+        field('Since', view.since),
+        field('Value vs threshold', view.summary),
+        field('Alarm', view.alarm),
+      ],
+    },
+    ...(top.length > 0 && view.contributors
+      ? [
+          section(
+            `*Top by ${view.contributors.metric} ${esc(view.contributors.window)}*\n${top.map((l) => `• ${esc(l)}`).join('\n')}`,
+          ),
+        ]
+      : []),
+    ...(view.runbook.length > 0
+      ? [section(`*Runbook*\n${view.runbook.map((s, i) => `${i + 1}. ${esc(s)}`).join('\n')}`)]
+      : []),
+    ...(view.rationale ? [context(`Why this alarm is set so: ${view.rationale}`)] : []),
+    ...(incident ? [context(incident)] : []),
+  ];
+}
 
 /**
  * The webhook request for one alert (trigger) or its resolution.
@@ -34,45 +72,26 @@ export function slackRequest(view: AlertView, action: AlertAction, url: string):
   const actions = buttons.length > 0 ? [{ type: 'actions', elements: buttons }] : [];
   if (action === 'resolve') {
     return postJson(url, {
-      text: view.headline,
-      blocks: [header, section(`Back to OK since ${view.since}: ${esc(view.summary)}`), ...actions],
+      text: esc(`${view.headline}: ${resolution(view)}`),
+      blocks: [
+        header,
+        section(esc(`${resolution(view)}: ${view.summary}`)),
+        ...(view.incident ? [context(`Incident ${view.incident.key}`)] : []),
+        ...actions,
+      ],
     });
   }
-  const fields = [
-    field('Level', view.level),
-    field('Scope', view.scope.label),
-    field('Since', view.since),
-    field('Value vs threshold', view.summary),
-    field('Alarm', view.alarm),
-  ];
-  const top = contributorLines(view.contributors);
   return postJson(url, {
-    text: `${view.headline}: ${view.summary}`,
-    blocks: [
-      header,
-      section(`${esc(view.meaning)}\n${esc(view.description)}`),
-      { type: 'section', fields },
-      ...(top.length > 0 && view.contributors
-        ? [
-            section(
-              `*Top by ${view.contributors.metric} ${esc(view.contributors.window)}*\n${top.map((l) => `• ${esc(l)}`).join('\n')}`,
-            ),
-          ]
-        : []),
-      ...(view.runbook.length > 0
-        ? [section(`*Runbook*\n${view.runbook.map((s, i) => `${i + 1}. ${esc(s)}`).join('\n')}`)]
-        : []),
-      ...(view.rationale
-        ? [
-            {
-              type: 'context',
-              elements: [
-                { type: 'mrkdwn', text: clip(`Why this alarm is set so: ${esc(view.rationale)}`, 3000) },
-              ],
-            },
-          ]
-        : []),
-      ...actions,
-    ],
+    text: esc(`${view.headline}: ${view.summary}`),
+    blocks: [header, ...triggerBlocks(view), ...actions],
   });
 }
+
+export const SLACK = {
+  pages: false,
+  idempotent: false,
+  parseSecret: (raw, json, urls) => ({
+    url: checkedUrl(json ? json.url : raw, 'the slack webhook URL', urls),
+  }),
+  request: (view, action, secret) => slackRequest(view, action, secret.url),
+} satisfies Destination<{ url: string }>;

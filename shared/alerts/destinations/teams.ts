@@ -1,78 +1,108 @@
 /**
  * Microsoft Teams, through a Workflows "post to a channel when a webhook request is received"
  * URL (the Office 365 connectors' successor): a message with one Adaptive Card 1.4 attachment,
- * facts for the figures, the runbook, and buttons to the dashboard and the alarm.
+ * facts for the figures, the runbook, and buttons to the dashboard and the alarm. Values from the
+ * alarm (scope, attribution values, figures) are escaped, since TextBlocks render Markdown links;
+ * the card is kept under Teams' message limit (about 28 KB) by clipping its longest texts.
  */
-import { type AlertView, contributorLines } from '../view';
-import { type AlertAction, type HttpRequest, postJson } from './request';
+import { type AlertView, contributorLines, incidentLine, resolution } from '../view';
+import { type AlertAction, clip, type Destination, type HttpRequest, postJson } from './request';
+import { checkedUrl } from './url';
 
-const text = (value: string, extra: Record<string, unknown> = {}) => ({
-  type: 'TextBlock',
-  text: value,
-  wrap: true,
-  ...extra,
-});
+/** Below the documented ~28 KB a posted message may have, with room for Teams' own envelope. */
+export const TEAMS_MAX_BYTES = 27_000;
+/** Clipping steps for every text, longest first: the first that fits is sent. */
+const TEXT_LIMITS = [Number.POSITIVE_INFINITY, 4000, 1500, 500, 150];
+
+/** Markdown's link and emphasis characters, backslash-escaped (CommonMark), in values we quote. */
+const md = (s: string) => s.replace(/[\\[\]()*_~`<>#|]/g, '\\$&');
+
+function card(view: AlertView, action: AlertAction, limit: number) {
+  const text = (value: string, extra: Record<string, unknown> = {}) => ({
+    type: 'TextBlock',
+    text: clip(value, limit),
+    wrap: true,
+    ...extra,
+  });
+  const incident = incidentLine(view);
+  if (action === 'resolve')
+    return [
+      text(md(view.headline), { weight: 'Bolder', size: 'Medium', color: 'Good' }),
+      text(md(`${resolution(view)}: ${view.summary}`)),
+    ];
+  return [
+    text(md(view.headline), {
+      weight: 'Bolder',
+      size: 'Medium',
+      color: view.level === 'critical' ? 'Attention' : 'Warning',
+    }),
+    text(view.meaning),
+    {
+      type: 'FactSet',
+      facts: [
+        { title: 'Level', value: view.level },
+        { title: 'Scope', value: clip(md(view.scope.label), limit) },
+        { title: 'Since', value: view.since },
+        { title: 'Value vs threshold', value: clip(md(view.summary), limit) },
+        { title: 'Alarm', value: clip(md(view.alarm), limit) },
+      ],
+    },
+    ...(view.contributors
+      ? [
+          text(`Top by ${view.contributors.metric} ${view.contributors.window}`, { weight: 'Bolder' }),
+          text(
+            contributorLines(view.contributors)
+              .map((l) => `- ${md(l)}`)
+              .join('\n'),
+          ),
+        ]
+      : []),
+    text('Runbook', { weight: 'Bolder' }),
+    text(view.runbook.map((s, i) => `${i + 1}. ${s}`).join('\n')),
+    text(`Why this alarm is set so: ${view.rationale}`, { isSubtle: true, size: 'Small' }),
+    ...(incident ? [text(md(incident), { isSubtle: true, size: 'Small' })] : []),
+  ];
+}
 
 /**
  * The webhook request for one alert or its resolution.
  * @example teamsRequest(view, 'trigger', 'https://prod-00.westeurope.logic.azure.com/workflows/…')
  */
 export function teamsRequest(view: AlertView, action: AlertAction, url: string): HttpRequest {
-  const body =
-    action === 'resolve'
-      ? [
-          text(view.headline, { weight: 'Bolder', size: 'Medium', color: 'Good' }),
-          text(`Back to OK since ${view.since}: ${view.summary}`),
-        ]
-      : [
-          text(view.headline, {
-            weight: 'Bolder',
-            size: 'Medium',
-            color: view.level === 'critical' ? 'Attention' : 'Warning',
-          }),
-          text(view.meaning),
-          {
-            type: 'FactSet',
-            facts: [
-              { title: 'Level', value: view.level },
-              { title: 'Scope', value: view.scope.label },
-              { title: 'Since', value: view.since },
-              { title: 'Value vs threshold', value: view.summary },
-              { title: 'Alarm', value: view.alarm },
-            ],
-          },
-          ...(view.contributors
-            ? [
-                text(`Top by ${view.contributors.metric} ${view.contributors.window}`, { weight: 'Bolder' }),
-                text(
-                  contributorLines(view.contributors)
-                    .map((l) => `- ${l}`)
-                    .join('\n'),
-                ),
-              ]
-            : []),
-          text('Runbook', { weight: 'Bolder' }),
-          text(view.runbook.map((s, i) => `${i + 1}. ${s}`).join('\n')),
-          text(`Why this alarm is set so: ${view.rationale}`, { isSubtle: true, size: 'Small' }),
-        ];
   const actions = [
     ...(view.dashboardUrl ? [{ type: 'Action.OpenUrl', title: 'Dashboard', url: view.dashboardUrl }] : []),
     ...(view.alarmUrl ? [{ type: 'Action.OpenUrl', title: 'Alarm', url: view.alarmUrl }] : []),
   ];
-  return postJson(url, {
-    type: 'message',
-    attachments: [
-      {
-        contentType: 'application/vnd.microsoft.card.adaptive',
-        contentUrl: null,
-        content: {
-          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-          type: 'AdaptiveCard',
-          version: '1.4',
-          body,
-          actions,
+  const message = (limit: number) =>
+    postJson(url, {
+      type: 'message',
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          contentUrl: null,
+          content: {
+            $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+            type: 'AdaptiveCard',
+            version: '1.4',
+            body: card(view, action, limit),
+            actions,
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
+  let request = message(TEXT_LIMITS[0] as number);
+  for (const limit of TEXT_LIMITS.slice(1)) {
+    if (Buffer.byteLength(request.body) <= TEAMS_MAX_BYTES) break;
+    request = message(limit);
+  }
+  return request;
 }
+
+export const TEAMS = {
+  pages: false,
+  idempotent: false,
+  parseSecret: (raw, json, urls) => ({
+    url: checkedUrl(json ? json.url : raw, 'the teams webhook URL', urls),
+  }),
+  request: (view, action, secret) => teamsRequest(view, action, secret.url),
+} satisfies Destination<{ url: string }>;

@@ -2,8 +2,10 @@
  * A generic JSON webhook: the whole alert view, versioned, with the action. For anything the other
  * destinations do not cover (an internal incident tool, a chat bot).
  */
+import { isObject } from '../../json';
 import type { AlertView } from '../view';
-import { type AlertAction, type HttpRequest, postJson } from './request';
+import { type AlertAction, type Destination, type HttpRequest, postJson } from './request';
+import { checkedUrl } from './url';
 
 /** The payload's version: bumped on any change a receiver could notice. */
 export const WEBHOOK_PAYLOAD_VERSION = '1';
@@ -23,3 +25,18 @@ export function webhookRequest(
     secret.headers,
   );
 }
+
+const stringMap = (v: unknown): Record<string, string> =>
+  isObject(v)
+    ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {};
+
+export const WEBHOOK = {
+  pages: false,
+  idempotent: false,
+  parseSecret: (raw, json, urls) => ({
+    url: checkedUrl(json ? json.url : raw, 'the webhook URL', urls),
+    headers: stringMap(json?.headers),
+  }),
+  request: webhookRequest,
+} satisfies Destination<{ url: string; headers: Record<string, string> }>;

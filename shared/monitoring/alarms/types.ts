@@ -2,7 +2,10 @@
  * The shape of an alarm definition: plain data that deploy/ turns into CloudFormation and that a
  * local alarm simulator can evaluate without AWS.
  */
+import type { AlarmFamily } from '../../contract/alarm-families';
 import type { EmfUnit } from '../../contract/metrics';
+
+export type { AlarmFamily, PipelineFamily } from '../../contract/alarm-families';
 
 export type { StackNames } from '../stack-names';
 
@@ -35,53 +38,13 @@ export interface MetricQuery {
   returnData: boolean;
 }
 
-/** Pipeline-health families: one alarm each, on the monitor's own health. */
-export type PipelineFamily =
-  | 'pipeline-ingest-errors'
-  | 'pipeline-failure-queue-depth'
-  | 'pipeline-rejected-records'
-  | 'pipeline-unpriced-invocations'
-  | 'pipeline-emf-rejected'
-  | 'pipeline-bedrock-log-delivery'
-  | 'pipeline-bedrock-large-data-delivery'
-  | 'pipeline-delivery-lag';
-
-/** One stable name per kind of alarm; every key starts with its family. */
-export type AlarmFamily =
-  | 'latency-p95'
-  | 'error-rate'
-  | 'throttle-rate'
-  | 'output-tokens-anomaly'
-  | 'cost-anomaly'
-  | 'latency-anomaly'
-  | 'latency-and-errors'
-  | 'quota-tpm'
-  | 'quota-rpm'
-  | QualityCapacityFamily
-  | PipelineFamily
-  | AlertFamily;
-
-/** Answer quality and capacity (shared/monitoring/alarms/quality.ts, concurrency.ts, quota-estimated.ts). */
-export type QualityCapacityFamily =
-  | 'truncation-rate'
-  | 'guardrail-rate'
-  | 'concurrency'
-  | 'estimated-tpm-quota';
-
-/** Budgets, token spikes and the notifier's own health (shared/monitoring/alarms/alerts.ts). */
-export type AlertFamily =
-  | 'budget'
-  | 'budget-projection'
-  | 'token-spike'
-  | 'notifier-failures'
-  | 'top-contributor-cost'
-  | 'top-contributor-tokens'
-  | 'bill-drift';
-
 interface AlarmBase {
   /** Stable, unique within the stack; also the CloudFormation logical id's source. */
   key: string;
-  /** Data only (deploy/ does not put it in the template): lets a simulator or a report group alarms. */
+  /**
+   * Data only (deploy/ does not put it in the template): lets a simulator or a report group alarms;
+   * the notifier reads it back from the alarm's name, whose key starts with it.
+   */
   family: AlarmFamily;
   /**
    * What the alarm watches, data only: `all` for the all-models series, the model id exactly as

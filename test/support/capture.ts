@@ -1,6 +1,7 @@
 /**
- * Captures every write to stdout and stderr while `fn` runs: Powertools and the EMF sink write
- * through process.stdout, so this sees exactly what the handler would ship to CloudWatch Logs.
+ * Captures every write to stdout and stderr while `fn` runs: wired as in Lambda, Powertools and the
+ * EMF sink write through process.stdout, so this sees exactly what the handler would ship to
+ * CloudWatch Logs. Tests only: the local tools give the handler their own sinks instead.
  */
 export async function captureWrites<T>(
   fn: () => Promise<T>,
