@@ -37,6 +37,7 @@ const COMMAND_FLAGS: Record<CommandName, string[]> = {
   preview: ['--out', '--open', '--region', '--param', '--config', '--delivery-lag', '--until'],
   prices: ['--from', '--dry-run', '--out', '--service-code'],
   advise: ['--json', '--csv', '--since', '--until', '--by', '--check', '--cache-hit-share', '--config'],
+  alerts: ['--target', '--stage', '--region', '--service', '--json'],
 };
 
 /** Each contributor tool in dev/, its npm script name and the flags its usage must list. */

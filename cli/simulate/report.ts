@@ -2,7 +2,7 @@
  * The simulator's two outputs: the `--json` document other tools read, and the readable timeline.
  */
 import type { AlarmTimeline } from '../../shared/analysis/alarm-evaluator';
-import type { MessageAction, RoutedEpisode, RoutedMessage, RoutingPreview } from './routing';
+import type { MessageAction, RoutedIncident, RoutedMessage, RoutingPreview } from './routing';
 import type { Notification, SimulationResult } from './run';
 
 /** What the command adds to a simulation: warnings about the parameters, and the routing preview. */
@@ -39,19 +39,25 @@ export interface SimulationJson {
 export interface RoutingJson {
   destinations: { name: string; type: string }[];
   policies: Record<'critical' | 'warning', { afterMinutes: number; targets: string[] }[]>;
-  alarms: {
-    alarm: string;
+  incidents: {
+    incident: string;
     level: string;
-    scope: string;
-    summary: string;
-    breachedAt: string;
-    alarmAt: string;
-    okAt?: string;
+    openedAt: string;
+    closedAt?: string;
+    alarms: {
+      alarm: string;
+      level: string;
+      scope: string;
+      summary: string;
+      breachedAt: string;
+      alarmAt: string;
+      okAt?: string;
+    }[];
     messages: number;
   }[];
   messages: {
     at: string;
-    alarm: string;
+    incident: string;
     level: string;
     destination: string;
     type: string;
@@ -67,15 +73,18 @@ function routingJson(r: RoutingPreview): RoutingJson {
   return {
     destinations: r.destinations,
     policies: r.policies,
-    alarms: r.episodes.map((e) => ({
-      alarm: e.alarm,
-      level: e.level,
-      scope: e.scope,
-      summary: e.summary,
-      breachedAt: iso(e.breachedAtMs),
-      alarmAt: iso(e.openedAtMs),
-      ...(e.closedAtMs !== undefined ? { okAt: iso(e.closedAtMs) } : {}),
-      messages: e.messages.length,
+    incidents: r.incidents.map((i) => ({
+      incident: i.incident,
+      level: i.level,
+      openedAt: iso(i.openedAtMs),
+      ...(i.closedAtMs !== undefined ? { closedAt: iso(i.closedAtMs) } : {}),
+      alarms: i.alarms.map(({ breachedAtMs, alarmAtMs, okAtMs, ...a }) => ({
+        ...a,
+        breachedAt: iso(breachedAtMs),
+        alarmAt: iso(alarmAtMs),
+        ...(okAtMs !== undefined ? { okAt: iso(okAtMs) } : {}),
+      })),
+      messages: i.messages.length,
     })),
     messages: r.messages.map(({ atMs, ...m }) => ({ at: iso(atMs), ...m })),
     perDay: r.perDay,
@@ -192,31 +201,37 @@ function policyLine(level: string, steps: RoutingPreview['policies']['critical']
   return `  ${level} policy: ${text || 'nobody (no step, or only pagers for warnings)'}`;
 }
 
-/** An episode: the alarm, its figures with units, when it breached, went to ALARM and back, and its messages. */
-function episodeLines(e: RoutedEpisode, windowEndMs: number): string[] {
-  const alarmAfter = Math.round((e.openedAtMs - e.breachedAtMs) / 60_000);
+const minutesBetween = (fromMs: number, toMs: number) => Math.round((toMs - fromMs) / 60_000);
+
+/**
+ * An incident episode: its alarms in time order, each with its figures (units included) and the
+ * minutes from its first breach to its ALARM, then the messages, one line per minute and action.
+ */
+function incidentLines(i: RoutedIncident, windowEndMs: number): string[] {
+  const firstBreach = Math.min(...i.alarms.map((a) => a.breachedAtMs), i.openedAtMs);
   const end =
-    e.closedAtMs !== undefined
-      ? `left ALARM ${since(Math.round((e.closedAtMs - e.breachedAtMs) / 60_000))}`
-      : `still in ALARM at ${minute(windowEndMs)} (later steps not simulated)`;
-  const lines = [
-    `  ${minute(e.openedAtMs)}  ${e.level.padEnd(8)}  ${e.alarm}`,
-    `      ${e.scope}: ${e.summary}`,
-    `      metric breached ${minute(e.breachedAtMs)}; ALARM ${since(alarmAfter)}; ${end}`,
-  ];
-  // One line per minute and action, naming every destination that got that message.
+    i.closedAtMs !== undefined
+      ? `every alarm left ALARM ${since(minutesBetween(firstBreach, i.closedAtMs))}`
+      : `still open at ${minute(windowEndMs)} (later steps not simulated)`;
+  const lines = [`  ${minute(i.openedAtMs)}  ${i.level.padEnd(8)}  incident ${i.incident}: ${end}`];
+  for (const a of i.alarms)
+    lines.push(
+      `      ${minute(a.alarmAtMs)}  ALARM ${since(minutesBetween(a.breachedAtMs, a.alarmAtMs)).padEnd(8)} ${a.alarm}`,
+      `          ${a.scope}: ${a.summary}`,
+      `          metric breached ${minute(a.breachedAtMs)}; ${a.okAtMs !== undefined ? `left ALARM ${minute(a.okAtMs)}` : 'in ALARM at the end'}`,
+    );
   const groups = new Map<string, { m: RoutedMessage; to: string[] }>();
-  for (const m of e.messages) {
-    const key = `${m.atMs}|${m.action}`;
+  for (const m of i.messages) {
+    const key = `${m.atMs}|${m.action}|${m.level}`;
     const group = groups.get(key) ?? { m, to: [] };
     group.to.push(m.destination);
     groups.set(key, group);
   }
   for (const { m, to } of groups.values())
     lines.push(
-      `      ${minute(m.atMs)}  ${since(m.minutesSinceBreach).padEnd(9)} ${m.action.padEnd(9)} ${to.join(', ')}`,
+      `      ${minute(m.atMs)}  ${since(m.minutesSinceBreach).padEnd(9)} ${m.action.padEnd(9)} ${m.level.padEnd(9)}${to.join(', ')}`,
     );
-  if (e.messages.length === 0) lines.push(`      no message: the ${e.level} policy names no destination`);
+  if (i.messages.length === 0) lines.push(`      no message: the ${i.level} policy names no destination`);
   return lines;
 }
 
@@ -267,11 +282,12 @@ export function routingLines(r: RoutingPreview, windowEndMs: number): string[] {
     `  destinations: ${r.destinations.map((d) => `${d.name} (${d.type})`).join(', ')}`,
     policyLine('critical', r.policies.critical),
     policyLine('warning', r.policies.warning),
-    "  +N min: minutes since the first minute the alarm's metric breached its threshold. The simulator does not",
-    '  know when the traffic changed; that was at least the delivery lag earlier (docs/simulate-routing.md).',
+    '  One incident per cause (a family and scope, warning and critical, all models and per model), as the',
+    "  notifier groups them. +N min: minutes since the first minute an alarm's metric breached its threshold; the",
+    '  traffic changed at least the delivery lag earlier (docs/simulate-routing.md).',
     '',
-    ...(r.episodes.length > 0
-      ? r.episodes.flatMap((e) => episodeLines(e, windowEndMs))
+    ...(r.incidents.length > 0
+      ? r.incidents.flatMap((i) => incidentLines(i, windowEndMs))
       : ['  No alarm that notifies went to ALARM: nothing would be sent.']),
     '',
     ...perDayLines(r),

@@ -1,10 +1,11 @@
 /**
- * Routing you can see before deploying: the simulated alarm transitions run through the notifier's
- * own code — its settings as the deploy writes them (notifierSettings → parseNotifierConfig), each
- * alarm as DescribeAlarms would show it (the deploy's alarm resource read by alarmEventFromDescription),
- * the escalation episode (onAlarm / onResolved / onTick on a MemoryStateStore) on the simulated
- * clock, and the alert view every destination renders. Nothing is sent and no secret is read: the
- * sender records each message and answers "delivered".
+ * Routing you can see before deploying: the simulated alarm transitions go through the deployed
+ * notifier itself (functions/notifier/notifier.ts: handleNotifications for each SNS notification,
+ * handleTick every minute), with its settings as the deploy writes them (notifierSettings →
+ * parseNotifierConfig), each alarm as the deploy defines it (alarmResources) in its simulated state,
+ * an in-memory escalation store and the simulated clock. So incidents, escalation steps, resolves
+ * and the request each destination would get are the notifier's own. Nothing is sent and no secret
+ * is read: every destination gets a placeholder secret and every request is answered 202.
  *
  * The glue is here on purpose, thin, so a change of the notifier's API is a change of this file.
  */
@@ -12,26 +13,18 @@
 import { alarmResources } from '../../deploy/stack/alarms';
 import { logicalId } from '../../deploy/stack/cfn';
 import { notifierSettings } from '../../deploy/stack/notifier';
-import { type AlarmEvent, alarmEventFromDescription } from '../../shared/alerts/alarm-event';
-import type { DeliveryResult } from '../../shared/alerts/delivery';
-import type { AlertAction } from '../../shared/alerts/destinations/request';
-import {
-  type Episode,
-  type EscalationDeps,
-  type Outcome,
-  onAlarm,
-  onResolved,
-  onTick,
-} from '../../shared/alerts/escalation';
+import { handleNotifications, handleTick, type NotifierDeps } from '../../functions/notifier/notifier';
+import type { AlarmState } from '../../shared/alerts/alarm-event';
+import type { HttpRequest } from '../../shared/alerts/destinations/index';
+import type { Episode, Outcome } from '../../shared/alerts/escalation';
 import { type NotifierConfig, parseNotifierConfig } from '../../shared/alerts/notifier-config';
 import type { EscalationStep, TargetType } from '../../shared/alerts/routing';
 import { MemoryStateStore } from '../../shared/alerts/state-store';
 import { type AlertLevel, alertView } from '../../shared/alerts/view';
-import type { AlarmTimeline } from '../../shared/analysis/alarm-evaluator';
+import type { AlarmTimeline, Transition } from '../../shared/analysis/alarm-evaluator';
 import { evaluateAlarms } from '../../shared/analysis/alarm-evaluator';
 import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
-import type { AlarmState } from '../../shared/analysis/composite-rule';
-import type { Json } from '../../shared/json';
+import { isObject, type Json } from '../../shared/json';
 import { type AlarmDefinition, compositeAlarmRule } from '../../shared/monitoring/alarms/index';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { derivable, type SimulationResult } from './run';
@@ -42,26 +35,28 @@ export type MessageAction = 'trigger' | 'escalate' | 'resolve';
 
 export interface RoutedMessage {
   atMs: number;
-  /** The alarm's key (its name without the stack prefix). */
-  alarm: string;
+  /** The incident key (family, or family/team), as the notifier groups alarms. */
+  incident: string;
+  /** The incident's level when the message went out. */
   level: AlertLevel;
   destination: string;
   type: TargetType;
-  /** trigger: the policy's first step; escalate: a later step; resolve: the alarm left ALARM. */
+  /** trigger: a destination's first message of the episode; escalate: a later step or a rise to critical; resolve: every alarm behind it left ALARM. */
   action: MessageAction;
-  /** The escalation step (0-based) a trigger or escalation belongs to. */
+  /** The escalation step (0-based) of a trigger or escalation, in the policy of its level. */
   step?: number;
-  /** Minutes since the alarm's metric first breached its threshold (see breachedAtMs). */
+  /** Minutes since the first breach of the alarms that set the incident off (see RoutedAlarm.breachedAtMs). */
   minutesSinceBreach: number;
-  /** PagerDuty's dedup_key and Opsgenie's alias for it. */
+  /** PagerDuty's dedup_key and Opsgenie's alias: one per incident. */
   dedupKey: string;
 }
 
-export interface RoutedEpisode {
+export interface RoutedAlarm {
+  /** The alarm's key (its name without the stack prefix). */
   alarm: string;
   level: AlertLevel;
   scope: string;
-  /** The view's figures at ALARM, with units: `value 7.5 % > threshold 2 % over …`. */
+  /** The notifier's words for the figures, with units: `value 7.5 % > threshold 2 % over …`. */
   summary: string;
   /**
    * The first minute the alarm's metric (its newest period, as CloudWatch reads it) breached the
@@ -69,24 +64,46 @@ export interface RoutedEpisode {
    * traffic changed, this is the nearest it sees.
    */
   breachedAtMs: number;
+  alarmAtMs: number;
+  okAtMs?: number;
+}
+
+/** One episode of an incident: from its first alarm in ALARM to the last one leaving. */
+export interface RoutedIncident {
+  incident: string;
+  level: AlertLevel;
   openedAtMs: number;
   closedAtMs?: number;
+  /** The alarms that went to ALARM in the episode, in time order. */
+  alarms: RoutedAlarm[];
   messages: RoutedMessage[];
 }
 
 export interface RoutingPreview {
   destinations: { name: string; type: TargetType }[];
   policies: Record<AlertLevel, EscalationStep[]>;
-  /** Every ALARM episode of a notifying alarm, in time order. */
-  episodes: RoutedEpisode[];
+  /** Every incident episode, in time order. */
+  incidents: RoutedIncident[];
   /** Every message, in time order. */
   messages: RoutedMessage[];
   /** Per UTC day and destination: pages (trigger + escalate) and resolves. */
   perDay: { day: string; destination: string; pages: number; resolves: number }[];
 }
 
-/** The alarm as DescribeAlarms would return it in `state`: the deploy's properties plus the simulated state. */
-function describedAs(properties: Json, tr: AlarmTimeline['transitions'][number]): Json {
+/** A secret of the right shape per destination kind, so the notifier builds each real request. */
+const PLACEHOLDER_SECRETS: Record<TargetType, string> = {
+  slack: 'https://example.com/simulated/slack',
+  pagerduty: 'SimulatedRoutingKey0000000000000',
+  opsgenie: 'simulated-opsgenie-key',
+  teams: 'https://example.com/simulated/teams',
+  webhook: 'https://example.com/simulated/webhook',
+};
+
+/** Topic ARNs the notifier recognises by their names (levelOfTopic). */
+const topicArn = (name: string) => `arn:aws:sns:simulated:000000000000:${name}`;
+
+/** The alarm as DescribeAlarms would return it after `tr`: the deploy's properties plus the simulated state. */
+function described(properties: Json, tr: Pick<Transition, 'atMs' | 'state' | 'reason'>): Json {
   return {
     ...properties,
     StateValue: tr.state,
@@ -95,24 +112,50 @@ function describedAs(properties: Json, tr: AlarmTimeline['transitions'][number])
   };
 }
 
+const TRIGGER_FIELDS = [
+  'MetricName',
+  'Namespace',
+  'Statistic',
+  'ExtendedStatistic',
+  'Period',
+  'EvaluationPeriods',
+  'DatapointsToAlarm',
+  'ComparisonOperator',
+  'Threshold',
+  'Metrics',
+  'ThresholdMetricId',
+];
+
+/** The SNS message CloudWatch publishes for a change of the alarm (AWS's notification JSON). */
+function notificationOf(alarm: Json, previous: AlarmState): string {
+  const trigger: Json = {};
+  for (const k of TRIGGER_FIELDS) if (alarm[k] !== undefined) trigger[k] = alarm[k];
+  if (Array.isArray(alarm.Dimensions))
+    trigger.Dimensions = alarm.Dimensions.filter(isObject).map((d) => ({ name: d.Name, value: d.Value }));
+  return JSON.stringify({
+    AlarmName: alarm.AlarmName,
+    AlarmDescription: alarm.AlarmDescription,
+    NewStateValue: alarm.StateValue,
+    OldStateValue: previous,
+    NewStateReason: alarm.StateReason,
+    StateChangeTime: (alarm.StateTransitionedTimestamp as Date).toISOString(),
+    ...(alarm.AlarmRule !== undefined ? { AlarmRule: alarm.AlarmRule } : { Trigger: trigger }),
+  });
+}
+
 /** The first minute an alarm's metric breached (a 1-of-1 copy of it in ALARM) in the range that decided `atMs`. */
-function breachedAt(
-  def: AlarmDefinition,
-  atMs: number,
-  result: SimulationResult,
-  params: StackParameters,
-  byKey: Map<string, AlarmDefinition>,
-): number {
+function breachedAt(def: AlarmDefinition, atMs: number, ctx: BreachContext): number {
   if (def.kind === 'composite') {
     const children = def.allOf.flatMap((k) => {
-      const child = byKey.get(k);
-      return child ? [breachedAt(child, atMs, result, params, byKey)] : [];
+      const child = ctx.byKey.get(k);
+      return child ? [breachedAt(child, atMs, ctx)] : [];
     });
     return Math.min(atMs, ...children);
   }
   const period =
     def.queries.find((q) => q.metric)?.metric?.period ?? def.queries.find((q) => q.period)?.period ?? 60;
   const copy: AlarmDefinition = { ...def, evaluationPeriods: 1, datapointsToAlarm: 1 };
+  const { result, params } = ctx;
   const [timeline] = evaluateAlarms([copy], result.store, {
     fromMs: Math.max(result.fromMs, atMs - def.evaluationPeriods * period * 1000),
     toMs: atMs,
@@ -123,21 +166,19 @@ function breachedAt(
   return timeline?.transitions.find((t) => t.state === 'ALARM')?.atMs ?? atMs;
 }
 
-const floorMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
-
-/** The state of a notifying alarm at a minute, from its transitions. */
-function stateAt(timeline: AlarmTimeline, atMs: number): AlarmState {
-  let state: AlarmState = 'INSUFFICIENT_DATA';
-  for (const tr of timeline.transitions) if (tr.atMs <= atMs) state = tr.state;
-  return state;
+interface BreachContext {
+  result: SimulationResult;
+  params: StackParameters;
+  byKey: Map<string, AlarmDefinition>;
 }
 
+const floorMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 const ACTION_ORDER: Record<MessageAction, number> = { trigger: 0, escalate: 1, resolve: 2 };
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-/** Messages by minute, alarm, action, destination: a stable order for reports and tests. */
+/** Messages by minute, incident, action, destination: a stable order for reports and tests. */
 const byTime = (a: RoutedMessage, b: RoutedMessage) =>
   a.atMs - b.atMs ||
-  compare(a.alarm, b.alarm) ||
+  compare(a.incident, b.incident) ||
   ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
   compare(a.destination, b.destination);
 
@@ -151,111 +192,177 @@ function perDay(messages: readonly RoutedMessage[]): RoutingPreview['perDay'] {
     else row.pages++;
     counts.set(key, row);
   }
-  return [...counts.values()].sort((a, b) =>
-    a.day === b.day ? (a.destination < b.destination ? -1 : 1) : a.day < b.day ? -1 : 1,
-  );
+  return [...counts.values()].sort((a, b) => compare(a.day, b.day) || compare(a.destination, b.destination));
 }
 
-/** The notifier's escalation on a simulated clock: SNS notifications in, minute ticks, messages recorded. */
+/** A notifying alarm of the simulation: its deploy properties, level and transitions. */
+interface SimAlarm {
+  timeline: AlarmTimeline;
+  properties: Json;
+  level: AlertLevel;
+}
+
+/** The state of an alarm at `atMs` (as DescribeAlarms would show it then). */
+function describedAt(a: SimAlarm, atMs: number, fromMs: number): Json {
+  let last: Pick<Transition, 'atMs' | 'state' | 'reason'> = {
+    atMs: fromMs,
+    state: 'INSUFFICIENT_DATA',
+    reason: 'Unchecked: Initial alarm creation',
+  };
+  for (const tr of a.timeline.transitions) if (tr.atMs <= atMs) last = tr;
+  return described(a.properties, last);
+}
+
+/** The deployed notifier on the simulated clock, its deliveries recorded as messages. */
 class SimulatedNotifier {
   now: number;
   private runs = 0;
-  readonly store: MemoryStateStore<Episode>;
-  readonly episodes: RoutedEpisode[] = [];
-  /** Episodes by alarm name: the open one, else the one closed last (its resolves). */
-  private readonly current = new Map<string, RoutedEpisode>();
-  private readonly alarmEvents = new Map<string, AlarmEvent>();
+  private readonly store: MemoryStateStore<Episode>;
+  readonly deps: NotifierDeps;
+  readonly incidents: RoutedIncident[] = [];
+  /** The report's record of each stored episode, by episode id. */
+  private readonly byEpisode = new Map<string, RoutedIncident>();
+  /** Per alarm name: its breach time, for the ALARM it is in. */
+  readonly breach = new Map<string, number>();
 
   constructor(
-    private readonly config: NotifierConfig,
-    startMs: number,
+    readonly config: NotifierConfig,
+    private readonly alarms: Map<string, SimAlarm>,
+    private readonly fromMs: number,
   ) {
-    this.now = startMs;
+    this.now = fromMs;
     this.store = new MemoryStateStore<Episode>(() => this.now);
-  }
-
-  /** One set of dependencies per notifier invocation, as the handler builds them; every send is answered "delivered". */
-  private deps(): EscalationDeps {
-    const delivered: DeliveryResult = { ok: true, status: 200, attempts: 1 };
-    return {
+    const described = (filter: (a: SimAlarm) => boolean) =>
+      [...alarms.values()].filter(filter).map((a) => describedAt(a, this.now, this.fromMs));
+    const accepted = (_request: HttpRequest) => Promise.resolve({ status: 202 });
+    this.deps = {
+      config,
       store: this.store,
       now: () => this.now,
-      runId: `simulate-${++this.runs}`,
-      policy: (level) => this.config.policies[level],
-      send: (_target: string, _action: AlertAction) => Promise.resolve(delivered),
+      runId: () => `simulate-${++this.runs}`,
+      secret: (ref) =>
+        Promise.resolve(PLACEHOLDER_SECRETS[config.targets.find((t) => t.secret === ref)?.type ?? 'webhook']),
+      http: accepted,
+      sleep: () => Promise.resolve(),
+      alarms: {
+        inAlarm: () =>
+          Promise.resolve(described((a) => describedAt(a, this.now, fromMs).StateValue === 'ALARM')),
+        byName: (names) => Promise.resolve(described((a) => names.includes(a.timeline.definition.name))),
+      },
+      log: () => undefined,
+      count: () => undefined,
     };
   }
 
-  /** The sent `trigger:<step>:<target>` and `resolve:<target>` deliveries of one call, as messages. */
-  private record(outcomes: readonly Outcome[]): void {
+  /** One SNS notification of a transition, as CloudWatch sends it to the alarm's topic. */
+  async notify(a: SimAlarm, tr: Transition, previous: AlarmState) {
+    const topic = this.config.topics[a.level];
+    const message = notificationOf(described(a.properties, tr), previous);
+    const report = await handleNotifications(this.deps, [{ topicArn: topicArn(topic), message }]);
+    await this.record(report.outcomes);
+  }
+
+  async tick() {
+    await this.record((await handleTick(this.deps)).outcomes);
+  }
+
+  /** The store's episodes into the report's incidents, then the messages this run sent. */
+  private async record(outcomes: readonly Outcome[]) {
+    const episodes = new Map((await this.store.scan('episode|')).map((e) => [e.value.incident, e.value]));
+    for (const ep of episodes.values()) this.sync(ep);
     for (const o of outcomes) {
-      const episode = this.current.get(o.alarm);
-      const [kind, ...rest] = o.delivery.split(':');
-      if (o.result !== 'sent' || !episode || (kind !== 'trigger' && kind !== 'resolve')) continue;
-      const step = kind === 'trigger' ? Number(rest[0]) : undefined;
-      const destination = (kind === 'trigger' ? rest.slice(1) : rest).join(':');
-      const target = this.config.targets.find((t) => t.name === destination);
-      const event = this.alarmEvents.get(o.alarm);
-      if (!target || !event) continue;
-      episode.messages.push({
-        atMs: this.now,
-        alarm: episode.alarm,
-        level: episode.level,
-        destination,
-        type: target.type,
-        action: kind === 'resolve' ? 'resolve' : step === 0 ? 'trigger' : 'escalate',
-        ...(step !== undefined ? { step } : {}),
-        minutesSinceBreach: Math.round((this.now - episode.breachedAtMs) / MINUTE_MS),
-        dedupKey: alertView(event, episode.level, this.config)?.dedupKey ?? o.alarm,
+      const ep = o.incident ? episodes.get(o.incident) : undefined;
+      const routed = ep ? this.byEpisode.get(ep.id) : undefined;
+      if (o.result !== 'sent' || !ep || !routed) continue;
+      const message = this.messageOf(o.delivery, ep, routed);
+      if (message) routed.messages.push(message);
+    }
+  }
+
+  private sync(ep: Episode) {
+    let routed = this.byEpisode.get(ep.id);
+    // An OK with no episode (the alarms' first evaluation) is noted by the notifier, not an incident.
+    const opened = Object.values(ep.members).some((m) => m.state === 'ALARM' && m.atMs >= ep.openedAt);
+    if (!routed && !opened) return;
+    if (!routed) {
+      routed = { incident: ep.incident, level: ep.level, openedAtMs: ep.openedAt, alarms: [], messages: [] };
+      this.byEpisode.set(ep.id, routed);
+      this.incidents.push(routed);
+    }
+    routed.level = ep.level;
+    if (ep.status === 'closed' && ep.closedAt !== undefined) routed.closedAtMs = ep.closedAt;
+    for (const [name, m] of Object.entries(ep.members)) {
+      const known = routed.alarms.find(
+        (x) => x.alarm === this.keyOf(name) && x.alarmAtMs === m.snapshot.atMs,
+      );
+      if (known) {
+        if (m.state !== 'ALARM' && m.atMs > known.alarmAtMs) known.okAtMs ??= m.atMs;
+        continue;
+      }
+      if (m.state !== 'ALARM' || m.atMs < ep.openedAt) continue;
+      const view = alertView(m.snapshot, m.level, this.config);
+      routed.alarms.push({
+        alarm: this.keyOf(name),
+        level: m.level,
+        scope: view?.scope.label ?? '',
+        summary: view?.summary ?? '',
+        breachedAtMs: this.breach.get(name) ?? m.atMs,
+        alarmAtMs: m.atMs,
       });
     }
   }
 
-  /** An SNS notification of the ALARM (with the episode it opens, for the report). */
-  async alarm(
-    event: AlarmEvent,
-    level: AlertLevel,
-    episode: Omit<RoutedEpisode, 'messages' | 'summary' | 'scope'>,
-  ) {
-    const view = alertView(event, level, this.config);
-    const routed: RoutedEpisode = {
-      ...episode,
-      scope: view?.scope.label ?? '',
-      summary: view?.summary ?? '',
-      messages: [],
+  private keyOf(name: string) {
+    return this.alarms.get(name)?.timeline.definition.key ?? name;
+  }
+
+  /** A sent `trigger:<level>:<target>` or `resolve:<target>` delivery as a message. */
+  private messageOf(delivery: string, ep: Episode, routed: RoutedIncident): RoutedMessage | undefined {
+    const [kind, ...rest] = delivery.split(':');
+    if (kind !== 'trigger' && kind !== 'resolve') return undefined;
+    const level = kind === 'trigger' ? (rest.shift() as AlertLevel) : ep.level;
+    const destination = rest.join(':');
+    const target = this.config.targets.find((t) => t.name === destination);
+    const lead = ep.members[ep.lead];
+    if (!target || !lead) return undefined;
+    const step = this.config.policies[level].findIndex((s) => s.targets.includes(destination));
+    const toldBefore = routed.messages.some((m) => m.destination === destination && m.action !== 'resolve');
+    const breachedAtMs = Math.min(...routed.alarms.map((a) => a.breachedAtMs), this.now);
+    const incident = { key: ep.incident, alarms: [] };
+    return {
+      atMs: this.now,
+      incident: ep.incident,
+      level,
+      destination,
+      type: target.type,
+      action: kind === 'resolve' ? 'resolve' : step > 0 || toldBefore ? 'escalate' : 'trigger',
+      ...(kind === 'trigger' ? { step: Math.max(0, step) } : {}),
+      minutesSinceBreach: Math.round((this.now - breachedAtMs) / MINUTE_MS),
+      dedupKey: alertView(lead.snapshot, level, { ...this.config, incident })?.dedupKey ?? ep.incident,
     };
-    this.episodes.push(routed);
-    this.current.set(event.name, routed);
-    this.alarmEvents.set(event.name, event);
-    this.record(await onAlarm(this.deps(), event, level));
-  }
-
-  /** The alarm left ALARM: its OK notification, or nothing (INSUFFICIENT_DATA has no actions; the tick sees it). */
-  async left(event: AlarmEvent) {
-    const episode = this.current.get(event.name);
-    if (episode && episode.closedAtMs === undefined) episode.closedAtMs = event.atMs;
-    if (event.state === 'OK') this.record(await onResolved(this.deps(), event));
-  }
-
-  /** The minute tick, while an episode is open: escalations that fell due, episodes whose OK never came. */
-  async tick(stateOf: (name: string) => AlarmState | undefined, levelOf: (name: string) => AlertLevel) {
-    const stored = await this.store.scan('episode|');
-    if (stored.every((e) => e.value.status === 'closed')) return;
-    const inAlarm = [...this.alarmEvents.values()]
-      .filter((e) => stateOf(e.name) === 'ALARM')
-      .map((event) => ({ event, level: levelOf(event.name) }));
-    this.record(
-      await onTick(this.deps(), {
-        inAlarm,
-        stateOf: (names) => Promise.resolve(new Map(names.map((n) => [n, stateOf(n)] as const))),
-      }),
-    );
   }
 }
 
+/** Every ALARM and OK transition of the notifying alarms, in time order (INSUFFICIENT_DATA has no actions). */
+function notifications(alarms: Map<string, SimAlarm>) {
+  const out: { alarm: SimAlarm; transition: Transition; previous: AlarmState }[] = [];
+  for (const alarm of alarms.values()) {
+    let previous: AlarmState = 'INSUFFICIENT_DATA';
+    for (const transition of alarm.timeline.transitions) {
+      if (transition.state !== 'INSUFFICIENT_DATA') out.push({ alarm, transition, previous });
+      previous = transition.state;
+    }
+  }
+  return out.sort(
+    (a, b) =>
+      a.transition.atMs - b.transition.atMs ||
+      compare(a.alarm.timeline.definition.key, b.alarm.timeline.definition.key),
+  );
+}
+
 /**
- * Runs the notifier's routing and escalation on the simulation's transitions; undefined when the
- * parameters configure no destination (no notifier would be deployed to route anything).
+ * Runs the deployed notifier on the simulation's transitions; undefined when the parameters
+ * configure no destination (no notifier would be deployed to route anything).
  * @throws AlertSpecError for specs the deploy would refuse (parseStackParameters refuses them first).
  */
 export async function previewRouting(
@@ -264,51 +371,46 @@ export async function previewRouting(
 ): Promise<RoutingPreview | undefined> {
   if (params.alertTargets.trim() === '') return undefined;
   const config = parseNotifierConfig(JSON.stringify(notifierSettings(params, result.names, {})));
-  const resources = alarmResources(result.definitions, { warning: 'warning', critical: 'critical' });
-  const byKey = new Map(result.definitions.map((d) => [d.key, d]));
-  const notifying = new Map(
-    result.timelines
-      .filter((t) => t.simulated && t.definition.level !== 'none')
-      .map((t) => [t.definition.name, t]),
-  );
-  const steps = [...notifying.values()]
-    .flatMap((timeline) => timeline.transitions.map((transition) => ({ timeline, transition })))
-    .sort(
-      (a, b) =>
-        a.transition.atMs - b.transition.atMs ||
-        (a.timeline.definition.key < b.timeline.definition.key ? -1 : 1),
-    );
-  const notifier = new SimulatedNotifier(config, result.fromMs);
-  const stateOf = (name: string) => {
-    const t = notifying.get(name);
-    return t ? stateAt(t, notifier.now) : undefined;
-  };
-  const levelOf = (name: string) => (notifying.get(name)?.definition.level ?? 'critical') as AlertLevel;
-  let next = 0;
-  for (notifier.now = floorMinute(result.fromMs); notifier.now <= result.toMs; notifier.now += MINUTE_MS) {
-    for (; next < steps.length && (steps[next]?.transition.atMs ?? 0) <= notifier.now; next++) {
-      const { timeline, transition } = steps[next] as (typeof steps)[number];
-      const def = timeline.definition;
-      const props = resources[logicalId('Alarm', def.key)]?.Properties as Json | undefined;
-      const event = props ? alarmEventFromDescription(describedAs(props, transition)) : undefined;
-      if (!event || 'rejected' in event) continue;
-      if (event.state === 'ALARM')
-        await notifier.alarm(event, levelOf(def.name), {
-          alarm: def.key,
-          level: levelOf(def.name),
-          breachedAtMs: breachedAt(def, transition.atMs, result, params, byKey),
-          openedAtMs: transition.atMs,
-        });
-      else await notifier.left(event);
-    }
-    await notifier.tick(stateOf, levelOf);
+  const resources = alarmResources(result.definitions, {
+    warning: topicArn(config.topics.warning),
+    critical: topicArn(config.topics.critical),
+  });
+  const alarms = new Map<string, SimAlarm>();
+  for (const timeline of result.timelines) {
+    const def = timeline.definition;
+    const properties = resources[logicalId('Alarm', def.key)]?.Properties as Json | undefined;
+    if (timeline.simulated && def.level !== 'none' && properties)
+      alarms.set(def.name, { timeline, properties, level: def.level });
   }
-  for (const e of notifier.episodes) e.messages.sort(byTime);
-  const messages = notifier.episodes.flatMap((e) => e.messages).sort(byTime);
+  const ctx: BreachContext = { result, params, byKey: new Map(result.definitions.map((d) => [d.key, d])) };
+  const notifier = new SimulatedNotifier(config, alarms, result.fromMs);
+  const queue = notifications(alarms);
+  let next = 0;
+  for (let minute = floorMinute(result.fromMs); minute <= result.toMs; minute += MINUTE_MS) {
+    for (; next < queue.length && (queue[next]?.transition.atMs ?? 0) <= minute; next++) {
+      const { alarm, transition, previous } = queue[next] as (typeof queue)[number];
+      notifier.now = Math.max(notifier.now, transition.atMs);
+      if (transition.state === 'ALARM')
+        notifier.breach.set(
+          alarm.timeline.definition.name,
+          breachedAt(alarm.timeline.definition, transition.atMs, ctx),
+        );
+      await notifier.notify(alarm, transition, previous);
+    }
+    notifier.now = minute;
+    await notifier.tick();
+  }
+  for (const i of notifier.incidents) {
+    i.messages.sort(byTime);
+    i.alarms.sort((a, b) => a.alarmAtMs - b.alarmAtMs || compare(a.alarm, b.alarm));
+  }
+  const messages = notifier.incidents.flatMap((i) => i.messages).sort(byTime);
   return {
     destinations: config.targets.map((t) => ({ name: t.name, type: t.type })),
     policies: config.policies,
-    episodes: notifier.episodes,
+    incidents: notifier.incidents.sort(
+      (a, b) => a.openedAtMs - b.openedAtMs || compare(a.incident, b.incident),
+    ),
     messages,
     perDay: perDay(messages),
   };

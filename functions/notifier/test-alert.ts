@@ -6,8 +6,8 @@
  * metric (a test is not an alert); each result is logged, without secrets.
  */
 import { type DeliveryResult, deliver } from '../../shared/alerts/delivery';
+import { DESTINATIONS, parseDestinationSecret, STRICT_URLS } from '../../shared/alerts/destinations/index';
 import type { Target } from '../../shared/alerts/routing';
-import { parseDestinationSecret } from '../../shared/alerts/secrets';
 import {
   TEST_ALERT_FIELD,
   type TestAlertAnswer,
@@ -18,6 +18,7 @@ import {
   testAlertTargets,
   testAlertView,
 } from '../../shared/alerts/test-alert';
+import { HTTP_TIMEOUT_MS } from './http';
 import type { NotifierDeps, NotifierReport } from './notifier';
 
 /** One try per request: the user wants each destination's own answer now, within the function's timeout. */
@@ -40,14 +41,21 @@ async function testOne(deps: NotifierDeps, target: Target, requestedBy: string):
   }
   let secret: ReturnType<typeof parseDestinationSecret>;
   try {
-    secret = parseDestinationSecret(target.type, raw);
+    // The same URL rules as real alerts: a test never reaches an address an alert could not.
+    secret = parseDestinationSecret(target.type, raw, deps.urlPolicy ?? STRICT_URLS);
   } catch (error) {
     return failed(error instanceof Error ? error.message : 'bad secret');
   }
   const view = testAlertView(deps.config.namePrefix, requestedBy, deps.now());
   const answers: TestAlertAnswer[] = [];
   for (const [i, request] of testAlertRequests(view, secret).entries()) {
-    const result: DeliveryResult = await deliver(deps.http, request, { ...ONE_TRY, sleep: deps.sleep });
+    const result: DeliveryResult = await deliver(deps.http, request, {
+      ...ONE_TRY,
+      sleep: deps.sleep,
+      idempotent: DESTINATIONS[target.type].idempotent,
+      timeoutMs: HTTP_TIMEOUT_MS,
+      now: deps.now,
+    });
     answers.push({
       request: i === 0 ? 'alert' : 'resolve',
       ...(result.status !== undefined ? { status: result.status } : {}),
