@@ -27,62 +27,62 @@ beforeAll(async () => {
   routing = (await previewRouting(result, params)) as RoutingPreview;
 });
 
-describe('simulate routing preview (the notifier escalation on simulated transitions)', () => {
-  it('triggers the first step at ALARM, escalates after the policy minutes and resolves everyone told at OK', () => {
-    const critical = routing.messages.filter((m) => m.alarm === 'error-rate-critical-all');
+const iso = (ms: number) => new Date(ms).toISOString();
 
-    expect(critical.map((m) => [new Date(m.atMs).toISOString(), m.action, m.destination])).toEqual([
+describe('simulate routing preview (the deployed notifier on simulated transitions)', () => {
+  it('makes one incident of the warning and critical error-rate alarms, with both alarms behind it', () => {
+    expect(routing.incidents.map((i) => [i.incident, i.level, iso(i.openedAtMs)])).toEqual([
+      ['error-rate', 'critical', '2025-10-21T11:06:00.000Z'],
+    ]);
+    expect(routing.incidents[0]?.alarms.map((a) => a.alarm)).toEqual([
+      'error-rate-critical-all',
+      'error-rate-warning-all',
+    ]);
+    expect(routing.incidents[0]?.closedAtMs).toBe(at('2025-10-21T11:35:00Z'));
+  });
+
+  it('triggers the first step at ALARM, escalates after the policy minutes and resolves everyone told at OK', () => {
+    expect(routing.messages.map((m) => [iso(m.atMs), m.action, m.destination])).toEqual([
       ['2025-10-21T11:06:00.000Z', 'trigger', 'slack'],
       ['2025-10-21T11:21:00.000Z', 'escalate', 'pager'],
       ['2025-10-21T11:35:00.000Z', 'resolve', 'pager'],
       ['2025-10-21T11:35:00.000Z', 'resolve', 'slack'],
     ]);
     // The OK came before the 60-minute step: Opsgenie is never told, so never resolved.
-    expect(critical.some((m) => m.destination === 'genie')).toBe(false);
-    expect(critical[1]).toMatchObject({ type: 'pagerduty', step: 1, level: 'critical' });
-  });
-
-  it('sends warnings by the default warning policy: every destination but the pagers', () => {
-    const warning = routing.messages.filter((m) => m.alarm === 'error-rate-warning-all');
-
-    expect(warning.map((m) => `${m.action} ${m.destination}`)).toEqual(['trigger slack', 'resolve slack']);
+    expect(routing.messages.some((m) => m.destination === 'genie')).toBe(false);
+    expect(routing.messages[1]).toMatchObject({ type: 'pagerduty', step: 1, level: 'critical' });
   });
 
   it('counts minutes from the first breaching minute of the metric, which precedes the ALARM', () => {
-    const episode = routing.episodes.find((e) => e.alarm === 'error-rate-critical-all');
+    const alarm = routing.incidents[0]?.alarms[0];
 
-    expect(episode?.openedAtMs).toBe(at('2025-10-21T11:06:00Z'));
+    expect(alarm?.alarmAtMs).toBe(at('2025-10-21T11:06:00Z'));
     // 2 of 3 periods of 5 minutes: the newest period first breached 2 % at 11:02 (burst from 11:00, 60 s lag).
-    expect(episode?.breachedAtMs).toBe(at('2025-10-21T11:02:00Z'));
-    expect(episode?.messages.map((m) => m.minutesSinceBreach)).toEqual([4, 19, 33, 33]);
+    expect(alarm?.breachedAtMs).toBe(at('2025-10-21T11:02:00Z'));
+    expect(routing.messages.map((m) => m.minutesSinceBreach)).toEqual([4, 19, 33, 33]);
   });
 
-  it('lists alarms in the order they went to ALARM, with their figures in units', () => {
-    const opened = routing.episodes.map((e) => e.openedAtMs);
+  it('lists the alarms in the order they went to ALARM, with their figures in units', () => {
+    const opened = routing.incidents[0]?.alarms.map((a) => a.alarmAtMs) ?? [];
 
     expect(opened).toEqual([...opened].sort((a, b) => a - b));
-    expect(routing.episodes.map((e) => e.alarm)).toEqual([
-      'error-rate-critical-all',
-      'error-rate-warning-all',
-    ]);
-    expect(routing.episodes[0]?.summary).toBe(
+    expect(routing.incidents[0]?.alarms.map((a) => a.summary)).toEqual([
       'value 7.5 % > threshold 2 % over 2 of the last 3 periods of 5 minutes',
-    );
+      'value 7.5 % > threshold 1 % over 2 of the last 3 periods of 5 minutes',
+    ]);
   });
 
   it('sums pages (trigger and escalate) and resolves per destination per day', () => {
     expect(routing.perDay).toEqual([
       { day: '2025-10-21', destination: 'pager', pages: 1, resolves: 1 },
-      { day: '2025-10-21', destination: 'slack', pages: 2, resolves: 2 },
+      { day: '2025-10-21', destination: 'slack', pages: 1, resolves: 1 },
     ]);
   });
 
-  it('uses one dedup key per alarm, as the notifier gives PagerDuty and Opsgenie', () => {
-    const keys = new Set(
-      routing.messages.filter((m) => m.alarm === 'error-rate-critical-all').map((m) => m.dedupKey),
-    );
+  it('uses one dedup key per incident, as the notifier gives PagerDuty and Opsgenie', () => {
+    const keys = new Set(routing.messages.map((m) => m.dedupKey));
 
-    expect([...keys]).toEqual(['bedrock-watch/account/region/bedrock-watch-prod-error-rate-critical-all']);
+    expect([...keys]).toEqual(['bedrock-watch/account/region/bedrock-watch-prod/error-rate']);
   });
 
   it('prints the routing in the timeline within 120 columns, and in --json', () => {
@@ -91,32 +91,43 @@ describe('simulate routing preview (the notifier escalation on simulated transit
     const json = simulationJson(result, { warnings: [], routing });
 
     expect(section.split('\n').every((l) => l.length <= 120)).toBe(true);
-    expect(section).toContain('      2025-10-21T11:21Z  +19 min   escalate  pager');
-    expect(section).toContain('      2025-10-21T11:35Z  +33 min   resolve   pager, slack');
-    expect(section).toMatch(/day\s+slack\s+pager\s+genie\n {2}2025-10-21\s+2 \(2\)\s+1 \(1\)\s+0 \(0\)/);
-    expect(json.routing?.messages[1]).toEqual({
+    expect(section).toContain(
+      '  2025-10-21T11:06Z  critical  incident error-rate: every alarm left ALARM +33 min',
+    );
+    expect(section).toContain('      2025-10-21T11:21Z  +19 min   escalate  critical pager');
+    expect(section).toContain('      2025-10-21T11:35Z  +33 min   resolve   critical pager, slack');
+    expect(section).toMatch(/day\s+slack\s+pager\s+genie\n {2}2025-10-21\s+1 \(1\)\s+1 \(1\)\s+0 \(0\)/);
+    expect(json.routing?.messages[0]).toEqual({
       at: '2025-10-21T11:06:00Z',
-      alarm: 'error-rate-warning-all',
-      level: 'warning',
+      incident: 'error-rate',
+      level: 'critical',
       destination: 'slack',
       type: 'slack',
       action: 'trigger',
       step: 0,
       minutesSinceBreach: 4,
-      dedupKey: 'bedrock-watch/account/region/bedrock-watch-prod-error-rate-warning-all',
+      dedupKey: 'bedrock-watch/account/region/bedrock-watch-prod/error-rate',
     });
-    expect(json.routing?.alarms[0]).toMatchObject({
+    expect(json.routing?.incidents[0]).toMatchObject({
+      incident: 'error-rate',
+      openedAt: '2025-10-21T11:06:00Z',
+      closedAt: '2025-10-21T11:35:00Z',
+      messages: 4,
+    });
+    expect(json.routing?.incidents[0]?.alarms[0]).toEqual({
       alarm: 'error-rate-critical-all',
+      level: 'critical',
+      scope: 'all models',
+      summary: 'value 7.5 % > threshold 2 % over 2 of the last 3 periods of 5 minutes',
       breachedAt: '2025-10-21T11:02:00Z',
       alarmAt: '2025-10-21T11:06:00Z',
       okAt: '2025-10-21T11:35:00Z',
-      messages: 4,
     });
   });
 
-  it('closes an episode at the tick when its alarm goes to INSUFFICIENT_DATA (no OK is sent for that)', async () => {
+  it('closes an incident at the tick when its alarms go to INSUFFICIENT_DATA (no OK is sent for that)', async () => {
     const timelines = result.timelines.map((t) =>
-      t.definition.key === 'error-rate-critical-all'
+      t.definition.family === 'error-rate'
         ? {
             ...t,
             transitions: t.transitions.map((tr) =>
@@ -127,26 +138,72 @@ describe('simulate routing preview (the notifier escalation on simulated transit
     );
 
     const preview = await previewRouting({ ...result, timelines }, params);
-    const resolves = preview?.messages.filter(
-      (m) => m.alarm === 'error-rate-critical-all' && m.action === 'resolve',
-    );
+    const resolves = preview?.messages.filter((m) => m.action === 'resolve');
 
-    expect(resolves?.map((m) => [new Date(m.atMs).toISOString(), m.destination])).toEqual([
+    expect(resolves?.map((m) => [iso(m.atMs), m.destination])).toEqual([
       ['2025-10-21T11:35:00.000Z', 'pager'],
       ['2025-10-21T11:35:00.000Z', 'slack'],
     ]);
   });
 
-  it('shows an alarm whose policy names nobody, and routes nothing without alertTargets', async () => {
+  it('shows an incident whose policy names nobody, and routes nothing without alertTargets', async () => {
     const pagersOnly = parseStackParameters({ alertTargets: 'pager=pagerduty:ssm:/bw/pd' });
-    const preview = await previewRouting(result, pagersOnly);
-    const text = formatSimulation(result, { ...(preview ? { routing: preview } : {}) });
+    // Only the warning alarm fires: the warning policy never pages a pager.
+    const warningOnly = {
+      ...result,
+      timelines: result.timelines.map((t) =>
+        t.definition.level === 'critical' ? { ...t, transitions: [] } : t,
+      ),
+    };
+    const preview = await previewRouting(warningOnly, pagersOnly);
+    const text = formatSimulation(warningOnly, { ...(preview ? { routing: preview } : {}) });
 
     expect(preview?.policies.warning).toEqual([]);
-    expect(preview?.episodes.find((e) => e.alarm === 'error-rate-warning-all')?.messages).toEqual([]);
+    expect(preview?.incidents.map((i) => [i.incident, i.level, i.messages.length])).toEqual([
+      ['error-rate', 'warning', 0],
+    ]);
     expect(text).toContain('no message: the warning policy names no destination');
     expect(await previewRouting(result, parseStackParameters({}))).toBeUndefined();
     expect(Object.keys(simulationJson(result, { warnings: [] }))).not.toContain('routing');
+  });
+});
+
+describe('simulate routing of an error burst on a watched model (issue 22: one incident, one page)', () => {
+  let preview: RoutingPreview;
+  beforeAll(async () => {
+    const watched = parseStackParameters({
+      watchedModels: HAIKU,
+      alertTargets: TARGETS,
+      escalationPolicy: '0:slack;10:pager;20:genie',
+    });
+    const burst = await runSimulation({ paths: [ERROR_BURST], params: watched, deliveryLagSeconds: 60 });
+    preview = (await previewRouting(burst, watched)) as RoutingPreview;
+  });
+
+  it('groups the four error-rate alarms (warning and critical, all models and Haiku) into one incident', () => {
+    expect(preview.incidents).toHaveLength(1);
+    expect(preview.incidents[0]?.alarms).toHaveLength(4);
+    expect(new Set(preview.incidents[0]?.alarms.map((a) => a.scope))).toEqual(new Set(['all models', HAIKU]));
+  });
+
+  it('pages each destination once, by the policy steps, and resolves each once when every alarm is OK', () => {
+    const per = (destination: string) =>
+      preview.messages.filter((m) => m.destination === destination).map((m) => [iso(m.atMs), m.action]);
+
+    expect(per('slack')).toEqual([
+      ['2025-10-21T11:06:00.000Z', 'trigger'],
+      ['2025-10-21T11:35:00.000Z', 'resolve'],
+    ]);
+    expect(per('pager')).toEqual([
+      ['2025-10-21T11:16:00.000Z', 'escalate'],
+      ['2025-10-21T11:35:00.000Z', 'resolve'],
+    ]);
+    expect(per('genie')).toEqual([
+      ['2025-10-21T11:26:00.000Z', 'escalate'],
+      ['2025-10-21T11:35:00.000Z', 'resolve'],
+    ]);
+    // One PagerDuty dedup_key and one Opsgenie alias for the incident.
+    expect(new Set(preview.messages.map((m) => m.dedupKey)).size).toBe(1);
   });
 });
 
