@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { breachTimes } from '../cli/simulate/breach';
 import { main as simulateMain } from '../cli/simulate/command';
 import { formatSimulation, simulationJson } from '../cli/simulate/report';
 import { previewRouting, type RoutingPreview } from '../cli/simulate/routing';
@@ -204,6 +205,49 @@ describe('simulate routing of an error burst on a watched model (issue 22: one i
     ]);
     // One PagerDuty dedup_key and one Opsgenie alias for the incident.
     expect(new Set(preview.messages.map((m) => m.dedupKey)).size).toBe(1);
+  });
+});
+
+describe('simulate timeline: alarms in time order, figures in units, minutes since the breach, 120 columns', () => {
+  it('lists the fired alarms by their first ALARM and words each ALARM with units and its minutes since the breach', () => {
+    const text = formatSimulation(result, { breaches: breachTimes(result, params) });
+    const fired = text.slice(text.indexOf('Went to ALARM:'), text.indexOf('Stayed out of ALARM'));
+
+    expect(text.split('\n').every((l) => l.length <= 120)).toBe(true);
+    expect(fired).toContain(
+      '  2025-10-21T11:06:00Z  ALARM              value 7.5 % vs 1 %  (+4 min since the metric breached)',
+    );
+    expect(fired).toContain('  2025-10-21T11:35:00Z  OK                 value 0 % vs 2 %');
+  });
+
+  it('orders fired alarms by when they first went to ALARM, whatever the definition order', () => {
+    const [first, second] = result.timelines.filter((t) => t.transitions.some((tr) => tr.state === 'ALARM'));
+    if (!first || !second) throw new Error('error-burst fires two alarms');
+    const later = {
+      ...first,
+      transitions: first.transitions.map((tr) => ({
+        ...tr,
+        atMs: tr.atMs + (tr.state === 'OK' ? 0 : 600_000),
+      })),
+    };
+    const timelines = result.timelines.map((t) => (t === first ? later : t));
+
+    const text = formatSimulation({ ...result, timelines });
+    const fired = text.slice(text.indexOf('Went to ALARM:'));
+
+    expect(fired.indexOf(`${second.definition.key}  (`)).toBeLessThan(
+      fired.indexOf(`${first.definition.key}  (`),
+    );
+  });
+
+  it('gives each ALARM transition its breach minute in --json', () => {
+    const json = simulationJson(result, { breaches: breachTimes(result, params) });
+    const alarm = json.alarms.find((a) => a.key === 'error-rate-critical-all');
+
+    expect(alarm?.transitions.filter((t) => t.state === 'ALARM')).toEqual([
+      expect.objectContaining({ at: '2025-10-21T11:06:00Z', breachedAt: '2025-10-21T11:02:00Z' }),
+    ]);
+    expect(alarm?.transitions.filter((t) => t.breachedAt !== undefined)).toHaveLength(1);
   });
 });
 

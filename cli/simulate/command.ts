@@ -4,6 +4,7 @@
  */
 
 import { runSimulateCommand, SIMULATE_FLAGS_USAGE } from './args';
+import { breachTimes } from './breach';
 import { formatSimulation, simulationJson } from './report';
 import { previewRouting } from './routing';
 import { runSimulation } from './run';
@@ -14,10 +15,11 @@ const USAGE = `usage: bedrock-watch simulate [--json] [--param name=value]... [-
        (from a clone: npm run -s simulate -- ...)
 
 Replays invocation logs through the ingest function and evaluates the alarms the stack would deploy
-for the given parameters, minute by minute, as CloudWatch does. With alertTargets (and escalationPolicy,
-warningPolicy) it runs the notifier's routing on the transitions: each message per destination at its
-minute, and pages per destination per day (docs/simulate-routing.md). Watched models the input never
-mentions are warned about on stderr (and in --json "warnings").
+for the given parameters, minute by minute, as CloudWatch does; each ALARM says how many minutes after
+its metric first breached it came. With alertTargets (and escalationPolicy, warningPolicy) the deployed
+notifier's own code runs on the transitions: one incident per cause, each message (trigger, escalate,
+resolve) per destination at its minute, and pages per destination per day (docs/simulate-routing.md).
+Watched models the input never mentions are warned about on stderr (and in --json "warnings").
 
 ${SIMULATE_FLAGS_USAGE}
   --json                one JSON document instead of the timeline
@@ -35,7 +37,8 @@ export function main(argv: string[]): Promise<number> {
       modelsInInput(result.store, params.metricsNamespace),
     );
     for (const w of warnings) process.stderr.write(`simulate: warning: ${w}\n`);
-    const extras = { warnings, routing: await previewRouting(result, params) };
+    const breaches = breachTimes(result, params);
+    const extras = { warnings, breaches, routing: await previewRouting(result, params, breaches) };
     process.stdout.write(
       parsed.flags.json
         ? `${JSON.stringify(simulationJson(result, extras), null, 2)}\n`

@@ -1,6 +1,8 @@
 /**
  * The simulator's two outputs: the `--json` document other tools read, and the readable timeline.
  */
+import { FAMILY_GUIDES } from '../../shared/alerts/families';
+import { formatValue } from '../../shared/alerts/view';
 import type { AlarmTimeline } from '../../shared/analysis/alarm-evaluator';
 import type { MessageAction, RoutedIncident, RoutedMessage, RoutingPreview } from './routing';
 import type { Notification, SimulationResult } from './run';
@@ -9,9 +11,15 @@ import type { Notification, SimulationResult } from './run';
 export interface ReportExtras {
   warnings?: string[];
   routing?: RoutingPreview;
+  /** The first breaching minute behind each ALARM transition, by `key@atMs` (breach.ts). */
+  breaches?: ReadonlyMap<string, number>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).concat('Z');
+/** Every line fits a terminal's 120 columns: the timeline wraps, routing lines cut long model ids, marked. */
+const WIDTH = 120;
+const fit = (line: string) => (line.length <= WIDTH ? line : `${line.slice(0, WIDTH - 1)}…`);
 
 export interface SimulationJson {
   window: { from: string; to: string };
@@ -26,7 +34,15 @@ export interface SimulationJson {
     simulated: boolean;
     notSimulatedReason?: string;
     approximate: boolean;
-    transitions: { at: string; state: string; value?: number; threshold?: number; reason: string }[];
+    transitions: {
+      at: string;
+      state: string;
+      value?: number;
+      threshold?: number;
+      /** ALARM only: the first minute its metric breached the threshold (docs/simulate-routing.md). */
+      breachedAt?: string;
+      reason: string;
+    }[];
     finalState: string;
   }[];
   notifications: { at: string; topic: string; alarm: string; state: string }[];
@@ -91,6 +107,11 @@ function routingJson(r: RoutingPreview): RoutingJson {
   };
 }
 
+const breachedAt = (breaches: ReadonlyMap<string, number> | undefined, key: string) => {
+  const at = breaches?.get(key);
+  return at !== undefined ? { breachedAt: iso(at) } : {};
+};
+
 /** The `--json` document (shape documented in docs/alarms.md and docs/simulate-routing.md). */
 export function simulationJson(result: SimulationResult, extras: ReportExtras = {}): SimulationJson {
   return {
@@ -111,6 +132,7 @@ export function simulationJson(result: SimulationResult, extras: ReportExtras = 
         state: tr.state,
         ...(tr.value !== undefined ? { value: Number(tr.value.toPrecision(10)) } : {}),
         ...(tr.threshold !== undefined ? { threshold: Number(tr.threshold.toPrecision(10)) } : {}),
+        ...breachedAt(extras.breaches, `${t.definition.key}@${tr.atMs}`),
         reason: tr.reason,
       })),
       finalState: t.finalState,
@@ -128,19 +150,53 @@ export function simulationJson(result: SimulationResult, extras: ReportExtras = 
 
 const wentToAlarm = (t: AlarmTimeline) => t.transitions.some((tr) => tr.state === 'ALARM');
 
-function alarmBlock(t: AlarmTimeline): string[] {
+/** A figure in the alarm family's unit (`7.5 %`, `$11.30`, `2,400 ms`), as the notifier words it. */
+const inUnit = (t: AlarmTimeline, n: number) => formatValue(FAMILY_GUIDES[t.definition.family].unit, n);
+
+/** `value 7.5 % vs 1 %` of a transition, when it has figures. */
+function figures(t: AlarmTimeline, tr: AlarmTimeline['transitions'][number]): string {
+  if (tr.value === undefined) return '';
+  return `  value ${inUnit(t, tr.value)}${tr.threshold !== undefined ? ` vs ${inUnit(t, tr.threshold)}` : ''}`;
+}
+
+/** An alarm's transitions; an ALARM says how many minutes after its metric first breached it came. */
+function alarmBlock(t: AlarmTimeline, breaches: ReadonlyMap<string, number>): string[] {
   const d = t.definition;
   const tag = `${d.level === 'none' ? 'input' : d.level}${t.approximate ? ', approximate' : ''}`;
   const lines = [`${d.key}  (${tag}; ${d.family}, scope ${d.scope})`];
   for (const tr of t.transitions) {
-    const vs =
-      tr.value !== undefined
-        ? `  value ${Number(tr.value.toPrecision(6))}${tr.threshold !== undefined ? ` vs ${Number(tr.threshold.toPrecision(6))}` : ''}`
+    const breach = tr.state === 'ALARM' ? breaches.get(`${d.key}@${tr.atMs}`) : undefined;
+    const after =
+      breach !== undefined
+        ? `  (+${Math.round((tr.atMs - breach) / 60_000)} min since the metric breached)`
         : '';
-    lines.push(`  ${iso(tr.atMs)}  ${tr.state.padEnd(17)}${vs}`);
+    lines.push(`  ${iso(tr.atMs)}  ${tr.state.padEnd(17)}${figures(t, tr)}${after}`);
     if (tr.state !== 'OK') lines.push(`      ${tr.reason}`);
   }
   return lines;
+}
+
+/** When an alarm first went to ALARM (alarms are listed in that order). */
+const firstAlarm = (t: AlarmTimeline) => t.transitions.find((tr) => tr.state === 'ALARM')?.atMs ?? 0;
+
+/** A line wider than the terminal's 120 columns, broken at spaces; continuations indented 4 more. */
+function wrapped(untrimmed: string): string[] {
+  const line = untrimmed.trimEnd();
+  if (line.length <= WIDTH) return [line];
+  const lead = line.length - line.trimStart().length;
+  const indent = ' '.repeat(lead + 4);
+  const out: string[] = [];
+  let current = line.slice(0, lead);
+  let empty = true;
+  for (const word of line.slice(lead).split(' ')) {
+    if (!empty && current.length + 1 + word.length > WIDTH) {
+      out.push(current);
+      current = indent + word;
+    } else current = empty ? current + word : `${current} ${word}`;
+    empty = false;
+  }
+  out.push(current);
+  return out;
 }
 
 function notificationLines(notifications: readonly Notification[]): string[] {
@@ -161,7 +217,8 @@ function notificationLines(notifications: readonly Notification[]): string[] {
 /** The readable report: what alarmed and when, what stayed quiet, what could not be simulated. */
 export function formatSimulation(result: SimulationResult, extras: ReportExtras = {}): string {
   const simulated = result.timelines.filter((t) => t.simulated);
-  const fired = simulated.filter(wentToAlarm);
+  // In the order they went to ALARM (stable: definition order within a minute).
+  const fired = simulated.filter(wentToAlarm).sort((a, b) => firstAlarm(a) - firstAlarm(b));
   const quiet = simulated.filter((t) => !wentToAlarm(t));
   const skipped = result.timelines.filter((t) => !t.simulated);
   const lines = [
@@ -171,7 +228,7 @@ export function formatSimulation(result: SimulationResult, extras: ReportExtras 
     `Alarms: ${result.timelines.length} (${fired.length} went to ALARM, ${quiet.length} did not, ${skipped.length} not simulated); batches ${result.batches.total}${result.batches.failed > 0 ? `, ${result.batches.failed} failed` : ''}`,
     '',
     fired.length > 0 ? 'Went to ALARM:' : 'No alarm went to ALARM.',
-    ...fired.flatMap(alarmBlock),
+    ...fired.flatMap((t) => alarmBlock(t, extras.breaches ?? new Map())),
     '',
     `Stayed out of ALARM (final state): ${quiet.map((t) => `${t.definition.key}=${t.finalState}`).join(', ') || 'none'}`,
   ];
@@ -187,13 +244,9 @@ export function formatSimulation(result: SimulationResult, extras: ReportExtras 
     );
   lines.push('', 'Notifications:', ...notificationLines(result.notifications));
   if (extras.routing) lines.push('', ...routingLines(extras.routing, result.toMs));
-  return `${lines.join('\n')}\n`;
+  return `${lines.flatMap(wrapped).join('\n')}\n`;
 }
 
-/** Routing lines stay within a terminal's 120 columns: long model ids are cut, marked. */
-const WIDTH = 120;
-const fit = (line: string) => (line.length <= WIDTH ? line : `${line.slice(0, WIDTH - 1)}…`);
-const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).concat('Z');
 const since = (m: number) => `+${m} min`;
 
 function policyLine(level: string, steps: RoutingPreview['policies']['critical']): string {

@@ -22,12 +22,10 @@ import type { EscalationStep, TargetType } from '../../shared/alerts/routing';
 import { MemoryStateStore } from '../../shared/alerts/state-store';
 import { type AlertLevel, alertView } from '../../shared/alerts/view';
 import type { AlarmTimeline, Transition } from '../../shared/analysis/alarm-evaluator';
-import { evaluateAlarms } from '../../shared/analysis/alarm-evaluator';
-import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
 import { isObject, type Json } from '../../shared/json';
-import { type AlarmDefinition, compositeAlarmRule } from '../../shared/monitoring/alarms/index';
 import type { StackParameters } from '../../shared/monitoring/parameters';
-import { derivable, type SimulationResult } from './run';
+import { breachTimes } from './breach';
+import type { SimulationResult } from './run';
 
 const MINUTE_MS = 60_000;
 
@@ -141,35 +139,6 @@ function notificationOf(alarm: Json, previous: AlarmState): string {
     StateChangeTime: (alarm.StateTransitionedTimestamp as Date).toISOString(),
     ...(alarm.AlarmRule !== undefined ? { AlarmRule: alarm.AlarmRule } : { Trigger: trigger }),
   });
-}
-
-/** The first minute an alarm's metric breached (a 1-of-1 copy of it in ALARM) in the range that decided `atMs`. */
-function breachedAt(def: AlarmDefinition, atMs: number, ctx: BreachContext): number {
-  if (def.kind === 'composite') {
-    const children = def.allOf.flatMap((k) => {
-      const child = ctx.byKey.get(k);
-      return child ? [breachedAt(child, atMs, ctx)] : [];
-    });
-    return Math.min(atMs, ...children);
-  }
-  const period =
-    def.queries.find((q) => q.metric)?.metric?.period ?? def.queries.find((q) => q.period)?.period ?? 60;
-  const copy: AlarmDefinition = { ...def, evaluationPeriods: 1, datapointsToAlarm: 1 };
-  const { result, params } = ctx;
-  const [timeline] = evaluateAlarms([copy], result.store, {
-    fromMs: Math.max(result.fromMs, atMs - def.evaluationPeriods * period * 1000),
-    toMs: atMs,
-    isDerivable: derivable(params, result.names.ingestLogGroupName),
-    ruleOf: (c) => compositeAlarmRule(c, result.definitions),
-    anomaly: DEFAULT_ANOMALY_MODEL,
-  });
-  return timeline?.transitions.find((t) => t.state === 'ALARM')?.atMs ?? atMs;
-}
-
-interface BreachContext {
-  result: SimulationResult;
-  params: StackParameters;
-  byKey: Map<string, AlarmDefinition>;
 }
 
 const floorMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
@@ -368,6 +337,7 @@ function notifications(alarms: Map<string, SimAlarm>) {
 export async function previewRouting(
   result: SimulationResult,
   params: StackParameters,
+  breaches: ReadonlyMap<string, number> = breachTimes(result, params),
 ): Promise<RoutingPreview | undefined> {
   if (params.alertTargets.trim() === '') return undefined;
   const config = parseNotifierConfig(JSON.stringify(notifierSettings(params, result.names, {})));
@@ -382,7 +352,6 @@ export async function previewRouting(
     if (timeline.simulated && def.level !== 'none' && properties)
       alarms.set(def.name, { timeline, properties, level: def.level });
   }
-  const ctx: BreachContext = { result, params, byKey: new Map(result.definitions.map((d) => [d.key, d])) };
   const notifier = new SimulatedNotifier(config, alarms, result.fromMs);
   const queue = notifications(alarms);
   let next = 0;
@@ -390,11 +359,9 @@ export async function previewRouting(
     for (; next < queue.length && (queue[next]?.transition.atMs ?? 0) <= minute; next++) {
       const { alarm, transition, previous } = queue[next] as (typeof queue)[number];
       notifier.now = Math.max(notifier.now, transition.atMs);
-      if (transition.state === 'ALARM')
-        notifier.breach.set(
-          alarm.timeline.definition.name,
-          breachedAt(alarm.timeline.definition, transition.atMs, ctx),
-        );
+      const def = alarm.timeline.definition;
+      const breach = breaches.get(`${def.key}@${transition.atMs}`);
+      if (transition.state === 'ALARM' && breach !== undefined) notifier.breach.set(def.name, breach);
       await notifier.notify(alarm, transition, previous);
     }
     notifier.now = minute;
