@@ -331,7 +331,7 @@ function perDayLines(r: RoutingPreview): string[] {
 /** What the notifier would send, alarm by alarm in time order, then the pages per destination per day. */
 export function routingLines(r: RoutingPreview, windowEndMs: number): string[] {
   const lines = [
-    'Routing: what the notifier would send (its own escalation code on these transitions; nothing is sent):',
+    'Routing: what the deployed notifier would send (its own code on these transitions; nothing is sent):',
     `  destinations: ${r.destinations.map((d) => `${d.name} (${d.type})`).join(', ')}`,
     policyLine('critical', r.policies.critical),
     policyLine('warning', r.policies.warning),
