@@ -446,8 +446,16 @@ function left(deps: EscalationDeps, ep: Episode | undefined, event: AlarmEvent, 
       ...(published ? { [eventKey(event)]: { state: 'pending', at: deps.now() } } : {}),
     },
   };
-  if (next.status !== 'open' || inAlarm(next).length > 0) return next;
-  const at = Math.max(event.atMs, next.openedAt);
+  const clearing = next.status === 'clearing';
+  if (!clearing && (next.status !== 'open' || inAlarm(next).length > 0)) return next;
+  // Clear since the latest change of any alarm behind it (an OK the tick found late may be older
+  // than one already seen); a later change while clearing may follow an ALARM that never reached us
+  // (CloudWatch notifies changes only), so the hold counts again from it.
+  const at = Math.max(
+    next.openedAt,
+    next.clearingSince ?? 0,
+    ...Object.values(next.members).map((m) => m.atMs),
+  );
   // Held until the tick sees it clear for the hold; an OK that arrives after the hold closes at once.
   return deps.now() >= at + holdMs(deps)
     ? closed(next, at, event.state)
