@@ -141,6 +141,16 @@ describe('hold-down before resolving', () => {
     ]);
   });
 
+  it('without a hold (0) an OK stamped ahead of our clock still resolves at once', async () => {
+    const h = harness({ hold: 0 });
+    await h.change(CRITICAL, 'ALARM');
+    h.at(5);
+    await onResolved(h.deps(), event(CRITICAL, 'OK', T0 + 5 * MINUTE + 2000));
+
+    expect(h.sent.slice(2)).toEqual(['5 resolve slack', '5 resolve pagerduty']);
+    expect((await h.episode())?.status).toBe('closed');
+  });
+
   it('keeps the episode clearing from the OK and resolves on the first tick at or after OK + hold', async () => {
     const h = harness({ hold: 15 });
     await h.change(CRITICAL, 'ALARM');

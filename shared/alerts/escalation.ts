@@ -4,10 +4,10 @@
  * the step's minutes have passed, exactly once per level, and tells every target that heard of it
  * when the last alarm behind it has left ALARM and stayed out for the hold (`resolveAfterMinutes`):
  * CloudWatch's sliding evaluation window makes an alarm flap at an incident's tail, and an ALARM
- * during the hold continues the episode instead of paging again. One stored item per incident holds the episode, the
- * last transition of each alarm behind it, and the state of each delivery; every change is a
- * compare-and-set, so Lambda retries and concurrent runs (an SNS delivery racing the minute tick)
- * claim each delivery once. A claim by a run that died is taken over after a lease; a failed
+ * during the hold continues the episode instead of paging again. One stored item per incident
+ * holds the episode, the last transition of each alarm behind it, and the state of each delivery;
+ * every change is a compare-and-set, so Lambda retries and concurrent runs (an SNS delivery racing
+ * the minute tick) claim each delivery once. A claim by a run that died is taken over after a lease; a failed
  * delivery is tried again after a pause that grows (at once for a transient error, later for a
  * timeout or a refusal); a missed tick is caught up by the next. Items expire: open episodes are
  * renewed while open, closed ones are dropped a day after closing.
@@ -61,7 +61,7 @@ export interface Episode {
   status: 'open' | 'clearing' | 'closed';
   /** While clearing: when the last alarm left ALARM, by CloudWatch's clock; the hold counts from here. */
   clearingSince?: number;
-  /** When the last alarm left ALARM (a held episode keeps its `clearingSince`). */
+  /** When the last alarm left ALARM, set as the episode closes (after the hold, its `clearingSince`). */
   closedAt?: number;
   /** How the last alarm left ALARM: OK, or INSUFFICIENT_DATA. */
   closedState?: AlarmState;
@@ -456,8 +456,10 @@ function left(deps: EscalationDeps, ep: Episode | undefined, event: AlarmEvent, 
     next.clearingSince ?? 0,
     ...Object.values(next.members).map((m) => m.atMs),
   );
-  // Held until the tick sees it clear for the hold; an OK that arrives after the hold closes at once.
-  return deps.now() >= at + holdMs(deps)
+  // Held until the tick sees it clear for the hold; an OK that arrives after the hold closes at once,
+  // and without a hold it closes now even if CloudWatch's clock runs ahead of ours.
+  const hold = holdMs(deps);
+  return hold === 0 || deps.now() >= at + hold
     ? closed(next, at, event.state)
     : { ...next, status: 'clearing', clearingSince: at, closedState: event.state };
 }
