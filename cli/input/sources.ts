@@ -8,9 +8,9 @@
  */
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
-import { createGunzip } from 'node:zlib';
+import { constants, createGunzip } from 'node:zlib';
 import { InputShapeError, JsonDocumentStream } from './json-documents';
 import {
   cliEventOf,
@@ -183,19 +183,8 @@ async function* bytesOf(
     return;
   }
   state.gzip = true;
-  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-  const input = new PassThrough();
-  input.pipe(gunzip);
-  input.on('error', (error) => gunzip.destroy(error));
-  // Feed the gunzip as it drains, so a gigabyte never waits in memory.
-  const feed = (async () => {
-    for await (const chunk of rest()) {
-      if (!input.write(chunk)) await new Promise((resolve) => input.once('drain', resolve));
-    }
-    input.end();
-  })().catch((error: unknown) => gunzip.destroy(error as Error));
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
+    yield* gunzipped(rest());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputShapeError(
@@ -206,7 +195,86 @@ async function* bytesOf(
           : String((error as Error).message),
       true,
     );
+  }
+}
+
+/** Compressed bytes handed to the gunzip at a time: what one write can expand to stays bounded. */
+const FEED_BYTES = 64 * 1024;
+/** Decompressed bytes that may wait for the reader before the gunzip is fed more. */
+const MAX_WAITING_BYTES = 4 * CHUNK_BYTES;
+
+/**
+ * Gunzips a stream of compressed chunks. The gunzip flows (each output chunk is taken as soon as it
+ * is made) and the pace is set by feeding it, not by pausing its output: a stream paused when a
+ * truncated or corrupt input makes it fail discards the output it holds, and that output is the
+ * last complete events before the damage. Memory stays bounded: the feed waits while more than
+ * MAX_WAITING_BYTES wait for the reader.
+ * @throws the gunzip's error (Z_BUF_ERROR truncated, Z_DATA_ERROR corrupt) after all its output
+ */
+async function* gunzipped(compressed: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  const waiting: Buffer[] = [];
+  let waitingBytes = 0;
+  let failure: unknown;
+  let done = false;
+  let wakeReader: (() => void) | undefined;
+  let wakeFeed: (() => void) | undefined;
+  const wake = () => {
+    for (const f of [wakeReader, wakeFeed]) f?.();
+    wakeReader = undefined;
+    wakeFeed = undefined;
+  };
+  gunzip.on('data', (chunk: Buffer) => {
+    waiting.push(chunk);
+    waitingBytes += chunk.length;
+    wake();
+  });
+  let stopped: () => void = () => undefined;
+  const stoppedPromise = new Promise<void>((r) => (stopped = r));
+  const stop = (error?: unknown) => {
+    failure ??= error;
+    done = true;
+    stopped();
+    wake();
+  };
+  /** Waits for `event` (its own resolver: the reader's wake-ups are not it), or for the gunzip to stop. */
+  const until = (start: (resolve: () => void) => void) =>
+    Promise.race([new Promise<void>((r) => start(r)), stoppedPromise]);
+  gunzip.on('error', stop);
+  gunzip.on('end', () => stop());
+  gunzip.on('close', () => stop());
+  const feed = (async () => {
+    for await (const chunk of compressed) {
+      for (let i = 0; i < chunk.length && !done; i += FEED_BYTES) {
+        while (waitingBytes > MAX_WAITING_BYTES && !done) await new Promise<void>((r) => (wakeFeed = r));
+        if (done) return;
+        if (!gunzip.write(chunk.subarray(i, i + FEED_BYTES))) await until((r) => gunzip.once('drain', r));
+      }
+      if (done) return;
+    }
+    // A sync flush first: it hands over everything the input decodes to, which the final flush of
+    // end() would drop with its error when the input is truncated.
+    await until((r) => gunzip.flush(constants.Z_SYNC_FLUSH, () => r()));
+    if (!done) gunzip.end();
+  })().catch(stop);
+  try {
+    for (;;) {
+      const chunk = waiting.shift();
+      if (chunk) {
+        waitingBytes -= chunk.length;
+        wakeFeed?.();
+        yield chunk;
+      } else if (done) {
+        break;
+      } else {
+        await new Promise<void>((r) => (wakeReader = r));
+      }
+    }
+    if (failure !== undefined) throw failure;
   } finally {
+    // A reader that stops early (a wrong shape) ends the gunzip and the feed with it.
+    if (!done) gunzip.destroy();
+    stop();
     await feed;
   }
 }

@@ -335,8 +335,7 @@ export function formatSummary(summary: ReplaySummary, options: { wide?: boolean 
   for (const failure of summary.batches.failures) {
     out.push('', `FAILED batch ${failure.source}: ${failure.error} (Lambda would retry it)`);
   }
-  for (const damage of summary.inputs.damaged)
-    out.push('', ...wrap(`DAMAGED input ${describeDamage(damage)}`, ''));
+  for (const damage of summary.inputs.damaged) out.push('', `DAMAGED input ${describeDamage(damage)}`);
   return `${out.join('\n')}\n`;
 }
 
