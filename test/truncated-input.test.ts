@@ -20,6 +20,7 @@ import {
   readBytes,
   type SourceProgress,
 } from '../cli/input/sources';
+import { formatSummary } from '../cli/replay/report';
 import { runReplay } from '../cli/replay/run';
 import { EVENTS_DIR, line, makeRecord, T0 } from './support/helpers';
 
@@ -306,6 +307,16 @@ describe('replay of a damaged input (events/truncated)', () => {
       `DAMAGED input ${path}: ends inside a JSON document at byte 415180; replayed: the 520 complete log events before it; lost: the incomplete last 522 bytes`,
     );
     expect(advise.stderr).toContain(`${path}: ends inside a JSON document at byte 415180`);
+  });
+
+  it('says "1 batch", not "1 batches"', async () => {
+    const run = await runReplay({
+      paths: [join(TRUNCATED, 'records-cut.jsonl')],
+      writeLog: () => undefined,
+      onWarning: () => undefined,
+    });
+
+    expect(formatSummary(run.summary)).toMatch(/^Records: 30 received, .* \(in 1 batch\)$/m);
   });
 
   it('the simulator evaluates nothing from a damaged input and says where it is damaged', async () => {

@@ -368,8 +368,9 @@ const CSV_COLUMNS = [
   'output_input_token_ratio',
   'feedback_count',
   'feedback_average_score',
-  'server_errors',
-  'client_errors',
+  // Not `server_errors`: that is the Server class's column.
+  'server_side_errors',
+  'client_side_errors',
   'errors_with_throttles',
 ] as const;
 
