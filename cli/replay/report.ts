@@ -64,7 +64,7 @@ function narrowTables(summary: ReplaySummary): string[] {
   const rows = rowsOf(summary, MODEL_COLUMN);
   const { totals } = summary;
   return [
-    'Calls and cost (errors exclude throttles, as the error-rate alarms count them)',
+    'Calls and cost',
     table(
       ['model', 'calls', 'errors', 'error %', 'throttles', 'cost', '$/1k calls', 'unpriced'],
       rows.map(({ name, m }) => [
