@@ -1,5 +1,5 @@
 /**
- * The replay report as text: by default five narrow tables (calls and cost, tokens, latency, errors
+ * The replay report as text: by default six narrow tables (calls and cost, tokens, latency, errors as the alarms count them, errors
  * by class, quality) that fit a 120-column terminal, `--wide` for the single table with every column, and
  * `--csv` for spreadsheets. `--json` is the summary itself (cli/replay/command.ts).
  */
@@ -59,7 +59,7 @@ function rowsOf(summary: ReplaySummary, width: number | undefined): Row[] {
   return rows;
 }
 
-/** The five narrow tables of the default report. */
+/** The six narrow tables of the default report. */
 function narrowTables(summary: ReplaySummary): string[] {
   const rows = rowsOf(summary, MODEL_COLUMN);
   const { totals } = summary;
