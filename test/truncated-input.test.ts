@@ -148,7 +148,7 @@ async function read(name: string, bytes: Buffer, chunk: number) {
     if (!(error instanceof InputDamageError)) throw error;
     damage = error.damage;
   }
-  return { handedOver: events.length, progress, damage };
+  return { handedOver: events.length, progress, damage: damage ?? progress.damage };
 }
 
 /** The text a reader can get out of a file cut after `cut` bytes: all of it, or what gunzip recovers. */
@@ -179,8 +179,12 @@ describe('a cut input (property: every complete log event before the cut is hand
               chunk,
             );
 
-            expect(handedOver).toBe(complete);
-            expect(progress.events).toBe(complete);
+            // Lines hand over a cut last line too, as a record the function rejects (and say so).
+            // (Unless it is the first line of a file told by its content: its format is not known.)
+            const sniffed = encoded.name === '000000.gz' && complete === 0;
+            const cutHanded = lines && cutLine && !sniffed ? 1 : 0;
+            expect(handedOver).toBe(complete + cutHanded);
+            expect(progress.events).toBe(complete + cutHanded);
             if (!encoded.gzip && lines && !cutLine) {
               // Plain lines cut at a line break: nothing is lost, and nothing can tell.
               expect(damage).toBeUndefined();
@@ -268,7 +272,9 @@ describe('replay of a damaged input (events/truncated)', () => {
         onWarning: (m) => warnings.push(m),
       });
 
-      expect(summary.records.total).toBe(events);
+      // A cut last line is read as one record the function rejects; the rest are accepted.
+      expect(summary.records.accepted).toBe(events);
+      expect(summary.records.total).toBe(file === 'filter-log-events-cut.json' ? events : events + 1);
       expect(summary.inputs.damaged).toEqual([
         expect.objectContaining({ path, offset, offsetIn, problem, replayedLogEvents: events }),
       ]);
@@ -316,7 +322,7 @@ describe('replay of a damaged input (events/truncated)', () => {
       onWarning: () => undefined,
     });
 
-    expect(formatSummary(run.summary)).toMatch(/^Records: 30 received, .* \(in 1 batch\)$/m);
+    expect(formatSummary(run.summary)).toMatch(/^Records: 31 received, 30 accepted, .* \(in 1 batch\)$/m);
   });
 
   it('the simulator evaluates nothing from a damaged input and says where it is damaged', async () => {

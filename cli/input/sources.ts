@@ -143,6 +143,8 @@ export interface SourceProgress {
   firstUnreadable?: string;
   /** Bytes read from the file (compressed, if it is). */
   bytesRead: number;
+  /** Set when the input ends inside its last line: read to the end, but damaged. */
+  damage?: DamagedInput;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -406,10 +408,16 @@ export async function readBytes(
     reader.salvage();
     lines.flush();
     await drain();
-    throw new InputDamageError(damageOf(name, error as Error, progress, state, reader, atEnd));
+    const where = reader.cutLast() ?? reader.unreplayed();
+    throw new InputDamageError(damageOf(name, error as Error, progress, state, where, atEnd));
   }
   lines.flush();
   await drain();
+  const cut = reader.cutLast();
+  if (cut) {
+    const problem = new InputShapeError('ends inside a line (an incomplete log event)', true);
+    progress.damage = damageOf(name, problem, progress, state, cut, true);
+  }
 }
 
 /** Whether a reading error stops a source that had started as input (not a wrong kind of file). */
@@ -426,7 +434,7 @@ function damageOf(
   error: Error,
   progress: SourceProgress,
   state: TextState,
-  reader: ByteReader,
+  where: { from: number; read: number; handed?: boolean },
   atEnd: boolean,
 ): DamagedInput {
   const code = (error as NodeJS.ErrnoException).code;
@@ -435,20 +443,24 @@ function damageOf(
   // Elsewhere (a syntax error, a corrupt gzip, a failed read) reading stopped there.
   const cutGzip = problem === 'not a valid gzip file (truncated)';
   const truncated = atEnd || cutGzip;
-  const { from, read } = reader.unreplayed();
+  const { from, read } = where;
   const lostBytes = read - from;
   const documents = progress.documents ?? 0;
+  const missingEnd = cutGzip ? ', and whatever the missing end of the file held' : '';
   return {
     path: name,
     problem,
     offset: state.bom + from,
     offsetIn: state.gzip ? 'decompressed' : state.utf16 ? 'utf-8 transcoding' : 'file',
-    replayedLogEvents: progress.events - documents,
+    // A cut last line was handed over too, as a record the function rejects: it is not complete.
+    replayedLogEvents: progress.events - documents - (where.handed ? 1 : 0),
     replayedDocuments: documents,
     lost: truncated
-      ? lostBytes > 0
-        ? `the incomplete last ${plural(lostBytes, 'byte')}${cutGzip ? ', and whatever the missing end of the file held' : ''}`
-        : 'whatever the missing end of the input held'
+      ? where.handed
+        ? `the incomplete last line (${plural(lostBytes, 'byte')}), read as one record the function rejects${missingEnd}`
+        : lostBytes > 0
+          ? `the incomplete last ${plural(lostBytes, 'byte')}${missingEnd}`
+          : 'whatever the missing end of the input held'
       : `everything from byte ${state.bom + from} on`,
     lostBytes: truncated ? lostBytes : null,
   };
@@ -477,6 +489,7 @@ export async function collectBatches(
     const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
     try {
       await readSource(source, collect, progress, batching);
+      if (progress.damage) throw new InputDamageError(progress.damage);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // The simulator needs every record of a window: it evaluates nothing from a damaged input.
@@ -500,8 +513,10 @@ interface ByteReader {
    * complete log event or document (`from`): where a source that stops lost what it lost.
    */
   unreplayed(): { from: number; read: number };
-  /** The input stopped: hand over what is complete although it was not ended (a last line without its break). */
+  /** The input stopped: hand over what is left of the last line, whole or not (the function rejects a cut one). */
   salvage(): void;
+  /** Where the last line was cut short, when it was (handed over all the same). */
+  cutLast(): { from: number; read: number; handed: true } | undefined;
 }
 
 function createReader(
@@ -555,6 +570,7 @@ function createReader(
     },
     unreplayed: () => chosen?.unreplayed() ?? { from: 0, read: head.length },
     salvage: () => chosen?.salvage(),
+    cutLast: () => chosen?.cutLast(),
   };
 }
 
@@ -567,27 +583,34 @@ function lineReader(shortName: string, lines: LineBatcher, progress: SourceProgr
     lines.push(message, `${shortName}:${lineNumber}`, timestamp, bytes - (line.length - message.length));
   });
   let read = 0;
+  let cut: { from: number; read: number; handed: true } | undefined;
+  // The last line, without its line break, is handed over as every line is (a bad one is a counted
+  // rejection, as in Lambda). One that starts a JSON object and does not parse is where a download
+  // stopped (no prefix of a JSON object parses): noted as damage. After a read that failed, any
+  // last line but a whole JSON object is.
+  const takeLast = (stopped: boolean) => {
+    const last = splitter.pending;
+    const text = last?.toString('utf8').trim();
+    if (last && text && (isCutRecord(text) || (stopped && !isWholeRecord(text)))) {
+      cut = { from: read - last.length, read, handed: true };
+    }
+    splitter.end();
+  };
   return {
     push(bytes) {
       read += bytes.length;
       splitter.push(bytes);
     },
-    end() {
-      // A last line without its line break that starts a JSON object and does not parse is where
-      // a download stopped: reported as damage, not replayed as a rejected record.
-      const last = splitter.pending;
-      if (last && isCutRecord(last.toString('utf8'))) {
-        throw new InputShapeError('ends inside a line (an incomplete log event)', true);
-      }
-      splitter.end();
-    },
+    end: () => takeLast(false),
     unreplayed: () => ({ from: read - (splitter.pending?.length ?? 0), read }),
-    salvage() {
-      // A JSON object that parses is whole (no prefix of one does): only its line break is missing.
-      const last = splitter.pending?.toString('utf8').trim();
-      if (last && messageOfLine(last).message.startsWith('{') && !isCutRecord(last)) splitter.end();
-    },
+    salvage: () => takeLast(true),
+    cutLast: () => cut,
   };
+}
+
+/** Whether the text of a last, unterminated line is a whole JSON object (its break is all it lacks). */
+function isWholeRecord(line: string): boolean {
+  return messageOfLine(line).message.startsWith('{') && !isCutRecord(line);
 }
 
 /** Whether the text of a last, unterminated line is a JSON object cut short. */
@@ -673,6 +696,7 @@ function documentReader(
     unreplayed: () => ({ from: stream.unreplayedFromByte, read: given + (carry?.length ?? 0) }),
     // Every element is handed over as soon as it ends; an unfinished one is not whole.
     salvage: () => undefined,
+    cutLast: () => undefined,
   };
 }
 
@@ -726,6 +750,10 @@ export async function readSources(
         progress,
       );
       readable++;
+      if (progress.damage) {
+        damaged.push(progress.damage);
+        warn(describeDamage(progress.damage));
+      }
       if (progress.unreadableElements > 0) {
         warn(
           `${sourceName(source)}: skipped ${progress.unreadableElements} element(s) that are not replayable input (the first: ${progress.firstUnreadable})`,
