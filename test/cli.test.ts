@@ -159,6 +159,7 @@ describe('a mistyped flag (issue 26)', () => {
     preview: ['--otu', '--out'],
     prices: ['--dryrun', '--dry-run'],
     advise: ['--jsno', '--json'],
+    alerts: ['--tagret', '--target'],
   };
 
   it.each(Object.entries(TYPOS))(
