@@ -4,6 +4,7 @@
  * reached through `npm run` only.
  */
 import { main as advise } from './advise/command';
+import { main as alerts } from './alerts/command';
 import { main as preview } from './preview/command';
 import { main as prices } from './prices/command';
 import { main as replay } from './replay/command';
@@ -31,6 +32,7 @@ export const COMMANDS = {
     summary: 'quantified ways to spend less on these logs, each with its formula and basis',
     main: advise,
   },
+  alerts: { summary: 'a marked test alert through the deployed notifier to each destination', main: alerts },
 } as const satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

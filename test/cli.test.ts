@@ -3,11 +3,14 @@
  * example and exits 0; a user mistake is one line and exit 2, never a stack trace.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { userFolder } from '../cli/bin';
 import { COMMANDS, type CommandName } from '../cli/commands';
+import { closestFlag, flagErrorText } from '../cli/common/cli';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -37,6 +40,7 @@ const COMMAND_FLAGS: Record<CommandName, string[]> = {
   preview: ['--out', '--open', '--region', '--param', '--config', '--delivery-lag', '--until'],
   prices: ['--from', '--dry-run', '--out', '--service-code'],
   advise: ['--json', '--csv', '--since', '--until', '--by', '--check', '--cache-hit-share', '--config'],
+  alerts: ['--target', '--stage', '--region', '--service', '--json'],
 };
 
 /** Each contributor tool in dev/, its npm script name and the flags its usage must list. */
@@ -145,5 +149,74 @@ describe('npx bedrock-watch (the package bin, item 5)', () => {
     expect(help.stdout).not.toMatch(/bench|fuzz|generate/);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "replya"');
+  });
+});
+
+describe('a mistyped flag (issue 26)', () => {
+  const TYPOS: Record<CommandName, [string, string]> = {
+    replay: ['--sinse', '--since'],
+    simulate: ['--parm', '--param'],
+    preview: ['--otu', '--out'],
+    prices: ['--dryrun', '--dry-run'],
+    advise: ['--jsno', '--json'],
+    alerts: ['--tagret', '--target'],
+  };
+
+  it.each(Object.entries(TYPOS))(
+    '%s suggests the closest flag of its own table and exits 2',
+    async (command, [typo, meant]) => {
+      const { code, stderr } = await cli(command, [typo, 'x']);
+
+      expect(code).toBe(2);
+      expect(stderr).toContain(`${command}: unknown flag ${typo}; did you mean ${meant}?`);
+      expect(stderr).not.toContain('To specify a positional argument');
+    },
+  );
+
+  it('suggests only a flag that is close, and names a flag given with its value', () => {
+    const options = { since: {}, until: {}, json: {}, 'dry-run': {} };
+    const unknown = (flag: string) => {
+      try {
+        parseArgs({ args: [flag], options: { since: { type: 'string' } }, strict: true });
+      } catch (error) {
+        return flagErrorText(error, options);
+      }
+      return 'parsed';
+    };
+
+    expect(unknown('--untill=2025-10-20')).toBe('unknown flag --untill; did you mean --until?');
+    expect(unknown('--sjon')).toBe('unknown flag --sjon; did you mean --json?');
+    expect(unknown('--no-such-flag')).toBe('unknown flag --no-such-flag');
+    expect(closestFlag('--x', Object.keys(options))).toBeUndefined();
+    expect(closestFlag('--dryrun', Object.keys(options))).toBe('dry-run');
+  });
+});
+
+describe('relative paths under npm run (issue 26)', () => {
+  it('resolve against the folder npm was run in (INIT_CWD), not the package root npm starts the script in', async () => {
+    const user = mkdtempSync(join(tmpdir(), 'bw-user-'));
+    mkdirSync(join(user, 'exported'));
+    copyFileSync(
+      join(ROOT, 'events', 'fixtures', 'bedrock-invocation-records.jsonl'),
+      join(user, 'exported', 'x.jsonl'),
+    );
+
+    const { stdout } = await run(
+      TSX,
+      [join(ROOT, 'cli', 'main.ts'), 'replay', '--json', 'exported/x.jsonl'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, INIT_CWD: user },
+      },
+    );
+
+    expect(JSON.parse(stdout).records.total).toBe(9);
+  });
+
+  it('leave the working folder alone anywhere but the package root', () => {
+    expect(userFolder({ INIT_CWD: '/home/u' }, ROOT, ROOT)).toBe('/home/u');
+    expect(userFolder({ INIT_CWD: '/home/u' }, '/srv/app', ROOT)).toBeUndefined();
+    expect(userFolder({ INIT_CWD: ROOT }, ROOT, ROOT)).toBeUndefined();
+    expect(userFolder({}, ROOT, ROOT)).toBeUndefined();
   });
 });

@@ -615,3 +615,67 @@ describe('one incident, one page', () => {
     expect(slack[2]).toMatch(/^\[RESOLVED\]/);
   });
 });
+
+describe('hold-down before resolving (real HTTP on 127.0.0.1)', () => {
+  it('a flapping error alarm opens one PagerDuty incident and one Opsgenie alert and resolves them 15 minutes after the last OK', async () => {
+    const clock = { now: T0 };
+    let firing = false;
+    let since = T0;
+    const { deps } = testNotifier({
+      receiverUrl: receiver.url,
+      escalationPolicy: '0:pagerduty,opsgenie',
+      resolveAfterMinutes: 15,
+      clock,
+      inAlarm: () => Promise.resolve(firing ? [describedAlarm('error-rate-critical-all', since)] : []),
+      byName: (names) =>
+        Promise.resolve(
+          names.map((n) => describedAlarm(n.slice(PREFIX.length + 1), since, 'critical', 'OK')),
+        ),
+    });
+    const flip = (state: 'ALARM' | 'OK') => {
+      firing = state === 'ALARM';
+      since = clock.now;
+      return handleNotifications(
+        deps,
+        records(
+          alarmMessage({
+            key: 'error-rate-critical-all',
+            state,
+            atMs: clock.now,
+            metricName: 'Errors',
+            period: 300,
+          }),
+          `flip-${state}-${clock.now}`,
+        ),
+      );
+    };
+    const minute = async (m: number) => {
+      clock.now = T0 + m * 60_000;
+      await handleTick(deps);
+    };
+
+    await flip('ALARM');
+    for (const [m, state] of [
+      [3, 'OK'],
+      [4, 'ALARM'],
+      [6, 'OK'],
+      [7, 'ALARM'],
+      [9, 'OK'],
+    ] as const) {
+      await minute(m - 0.5);
+      clock.now = T0 + m * 60_000;
+      await flip(state);
+    }
+    for (let m = 10; m < 24; m++) await minute(m);
+    const beforeHold = receiver.requests.map((r) => r.path);
+    await minute(24);
+    await minute(25);
+
+    expect(beforeHold).toEqual(['/v2/enqueue', '/v2/alerts']);
+    const pd = receiver.on('/v2/enqueue').map((r) => r.json);
+    expect(pd.map((e) => e.event_action)).toEqual(['trigger', 'resolve']);
+    expect(new Set(pd.map((e) => e.dedup_key)).size).toBe(1);
+    const genie = receiver.requests.filter((r) => r.path.startsWith('/v2/alerts'));
+    expect(genie.map((r) => (r.path.includes('/close') ? 'close' : 'create'))).toEqual(['create', 'close']);
+  });
+});

@@ -127,12 +127,18 @@ describe('runReplay: the usual export formats (item 2)', () => {
       expect.stringMatching(
         /^skipped 2 paths \(.*README\.md, .*aws-logs-write-test\): not a \.json, \.jsonl or \.gz file$/,
       ),
-      expect.stringMatching(/broken\.json\.gz: not a valid gzip file .*\(skipped\)$/),
+      // A gzip that breaks off is damaged input (exit 1), not a file of another kind.
+      expect.stringMatching(
+        /broken\.json\.gz: not a valid gzip file \(truncated\) at byte 0 \(decompressed\); replayed: nothing/,
+      ),
       expect.stringMatching(/wrong\.json: not a Lambda event .*\(skipped\)$/),
     ]);
     expect(summary.inputs.skipped.map((s) => s.reason)).toEqual([
       'not a .json, .jsonl or .gz file',
       'not a .json, .jsonl or .gz file',
+    ]);
+    expect(summary.inputs.damaged.map((d) => [d.path, d.problem])).toEqual([
+      [join(d, 'broken.json.gz'), 'not a valid gzip file (truncated)'],
     ]);
   });
 

@@ -355,14 +355,16 @@ describe('npm run replay', () => {
     expect(Math.max(...narrow.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120);
     expect(narrow.stdout).toContain('Unpriced models (cost not included):');
     expect(narrow.stdout).toMatch(/why: an application inference profile/);
-    expect(wide.stdout).toMatch(/^model +calls +throt +timeo .* cost +\$\/1k calls +unpriced$/m);
+    expect(wide.stdout).toMatch(
+      /^model +calls +errors +err % +server +client +thr % +throt +timeo .* cost +\$\/1k calls +unpriced$/m,
+    );
     const rows = csv.stdout.trimEnd().split('\n');
     expect(rows[0]).toMatch(/^scope,name,calls,errors,throttling_errors,/);
     expect(rows.filter((r) => r.startsWith('model,'))).toHaveLength(7);
     expect(rows.some((r) => r.startsWith('all-models,ALL MODELS,1974,'))).toBe(true);
     expect(rows.some((r) => r.startsWith('attribution:team,'))).toBe(true);
     expect(rows.find((r) => r.includes('application-inference-profile'))).toMatch(
-      /,,,81,application-profile-not-resolved,\d+,\d+,\d+,\d+,[\d.]*,\d+,[\d.]*$/,
+      /,,,81,application-profile-not-resolved,\d+,\d+,\d+,\d+,[\d.]*,\d+,[\d.]*,\d+,\d+,\d+$/,
     );
     expect(both.code).toBe(2);
   });

@@ -42,7 +42,8 @@ examples:
   npx bedrock-watch advise exported/ --since 2025-10-01 --until 2025-11-01 --by team
   npx bedrock-watch advise --json exported/ | jq '.findings[] | select(.basis == "exact")'
 
-exit: 0 done, 1 a batch could not be decoded, 2 nothing could be read or a bad flag`;
+exit: 0 done, 1 a batch could not be decoded or an input is truncated or corrupt (every complete
+      event before the damage is read; the warning says where), 2 nothing could be read or a bad flag`;
 
 function fail(message: string): number {
   process.stderr.write(`advise: ${message}\n`);
@@ -155,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     parsed.checks,
   );
   process.stdout.write(render(advice, read, v));
-  return read.batches.failed > 0 ? 1 : 0;
+  return read.batches.failed > 0 || read.damaged.length > 0 ? 1 : 0;
 }
 
 function render(advice: Advice, read: ReadResult, v: CliValues): string {

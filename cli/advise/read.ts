@@ -9,7 +9,7 @@ import { UsageCollector } from '../../shared/advice/usage';
 import type { PriceTable } from '../../shared/ingest/5-price';
 import { parseBatch } from '../../shared/ingest/batch';
 import { decodeForReplay } from '../input/shapes';
-import { ReplayInputError, readSources, scanInputs } from '../input/sources';
+import { type DamagedInput, ReplayInputError, readSources, scanInputs } from '../input/sources';
 
 export interface ReadOptions {
   paths: readonly string[];
@@ -26,6 +26,8 @@ export interface ReadResult {
   priceTable: PriceTable;
   records: { accepted: number; failedCalls: number; rejected: number; duplicates: number; filtered: number };
   batches: { total: number; failed: number };
+  /** Inputs that stop part-way (truncated, corrupt): warned about, and the CLI exits 1. */
+  damaged: DamagedInput[];
 }
 
 /**
@@ -50,7 +52,7 @@ export async function readUsage(options: ReadOptions): Promise<ReadResult> {
   const { sources, skipped } = scanInputs(options.paths);
   for (const { path, reason } of skipped) options.warn(`skipped ${path}: ${reason}`);
   if (sources.length === 0) throw new ReplayInputError(`nothing to read in ${options.paths.join(', ')}`);
-  const readable = await readSources(
+  const { readable, damaged } = await readSources(
     sources,
     (batch) => {
       batches.total++;
@@ -79,5 +81,5 @@ export async function readUsage(options: ReadOptions): Promise<ReadResult> {
     ...(options.sinceMs !== undefined ? { sinceMs: options.sinceMs } : {}),
     ...(options.untilMs !== undefined ? { untilMs: options.untilMs } : {}),
   });
-  return { usage, priceTable, records, batches };
+  return { usage, priceTable, records, batches, damaged };
 }

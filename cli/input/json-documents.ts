@@ -6,9 +6,19 @@
  * around the values, and {@link JsonDocumentStream} holds the text between chunks and joins them.
  */
 
-/** The input is not JSON replay can read; the message says what it expected. */
+/**
+ * The input is not JSON replay can read; the message says what it expected. `damaged` tells a file
+ * that starts as input and then stops (truncated, or corrupt part-way: what came before it is
+ * replayed, and the run exits 1) from one that is not input at all (skipped with a warning).
+ */
 export class InputShapeError extends Error {
   override readonly name = 'InputShapeError';
+  constructor(
+    message: string,
+    readonly damaged = false,
+  ) {
+    super(message);
+  }
 }
 
 /** What a JSON document scanner hands over. */
@@ -136,11 +146,21 @@ class Skeleton {
   constructor(
     private readonly handlers: JsonDocumentHandlers,
     private readonly fail: Fail,
+    /** A document starts at index `i` of the text. */
+    private readonly onOpen: (i: number) => void,
   ) {}
 
   /** Whether a document is open. */
   get inDocument(): boolean {
     return this.frames.length > 0;
+  }
+
+  /**
+   * Whether the open document is read whole when it closes (an object whose `events` are not
+   * streamed: a Lambda event, a payload, a record), so none of it has been handed over yet.
+   */
+  get openDocumentIsWhole(): boolean {
+    return this.frames[0] === 'object' && !this.streamedEvents;
   }
 
   /** One non-blank character outside any value; true when a value starts with it. */
@@ -222,6 +242,7 @@ class Skeleton {
   }
 
   private openDocument(c: number, i: number): void {
+    this.onOpen(i);
     if (c === LBRACKET) {
       this.frames.push('array');
       this.expect = 'value-or-end';
@@ -257,15 +278,30 @@ class Skeleton {
 export class JsonDocumentStream {
   private buf = '';
   private pos = 0;
-  /** Characters before `buf`, for error positions. */
-  private offset = 0;
   /** Where the value being cut out starts in `buf`, or -1. */
   private start = -1;
   private readonly valueEnd = new ValueEnd();
   private readonly skeleton: Skeleton;
+  /**
+   * A UTF-8 byte count that only moves forward: `cursorByte` bytes of text come before index
+   * `cursorChar` of `buf`. Positions are turned into byte offsets only where a document opens and
+   * where reading stops, so the count costs one native length per character, at most.
+   */
+  private cursorChar = 0;
+  private cursorByte = 0;
+  /** The byte offset where the open document starts. */
+  private documentStartByte = 0;
+  /** Where in `buf` reading stopped on an error, or -1. */
+  private failedAt = -1;
 
   constructor(handlers: JsonDocumentHandlers) {
-    this.skeleton = new Skeleton(handlers, (at, what) => this.fail(at, what));
+    this.skeleton = new Skeleton(
+      handlers,
+      (at, what) => this.fail(at, what),
+      (i) => {
+        this.documentStartByte = this.byteAt(i);
+      },
+    );
   }
 
   /** How many top-level documents have ended so far. */
@@ -274,32 +310,61 @@ export class JsonDocumentStream {
   }
 
   push(chunk: string): void {
+    // The text before the kept part is dropped: count its bytes first.
+    this.byteAt(this.start >= 0 ? this.start : this.buf.length);
+    this.cursorChar = 0;
     if (this.start >= 0) {
-      this.offset += this.start;
       this.buf = this.buf.slice(this.start) + chunk;
       this.pos -= this.start;
       this.start = 0;
     } else {
-      this.offset += this.buf.length;
       this.buf = chunk;
       this.pos = 0;
     }
     this.scan();
   }
 
+  /** Whether nothing but white space has been pushed. */
+  get blank(): boolean {
+    return this.skeleton.documents === 0 && !this.skeleton.inDocument && this.start < 0;
+  }
+
+  /**
+   * The UTF-8 byte offset of the first character of the text pushed so far that was not handed
+   * over whole: where a failure stopped reading, the start of an unfinished document that is read
+   * whole, or of the unfinished element; the end of the text when everything was handed over.
+   */
+  get unreplayedFromByte(): number {
+    if (this.failedAt >= 0 && !this.skeleton.openDocumentIsWhole) return this.byteAt(this.failedAt);
+    if (this.skeleton.inDocument && this.skeleton.openDocumentIsWhole) return this.documentStartByte;
+    return this.byteAt(this.start >= 0 ? this.start : this.buf.length);
+  }
+
   /** @throws InputShapeError when the text ends inside a document (a truncated file). */
   end(): void {
     if (this.start >= 0 && this.valueEnd.endsWithText) this.finishValue(this.buf.length);
     if (this.start >= 0 || this.skeleton.inDocument) {
-      throw new InputShapeError(
-        `ends inside a JSON document (at character ${this.offset + this.buf.length})`,
-      );
+      throw new InputShapeError('ends inside a JSON document', true);
     }
     if (this.skeleton.documents === 0) throw new InputShapeError('holds no JSON document');
   }
 
+  /** A syntax error: damage when a document had started, else the text is not a JSON document at all. */
   private fail(at: number, what: string): never {
-    throw new InputShapeError(`not valid JSON at character ${this.offset + at}: ${what}`);
+    this.failedAt = at;
+    // The reader reports where (as a byte offset, from unreplayedFromByte).
+    throw new InputShapeError(
+      `not valid JSON: ${what}`,
+      this.skeleton.documents > 0 || this.skeleton.inDocument,
+    );
+  }
+
+  /** The byte offset of index `i` of `buf`; moves the cursor there when `i` is ahead of it. */
+  private byteAt(i: number): number {
+    if (i < this.cursorChar) return this.cursorByte - Buffer.byteLength(this.buf.slice(i, this.cursorChar));
+    this.cursorByte += Buffer.byteLength(this.buf.slice(this.cursorChar, i));
+    this.cursorChar = i;
+    return this.cursorByte;
   }
 
   private scan(): void {

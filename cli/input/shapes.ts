@@ -156,6 +156,11 @@ export class LineSplitter {
 
   constructor(private readonly onLine: (line: string, lineNumber: number, bytes: number) => void) {}
 
+  /** The bytes after the last line break, not handed over yet (the last line, if it has none). */
+  get pending(): Buffer | undefined {
+    return this.rest;
+  }
+
   push(chunk: Buffer): void {
     let start = 0;
     if (this.rest) {

@@ -8,9 +8,9 @@
  */
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
-import { createGunzip } from 'node:zlib';
+import { constants, createGunzip } from 'node:zlib';
 import { InputShapeError, JsonDocumentStream } from './json-documents';
 import {
   cliEventOf,
@@ -36,6 +36,56 @@ export type InputSource = { kind: 'file'; path: string } | { kind: 'stdin' };
 export interface SkippedInput {
   path: string;
   reason: string;
+}
+
+/**
+ * An input that stops part-way: truncated (a download that stopped) or corrupt. Every complete log
+ * event before `offset` was replayed; what is at and after it was not. The CLIs exit 1.
+ */
+export interface DamagedInput {
+  path: string;
+  /** What is wrong, e.g. `ends inside a JSON document`, `not a valid gzip file (truncated)`. */
+  problem: string;
+  /** The byte offset of the first byte not replayed. */
+  offset: number;
+  /**
+   * What `offset` counts: the file's bytes, or the decompressed bytes of a gzipped file (`.gz`), or
+   * the bytes of a UTF-16 file transcoded to UTF-8.
+   */
+  offsetIn: 'file' | 'decompressed' | 'utf-8 transcoding';
+  /** Log events read and replayed before the damage (whole Lambda events and payloads apart). */
+  replayedLogEvents: number;
+  /** Whole Lambda events and decoded payloads read and replayed before the damage. */
+  replayedDocuments: number;
+  /** What was not replayed, in words: `the incomplete last 523 bytes`, `everything from byte 1024 on`. */
+  lost: string;
+  /** Bytes read from `offset` on and not replayed; null when reading stopped there (the rest is unknown). */
+  lostBytes: number | null;
+}
+
+/** A source stopped part-way; what came before was handed over. */
+export class InputDamageError extends Error {
+  override readonly name = 'InputDamageError';
+  constructor(readonly damage: DamagedInput) {
+    super(describeDamage(damage));
+  }
+}
+
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** One line about a damaged input: where, what is wrong, what was replayed and what was lost. */
+export function describeDamage(d: DamagedInput): string {
+  const where = d.offsetIn === 'file' ? `byte ${d.offset}` : `byte ${d.offset} (${d.offsetIn})`;
+  const documents =
+    d.replayedDocuments > 0
+      ? ` and ${plural(d.replayedDocuments, 'Lambda event/payload', 'Lambda events/payloads')}`
+      : '';
+  const before =
+    d.replayedLogEvents + d.replayedDocuments === 0
+      ? 'nothing (no complete log event came before it)'
+      : `the ${plural(d.replayedLogEvents, 'complete log event')}${documents} before it`;
+  return `${d.path}: ${d.problem} at ${where}; replayed: ${before}; lost: ${d.lost}`;
 }
 
 const CANNOT_READ = 'cannot read: ';
@@ -85,19 +135,35 @@ export function scanInputs(paths: readonly string[]): { sources: InputSource[]; 
 export interface SourceProgress {
   /** Log events and documents handed over so far. */
   events: number;
+  /** Of them, whole Lambda events and payloads (each one batch of log events). */
+  documents?: number;
   batches: number;
   /** Elements of a JSON document that were not a shape replay reads (skipped, reported). */
   unreadableElements: number;
   firstUnreadable?: string;
   /** Bytes read from the file (compressed, if it is). */
   bytesRead: number;
+  /** Set when the input ends inside its last line: read to the end, but damaged. */
+  damage?: DamagedInput;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 const CHUNK_BYTES = 1024 * 1024;
 
+/** How the text of a source was decoded: what a damaged input's byte offset counts. */
+interface TextState {
+  gzip: boolean;
+  utf16: boolean;
+  /** Bytes of a UTF-8 byte-order mark dropped before the text. */
+  bom: number;
+}
+
 /** The raw bytes of a source, gunzipped when they start with gzip's magic bytes. */
-async function* bytesOf(raw: AsyncIterable<Buffer>, progress: SourceProgress): AsyncGenerator<Buffer> {
+async function* bytesOf(
+  raw: AsyncIterable<Buffer>,
+  progress: SourceProgress,
+  state: TextState,
+): AsyncGenerator<Buffer> {
   const chunks = raw[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
   // Two bytes decide; a first chunk of one byte (a pipe may deliver that) waits for the next.
@@ -118,27 +184,99 @@ async function* bytesOf(raw: AsyncIterable<Buffer>, progress: SourceProgress): A
     if (head.length > 0) yield* rest();
     return;
   }
-  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-  const input = new PassThrough();
-  input.pipe(gunzip);
-  input.on('error', (error) => gunzip.destroy(error));
-  // Feed the gunzip as it drains, so a gigabyte never waits in memory.
-  const feed = (async () => {
-    for await (const chunk of rest()) {
-      if (!input.write(chunk)) await new Promise((resolve) => input.once('drain', resolve));
-    }
-    input.end();
-  })().catch((error: unknown) => gunzip.destroy(error as Error));
+  state.gzip = true;
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
+    yield* gunzipped(rest());
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     throw new InputShapeError(
-      (error as NodeJS.ErrnoException).code === 'Z_DATA_ERROR' ||
-        (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR'
-        ? 'not a valid gzip file (truncated or corrupt)'
-        : String((error as Error).message),
+      code === 'Z_BUF_ERROR'
+        ? 'not a valid gzip file (truncated)'
+        : code === 'Z_DATA_ERROR'
+          ? 'not a valid gzip file (corrupt)'
+          : String((error as Error).message),
+      true,
     );
+  }
+}
+
+/** Compressed bytes handed to the gunzip at a time: what one write can expand to stays bounded. */
+const FEED_BYTES = 64 * 1024;
+/** Decompressed bytes that may wait for the reader before the gunzip is fed more. */
+const MAX_WAITING_BYTES = 4 * CHUNK_BYTES;
+
+/**
+ * Gunzips a stream of compressed chunks. The gunzip flows (each output chunk is taken as soon as it
+ * is made) and the pace is set by feeding it, not by pausing its output: a stream paused when a
+ * truncated or corrupt input makes it fail discards the output it holds, and that output is the
+ * last complete events before the damage. Memory stays bounded: the feed waits while more than
+ * MAX_WAITING_BYTES wait for the reader.
+ * @throws the gunzip's error (Z_BUF_ERROR truncated, Z_DATA_ERROR corrupt) after all its output
+ */
+async function* gunzipped(compressed: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  const waiting: Buffer[] = [];
+  let waitingBytes = 0;
+  let failure: unknown;
+  let done = false;
+  let wakeReader: (() => void) | undefined;
+  let wakeFeed: (() => void) | undefined;
+  const wake = () => {
+    for (const f of [wakeReader, wakeFeed]) f?.();
+    wakeReader = undefined;
+    wakeFeed = undefined;
+  };
+  gunzip.on('data', (chunk: Buffer) => {
+    waiting.push(chunk);
+    waitingBytes += chunk.length;
+    wake();
+  });
+  let stopped: () => void = () => undefined;
+  const stoppedPromise = new Promise<void>((r) => (stopped = r));
+  const stop = (error?: unknown) => {
+    failure ??= error;
+    done = true;
+    stopped();
+    wake();
+  };
+  /** Waits for `event` (its own resolver: the reader's wake-ups are not it), or for the gunzip to stop. */
+  const until = (start: (resolve: () => void) => void) =>
+    Promise.race([new Promise<void>((r) => start(r)), stoppedPromise]);
+  gunzip.on('error', stop);
+  gunzip.on('end', () => stop());
+  gunzip.on('close', () => stop());
+  const feed = (async () => {
+    for await (const chunk of compressed) {
+      for (let i = 0; i < chunk.length && !done; i += FEED_BYTES) {
+        while (waitingBytes > MAX_WAITING_BYTES && !done) await new Promise<void>((r) => (wakeFeed = r));
+        if (done) return;
+        if (!gunzip.write(chunk.subarray(i, i + FEED_BYTES))) await until((r) => gunzip.once('drain', r));
+      }
+      if (done) return;
+    }
+    // A sync flush first: it hands over everything the input decodes to, which the final flush of
+    // end() would drop with its error when the input is truncated.
+    await until((r) => gunzip.flush(constants.Z_SYNC_FLUSH, () => r()));
+    if (!done) gunzip.end();
+  })().catch(stop);
+  try {
+    for (;;) {
+      const chunk = waiting.shift();
+      if (chunk) {
+        waitingBytes -= chunk.length;
+        wakeFeed?.();
+        yield chunk;
+      } else if (done) {
+        break;
+      } else {
+        await new Promise<void>((r) => (wakeReader = r));
+      }
+    }
+    if (failure !== undefined) throw failure;
   } finally {
+    // A reader that stops early (a wrong shape) ends the gunzip and the feed with it.
+    if (!done) gunzip.destroy();
+    stop();
     await feed;
   }
 }
@@ -155,7 +293,7 @@ function byteOrderOf(head: Buffer): { utf16?: TextDecoder; skip: number } {
  * Normalises bytes to UTF-8 without a byte-order mark: a .jsonl saved with one keeps its first
  * line, and UTF-16 (what PowerShell's `>` writes) is transcoded.
  */
-async function* utf8Of(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* utf8Of(bytes: AsyncIterable<Buffer>, state: TextState): AsyncGenerator<Buffer> {
   let head: Buffer | undefined = Buffer.alloc(0);
   let utf16: TextDecoder | undefined;
   for await (const chunk of bytes) {
@@ -166,6 +304,8 @@ async function* utf8Of(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
       if (head.length < 3) continue;
       const order = byteOrderOf(head);
       utf16 = order.utf16;
+      state.utf16 = utf16 !== undefined;
+      state.bom = order.skip;
       out = head.subarray(order.skip);
       head = undefined;
     }
@@ -253,13 +393,77 @@ export async function readBytes(
   const drain = async () => {
     while (queue.length > 0) await onBatch(queue.shift() as ReplayBatch);
   };
-  for await (const bytes of utf8Of(bytesOf(raw, progress))) {
-    reader.push(bytes);
+  const state: TextState = { gzip: false, utf16: false, bom: 0 };
+  let atEnd = false;
+  try {
+    for await (const bytes of utf8Of(bytesOf(raw, progress, state), state)) {
+      reader.push(bytes);
+      await drain();
+    }
+    atEnd = true;
+    reader.end();
+  } catch (error) {
+    if (!isDamage(error, progress)) throw error;
+    // Every complete event before the damage is replayed: the batch being filled is not dropped.
+    reader.salvage();
+    lines.flush();
     await drain();
+    const where = reader.cutLast() ?? reader.unreplayed();
+    throw new InputDamageError(damageOf(name, error as Error, progress, state, where, atEnd));
   }
-  reader.end();
   lines.flush();
   await drain();
+  const cut = reader.cutLast();
+  if (cut) {
+    const problem = new InputShapeError('ends inside a line (an incomplete log event)', true);
+    progress.damage = damageOf(name, problem, progress, state, cut, true);
+  }
+}
+
+/** Whether a reading error stops a source that had started as input (not a wrong kind of file). */
+function isDamage(error: unknown, progress: SourceProgress): boolean {
+  if (error instanceof InputShapeError) return error.damaged;
+  // A read that fails once bytes have come (EIO, a pipe that breaks) stops the input part-way.
+  const errno = error as NodeJS.ErrnoException;
+  return typeof errno?.code === 'string' && typeof errno.syscall === 'string' && progress.bytesRead > 0;
+}
+
+/** Where and how a source stopped, and what of it was not replayed. */
+function damageOf(
+  name: string,
+  error: Error,
+  progress: SourceProgress,
+  state: TextState,
+  where: { from: number; read: number; handed?: boolean },
+  atEnd: boolean,
+): DamagedInput {
+  const code = (error as NodeJS.ErrnoException).code;
+  const problem = error instanceof InputShapeError ? error.message : `cannot read (${code})`;
+  // A truncation is found where the input ends: everything read after `offset` is what is lost.
+  // Elsewhere (a syntax error, a corrupt gzip, a failed read) reading stopped there.
+  const cutGzip = problem === 'not a valid gzip file (truncated)';
+  const truncated = atEnd || cutGzip;
+  const { from, read } = where;
+  const lostBytes = read - from;
+  const documents = progress.documents ?? 0;
+  const missingEnd = cutGzip ? ', and whatever the missing end of the file held' : '';
+  return {
+    path: name,
+    problem,
+    offset: state.bom + from,
+    offsetIn: state.gzip ? 'decompressed' : state.utf16 ? 'utf-8 transcoding' : 'file',
+    // A cut last line was handed over too, as a record the function rejects: it is not complete.
+    replayedLogEvents: progress.events - documents - (where.handed ? 1 : 0),
+    replayedDocuments: documents,
+    lost: truncated
+      ? where.handed
+        ? `the incomplete last line (${plural(lostBytes, 'byte')}), read as one record the function rejects${missingEnd}`
+        : lostBytes > 0
+          ? `the incomplete last ${plural(lostBytes, 'byte')}${missingEnd}`
+          : 'whatever the missing end of the input held'
+      : `everything from byte ${state.bom + from} on`,
+    lostBytes: truncated ? lostBytes : null,
+  };
 }
 
 /**
@@ -285,8 +489,12 @@ export async function collectBatches(
     const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
     try {
       await readSource(source, collect, progress, batching);
+      if (progress.damage) throw new InputDamageError(progress.damage);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      // The simulator needs every record of a window: it evaluates nothing from a damaged input.
+      if (error instanceof InputDamageError)
+        throw new ReplayInputError(`${error.message}; nothing is evaluated from a damaged input`);
       if (error instanceof InputShapeError)
         throw new ReplayInputError(`${sourceName(source)}: ${error.message}`);
       if (code) throw new ReplayInputError(`cannot read ${sourceName(source)}: ${code}`);
@@ -300,6 +508,15 @@ export async function collectBatches(
 interface ByteReader {
   push(bytes: Buffer): void;
   end(): void;
+  /**
+   * Of the bytes pushed so far (`read`), the offset of the first one not handed over inside a
+   * complete log event or document (`from`): where a source that stops lost what it lost.
+   */
+  unreplayed(): { from: number; read: number };
+  /** The input stopped: hand over what is left of the last line, whole or not (the function rejects a cut one). */
+  salvage(): void;
+  /** Where the last line was cut short, when it was (handed over all the same). */
+  cutLast(): { from: number; read: number; handed: true } | undefined;
 }
 
 function createReader(
@@ -351,6 +568,9 @@ function createReader(
       }
       chosen?.end();
     },
+    unreplayed: () => chosen?.unreplayed() ?? { from: 0, read: head.length },
+    salvage: () => chosen?.salvage(),
+    cutLast: () => chosen?.cutLast(),
   };
 }
 
@@ -362,7 +582,47 @@ function lineReader(shortName: string, lines: LineBatcher, progress: SourceProgr
     // export line's time prefix is ASCII, so the message's size is the line's less its length.
     lines.push(message, `${shortName}:${lineNumber}`, timestamp, bytes - (line.length - message.length));
   });
-  return { push: (bytes) => splitter.push(bytes), end: () => splitter.end() };
+  let read = 0;
+  let cut: { from: number; read: number; handed: true } | undefined;
+  // The last line, without its line break, is handed over as every line is (a bad one is a counted
+  // rejection, as in Lambda). One that starts a JSON object and does not parse is where a download
+  // stopped (no prefix of a JSON object parses): noted as damage. After a read that failed, any
+  // last line but a whole JSON object is.
+  const takeLast = (stopped: boolean) => {
+    const last = splitter.pending;
+    const text = last?.toString('utf8').trim();
+    if (last && text && (isCutRecord(text) || (stopped && !isWholeRecord(text)))) {
+      cut = { from: read - last.length, read, handed: true };
+    }
+    splitter.end();
+  };
+  return {
+    push(bytes) {
+      read += bytes.length;
+      splitter.push(bytes);
+    },
+    end: () => takeLast(false),
+    unreplayed: () => ({ from: read - (splitter.pending?.length ?? 0), read }),
+    salvage: () => takeLast(true),
+    cutLast: () => cut,
+  };
+}
+
+/** Whether the text of a last, unterminated line is a whole JSON object (its break is all it lacks). */
+function isWholeRecord(line: string): boolean {
+  return messageOfLine(line).message.startsWith('{') && !isCutRecord(line);
+}
+
+/** Whether the text of a last, unterminated line is a JSON object cut short. */
+function isCutRecord(line: string): boolean {
+  const { message } = messageOfLine(line.trim());
+  if (!message.startsWith('{')) return false;
+  try {
+    JSON.parse(message);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function documentReader(
@@ -376,6 +636,7 @@ function documentReader(
   const out: DocumentOutput = {
     batch(where, event) {
       progress.events++;
+      progress.documents = (progress.documents ?? 0) + 1;
       emit({ source: where, event });
     },
     record(where, message) {
@@ -406,30 +667,72 @@ function documentReader(
       if (!streamedEvents) take(members, name);
     },
   });
-  const decoder = new TextDecoder();
+  // The text is cut at whole characters here (not by a streaming TextDecoder), so the bytes the
+  // stream has been given are known exactly and a damaged input's offset is one.
+  let carry: Buffer | undefined;
+  let given = 0;
   return {
-    push: (bytes) => stream.push(decoder.decode(bytes, { stream: true })),
+    push(chunk) {
+      const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const whole = wholeCharacters(bytes);
+      carry = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : undefined;
+      given += whole;
+      stream.push(bytes.toString('utf8', 0, whole));
+    },
     end() {
-      stream.push(decoder.decode());
+      if (carry) {
+        // A character cut at the very end: JSON.parse would refuse it where it stands.
+        given += carry.length;
+        stream.push(carry.toString('utf8'));
+        carry = undefined;
+      }
+      // An empty file holds no log events, as an empty .jsonl does: nothing to read, nothing lost.
+      if (stream.blank) return;
       stream.end();
       if (progress.events === 0 && progress.unreadableElements > 0) {
         throw new InputShapeError(`not ${DOCUMENT_SHAPES_DESCRIBED}`);
       }
     },
+    unreplayed: () => ({ from: stream.unreplayedFromByte, read: given + (carry?.length ?? 0) }),
+    // Every element is handed over as soon as it ends; an unfinished one is not whole.
+    salvage: () => undefined,
+    cutLast: () => undefined,
   };
 }
 
+/** How many leading bytes of UTF-8 `bytes` are whole characters (a multi-byte one may be cut at the end). */
+function wholeCharacters(bytes: Buffer): number {
+  const n = bytes.length;
+  // Look back over at most three continuation bytes (10xxxxxx) for the last lead byte.
+  for (let back = 1; back <= Math.min(4, n); back++) {
+    const b = bytes[n - back] as number;
+    if ((b & 0xc0) === 0x80) continue;
+    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return size > back ? n - back : n;
+  }
+  return n;
+}
+
+/** What {@link readSources} read: how many sources were input, and which of them stopped part-way. */
+export interface SourcesRead {
+  /** Sources that were input (damaged ones included); 0 means nothing could be read. */
+  readable: number;
+  damaged: DamagedInput[];
+}
+
 /**
- * Reads every source into `runBatch`, one batch at a time. A source that stops (a wrong shape, a
- * broken gzip) is reported and the rest are read. Returns how many sources gave anything.
+ * Reads every source into `runBatch`, one batch at a time. A source that is not input (a wrong
+ * shape) is reported and skipped; one that stops part-way (truncated, a broken gzip) is reported
+ * as damaged after every complete event before the damage was handed over; the rest are read.
  */
 export async function readSources(
   sources: readonly InputSource[],
   runBatch: (batch: ReplayBatch) => Promise<void>,
   warn: (message: string) => void,
   onProgress?: (progress: { batches: number; events: number; bytesRead: number }) => void,
-): Promise<number> {
+): Promise<SourcesRead> {
   const totals = { batches: 0, events: 0, bytesRead: 0 };
+  const damaged: DamagedInput[] = [];
   let readable = 0;
   for (const source of sources) {
     const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
@@ -447,23 +750,33 @@ export async function readSources(
         progress,
       );
       readable++;
+      if (progress.damage) {
+        damaged.push(progress.damage);
+        warn(describeDamage(progress.damage));
+      }
       if (progress.unreadableElements > 0) {
         warn(
           `${sourceName(source)}: skipped ${progress.unreadableElements} element(s) that are not replayable input (the first: ${progress.firstUnreadable})`,
         );
       }
     } catch (error) {
-      warn(unreadable(source, progress, error));
-      if (progress.events > 0) readable++;
+      if (error instanceof InputDamageError) {
+        damaged.push(error.damage);
+        warn(error.message);
+        readable++;
+      } else {
+        warn(unreadable(source, progress, error));
+        if (progress.events > 0) readable++;
+      }
     }
     totals.batches += progress.batches;
     totals.events += progress.events;
     totals.bytesRead += progress.bytesRead;
   }
-  return readable;
+  return { readable, damaged };
 }
 
-/** The warning for a source that stopped: what was wrong, and what had been read before. */
+/** The warning for a source that is not input (nothing of it was replayed). */
 function unreadable(source: InputSource, progress: SourceProgress, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   const what = code ? `cannot read (${code})` : (error as Error).message;

@@ -41,7 +41,9 @@ examples:
   aws logs filter-log-events --log-group-name /aws/bedrock/modelinvocations --output json \\
     | bedrock-watch replay --json - | jq '.models[] | {modelId, costUsd}'
 
-exit: 0 done (rejected records are results), 1 a batch could not be decoded (Lambda would retry it),
+exit: 0 done (rejected records are results), 1 a batch could not be decoded (Lambda would retry it)
+      or an input is truncated or corrupt (every complete log event before the damage is replayed;
+      the report and --json's inputs.damaged name the file, the byte offset and what was lost),
       2 nothing could be read, a bad flag or a bad setting`;
 
 function fail(message: string): number {
@@ -144,7 +146,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   progress?.clear();
   printReport(run, v);
-  return run.summary.batches.failed > 0 ? 1 : 0;
+  return run.summary.batches.failed > 0 || run.summary.inputs.damaged.length > 0 ? 1 : 0;
 }
 
 /** The report on stdout, as --json, --csv or a table. */

@@ -1,20 +1,26 @@
 /**
- * The replay report as text: by default five narrow tables (calls and cost, tokens, latency, errors
+ * The replay report as text: by default six narrow tables (calls and cost, tokens, latency, errors as the alarms count them, errors
  * by class, quality) that fit a 120-column terminal, `--wide` for the single table with every column, and
  * `--csv` for spreadsheets. `--json` is the summary itself (cli/replay/command.ts).
  */
 
-import type { ModelTotals, ReplaySummary } from '../../shared/analysis/summary';
+import type { ModelTotals } from '../../shared/analysis/summary';
 import { ERROR_CLASSES } from '../../shared/contract/error-classes';
 import { csvField } from '../common/csv';
+import { describeDamage } from '../input/sources';
+import type { AlarmErrors } from './errors';
+import type { ReplayReport } from './run';
+
+type ReplaySummary = ReplayReport;
+type Totals = ModelTotals & { alarmErrors: AlarmErrors };
 
 const int = (n: number) => n.toLocaleString('en-US');
 const ms = (n: number | null) => (n === null ? '-' : `${int(n)}`);
 const usd = (n: number) => `$${n.toFixed(n !== 0 && n < 0.01 ? 6 : 4)}`;
-const pct = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '-');
 const pctCell = (n: number | null) => (n === null ? '-' : `${n.toFixed(1)}%`);
 const ratioCell = (n: number | null) => (n === null ? '-' : n.toFixed(3));
-const errorsOf = (m: ModelTotals) => ERROR_CLASSES.reduce((a, c) => a + m.errors[c], 0);
+/** Every error class, throttling included (what attribution's Errors counter counts). */
+const allErrorsOf = (m: ModelTotals) => ERROR_CLASSES.reduce((a, c) => a + m.errors[c], 0);
 
 /** The widest a model id is shown in the narrow tables; longer ones are shortened in the middle. */
 export const MODEL_COLUMN = 48;
@@ -44,7 +50,7 @@ const per1kCell = (m: ModelTotals) => (m.costPer1kInvocations === null ? '-' : u
 
 interface Row {
   name: string;
-  m: ModelTotals;
+  m: Totals;
 }
 
 function rowsOf(summary: ReplaySummary, width: number | undefined): Row[] {
@@ -53,19 +59,20 @@ function rowsOf(summary: ReplaySummary, width: number | undefined): Row[] {
   return rows;
 }
 
-/** The five narrow tables of the default report. */
+/** The six narrow tables of the default report. */
 function narrowTables(summary: ReplaySummary): string[] {
   const rows = rowsOf(summary, MODEL_COLUMN);
   const { totals } = summary;
   return [
     'Calls and cost',
     table(
-      ['model', 'calls', 'errors', 'error %', 'cost', '$/1k calls', 'unpriced'],
+      ['model', 'calls', 'errors', 'error %', 'throttles', 'cost', '$/1k calls', 'unpriced'],
       rows.map(({ name, m }) => [
         name,
         int(m.invocations),
-        int(errorsOf(m)),
-        pct(errorsOf(m), m.invocations),
+        int(m.alarmErrors.errors),
+        pctCell(m.alarmErrors.errorPct),
+        int(m.alarmErrors.throttles),
         costCell(m),
         per1kCell(m),
         int(m.unpricedInvocations),
@@ -94,6 +101,19 @@ function narrowTables(summary: ReplaySummary): string[] {
         ms(m.latencyMs.p99),
         ms(m.timeToFirstTokenMs.p50),
         ms(m.timeToFirstTokenMs.p95),
+      ]),
+    ),
+    '',
+    'Errors as the alarms count them (% of calls)',
+    table(
+      ['model', 'server errors', 'client errors', 'error %', 'throttles', 'throttle %'],
+      rows.map(({ name, m }) => [
+        name,
+        int(m.alarmErrors.serverErrors),
+        int(m.alarmErrors.clientErrors),
+        pctCell(m.alarmErrors.errorPct),
+        int(m.alarmErrors.throttles),
+        pctCell(m.alarmErrors.throttlePct),
       ]),
     ),
     '',
@@ -130,6 +150,11 @@ function wideTable(summary: ReplaySummary): string[] {
   const header = [
     'model',
     'calls',
+    'errors',
+    'err %',
+    'server',
+    'client',
+    'thr %',
     ...ERROR_CLASSES.map((c) => `${c.toLowerCase().slice(0, 5)}`),
     'in tok',
     'out tok',
@@ -147,6 +172,11 @@ function wideTable(summary: ReplaySummary): string[] {
   const rows = rowsOf(summary, undefined).map(({ name, m }) => [
     name,
     int(m.invocations),
+    int(m.alarmErrors.errors),
+    pctCell(m.alarmErrors.errorPct),
+    int(m.alarmErrors.serverErrors),
+    int(m.alarmErrors.clientErrors),
+    pctCell(m.alarmErrors.throttlePct),
     ...ERROR_CLASSES.map((c) => int(m.errors[c])),
     int(m.inputTokens),
     int(m.outputTokens),
@@ -164,6 +194,8 @@ function wideTable(summary: ReplaySummary): string[] {
   return [
     table(header, rows),
     '',
+    'Errors (and err %) exclude throttles, as the error-rate alarms count them; server = timeo+model+serve,',
+    "client = valid+auth; thr % the throttle-rate alarms' share of calls.",
     'Errors by class: throt(tling) timeo(ut) valid(ation) auth model serve(r). Latency and TTFT in ms,',
     `from ${int(summary.totals.latencyMs.count)} latency and ${int(summary.totals.timeToFirstTokenMs.count)} TTFT values (nearest rank).`,
     '',
@@ -247,7 +279,7 @@ export function formatSummary(summary: ReplaySummary, options: { wide?: boolean 
       `${int(records.duplicates)} duplicates dropped, ${int(records.rejected)} rejected` +
       (records.filtered !== undefined ? `, ${int(records.filtered)} outside --since/--until` : '') +
       (records.feedback !== undefined ? `, ${int(records.feedback)} feedback records` : '') +
-      ` (in ${int(summary.batches.total)} batches${summary.batches.failed ? `, ${summary.batches.failed} FAILED` : ''})`,
+      ` (in ${int(summary.batches.total)} ${summary.batches.total === 1 ? 'batch' : 'batches'}${summary.batches.failed ? `, ${summary.batches.failed} FAILED` : ''})`,
     timeLine(summary),
     '',
   );
@@ -262,7 +294,7 @@ export function formatSummary(summary: ReplaySummary, options: { wide?: boolean 
     out.push('', `By ${key}:`);
     out.push(
       table(
-        [key, 'calls', 'errors', 'in tok', 'out tok', 'lat p50', 'p95', 'p99', 'cost', '$/1k calls'],
+        [key, 'calls', 'errors+thr', 'in tok', 'out tok', 'lat p50', 'p95', 'p99', 'cost', '$/1k calls'],
         values.map((v) => [
           options.wide ? v.value : shorten(v.value, MODEL_COLUMN),
           int(v.invocations),
@@ -303,6 +335,7 @@ export function formatSummary(summary: ReplaySummary, options: { wide?: boolean 
   for (const failure of summary.batches.failures) {
     out.push('', `FAILED batch ${failure.source}: ${failure.error} (Lambda would retry it)`);
   }
+  for (const damage of summary.inputs.damaged) out.push('', `DAMAGED input ${describeDamage(damage)}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -335,6 +368,10 @@ const CSV_COLUMNS = [
   'output_input_token_ratio',
   'feedback_count',
   'feedback_average_score',
+  // Not `server_errors`: that is the Server class's column.
+  'server_side_errors',
+  'client_side_errors',
+  'errors_with_throttles',
 ] as const;
 
 /** RFC 4180: quote a field holding a comma, quote or line break. */
@@ -346,11 +383,11 @@ const CSV_COLUMNS = [
  * null (an unpriced cost, a percentile without values).
  */
 export function formatCsv(summary: ReplaySummary): string {
-  const modelRow = (scope: string, name: string, m: ModelTotals, reasons = '') => [
+  const modelRow = (scope: string, name: string, m: Totals, reasons = '') => [
     scope,
     name,
     m.invocations,
-    errorsOf(m),
+    m.alarmErrors.errors,
     ...ERROR_CLASSES.map((c) => m.errors[c]),
     m.inputTokens,
     m.outputTokens,
@@ -375,6 +412,9 @@ export function formatCsv(summary: ReplaySummary): string {
     m.quality.outputInputRatio,
     m.quality.feedbackCount,
     m.quality.feedbackAverage,
+    m.alarmErrors.serverErrors,
+    m.alarmErrors.clientErrors,
+    allErrorsOf(m),
   ];
   const rows: (string | number | null)[][] = [
     ...summary.models.map((m) =>
@@ -391,7 +431,8 @@ export function formatCsv(summary: ReplaySummary): string {
       set('scope', `attribution:${key}`);
       set('name', v.value);
       set('calls', v.invocations);
-      set('errors', v.errors);
+      // Attribution counts errors of every class in one counter, throttles included.
+      set('errors_with_throttles', v.errors);
       set('input_tokens', v.inputTokens);
       set('output_tokens', v.outputTokens);
       set('latency_count', v.latencyMs.count);

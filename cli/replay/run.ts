@@ -7,6 +7,8 @@
 import { join } from 'node:path';
 import { createIngestHandler, type IngestSummary, type LocalRun } from '../../functions/ingest/ingest';
 import {
+  type ModelSummary,
+  type ModelTotals,
   type ReplaySummary,
   SummaryAccumulator,
   type UnpricedReasonSummary,
@@ -17,7 +19,8 @@ import { PACKAGE_ROOT } from '../common/bundle';
 import { localLambdaContext } from '../common/lambda-context';
 import { localIngestDependencies } from '../common/local-ingest';
 import { decodeForReplay, type ReplayBatch } from '../input/shapes';
-import { ReplayInputError, readSources, scanInputs } from '../input/sources';
+import { type DamagedInput, ReplayInputError, readSources, scanInputs } from '../input/sources';
+import { type AlarmErrors, alarmErrorsOf } from './errors';
 import { unpricedReasonsOf } from './unpriced';
 
 /** The bundled sample traffic: in the clone, and shipped in the package beside dist/. */
@@ -49,8 +52,21 @@ export interface ReplayOptions {
   keepEmf?: boolean;
 }
 
+/**
+ * The replay's `--json` document: the summary, with each model's (and all models') errors as the
+ * alarms count them, and the inputs that stopped part-way. New keys go at the end of their object.
+ */
+export interface ReplayReport extends Omit<ReplaySummary, 'models' | 'totals' | 'inputs'> {
+  models: (ModelSummary & { alarmErrors: AlarmErrors })[];
+  totals: ModelTotals & { alarmErrors: AlarmErrors };
+  inputs: ReplaySummary['inputs'] & {
+    /** Inputs that stop part-way (truncated, corrupt): what was replayed, where, what was lost. */
+    damaged: DamagedInput[];
+  };
+}
+
 export interface ReplayRun {
-  summary: ReplaySummary;
+  summary: ReplayReport;
   /** Every EMF document the handler printed, byte for byte, in order (empty with `keepEmf: false`). */
   emf: string[];
   /** The clock given with `nowMs`, if any. */
@@ -134,7 +150,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     }
   };
 
-  const readable = await readSources(sources, runBatch, warn, options.onProgress);
+  const { readable, damaged } = await readSources(sources, runBatch, warn, options.onProgress);
   if (readable === 0) throw new ReplayInputError('nothing could be read (see the warnings above)');
 
   const { models, totals: all, unpricedModels } = summary.models();
@@ -147,8 +163,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     emf,
     summary: {
       records: totals.summary(options.sinceMs !== undefined || options.untilMs !== undefined),
-      models,
-      totals: all,
+      models: models.map((m) => ({ ...m, alarmErrors: alarmErrorsOf(m) })),
+      totals: { ...all, alarmErrors: alarmErrorsOf(all) },
       unpricedModels,
       attribution: summary.attributionSummary(),
       provisionedModels: Object.entries(deps.config.provisionedModels).map(([modelId, { hourlyUsd }]) => ({
@@ -164,7 +180,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
         firstMinute: iso(minutes?.firstMs),
         lastMinute: iso(minutes?.lastMs),
       },
-      inputs: { sources: sources.length, skipped },
+      inputs: { sources: sources.length, skipped, damaged },
       modelIdCap: {
         maxModelIds: modelIds.maxIds,
         folded: modelIds.foldedCount,

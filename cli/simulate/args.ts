@@ -9,6 +9,7 @@ import {
   StackParameterError,
   type StackParameters,
 } from '../../shared/monitoring/parameters';
+import { flagErrorText } from '../common/cli';
 import { ReplayInputError } from '../input/sources';
 import { DEFAULT_SAMPLE_DIR } from '../replay/run';
 import { DEFAULT_DELIVERY_LAG_SECONDS, type SimulateOptions } from './run';
@@ -64,21 +65,18 @@ function untilOf(value: unknown): number | undefined | string {
  */
 export function parseSimulateFlags(argv: string[], own: Record<string, Spec>): ParsedFlags {
   let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
+  const options = {
+    param: { type: 'string', multiple: true },
+    config: { type: 'string' },
+    'delivery-lag': { type: 'string' },
+    until: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    ...own,
+  } as const;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        param: { type: 'string', multiple: true },
-        config: { type: 'string' },
-        'delivery-lag': { type: 'string' },
-        until: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        ...own,
-      },
-      allowPositionals: true,
-    });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true });
   } catch (error) {
-    return { kind: 'error', message: (error as Error).message };
+    return { kind: 'error', message: flagErrorText(error, options) };
   }
   const v = parsed.values;
   if (v.help) return { kind: 'help' };

@@ -20,6 +20,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { TOP_CONTRIBUTORS } from '../../shared/alerts/contributors';
 import { NOTIFIER_ENV, parseNotifierConfig } from '../../shared/alerts/notifier-config';
+import { parseTestAlertRequest } from '../../shared/alerts/test-alert';
 import { NOTIFIER_METRICS } from '../../shared/contract/metrics';
 import type { Json } from '../../shared/json';
 import { createAwsJsonClient } from './aws-json';
@@ -27,6 +28,7 @@ import { createDynamoDbStore } from './dynamodb-store';
 import { createHttpSender } from './http';
 import { handleNotifications, handleTick, type NotifierDeps, type NotifierReport } from './notifier';
 import { createSecretResolver } from './secrets';
+import { handleTestAlert } from './test-alert';
 
 /** Left at the end of an invocation for writing down what was sent. */
 const DEADLINE_MARGIN_MS = 4000;
@@ -34,6 +36,7 @@ const DEADLINE_MARGIN_MS = 4000;
 type NotifierEvent = {
   Records?: { EventSource?: string; Sns?: { MessageId?: string; TopicArn?: string; Message?: string } }[];
   source?: string;
+  bedrockWatchTest?: unknown;
 };
 
 /**
@@ -42,6 +45,9 @@ type NotifierEvent = {
  */
 export function createNotifierHandler(deps: NotifierDeps, logger: Logger, metrics: Metrics) {
   const run = (event: NotifierEvent, context: Context): Promise<NotifierReport> => {
+    // `bedrock-watch alerts test` invokes the function directly (functions/notifier/test-alert.ts).
+    const test = parseTestAlertRequest(event);
+    if (test) return handleTestAlert(deps, test);
     // Every delivery is over before the function's timeout, with room to record what it did.
     const remaining =
       typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;

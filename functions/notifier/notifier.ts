@@ -180,6 +180,7 @@ function escalationDeps(deps: NotifierDeps, deadlineMs: number): EscalationDeps 
     runId: deps.runId(),
     namePrefix: config.namePrefix,
     policy: (level) => config.policies[level],
+    resolveAfterMinutes: config.resolveAfterMinutes,
     send,
     ...(config.eventBus && deps.putEvents ? { publish } : {}),
   };

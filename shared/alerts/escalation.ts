@@ -2,10 +2,12 @@
  * Escalation of incidents: the alarms one cause sets off (incidents.ts) are one incident, whose
  * episode (from its first alarm in ALARM to its last one leaving) notifies each step's targets once
  * the step's minutes have passed, exactly once per level, and tells every target that heard of it
- * when the last alarm behind it leaves ALARM. One stored item per incident holds the episode, the
- * last transition of each alarm behind it, and the state of each delivery; every change is a
- * compare-and-set, so Lambda retries and concurrent runs (an SNS delivery racing the minute tick)
- * claim each delivery once. A claim by a run that died is taken over after a lease; a failed
+ * when the last alarm behind it has left ALARM and stayed out for the hold (`resolveAfterMinutes`):
+ * CloudWatch's sliding evaluation window makes an alarm flap at an incident's tail, and an ALARM
+ * during the hold continues the episode instead of paging again. One stored item per incident
+ * holds the episode, the last transition of each alarm behind it, and the state of each delivery;
+ * every change is a compare-and-set, so Lambda retries and concurrent runs (an SNS delivery racing
+ * the minute tick) claim each delivery once. A claim by a run that died is taken over after a lease; a failed
  * delivery is tried again after a pause that grows (at once for a transient error, later for a
  * timeout or a refusal); a missed tick is caught up by the next. Items expire: open episodes are
  * renewed while open, closed ones are dropped a day after closing.
@@ -55,7 +57,11 @@ export interface Episode {
   openedAt: number;
   /** When the incident reached `level`: that level's steps count from here. */
   levelSince: number;
-  status: 'open' | 'closed';
+  /** `clearing`: no alarm behind it is in ALARM, but not for the whole hold yet (no resolve sent). */
+  status: 'open' | 'clearing' | 'closed';
+  /** While clearing: when the last alarm left ALARM, by CloudWatch's clock; the hold counts from here. */
+  clearingSince?: number;
+  /** When the last alarm left ALARM, set as the episode closes (after the hold, its `clearingSince`). */
   closedAt?: number;
   /** How the last alarm left ALARM: OK, or INSUFFICIENT_DATA. */
   closedState?: AlarmState;
@@ -75,6 +81,11 @@ export interface EscalationDeps {
   /** The stack's alarm name prefix: incidents are keyed by family and scope under it. */
   namePrefix: string;
   policy: (level: AlertLevel) => EscalationStep[];
+  /**
+   * Minutes the incident must stay clear before it is resolved; the minute tick resolves it. Absent
+   * or 0: resolved with the OK that leaves no alarm in ALARM.
+   */
+  resolveAfterMinutes?: number;
   /** Sends one action to one target; resolves with the outcome, never throws. */
   send: (target: string, action: AlertAction, episode: Episode, event: AlarmEvent) => Promise<DeliveryResult>;
   /** Publishes the remediation event of an alarm's transition; absent when remediation events are off. */
@@ -111,7 +122,8 @@ export class EscalationConflictError extends Error {
 
 export const episodeKey = (incident: string) => `episode|${incident}`;
 const expiry = (ep: Episode, now: number) =>
-  ep.status === 'open' ? now + OPEN_TTL_MS : (ep.closedAt ?? now) + CLOSED_TTL_MS;
+  ep.status === 'closed' ? (ep.closedAt ?? now) + CLOSED_TTL_MS : now + OPEN_TTL_MS;
+const holdMs = (deps: EscalationDeps) => (deps.resolveAfterMinutes ?? 0) * 60_000;
 const targetOf = (key: string) =>
   key
     .split(':')
@@ -339,10 +351,14 @@ function openedOrJoined(
   const transition = ep?.members[event.name]?.state !== 'ALARM';
   const events =
     deps.publish && transition ? { [eventKey(event)]: { state: 'pending' as const, at: deps.now() } } : {};
-  if (ep?.status === 'open') {
+  if (ep && ep.status !== 'closed') {
+    // An ALARM during the hold continues the episode: whoever was told is not told again, and the
+    // steps keep counting from when the level was reached.
+    const { clearingSince: _since, closedState: _state, ...held } = ep;
     const rises = RANK[level] > RANK[ep.level];
     return {
-      ...ep,
+      ...held,
+      status: 'open',
       ...(rises ? { level, levelSince: event.atMs, lead: event.name } : {}),
       members: { ...ep.members, [event.name]: member },
       deliveries: { ...ep.deliveries, ...events },
@@ -383,7 +399,7 @@ export async function onAlarm(
     if (seen === 'stale') return { result: undefined };
     if (seen === 'same' && ep) {
       // Renew a long episode (a budget in ALARM all month) before it could expire.
-      const renew = ep.status === 'open' && current && current.expiresAtMs - deps.now() < OPEN_TTL_MS / 2;
+      const renew = ep.status !== 'closed' && current && current.expiresAtMs - deps.now() < OPEN_TTL_MS / 2;
       return renew ? { next: ep, result: ep } : { result: ep };
     }
     const next = openedOrJoined(deps, ep, event, level, incident);
@@ -392,6 +408,12 @@ export async function onAlarm(
   if (!opened) return [{ alarm: event.name, delivery: 'episode', result: 'stale' }];
   const triggers = opened.status === 'open' ? dueTriggers(opened, deps.policy(opened.level), deps.now()) : [];
   return run(deps, event.name, opened, [...triggers, ...pendingEvents(opened)]);
+}
+
+/** The episode closed: the last alarm left ALARM at `at` (CloudWatch's clock), to `state`. */
+function closed(ep: Episode, at: number, state: AlarmState): Episode {
+  const { clearingSince: _since, ...rest } = ep;
+  return { ...rest, status: 'closed', closedAt: at, closedState: state };
 }
 
 function left(deps: EscalationDeps, ep: Episode | undefined, event: AlarmEvent, incident: string): Episode {
@@ -424,20 +446,29 @@ function left(deps: EscalationDeps, ep: Episode | undefined, event: AlarmEvent, 
       ...(published ? { [eventKey(event)]: { state: 'pending', at: deps.now() } } : {}),
     },
   };
-  if (next.status === 'open' && inAlarm(next).length === 0)
-    return {
-      ...next,
-      status: 'closed',
-      closedAt: Math.max(event.atMs, next.openedAt),
-      closedState: event.state,
-    };
-  return next;
+  const clearing = next.status === 'clearing';
+  if (!clearing && (next.status !== 'open' || inAlarm(next).length > 0)) return next;
+  // Clear since the latest change of any alarm behind it (an OK the tick found late may be older
+  // than one already seen); a later change while clearing may follow an ALARM that never reached us
+  // (CloudWatch notifies changes only), so the hold counts again from it.
+  const at = Math.max(
+    next.openedAt,
+    next.clearingSince ?? 0,
+    ...Object.values(next.members).map((m) => m.atMs),
+  );
+  // Held until the tick sees it clear for the hold; an OK that arrives after the hold closes at once,
+  // and without a hold it closes now even if CloudWatch's clock runs ahead of ours.
+  const hold = holdMs(deps);
+  return hold === 0 || deps.now() >= at + hold
+    ? closed(next, at, event.state)
+    : { ...next, status: 'clearing', clearingSince: at, closedState: event.state };
 }
 
 /**
  * The alarm left ALARM (`event` is its OK or INSUFFICIENT_DATA, or the tick's view of it): record
  * it, and when no alarm behind the incident is in ALARM any more, close the episode and resolve
- * every target that was told. A change older than what is known of the alarm is stale.
+ * every target that was told, or with a hold, mark it clearing for the tick to close. A change
+ * older than what is known of the alarm is stale.
  */
 export async function onResolved(deps: EscalationDeps, event: AlarmEvent): Promise<Outcome[]> {
   const incident = incidentKeyOf(event, deps.namePrefix);
@@ -472,6 +503,26 @@ function finish(deps: EscalationDeps, ep: Episode): Promise<Outcome[]> {
   return run(deps, ep.lead, ep, [...resolves, ...pendingEvents(ep)]);
 }
 
+/**
+ * Closes a clearing episode that has stayed clear for the hold and resolves every target that was
+ * told; a compare-and-set, so of overlapping ticks one closes it and an ALARM that won the race
+ * keeps it open.
+ */
+async function closeWhenClear(deps: EscalationDeps, incident: string): Promise<Outcome[]> {
+  const now = deps.now();
+  const ep = await mutate<Episode | undefined>(deps, incident, (current) => {
+    const ep = current?.value;
+    if (ep?.status !== 'clearing') return { result: undefined };
+    const since = ep.clearingSince ?? now;
+    if (now < since + holdMs(deps)) return { result: ep };
+    const next = closed(ep, since, ep.closedState ?? 'OK');
+    return { next, result: next };
+  });
+  if (!ep) return [];
+  const resolves = ep.status === 'closed' ? dueResolves(ep) : [];
+  return run(deps, ep.lead, ep, [...resolves, ...pendingEvents(ep)]);
+}
+
 /** One incident's share of the tick; errors become an outcome, so one incident never stops the rest. */
 async function tickIncident(
   deps: EscalationDeps,
@@ -492,7 +543,8 @@ async function tickIncident(
       const now = states.get(name) ?? { state: 'OK' as const, atMs: deps.now() };
       out.push(...(await onResolved(deps, { ...member.snapshot, state: now.state, atMs: now.atMs })));
     }
-    if (firing.length === 0 && gone.length === 0 && stored) out.push(...(await finish(deps, stored)));
+    if (stored?.status === 'clearing') out.push(...(await closeWhenClear(deps, incident)));
+    else if (firing.length === 0 && gone.length === 0 && stored) out.push(...(await finish(deps, stored)));
     return out;
   } catch (error) {
     return [
@@ -527,7 +579,8 @@ export const TICK_CONCURRENCY = 8;
 /**
  * The minute tick: escalates every incident whose next step is due (and opens episodes whose ALARM
  * notification was lost), closes what left ALARM without the OK reaching us (at the time the alarm
- * changed, by DescribeAlarms), and finishes resolves and remediation events that did not go out.
+ * changed, by DescribeAlarms), resolves what has stayed clear for the hold, and finishes resolves
+ * and remediation events that did not go out.
  * Incidents are handled concurrently; an error in one (a DynamoDB throttle) is an outcome, not a stop.
  */
 export async function onTick(deps: EscalationDeps, view: AlarmsView): Promise<Outcome[]> {

@@ -4,7 +4,14 @@
  */
 import { isObject } from '../json';
 import type { DashboardKey } from './families';
-import { type EscalationStep, isPager, parsePolicy, parseTargets, type Target } from './routing';
+import {
+  type EscalationStep,
+  isPager,
+  parsePolicy,
+  parseResolveAfterMinutes,
+  parseTargets,
+  type Target,
+} from './routing';
 import { AlertSpecError } from './spec-error';
 
 export const NOTIFIER_ENV = 'BEDROCK_WATCH_NOTIFIER';
@@ -23,12 +30,15 @@ export interface NotifierSettings {
   attributionKeys: string[];
   /** The event bus remediation events go to; absent when they are off. */
   eventBus?: string;
+  /** Minutes an incident must stay clear before it is resolved (0: at once); absent: 15. */
+  resolveAfterMinutes?: number | string;
 }
 
 export interface NotifierConfig
-  extends Omit<NotifierSettings, 'targets' | 'escalationPolicy' | 'warningPolicy'> {
+  extends Omit<NotifierSettings, 'targets' | 'escalationPolicy' | 'warningPolicy' | 'resolveAfterMinutes'> {
   targets: Target[];
   policies: { warning: EscalationStep[]; critical: EscalationStep[] };
+  resolveAfterMinutes: number;
 }
 
 const isStringRecord = (v: unknown): v is Record<string, string> =>
@@ -79,6 +89,7 @@ export function parseNotifierConfig(raw: string | undefined): NotifierConfig {
       warning: parsePolicy(settings.warningPolicy, targets, (t) => !isPager(t)),
       critical: parsePolicy(settings.escalationPolicy, targets),
     },
+    resolveAfterMinutes: parseResolveAfterMinutes(value.resolveAfterMinutes),
   };
 }
 

@@ -39,6 +39,33 @@ export const MAX_POLICY_MINUTES = 24 * 60;
 const MAX_STEPS = 10;
 
 /**
+ * How long an incident stays clear before it is resolved: CloudWatch evaluates a multi-minute period
+ * over a window that slides every minute, so at an incident's tail the alarm flaps ALARM → OK → ALARM
+ * within minutes, and each flap would otherwise close the incident and page again.
+ */
+export const DEFAULT_RESOLVE_AFTER_MINUTES = 15;
+
+/**
+ * The hold before resolving, in whole minutes (0: resolve at once); absent: the default.
+ * @example parseResolveAfterMinutes('5') // 5
+ * @throws AlertSpecError for anything but a whole number of minutes within a day.
+ */
+export function parseResolveAfterMinutes(value: unknown): number {
+  if (value === undefined || value === '') return DEFAULT_RESOLVE_AFTER_MINUTES;
+  const minutes = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (
+    typeof minutes !== 'number' ||
+    !Number.isInteger(minutes) ||
+    minutes < 0 ||
+    minutes > MAX_POLICY_MINUTES
+  )
+    throw new AlertSpecError(
+      `resolveAfterMinutes must be a whole number of minutes from 0 to ${MAX_POLICY_MINUTES}, not ${JSON.stringify(value)}`,
+    );
+  return minutes;
+}
+
+/**
  * `name=type:store:secretName;…` → the destinations, e.g.
  * `slack=slack:ssm:/bw/slack-webhook;pagerduty=pagerduty:secretsmanager:bw/pagerduty`.
  * @throws AlertSpecError naming the entry and what is wrong with it.

@@ -92,6 +92,12 @@ const UNITS: Record<ValueUnit, (n: number) => string> = {
   plain: (n) => String(Number(n.toPrecision(6))),
 };
 
+/**
+ * A figure in a family's unit, as messages show it (the simulator's timeline uses the same words).
+ * @example formatValue('pct', 7.5) // '7.5 %'
+ */
+export const formatValue = (unit: ValueUnit, n: number): string => UNITS[unit](n);
+
 /** `1 hour`, `5 minutes`, `1 minute`. */
 function duration(seconds: number): string {
   if (seconds % 3600 === 0) return seconds === 3600 ? '1 hour' : `${seconds / 3600} hours`;

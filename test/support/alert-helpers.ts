@@ -123,6 +123,8 @@ export function testNotifier(options: {
   escalationPolicy: string;
   clock: { now: number };
   eventBus?: string;
+  /** The hold before resolving; 0 unless told (resolve with the OK, as the tests before the hold expect). */
+  resolveAfterMinutes?: number;
   putEvents?: NotifierDeps['putEvents'];
   inAlarm?: () => Promise<Record<string, unknown>[]>;
   byName?: (names: string[]) => Promise<Record<string, unknown>[]>;
@@ -140,6 +142,7 @@ export function testNotifier(options: {
       dashboards: { operations: `${PREFIX}-operations`, executive: `${PREFIX}-executive` },
       attributionKeys: ['team'],
       ...(options.eventBus ? { eventBus: options.eventBus } : {}),
+      resolveAfterMinutes: options.resolveAfterMinutes ?? 0,
     }),
   );
   const secrets = destinationSecrets(options.receiverUrl);
