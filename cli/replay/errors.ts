@@ -1,24 +1,14 @@
 /**
  * Replay's error figures as the stack's rate alarms count them (shared/monitoring/alarms/rates.ts):
- * the error-rate alarm counts every error class but throttling, the throttle-rate alarm throttling
- * alone, each as a share of all calls (Invocations, throttled ones included). The errors are split
+ * the error-rate alarm counts the server errors, the client-error-rate warning the client errors,
+ * the throttle-rate alarm throttling alone, each as a share of all calls (throttled ones included). The errors are split
  * by who caused them: client errors are the caller's own (a bad request, a missing permission),
  * server errors the service's or the model's (a fault, a timeout, a model error).
  */
 import type { ModelTotals } from '../../shared/analysis/summary';
-import { ERROR_CLASSES, type ErrorClass } from '../../shared/contract/error-classes';
+import { ERROR_CLASSES, ERROR_GROUP_OF, type ErrorGroup } from '../../shared/contract/error-classes';
 
-export type ErrorGroup = 'server' | 'client' | 'throttle';
-
-/** Who caused each error class; a new class without a group does not compile. */
-export const ERROR_GROUP_OF: Readonly<Record<ErrorClass, ErrorGroup>> = {
-  Throttling: 'throttle',
-  Timeout: 'server',
-  Validation: 'client',
-  Auth: 'client',
-  Model: 'server',
-  Server: 'server',
-};
+export { ERROR_GROUP_OF, type ErrorGroup };
 
 /** The `alarmErrors` of a model (and of all models) in `--json`. */
 export interface AlarmErrors {

@@ -2,6 +2,22 @@
 export const ERROR_CLASSES = ['Throttling', 'Timeout', 'Validation', 'Auth', 'Model', 'Server'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
+export type ErrorGroup = 'server' | 'client' | 'throttle';
+
+/**
+ * Who caused each error class: the service or the model (server: the error-rate alarms page), the
+ * caller (client: the client-error-rate alarms warn), or capacity (throttle). A new class without a
+ * group does not compile.
+ */
+export const ERROR_GROUP_OF: Readonly<Record<ErrorClass, ErrorGroup>> = {
+  Throttling: 'throttle',
+  Timeout: 'server',
+  Validation: 'client',
+  Auth: 'client',
+  Model: 'server',
+  Server: 'server',
+};
+
 const CLASS_BY_CODE: Readonly<Record<string, ErrorClass>> = {
   ThrottlingException: 'Throttling',
   ServiceQuotaExceededException: 'Throttling',

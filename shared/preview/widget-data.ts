@@ -166,6 +166,17 @@ function parseLine(line: unknown[]): {
 }
 
 /**
+ * The one metric an alarm compares with its threshold: its only query, or the metric an evidence
+ * guard passes through (`IF(n >= 20 AND …, p95, 0)` watches p95).
+ */
+function watchedMetric(def: MetricAlarmDefinition) {
+  if (def.queries.length === 1) return def.queries[0]?.metric;
+  const returned = def.queries.find((q) => q.returnData && q.expression)?.expression ?? '';
+  return def.queries.find((q) => q.metric && returned.startsWith('IF(') && returned.endsWith(`, ${q.id}, 0)`))
+    ?.metric;
+}
+
+/**
  * Alarms that watch exactly this line (same metric, dimensions, stat and period): their thresholds
  * and the intervals they spent in ALARM.
  */
@@ -178,8 +189,8 @@ function overlaysFor(
     Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
   return ctx.timelines.flatMap((t) => {
     const def = t.definition;
-    if (def.kind !== 'metric' || def.threshold === undefined || def.queries.length !== 1) return [];
-    const m = (def as MetricAlarmDefinition).queries[0]?.metric;
+    if (def.kind !== 'metric' || def.threshold === undefined) return [];
+    const m = watchedMetric(def as MetricAlarmDefinition);
     if (
       !m ||
       m.namespace !== ref.namespace ||

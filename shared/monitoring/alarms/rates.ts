@@ -1,4 +1,4 @@
-import type { ErrorClass } from '../../contract/error-classes';
+import { ERROR_CLASSES, ERROR_GROUP_OF, type ErrorClass } from '../../contract/error-classes';
 import {
   AWS_BEDROCK_DIMENSION,
   AWS_BEDROCK_METRIC,
@@ -33,8 +33,12 @@ interface Rate {
  * Errors the service or the model caused (a page: users get failures they cannot fix).
  * Validation and Auth are the caller's own doing (a bad request, a missing permission): they warn.
  */
-export const SERVICE_ERROR_CLASSES: readonly ErrorClass[] = ['Timeout', 'Model', 'Server'];
-export const CLIENT_ERROR_CLASSES: readonly ErrorClass[] = ['Validation', 'Auth'];
+export const SERVICE_ERROR_CLASSES: readonly ErrorClass[] = ERROR_CLASSES.filter(
+  (c) => ERROR_GROUP_OF[c] === 'server',
+);
+export const CLIENT_ERROR_CLASSES: readonly ErrorClass[] = ERROR_CLASSES.filter(
+  (c) => ERROR_GROUP_OF[c] === 'client',
+);
 
 /**
  * The key of a rate alarm; the latency-and-errors composite names its error-rate input by it.
