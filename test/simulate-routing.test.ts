@@ -42,14 +42,15 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
     expect(routing.incidents[0]?.closedAtMs).toBe(at('2025-10-21T11:35:00Z'));
   });
 
-  it('triggers the first step at ALARM, escalates after the policy minutes and resolves everyone told at OK', () => {
+  it('triggers the first step at ALARM, escalates after the policy minutes and resolves everyone told after the hold', () => {
     expect(routing.messages.map((m) => [iso(m.atMs), m.action, m.destination])).toEqual([
       ['2025-10-21T11:06:00.000Z', 'trigger', 'slack'],
       ['2025-10-21T11:21:00.000Z', 'escalate', 'pager'],
-      ['2025-10-21T11:35:00.000Z', 'resolve', 'pager'],
-      ['2025-10-21T11:35:00.000Z', 'resolve', 'slack'],
+      // The OK came at 11:35; the notifier resolves once every alarm stayed out of ALARM for 15 minutes.
+      ['2025-10-21T11:50:00.000Z', 'resolve', 'pager'],
+      ['2025-10-21T11:50:00.000Z', 'resolve', 'slack'],
     ]);
-    // The OK came before the 60-minute step: Opsgenie is never told, so never resolved.
+    // The OK came before the 60-minute step and the hold stops escalation: Opsgenie is never told.
     expect(routing.messages.some((m) => m.destination === 'genie')).toBe(false);
     expect(routing.messages[1]).toMatchObject({ type: 'pagerduty', step: 1, level: 'critical' });
   });
@@ -60,7 +61,7 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
     expect(alarm?.alarmAtMs).toBe(at('2025-10-21T11:06:00Z'));
     // 2 of 3 periods of 5 minutes: the newest period first breached 2 % at 11:02 (burst from 11:00, 60 s lag).
     expect(alarm?.breachedAtMs).toBe(at('2025-10-21T11:02:00Z'));
-    expect(routing.messages.map((m) => m.minutesSinceBreach)).toEqual([4, 19, 33, 33]);
+    expect(routing.messages.map((m) => m.minutesSinceBreach)).toEqual([4, 19, 48, 48]);
   });
 
   it('lists the alarms in the order they went to ALARM, with their figures in units', () => {
@@ -96,7 +97,7 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
       '  2025-10-21T11:06Z  critical  incident error-rate: every alarm left ALARM +33 min',
     );
     expect(section).toContain('      2025-10-21T11:21Z  +19 min   escalate  critical pager');
-    expect(section).toContain('      2025-10-21T11:35Z  +33 min   resolve   critical pager, slack');
+    expect(section).toContain('      2025-10-21T11:50Z  +48 min   resolve   critical pager, slack');
     expect(section).toMatch(/day\s+slack\s+pager\s+genie\n {2}2025-10-21\s+1 \(1\)\s+1 \(1\)\s+0 \(0\)/);
     expect(json.routing?.messages[0]).toEqual({
       at: '2025-10-21T11:06:00Z',
@@ -126,7 +127,7 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
     });
   });
 
-  it('closes an incident at the tick when its alarms go to INSUFFICIENT_DATA (no OK is sent for that)', async () => {
+  it('closes an incident after the hold when its alarms go to INSUFFICIENT_DATA (no OK is sent for that)', async () => {
     const timelines = result.timelines.map((t) =>
       t.definition.family === 'error-rate'
         ? {
@@ -142,8 +143,8 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
     const resolves = preview?.messages.filter((m) => m.action === 'resolve');
 
     expect(resolves?.map((m) => [iso(m.atMs), m.destination])).toEqual([
-      ['2025-10-21T11:35:00.000Z', 'pager'],
-      ['2025-10-21T11:35:00.000Z', 'slack'],
+      ['2025-10-21T11:50:00.000Z', 'pager'],
+      ['2025-10-21T11:50:00.000Z', 'slack'],
     ]);
   });
 
@@ -187,21 +188,21 @@ describe('simulate routing of an error burst on a watched model (issue 22: one i
     expect(new Set(preview.incidents[0]?.alarms.map((a) => a.scope))).toEqual(new Set(['all models', HAIKU]));
   });
 
-  it('pages each destination once, by the policy steps, and resolves each once when every alarm is OK', () => {
+  it('pages each destination once, by the policy steps, and resolves each once the hold after every alarm is OK', () => {
     const per = (destination: string) =>
       preview.messages.filter((m) => m.destination === destination).map((m) => [iso(m.atMs), m.action]);
 
     expect(per('slack')).toEqual([
       ['2025-10-21T11:06:00.000Z', 'trigger'],
-      ['2025-10-21T11:35:00.000Z', 'resolve'],
+      ['2025-10-21T11:50:00.000Z', 'resolve'],
     ]);
     expect(per('pager')).toEqual([
       ['2025-10-21T11:16:00.000Z', 'escalate'],
-      ['2025-10-21T11:35:00.000Z', 'resolve'],
+      ['2025-10-21T11:50:00.000Z', 'resolve'],
     ]);
     expect(per('genie')).toEqual([
       ['2025-10-21T11:26:00.000Z', 'escalate'],
-      ['2025-10-21T11:35:00.000Z', 'resolve'],
+      ['2025-10-21T11:50:00.000Z', 'resolve'],
     ]);
     // One PagerDuty dedup_key and one Opsgenie alias for the incident.
     expect(new Set(preview.messages.map((m) => m.dedupKey)).size).toBe(1);
