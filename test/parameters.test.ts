@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { givenParameterNames, packageErrorLine } from '../deploy/given-parameters';
 import { ConfigError } from '../shared/ingest/config';
-import { DEFAULT_STACK_PARAMETERS, parseStackParameters } from '../shared/monitoring/parameters';
+import {
+  closestModelId,
+  DEFAULT_STACK_PARAMETERS,
+  isWatchableModelId,
+  parseStackParameters,
+} from '../shared/monitoring/parameters';
 
 describe('parseStackParameters', () => {
   it.each([
@@ -55,6 +60,31 @@ describe('parseStackParameters', () => {
 
   it('reserves no concurrency by default, so accounts with a small concurrency quota can deploy', () => {
     expect(DEFAULT_STACK_PARAMETERS.reservedConcurrency).toBe(0);
+  });
+});
+
+describe('watched models that exist', () => {
+  it.each([
+    'anthropic.claude-3-haiku-20240307-v1:0',
+    'us.anthropic.claude-3-haiku-20240307-v1:0',
+    'amazon.nova-lite-v1:0',
+    'anthropic.claude-3-5-sonnet-20240620-v1:0:200k',
+    'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0',
+    'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0',
+  ])('accepts %s (a model id with its version, an inference profile or a Bedrock ARN)', (id) => {
+    expect(isWatchableModelId(id)).toBe(true);
+    expect(() => parseStackParameters({ watchedModels: id })).not.toThrow();
+  });
+
+  it.each([
+    ['anthropic.claude-3-haiku', 'anthropic.claude-3-haiku-20240307-v1:0'],
+    ['us.anthropic.claude-3-haiku', 'us.anthropic.claude-3-haiku-20240307-v1:0'],
+    ['amazon.nova-lite', 'amazon.nova-lite-v1:0'],
+    ['arn:aws:s3:::bucket/model', undefined],
+  ])('refuses %s, naming the closest known id', (id, near) => {
+    expect(isWatchableModelId(id)).toBe(false);
+    if (near) expect(closestModelId(id)).toBe(near);
+    expect(() => parseStackParameters({ watchedModels: id })).toThrow(`watchedModels: "${id}" is not a Bedrock model id`);
   });
 });
 

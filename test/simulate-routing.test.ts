@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { breachTimes } from '../cli/simulate/breach';
+import { breachFinder, breachTimes } from '../cli/simulate/breach';
 import { main as simulateMain } from '../cli/simulate/command';
 import { formatSimulation, simulationJson } from '../cli/simulate/report';
 import { previewRouting, type RoutingPreview } from '../cli/simulate/routing';
@@ -16,6 +16,7 @@ import { EVENTS_DIR } from './support/helpers';
 
 const ERROR_BURST = join(EVENTS_DIR, 'scenarios', 'error-burst');
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const SONNET = 'anthropic.claude-3-sonnet-20240229-v1:0';
 const TARGETS = 'slack=slack:ssm:/bw/slack;pager=pagerduty:ssm:/bw/pd;genie=opsgenie:ssm:/bw/og';
 const at = (iso: string) => Date.parse(iso);
 
@@ -33,35 +34,44 @@ const iso = (ms: number) => new Date(ms).toISOString();
 describe('simulate routing preview (the deployed notifier on simulated transitions)', () => {
   it('makes one incident of the warning and critical error-rate alarms, with both alarms behind it', () => {
     expect(routing.incidents.map((i) => [i.incident, i.level, iso(i.openedAtMs)])).toEqual([
-      ['error-rate', 'critical', '2025-10-21T11:06:00.000Z'],
+      ['error-rate', 'critical', '2025-10-21T11:05:00.000Z'],
     ]);
     expect(routing.incidents[0]?.alarms.map((a) => a.alarm)).toEqual([
       'error-rate-critical-all',
       'error-rate-warning-all',
     ]);
-    expect(routing.incidents[0]?.closedAtMs).toBe(at('2025-10-21T11:35:00Z'));
+    expect(routing.incidents[0]?.closedAtMs).toBe(at('2025-10-21T11:51:00Z'));
   });
 
   it('triggers the first step at ALARM, escalates after the policy minutes and resolves everyone told after the hold', () => {
     expect(routing.messages.map((m) => [iso(m.atMs), m.action, m.destination])).toEqual([
-      ['2025-10-21T11:06:00.000Z', 'trigger', 'slack'],
-      ['2025-10-21T11:21:00.000Z', 'escalate', 'pager'],
-      // The OK came at 11:35; the notifier resolves once every alarm stayed out of ALARM for 15 minutes.
-      ['2025-10-21T11:50:00.000Z', 'resolve', 'pager'],
-      ['2025-10-21T11:50:00.000Z', 'resolve', 'slack'],
+      ['2025-10-21T11:05:00.000Z', 'trigger', 'slack'],
+      ['2025-10-21T11:20:00.000Z', 'escalate', 'pager'],
+      // The OK came at 11:51; the notifier resolves once every alarm stayed out of ALARM for 15 minutes.
+      ['2025-10-21T12:06:00.000Z', 'resolve', 'pager'],
+      ['2025-10-21T12:06:00.000Z', 'resolve', 'slack'],
     ]);
-    // The OK came before the 60-minute step and the hold stops escalation: Opsgenie is never told.
+    // The OK came before the 60-minute step (12:05) and the hold stops escalation: Opsgenie is never told.
     expect(routing.messages.some((m) => m.destination === 'genie')).toBe(false);
     expect(routing.messages[1]).toMatchObject({ type: 'pagerduty', step: 1, level: 'critical' });
   });
 
-  it('counts minutes from the first breaching minute of the metric, which precedes the ALARM', () => {
+  it('counts minutes from the first breaching minute of the metric: the ALARM minute when one window is enough', () => {
     const alarm = routing.incidents[0]?.alarms[0];
 
-    expect(alarm?.alarmAtMs).toBe(at('2025-10-21T11:06:00Z'));
-    // 2 of 3 periods of 5 minutes: the newest period first breached 2 % at 11:02 (burst from 11:00, 60 s lag).
-    expect(alarm?.breachedAtMs).toBe(at('2025-10-21T11:02:00Z'));
-    expect(routing.messages.map((m) => m.minutesSinceBreach)).toEqual([4, 19, 48, 48]);
+    expect(alarm?.alarmAtMs).toBe(at('2025-10-21T11:05:00Z'));
+    // 1 of 3 windows of 10 minutes: the window that first holds the evidence sets the ALARM.
+    expect(alarm?.breachedAtMs).toBe(at('2025-10-21T11:05:00Z'));
+    expect(routing.messages.map((m) => m.minutesSinceBreach)).toEqual([0, 15, 61, 61]);
+  });
+
+  it('finds the first breaching minute before the ALARM when the alarm needs 2 of its 3 windows', () => {
+    const def = result.definitions.find((d) => d.key === 'error-rate-critical-all');
+    if (def?.kind !== 'metric') throw new Error('error-rate-critical-all is a metric alarm');
+    const twoOfThree = { ...def, evaluationPeriods: 3, datapointsToAlarm: 2 };
+
+    // The window ending 11:15 is the second with the evidence; the first breach was at 11:05.
+    expect(breachFinder(result, params)(twoOfThree, at('2025-10-21T11:15:00Z'))).toBe(at('2025-10-21T11:05:00Z'));
   });
 
   it('lists the alarms in the order they went to ALARM, with their figures in units', () => {
@@ -69,8 +79,8 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
 
     expect(opened).toEqual([...opened].sort((a, b) => a - b));
     expect(routing.incidents[0]?.alarms.map((a) => a.summary)).toEqual([
-      'value 7.5 % > threshold 2 % over 2 of the last 3 periods of 5 minutes',
-      'value 7.5 % > threshold 1 % over 2 of the last 3 periods of 5 minutes',
+      'value 6.67 % > threshold 2 % over 1 of the last 3 periods of 10 minutes',
+      'value 6.67 % > threshold 1 % over 1 of the last 3 periods of 10 minutes',
     ]);
   });
 
@@ -94,36 +104,36 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
 
     expect(section.split('\n').every((l) => l.length <= 120)).toBe(true);
     expect(section).toContain(
-      '  2025-10-21T11:06Z  critical  incident error-rate: every alarm left ALARM +33 min',
+      '  2025-10-21T11:05Z  critical  incident error-rate: every alarm left ALARM +46 min',
     );
-    expect(section).toContain('      2025-10-21T11:21Z  +19 min   escalate  critical pager');
-    expect(section).toContain('      2025-10-21T11:50Z  +48 min   resolve   critical pager, slack');
+    expect(section).toContain('      2025-10-21T11:20Z  +15 min   escalate  critical pager');
+    expect(section).toContain('      2025-10-21T12:06Z  +61 min   resolve   critical pager, slack');
     expect(section).toMatch(/day\s+slack\s+pager\s+genie\n {2}2025-10-21\s+1 \(1\)\s+1 \(1\)\s+0 \(0\)/);
     expect(json.routing?.messages[0]).toEqual({
-      at: '2025-10-21T11:06:00Z',
+      at: '2025-10-21T11:05:00Z',
       incident: 'error-rate',
       level: 'critical',
       destination: 'slack',
       type: 'slack',
       action: 'trigger',
       step: 0,
-      minutesSinceBreach: 4,
+      minutesSinceBreach: 0,
       dedupKey: 'bedrock-watch/account/region/bedrock-watch-prod/error-rate',
     });
     expect(json.routing?.incidents[0]).toMatchObject({
       incident: 'error-rate',
-      openedAt: '2025-10-21T11:06:00Z',
-      closedAt: '2025-10-21T11:35:00Z',
+      openedAt: '2025-10-21T11:05:00Z',
+      closedAt: '2025-10-21T11:51:00Z',
       messages: 4,
     });
     expect(json.routing?.incidents[0]?.alarms[0]).toEqual({
       alarm: 'error-rate-critical-all',
       level: 'critical',
       scope: 'all models',
-      summary: 'value 7.5 % > threshold 2 % over 2 of the last 3 periods of 5 minutes',
-      breachedAt: '2025-10-21T11:02:00Z',
-      alarmAt: '2025-10-21T11:06:00Z',
-      okAt: '2025-10-21T11:35:00Z',
+      summary: 'value 6.67 % > threshold 2 % over 1 of the last 3 periods of 10 minutes',
+      breachedAt: '2025-10-21T11:05:00Z',
+      alarmAt: '2025-10-21T11:05:00Z',
+      okAt: '2025-10-21T11:51:00Z',
     });
   });
 
@@ -133,7 +143,7 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
         ? {
             ...t,
             transitions: t.transitions.map((tr) =>
-              tr.atMs === at('2025-10-21T11:35:00Z') ? { ...tr, state: 'INSUFFICIENT_DATA' as const } : tr,
+              tr.atMs === at('2025-10-21T11:51:00Z') ? { ...tr, state: 'INSUFFICIENT_DATA' as const } : tr,
             ),
           }
         : t,
@@ -143,8 +153,8 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
     const resolves = preview?.messages.filter((m) => m.action === 'resolve');
 
     expect(resolves?.map((m) => [iso(m.atMs), m.destination])).toEqual([
-      ['2025-10-21T11:50:00.000Z', 'pager'],
-      ['2025-10-21T11:50:00.000Z', 'slack'],
+      ['2025-10-21T12:06:00.000Z', 'pager'],
+      ['2025-10-21T12:06:00.000Z', 'slack'],
     ]);
   });
 
@@ -193,16 +203,16 @@ describe('simulate routing of an error burst on a watched model (issue 22: one i
       preview.messages.filter((m) => m.destination === destination).map((m) => [iso(m.atMs), m.action]);
 
     expect(per('slack')).toEqual([
-      ['2025-10-21T11:06:00.000Z', 'trigger'],
-      ['2025-10-21T11:50:00.000Z', 'resolve'],
+      ['2025-10-21T11:05:00.000Z', 'trigger'],
+      ['2025-10-21T12:06:00.000Z', 'resolve'],
     ]);
     expect(per('pager')).toEqual([
-      ['2025-10-21T11:16:00.000Z', 'escalate'],
-      ['2025-10-21T11:50:00.000Z', 'resolve'],
+      ['2025-10-21T11:15:00.000Z', 'escalate'],
+      ['2025-10-21T12:06:00.000Z', 'resolve'],
     ]);
     expect(per('genie')).toEqual([
-      ['2025-10-21T11:26:00.000Z', 'escalate'],
-      ['2025-10-21T11:50:00.000Z', 'resolve'],
+      ['2025-10-21T11:25:00.000Z', 'escalate'],
+      ['2025-10-21T12:06:00.000Z', 'resolve'],
     ]);
     // One PagerDuty dedup_key and one Opsgenie alias for the incident.
     expect(new Set(preview.messages.map((m) => m.dedupKey)).size).toBe(1);
@@ -216,9 +226,9 @@ describe('simulate timeline: alarms in time order, figures in units, minutes sin
 
     expect(text.split('\n').every((l) => l.length <= 120)).toBe(true);
     expect(fired).toContain(
-      '  2025-10-21T11:06:00Z  ALARM              value 7.5 % vs 1 %  (+4 min since the metric breached)',
+      '  2025-10-21T11:05:00Z  ALARM              value 6.67 % vs 1 %  (+0 min since the metric breached)',
     );
-    expect(fired).toContain('  2025-10-21T11:35:00Z  OK                 value 0 % vs 2 %');
+    expect(fired).toContain('  2025-10-21T11:51:00Z  OK                 value 0 % vs 2 %');
   });
 
   it('orders fired alarms by when they first went to ALARM, whatever the definition order', () => {
@@ -246,7 +256,7 @@ describe('simulate timeline: alarms in time order, figures in units, minutes sin
     const alarm = json.alarms.find((a) => a.key === 'error-rate-critical-all');
 
     expect(alarm?.transitions.filter((t) => t.state === 'ALARM')).toEqual([
-      expect.objectContaining({ at: '2025-10-21T11:06:00Z', breachedAt: '2025-10-21T11:02:00Z' }),
+      expect.objectContaining({ at: '2025-10-21T11:05:00Z', breachedAt: '2025-10-21T11:05:00Z' }),
     ]);
     expect(alarm?.transitions.filter((t) => t.breachedAt !== undefined)).toHaveLength(1);
   });
@@ -273,28 +283,49 @@ describe('simulate warns about watched models the input never mentions', () => {
     expect(suggestModel('zzzz-not-a-model', ['amazon.nova-lite-v1:0'], [])).toBeUndefined();
   });
 
-  it('writes the warning on stderr and into --json, and still exits 0', async () => {
+  /** `simulate` with its output captured: the exit code, stdout and stderr. */
+  async function simulateCaptured(args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
     const stdout = process.stdout.write.bind(process.stdout);
     const stderr = process.stderr.write.bind(process.stderr);
     process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
     process.stderr.write = ((chunk: string) => err.push(chunk) > 0) as typeof process.stderr.write;
-    let code: number;
     try {
-      code = await simulateMain(['--json', '--param', 'watchedModels=anthropic.claude-3-haiku', ERROR_BURST]);
+      const code = await simulateMain(args);
+      return { code, out: out.join(''), err: err.join('') };
     } finally {
       process.stdout.write = stdout;
       process.stderr.write = stderr;
     }
+  }
+
+  it('writes the warning on stderr and into --json, and still exits 0', async () => {
+    const { code, out, err } = await simulateCaptured([
+      '--json',
+      '--param',
+      `watchedModels=${SONNET}`,
+      ERROR_BURST,
+    ]);
 
     expect(code).toBe(0);
-    expect(err.join('')).toMatch(
-      /^simulate: warning: watched model "anthropic\.claude-3-haiku" never occurs/,
-    );
-    const json = JSON.parse(out.join(''));
+    expect(err).toMatch(/^simulate: warning: watched model "anthropic\.claude-3-sonnet-20240229-v1:0" never occurs/);
+    const json = JSON.parse(out);
     expect(json.warnings).toHaveLength(1);
-    expect(json.warnings[0]).toContain(HAIKU);
+    expect(json.warnings[0]).toContain('never occurs in the input');
     expect(json.routing).toBeUndefined();
+  });
+
+  it('refuses a watched model that is no Bedrock model id, as the deploy does, naming the closest id', async () => {
+    const { code, out, err } = await simulateCaptured([
+      '--param',
+      'watchedModels=anthropic.claude-3-haiku',
+      ERROR_BURST,
+    ]);
+
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain('watchedModels: "anthropic.claude-3-haiku" is not a Bedrock model id');
+    expect(err).toContain(`did you mean "${HAIKU}"?`);
   });
 });

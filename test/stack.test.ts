@@ -773,6 +773,10 @@ describe('serverless package with a wrong parameter', () => {
     ],
     [{ kinesisShards: '0' }, 'kinesisShards: a stream needs at least 1 shard'],
     [{ reservedConcurrency: '2.5' }, 'reservedConcurrency: 2.5 is not a whole number'],
+    [
+      { watchedModels: 'anthropic.claude-3-haiku' },
+      'watchedModels: "anthropic.claude-3-haiku" is not a Bedrock model id, inference profile id or ARN (did you mean "anthropic.claude-3-haiku-20240307-v1:0"?); give the id exactly as the invocation logs show it',
+    ],
   ])(
     'refuses %o with one line and exit code 1',
     async (params, message) => {
