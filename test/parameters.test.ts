@@ -84,7 +84,9 @@ describe('watched models that exist', () => {
   ])('refuses %s, naming the closest known id', (id, near) => {
     expect(isWatchableModelId(id)).toBe(false);
     if (near) expect(closestModelId(id)).toBe(near);
-    expect(() => parseStackParameters({ watchedModels: id })).toThrow(`watchedModels: "${id}" is not a Bedrock model id`);
+    expect(() => parseStackParameters({ watchedModels: id })).toThrow(
+      `watchedModels: "${id}" is not a Bedrock model id`,
+    );
   });
 });
 

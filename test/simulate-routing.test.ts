@@ -71,7 +71,9 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
     const twoOfThree = { ...def, evaluationPeriods: 3, datapointsToAlarm: 2 };
 
     // The window ending 11:15 is the second with the evidence; the first breach was at 11:05.
-    expect(breachFinder(result, params)(twoOfThree, at('2025-10-21T11:15:00Z'))).toBe(at('2025-10-21T11:05:00Z'));
+    expect(breachFinder(result, params)(twoOfThree, at('2025-10-21T11:15:00Z'))).toBe(
+      at('2025-10-21T11:05:00Z'),
+    );
   });
 
   it('lists the alarms in the order they went to ALARM, with their figures in units', () => {
@@ -309,7 +311,9 @@ describe('simulate warns about watched models the input never mentions', () => {
     ]);
 
     expect(code).toBe(0);
-    expect(err).toMatch(/^simulate: warning: watched model "anthropic\.claude-3-sonnet-20240229-v1:0" never occurs/);
+    expect(err).toMatch(
+      /^simulate: warning: watched model "anthropic\.claude-3-sonnet-20240229-v1:0" never occurs/,
+    );
     const json = JSON.parse(out);
     expect(json.warnings).toHaveLength(1);
     expect(json.warnings[0]).toContain('never occurs in the input');
