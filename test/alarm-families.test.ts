@@ -216,10 +216,9 @@ describe('alarm families', () => {
         .flatMap((d) => (d.kind === 'metric' ? d.queries.flatMap((q) => (q.metric ? [q.metric] : [])) : []));
     const token = scopeToken(WATCHED[0] as string);
 
-    // The window's sample count and its share of calls at most the threshold guard the percentile
-    // (minSamplesForPercentile, minBadEventsForRate slow calls).
+    // The count of calls slower than the threshold guards the percentile (minBadEventsForRate).
     expect(metricsOf(`latency-p95-warning-${token}`)).toEqual(
-      ['SampleCount', 'p95', 'PR(:3000)'].map((stat) => ({
+      ['p95', 'TC(3000:)'].map((stat) => ({
         namespace: 'AWS/Bedrock',
         metricName: 'InvocationLatency',
         dimensions: { ModelId: WATCHED[0] },

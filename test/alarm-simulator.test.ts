@@ -153,6 +153,17 @@ describe('MetricStore', () => {
 
     expect(stats).toEqual([5050, 50.5, 1, 100, 100, 95, 50]);
   });
+
+  it('counts a range as CloudWatch does, lower bound excluded and upper included: PR in percent, TC in calls', () => {
+    const values = [1000, 2999, 3000, 3001, 4000, 9000, 10_000, 12_000];
+
+    const ranges = ['PR(:3000)', 'TC(3000:)', 'TC(:3000)', 'PR(3000:10000)', 'TC(3000:10000)'].map((s) =>
+      statistic(s, values),
+    );
+
+    expect(ranges).toEqual([37.5, 5, 3, 50, 4]);
+    expect(() => statistic('TC(:)', values)).toThrow('unknown statistic TC(:)');
+  });
 });
 
 describe('evaluateAlarms', () => {

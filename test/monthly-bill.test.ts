@@ -25,12 +25,12 @@ describe('estimateMonthlyBill', () => {
   it('counts the alarms the stack builds, anomaly bands at three metrics, composites apart', () => {
     const bill = estimateMonthlyBill(small);
 
-    // All models: latency 2 × 3 (sample count, p95, share at most the threshold), service error
+    // All models: latency 2 × 2 (p95, count of calls slower than the threshold), service error
     // rate 2 × 4 (timeouts, model and server errors, calls), client error rate 1 × 3 (validation,
     // access denied, calls; warning only), throttle rate 2 × 2, three anomaly alarms × 3,
     // truncation and guardrail rate 2 × 2, pipeline 7 alarms with 9 metrics, bill drift 1 (the
     // top-contributor alarms are opt-in, off by default).
-    expect(bill.alarmMetrics).toBe(6 + 8 + 3 + 4 + 9 + 4 + 9 + 1);
+    expect(bill.alarmMetrics).toBe(4 + 8 + 3 + 4 + 9 + 4 + 9 + 1);
     expect(bill.compositeAlarms).toBe(1);
     expect(bill.parts.alarms).toBeCloseTo((bill.alarmMetrics - 10) * 0.1 + 0.5, 6);
   });

@@ -449,18 +449,17 @@ describe('the packaged stack (serverless package, offline)', () => {
     expect(named('latency-p95-warning')).toHaveLength(3);
     const p95Critical = first('latency-p95-critical-all');
     expect(p95Critical).toMatchObject({ Threshold: 5000, AlarmActions: [{ Ref: 'CriticalTopic' }] });
-    // p95 only with the evidence: enough calls, and enough of them slower than the threshold.
+    // p95 only with the evidence: enough calls slower than the threshold (a trimmed count).
     expect(
       p95Critical.Metrics.flatMap((m: any) =>
         m.MetricStat ? [[m.MetricStat.Metric.MetricName, m.MetricStat.Stat]] : [],
       ),
     ).toEqual([
-      ['Latency', 'SampleCount'],
       ['Latency', 'p95'],
-      ['Latency', 'PR(:5000)'],
+      ['Latency', 'TC(5000:)'],
     ]);
     expect(p95Critical.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression).toBe(
-      'IF(n >= 20 AND n * (100 - fast) / 100 >= 6, p95, 0)',
+      'IF(slow >= 6, p95, 0)',
     );
     expect(first('latency-p95-warning-all')).toMatchObject({
       Threshold: 3000,

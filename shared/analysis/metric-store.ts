@@ -46,17 +46,18 @@ export function percentileOf(stat: string): number | undefined {
 }
 
 /**
- * The bounds of a percentile-rank statistic (`PR(:3000)`, `PR(100:2000)`): CloudWatch counts the
- * values above the lower bound and at most the upper one, in percent of all values.
- * Percentage bounds (`PR(10%:90%)`) are not supported (the alarms never use them).
- * @example percentileRankOf('PR(:3000)') // { above: -Infinity, atMost: 3000 }
+ * A statistic over a range of values: percentile rank (`PR(:3000)`, the percent of values in the
+ * range) or trimmed count (`TC(3000:)`, how many). CloudWatch's range excludes its lower bound and
+ * includes its upper one. Percentage bounds (`PR(10%:90%)`) are not supported (the alarms never use them).
+ * @example rangeStatOf('TC(3000:)') // { kind: 'TC', above: 3000, atMost: Infinity }
  */
-export function percentileRankOf(stat: string): { above: number; atMost: number } | undefined {
-  const match = /^PR\((\d+(?:\.\d+)?)?:(\d+(?:\.\d+)?)?\)$/.exec(stat);
-  if (!match || (match[1] === undefined && match[2] === undefined)) return undefined;
+export function rangeStatOf(stat: string): { kind: 'PR' | 'TC'; above: number; atMost: number } | undefined {
+  const match = /^(PR|TC)\((\d+(?:\.\d+)?)?:(\d+(?:\.\d+)?)?\)$/.exec(stat);
+  if (!match || (match[2] === undefined && match[3] === undefined)) return undefined;
   return {
-    above: match[1] === undefined ? Number.NEGATIVE_INFINITY : Number(match[1]),
-    atMost: match[2] === undefined ? Number.POSITIVE_INFINITY : Number(match[2]),
+    kind: match[1] as 'PR' | 'TC',
+    above: match[2] === undefined ? Number.NEGATIVE_INFINITY : Number(match[2]),
+    atMost: match[3] === undefined ? Number.POSITIVE_INFINITY : Number(match[3]),
   };
 }
 
@@ -71,10 +72,10 @@ export function statistic(stat: string, values: readonly number[]): number {
     const sorted = [...values].sort((a, b) => a - b);
     return nearestRank(sorted, p) as number;
   }
-  const rank = percentileRankOf(stat);
-  if (rank) {
-    const inside = values.filter((v) => v > rank.above && v <= rank.atMost).length;
-    return (100 * inside) / values.length;
+  const range = rangeStatOf(stat);
+  if (range) {
+    const inside = values.filter((v) => v > range.above && v <= range.atMost).length;
+    return range.kind === 'TC' ? inside : (100 * inside) / values.length;
   }
   switch (stat) {
     case 'Sum':

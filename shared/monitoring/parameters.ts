@@ -72,8 +72,6 @@ export interface StackParameters {
   minInvocationsForRate: number;
   /** Bad calls (errors, throttles, truncated answers…) a window needs before its rate counts. */
   minBadEventsForRate: number;
-  /** Calls per window below which a latency percentile is not evaluated (reads 0). */
-  minSamplesForPercentile: number;
   anomalyBandWidth: number;
   /** Minutes per datapoint of the anomaly-detection alarms (their period). */
   anomalyPeriodMinutes: number;
@@ -176,7 +174,6 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   alarmClearWindows: 3,
   minInvocationsForRate: 20,
   minBadEventsForRate: 6,
-  minSamplesForPercentile: 20,
   anomalyBandWidth: 2,
   anomalyPeriodMinutes: 15,
   truncationRateWarningPct: 10,
@@ -351,7 +348,6 @@ const WHOLE_NUMBERS: readonly (keyof StackParameters)[] = [
   'attributionMaxValues',
   'minInvocationsForRate',
   'minBadEventsForRate',
-  'minSamplesForPercentile',
   'alarmWindowMinutes',
   'latencyWindowMinutes',
   'alarmClearWindows',

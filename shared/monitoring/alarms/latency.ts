@@ -5,10 +5,10 @@ import type { MetricAlarmDefinition, Scope, StackNames } from './types';
 
 /**
  * p95 latency of one scope above the warning and the critical threshold (two alarms, in that
- * order), on evidence only: a window counts when it holds at least `minSamplesForPercentile` calls
- * and at least `minBadEventsForRate` of them are slower than the threshold —
- * `IF(n >= samples AND n * (100 - PR(:threshold)) / 100 >= bad, p95, 0)`, n the window's
- * SampleCount and PR the percentile rank (the share of calls at most the threshold).
+ * order), on evidence only: a window counts when at least `minBadEventsForRate` of its calls are
+ * slower than the threshold — `IF(slow >= bad, p95, 0)`, slow the trimmed count `TC(threshold:)`
+ * (the calls above the threshold). Two metrics per alarm; no percentile is read over fewer than
+ * `bad` calls, and a window breaches only with more than 5 % of its calls slow and at least `bad`.
  * @example
  * latencyAlarms(params, ctx, scope).map((a) => a.key) // ['latency-p95-warning-all', 'latency-p95-critical-all']
  */
@@ -19,7 +19,6 @@ export function latencyAlarms(
 ): MetricAlarmDefinition[] {
   const minutes = params.latencyWindowMinutes;
   const window = minutes * 60;
-  const samples = params.minSamplesForPercentile;
   const bad = params.minBadEventsForRate;
   const metric = (stat: string) => scopeMetric(params, METRIC.latency, scope.dimensions, stat, window);
   return levels(params.latencyP95WarningMs, params.latencyP95CriticalMs).map(([level, threshold]) =>
@@ -28,22 +27,21 @@ export function latencyAlarms(
       family: 'latency-p95',
       scope: scope.id,
       level,
-      description: `p95 latency of ${scope.label} above ${threshold} ms, with at least ${bad} calls slower than that among ${samples} or more in ${minutes} minutes`,
+      description: `p95 latency of ${scope.label} above ${threshold} ms, with at least ${bad} calls slower than that in ${minutes} minutes`,
       queries: [
-        { id: 'n', metric: metric('SampleCount'), returnData: false },
         { id: 'p95', metric: metric('p95'), returnData: false },
-        // The share of calls at most the threshold: the rest are the slow ones.
-        { id: 'fast', metric: metric(`PR(:${threshold})`), returnData: false },
+        // The calls slower than the threshold (CloudWatch's range excludes its lower bound).
+        { id: 'slow', metric: metric(`TC(${threshold}:)`), returnData: false },
         {
           id: 'lat',
-          expression: `IF(n >= ${samples} AND n * (100 - fast) / 100 >= ${bad}, p95, 0)`,
+          expression: `IF(slow >= ${bad}, p95, 0)`,
           label: 'p95 latency ms',
           returnData: true,
         },
       ],
       threshold,
       window: clearingWindow(params),
-      rationale: `A p95 over a handful of calls is their slowest one, and a healthy tail puts a few calls past any threshold: a window counts only with ${samples} calls (minSamplesForPercentile) of which ${bad} are slower than ${threshold} ms (minBadEventsForRate). ${minutes}-minute windows (latencyWindowMinutes) keep a regression visible within minutes of its start; 1 of ${params.alarmClearWindows} windows alarms, ${params.alarmClearWindows} clean ones in a row end it (alarmClearWindows). No traffic is not slowness (notBreaching).`,
+      rationale: `A p95 over a handful of calls is their slowest one, and a healthy tail puts a few calls past any threshold: a window counts only when ${bad} calls are slower than ${threshold} ms (minBadEventsForRate): then the p95 is never read over fewer calls, and a healthy tail (about 1 % past 3 s) reaches ${bad} slow calls only in windows of hundreds of calls, whose p95 it does not move. ${minutes}-minute windows (latencyWindowMinutes) keep a regression visible within minutes of its start; 1 of ${params.alarmClearWindows} windows alarms, ${params.alarmClearWindows} clean ones in a row end it (alarmClearWindows). No traffic is not slowness (notBreaching).`,
     }),
   );
 }
