@@ -1,5 +1,6 @@
 // Glue between serverless.yml and the alerting parts of the stack (deploy/stack/alert-environment.ts):
-// the per-function environment of the month-to-date function, the notifier and the failover switch.
+// the reconcile schedule's switch and the notifier's and failover switch's roles. The functions'
+// environments come from deploy/resources.cjs.
 const { require: tsxRequire } = require('tsx/cjs/api');
 
 const { DEFAULT_STACK_PARAMETERS, parseStackParameters } = tsxRequire(
@@ -7,6 +8,7 @@ const { DEFAULT_STACK_PARAMETERS, parseStackParameters } = tsxRequire(
   __filename,
 );
 const { alertEnvironments } = tsxRequire('./stack/alert-environment.ts', __filename);
+const { refuse } = require('./resources.cjs');
 
 let cached;
 
@@ -18,7 +20,11 @@ module.exports = async ({ resolveVariable }) => {
     }
     const service = await resolveVariable('self:service');
     const stage = await resolveVariable('sls:stage');
-    cached = alertEnvironments(parseStackParameters(raw), { service, stage });
+    try {
+      cached = alertEnvironments(parseStackParameters(raw), { service, stage });
+    } catch (error) {
+      refuse(error);
+    }
   }
   return cached;
 };

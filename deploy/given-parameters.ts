@@ -5,6 +5,8 @@
  */
 import { ConfigError } from '../shared/ingest/config';
 import { StackParameterError } from '../shared/monitoring/parameters';
+import { AlertEnvironmentError } from './stack/alert-environment';
+import { StackLimitError } from './stack/limits';
 
 /**
  * The parameter names given on the command line (`options.param`, each `name=value`) and under
@@ -37,6 +39,9 @@ export function givenParameterNames(cli: unknown, configParams: unknown, stage: 
 export function packageErrorLine(error: unknown): string | undefined {
   if (error instanceof StackParameterError || error instanceof ConfigError) {
     return `bedrock-watch: ${error.message} (parameters: docs/deploy.md#parameters)`;
+  }
+  if (error instanceof StackLimitError || error instanceof AlertEnvironmentError) {
+    return `bedrock-watch: ${error.message} (limits: docs/deploy.md#aws-limits-checked-while-packaging)`;
   }
   return undefined;
 }

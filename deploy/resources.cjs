@@ -10,6 +10,8 @@ const { givenParameterNames, packageErrorLine } = tsxRequire('./given-parameters
 const { buildStack } = tsxRequire('./stack/index.ts', __filename);
 
 let cached;
+// What the stack was built from, for the template check once the framework has compiled it.
+let given;
 
 async function build({ options, resolveConfigurationProperty, resolveVariable }) {
   const service = await resolveVariable('self:service');
@@ -22,7 +24,19 @@ async function build({ options, resolveConfigurationProperty, resolveVariable })
   ]);
   const raw = {};
   for (const name of names) raw[name] = await resolveVariable(`param:${name}, null`);
-  return buildStack(parseStackParameters(raw), { service, stage });
+  const params = parseStackParameters(raw);
+  given = { params, ctx: { service, stage } };
+  return buildStack(params, given.ctx);
+}
+
+/** The one line for a package-time error we expect, then exit 1; anything else keeps its stack trace. */
+function refuse(error) {
+  const line = packageErrorLine(error);
+  if (!line) throw error;
+  // A wrong parameter is the user's to fix, not a crash: one line, not the framework's
+  // stack trace repeated for every variable that reads this file.
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
 }
 
 module.exports = async (framework) => {
@@ -30,13 +44,12 @@ module.exports = async (framework) => {
     try {
       cached = await build(framework);
     } catch (error) {
-      const line = packageErrorLine(error);
-      if (!line) throw error;
-      // A wrong parameter is the user's to fix, not a crash: one line, not the framework's
-      // stack trace repeated for every variable that reads this file.
-      process.stderr.write(`${line}\n`);
-      process.exit(1);
+      refuse(error);
     }
   }
   return cached;
 };
+
+/** The parameters and stage the stack was built from (deploy/limits-plugin.cjs). */
+module.exports.given = () => given;
+module.exports.refuse = refuse;

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -351,6 +353,57 @@ describe('ingest handler, the seam between the Lambda entry and the local tools'
       stdout.map((l) => l.replace(/"Timestamp":\d+/, '')),
     );
     expect(viaSink).toHaveLength(3);
+  });
+
+  it('never logs its incoming event, even with POWERTOOLS_LOGGER_LOG_EVENT=true at DEBUG (issue 25, item 14)', async () => {
+    vi.stubEnv('POWERTOOLS_LOGGER_LOG_EVENT', 'true');
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+    vi.resetModules();
+    const entry = await import('../functions/ingest/handler');
+    const event = makeEvent([
+      line(makeRecord({ operation: 'Converse', time: Date.now() - 60_000 })),
+      `${PROMPT_CANARY} is not json`,
+    ]);
+    // Replay and the simulator hand the handler the decoded batch, the text in plain sight.
+    const decoded = {
+      messageType: 'DATA_MESSAGE' as const,
+      logEvents: [{ id: '1', timestamp: T0, message: line(makeRecord({ time: T0 })) }],
+    };
+    const logs: string[] = [];
+    const local = createIngestHandler(
+      localIngestDependencies(
+        {},
+        { emit: () => undefined, writeLog: (l) => logs.push(l), logLevel: 'DEBUG', now: () => T0 },
+      ),
+      { decode: (input) => input as typeof decoded },
+    );
+
+    const { stdout, stderr, result } = await captureOutput(() => entry.handler(event, context));
+    await local(decoded, context);
+
+    expect(result).toMatchObject({ received: 2, accepted: 1, rejected: 1 });
+    const all = [...stdout, ...stderr, ...logs].join('\n');
+    expect(all).toContain('Log event rejected');
+    // In Lambda the event is the gzipped batch: its base64 is the text one decode away.
+    expect(all).not.toContain(event.awslogs.data.slice(0, 40));
+    expect(all).not.toContain(PROMPT_CANARY);
+    expect(all).not.toContain(ANSWER_CANARY);
+    expect(all).not.toContain('Lambda invocation event');
+  });
+
+  it('every function adds the Lambda context through the one wrapper that turns event logging off', () => {
+    const root = join(import.meta.dirname, '..', 'functions');
+    const sources = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const direct = sources.filter(
+      (f) =>
+        f !== join('common', 'log-context.ts') &&
+        readFileSync(join(root, f), 'utf8').includes('@aws-lambda-powertools/logger/middleware'),
+    );
+    const wrapped = sources.filter((f) => readFileSync(join(root, f), 'utf8').includes('withLambdaContext('));
+
+    expect(direct).toEqual([]);
+    // The six handlers: ingest, month-to-date, reconcile, logging-config, notifier, failover switch.
+    expect(wrapped.length).toBeGreaterThanOrEqual(6);
   });
 
   it('takes the decode step, record times and batch callback only from a local run', async () => {

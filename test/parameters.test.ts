@@ -35,6 +35,11 @@ describe('parseStackParameters', () => {
     [{ quotaWarningPct: '96' }, /quotaWarningPct must not exceed quotaCriticalPct/],
     [{ throttleRateWarningPct: '6' }, /throttleRateWarningPct must not exceed throttleRateCriticalPct/],
     [{ attributionMaxValues: '0' }, /attributionMaxValues: must be at least 1/],
+    [
+      { attributionKeys: 'team,cost-center' },
+      'attributionKeys: "cost-center" contains "-", which Contributor Insights rule paths ($.cost-center) cannot quote, so its top-N rules would match nothing; use a requestMetadata key of letters, digits and _',
+    ],
+    [{ attributionKeys: 'org.unit' }, /attributionKeys: "org.unit" contains "\."/],
     [{ metricSet: 'minimal' }, /metricSet: "minimal" is not complete or essential/],
     [
       { topContributorCostPerHourUsd: '25' },

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../cli/replay/run';
 import { buildStack, ingestNames, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
+import { FUNCTION_KEYS, functionName } from '../deploy/stack/names';
 import {
   buildIngestBundle,
   buildLargestKinesisBatch,
@@ -21,6 +22,7 @@ import {
   HOURLY_TOKENS,
   MONTH_TO_DATE,
 } from '../shared/contract/metrics';
+import priceData from '../shared/ingest/price-table.json';
 import { buildAlarmDefinitions } from '../shared/monitoring/alarms/index';
 import { hourlySettings } from '../shared/monitoring/alerting';
 import { buildDashboards, type Widget } from '../shared/monitoring/dashboards/index';
@@ -698,6 +700,42 @@ describe('the packaged stack (serverless package, offline)', () => {
     expect(wrongDims).toEqual(['x: Invocations is not emitted under [Model]']);
   });
 
+  it('gives each function only the environment variables it reads (issue 25, item 3)', () => {
+    const variables = (id: string) =>
+      Object.keys(direct.Resources[id]?.Properties.Environment?.Variables ?? {}).sort();
+    const logs = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'];
+    const withMetrics = [...logs, 'POWERTOOLS_METRICS_NAMESPACE'].sort();
+
+    expect(variables('IngestLambdaFunction')).toEqual(
+      [
+        ...withMetrics,
+        'BEDROCK_WATCH_ATTRIBUTION',
+        'BEDROCK_WATCH_ATTRIBUTION_MAX_VALUES',
+        'BEDROCK_WATCH_RESOLVE_INFERENCE_PROFILES',
+      ].sort(),
+    );
+    expect(variables('MonthToDateLambdaFunction')).toEqual(withMetrics);
+    expect(variables('ReconcileLambdaFunction')).toEqual(withMetrics);
+    expect(variables('LoggingConfigLambdaFunction')).toEqual(logs);
+    expect(variables('NotifierLambdaFunction')).toEqual(withMetrics);
+    expect(variables('FailoverSwitchLambdaFunction')).toEqual(
+      [...logs, 'BEDROCK_WATCH_FAILOVER_PREFIX'].sort(),
+    );
+    expect(direct.Resources.MonthToDateLambdaFunction?.Properties.Environment.Variables.NODE_OPTIONS).toBe(
+      '--enable-source-maps',
+    );
+  });
+
+  it('names every function as the stage-length check computes it', () => {
+    const named = resourcesOfType(direct, 'AWS::Lambda::Function')
+      .map(([, f]) => f.Properties.FunctionName as string)
+      .sort();
+
+    expect(named).toEqual(
+      FUNCTION_KEYS.map((key) => functionName({ service: 'bedrock-watch', stage: 'prod' }, key)).sort(),
+    );
+  });
+
   it('passes the newest cfn-lint available on every packaged combination', async () => {
     const broken = JSON.parse(JSON.stringify(direct)) as Template;
     (
@@ -788,6 +826,84 @@ describe('serverless package with a wrong parameter', () => {
     },
     60_000,
   );
+});
+
+describe('serverless package over an AWS limit (issue 25, items 2 to 4)', () => {
+  const models = [...new Set(JSON.stringify(priceData).match(/"[a-z0-9-]+\.[a-z0-9.-]+-v\d+:\d"/g) ?? [])]
+    .map((id) => JSON.parse(id) as string)
+    .slice(0, 28);
+  const sixteen = models.slice(0, 16);
+  const profiles = Object.fromEntries(
+    Array.from({ length: 40 }, (_, i) => [
+      `arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/profile${String(i).padStart(6, '0')}`,
+      'anthropic.claude-3-haiku-20240307-v1:0',
+    ]),
+  );
+  const limits = '\\(limits: docs/deploy\\.md#aws-limits-checked-while-packaging\\)$';
+
+  it.each([
+    [
+      'a stage that makes a function name longer than 64 characters',
+      {},
+      ['--stage', 's'.repeat(36)],
+      `^bedrock-watch: stage "s{36}" makes the function name "bedrock-watch-s{36}-failoverSwitch" 65 characters, over Lambda's 64: use a stage of at most 35 characters ${limits}`,
+    ],
+    [
+      "an environment over Lambda's 4 KB",
+      { configJson: JSON.stringify({ inferenceProfiles: profiles }) },
+      [],
+      `^bedrock-watch: the ingest function's environment would be \\d+ bytes \\(keys and values\\), over Lambda's 4096; configJson adds \\d+ bytes: shorten it ${limits}`,
+    ],
+    [
+      'more than 500 resources',
+      {
+        quotas: sixteen.map((m) => `${m}=100000:100`).join(';'),
+        concurrencyLimits: sixteen.map((m) => `${m}=10`).join(';'),
+        modelBudgets: sixteen.map((m) => `${m}=100`).join(';'),
+        attributionKeys: Array.from({ length: 40 }, (_, i) => `key${i}`).join(','),
+      },
+      [],
+      `^bedrock-watch: the template would have 5\\d\\d resources, over CloudFormation's 500; attributionKeys adds \\d+ resources: trim it ${limits}`,
+    ],
+    [
+      'a template over 1 MB',
+      { watchedModels: models.join(',') },
+      [],
+      `^bedrock-watch: the template would have \\d{7} bytes, over CloudFormation's 1000000; watchedModels adds \\d+ bytes: trim it ${limits}`,
+    ],
+  ])(
+    'refuses %s with one line and exit code 1',
+    async (_what, params, args, line) => {
+      const result = await packageFailure(params, args);
+
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines.filter((l) => l.startsWith('bedrock-watch:'))).toHaveLength(1);
+      expect(lines.at(-1)).toMatch(new RegExp(line));
+    },
+    60_000,
+  );
+
+  it("builds a stage of the longest length that fits, and the issue's 2.9 KB configJson with six alert targets", () => {
+    const configJson = JSON.stringify({
+      inferenceProfiles: Object.fromEntries(Object.entries(profiles).slice(0, 23)),
+    });
+    const params = parseStackParameters({
+      configJson,
+      alertTargets: Array.from(
+        { length: 6 },
+        (_, i) => `ops${i}=webhook:ssm:/bedrock-watch/webhook-${i}`,
+      ).join(';'),
+    });
+
+    const built = buildStack(params, { service: 'bedrock-watch', stage: 's'.repeat(35) });
+
+    expect(configJson.length).toBeGreaterThan(2900);
+    expect(built.environment.ingest.BEDROCK_WATCH_CONFIG).toBe(configJson);
+    expect(built.environment.notifier.BEDROCK_WATCH_NOTIFIER).toBeDefined();
+    expect(built.environment.notifier.BEDROCK_WATCH_CONFIG).toBeUndefined();
+    expect(built.environment.monthToDate.BEDROCK_WATCH_CONFIG).toBeUndefined();
+  });
 });
 
 describe('buildDashboards', () => {

@@ -1,7 +1,7 @@
 /**
  * The environment of the functions that alerting adds to or extends: the month-to-date function's
  * budget and token-spike scopes, the notifier's settings, the failover switch's path. Function-level
- * (serverless.yml reads them through deploy/alerts.cjs), so the other functions do not carry them.
+ * (deploy/stack/environment.ts adds them to those functions only), so the others do not carry them.
  */
 import { HOURLY_ENV } from '../../shared/alerts/hourly-settings';
 import { NOTIFIER_ENV } from '../../shared/alerts/notifier-config';

@@ -12,7 +12,7 @@ import type { StackParameters } from '../../shared/monitoring/parameters';
 import { alarmResources } from './alarms';
 import type { Output, Resources } from './cfn';
 import { dashboards } from './dashboards';
-import { functionEnvironment } from './environment';
+import { functionEnvironments } from './environment';
 import { feedbackOutputs, feedbackResources } from './feedback';
 import {
   ingestFunctionExtensions,
@@ -22,9 +22,10 @@ import {
 } from './ingest-function';
 import { insightResources } from './insights';
 import { invocationLogGroup, invocationLogGroupOutputs, invocationLogging } from './invocation-logging';
+import { checkEnvironments, checkFunctionNames } from './limits';
 import { metricFilterResources } from './metric-filters';
 import { monthToDateResources } from './month-to-date';
-import { ingestNames, type StackContext } from './names';
+import { type FunctionKey, ingestNames, type StackContext } from './names';
 import { notifierOutputs, notifierResources } from './notifier';
 import { reconcileResources } from './reconcile';
 import { remediationResources } from './remediation';
@@ -33,14 +34,14 @@ import { alarmTopics, topicOutputs, topicResources } from './topics';
 
 export { alarmResources } from './alarms';
 export { logicalId, type Output, type Resource, type Resources } from './cfn';
-export { functionEnvironment, INGEST_NODE_OPTIONS } from './environment';
+export { functionEnvironment, functionEnvironments, INGEST_NODE_OPTIONS } from './environment';
 export { INGEST_MEMORY_MB } from './ingest-function';
 export { ingestNames, type StackContext } from './names';
 export { SUBSCRIPTION_FILTER_PATTERN } from './subscription';
 
 export interface StackFragments {
-  /** The functions' environment (provider.environment). */
-  environment: Record<string, string>;
+  /** Each function's environment (functions.<key>.environment): only what it reads. */
+  environment: Record<FunctionKey, Record<string, string>>;
   Resources: Resources;
   Outputs: Record<string, Output>;
   /** Extensions of resources the framework generates (functions). */
@@ -52,9 +53,13 @@ export interface StackFragments {
 /**
  * The template fragments serverless.yml includes, for these parameters and this service and stage.
  * @throws ConfigError if the functions' environment would be invalid.
+ * @throws StackLimitError if a function name or environment would pass Lambda's limits.
  * @throws AlarmDefinitionError if the alarm definitions contradict each other.
  */
 export function buildStack(params: StackParameters, ctx: StackContext): StackFragments {
+  checkFunctionNames(ctx);
+  const environment = functionEnvironments(params, ctx);
+  checkEnvironments(environment, params, (p) => functionEnvironments(p, ctx));
   const names = ingestNames(ctx);
   const logGroup = invocationLogGroup(params);
   const logging = invocationLogging(params, ctx, names, logGroup);
@@ -87,7 +92,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
   };
   const extensions = ingestFunctionExtensions(params);
   return {
-    environment: functionEnvironment(params),
+    environment,
     Resources,
     Outputs,
     extensions,

@@ -9,6 +9,24 @@ export interface StackContext {
   stage: string;
 }
 
+/**
+ * The functions serverless.yml declares, by key: the framework names each
+ * `<service>-<stage>-<key>` (functionName). Renaming or adding one in serverless.yml means doing it here.
+ */
+export const FUNCTION_KEYS = [
+  'ingest',
+  'monthToDate',
+  'reconcile',
+  'loggingConfig',
+  'notifier',
+  'failoverSwitch',
+] as const;
+
+export type FunctionKey = (typeof FUNCTION_KEYS)[number];
+
+/** The name the framework gives a function: `<service>-<stage>-<key>`. */
+export const functionName = (ctx: StackContext, key: FunctionKey) => `${ctx.service}-${ctx.stage}-${key}`;
+
 /** Logical ids the framework gives the functions serverless.yml declares. */
 export const FUNCTION_IDS = {
   ingest: 'IngestLambdaFunction',

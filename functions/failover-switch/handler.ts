@@ -3,11 +3,11 @@
  * remediation events here, and the switch of their scope is set in SSM Parameter Store.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { withLambdaContext } from '../common/log-context';
 import { failoverSwitch, triggeringAlarms, withCurrentState } from './failover';
 
 export interface FailoverDependencies {
@@ -49,7 +49,7 @@ export function createFailoverHandler(deps: FailoverDependencies) {
     });
     return { set: target.name };
   };
-  return middy(run).use(injectLambdaContext(deps.logger));
+  return middy(run).use(withLambdaContext(deps.logger));
 }
 
 export const handler = createFailoverHandler({

@@ -3,7 +3,6 @@
  * simulator and tests run the same code. Importing this module builds nothing.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -25,6 +24,7 @@ import {
   type RecordTimeOptions,
 } from '../../shared/ingest/batch';
 import type { IngestConfig } from '../../shared/ingest/config';
+import { withLambdaContext } from '../common/log-context';
 
 /** What the deployed function runs on; the local tools give the same, with their own sinks. */
 export interface IngestDependencies {
@@ -185,5 +185,5 @@ export function createIngestHandler(deps: IngestDependencies, local: LocalRun = 
     }
     return { ...result.counts, documents: result.documents.length };
   };
-  return middy(ingest).use(injectLambdaContext(logger));
+  return middy(ingest).use(withLambdaContext(logger));
 }

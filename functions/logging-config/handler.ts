@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import {
   BedrockClient,
   DeleteModelInvocationLoggingConfigurationCommand,
@@ -16,6 +15,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { withLambdaContext } from '../common/log-context';
 import {
   desiredLoggingConfig,
   isBucketPermissionError,
@@ -268,7 +268,7 @@ export function createLoggingConfigHandler(deps: LoggingConfigDependencies) {
     });
     await deps.respond(event.ResponseURL, body);
   };
-  return middy(handle).use(injectLambdaContext(deps.logger));
+  return middy(handle).use(withLambdaContext(deps.logger));
 }
 
 /** How long one attempt to deliver the answer may take, and how many attempts are made. */

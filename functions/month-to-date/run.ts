@@ -3,7 +3,6 @@
  * run it against its own metric store without constructing AWS clients.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import {
   type CloudWatchClient,
   GetMetricDataCommand,
@@ -14,6 +13,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { HourlySettings } from '../../shared/alerts/hourly-settings';
 import { DIM_MODEL_ID } from '../../shared/contract/metrics';
+import { withLambdaContext } from '../common/log-context';
 import { hourlyDocuments, hourlyQueries } from './hourly';
 import { monthToDateDocument, monthToDateQuery, provisionedCostSoFar, sumCost } from './month-to-date';
 
@@ -78,5 +78,5 @@ export function createMonthToDateHandler(deps: MonthToDateDependencies) {
     deps.logger.info('Month-to-date cost published', { costUsd, tokenCostUsd, provisionedUsd });
     return { costUsd };
   };
-  return middy(run).use(injectLambdaContext(deps.logger));
+  return middy(run).use(withLambdaContext(deps.logger));
 }

@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import {
@@ -23,6 +22,7 @@ import { NOTIFIER_ENV, parseNotifierConfig } from '../../shared/alerts/notifier-
 import { parseTestAlertRequest } from '../../shared/alerts/test-alert';
 import { NOTIFIER_METRICS } from '../../shared/contract/metrics';
 import type { Json } from '../../shared/json';
+import { withLambdaContext } from '../common/log-context';
 import { createAwsJsonClient } from './aws-json';
 import { createDynamoDbStore } from './dynamodb-store';
 import { createHttpSender } from './http';
@@ -64,7 +64,7 @@ export function createNotifierHandler(deps: NotifierDeps, logger: Logger, metric
     deps.count('rejected', 'unknown-event');
     return Promise.resolve({ outcomes: [], rejected: [{ reason: 'unknown-event' }] });
   };
-  return middy(run).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(run).use(withLambdaContext(logger)).use(logMetrics(metrics));
 }
 
 /** Every page of a DescribeAlarms query, metric and composite alarms alike, as plain objects. */

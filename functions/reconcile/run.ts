@@ -3,7 +3,6 @@
  * passed in, so tests drive it with aws-sdk-client-mock.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import {
   type CloudWatchClient,
   GetMetricDataCommand,
@@ -16,6 +15,7 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { withLambdaContext } from '../common/log-context';
 import {
   billedUsd,
   billQuery,
@@ -81,5 +81,5 @@ export function createReconcileHandler(deps: ReconcileDependencies) {
       deps.logger.info('Reconciled against the bill', { ...result, costExplorerRequests: billPages.length });
     return result;
   };
-  return middy(run).use(injectLambdaContext(deps.logger));
+  return middy(run).use(withLambdaContext(deps.logger));
 }

@@ -485,6 +485,15 @@ function checkNames(params: StackParameters): void {
   if (bucket !== '' && bucket !== 'create' && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
     fail(`largeDataBucket: "${bucket}" is neither create nor an S3 bucket name`);
   }
+  // A Contributor Insights path reads `$.team.name` as a nested field and documents no quoting, so
+  // the rules of such a key would match nothing; refused here rather than deployed silently empty.
+  for (const key of params.attributionKeys) {
+    const special = /[.-]/.exec(key)?.[0];
+    if (special)
+      fail(
+        `attributionKeys: "${key}" contains "${special}", which Contributor Insights rule paths ($.${key}) cannot quote, so its top-N rules would match nothing; use a requestMetadata key of letters, digits and _`,
+      );
+  }
 }
 
 /** Values that must agree with each other. */

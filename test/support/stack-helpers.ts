@@ -70,11 +70,12 @@ export async function packageTemplate(
 /** Runs `serverless package` expecting it to fail; returns its exit code and what it printed. */
 export async function packageFailure(
   params: Record<string, string>,
+  extraArgs: string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bw-stack-'));
   try {
     await oneAtATime(() =>
-      run(SERVERLESS, ['package', '--package', dir, ...paramArgs(params)], {
+      run(SERVERLESS, ['package', '--package', dir, ...paramArgs(params), ...extraArgs], {
         cwd: ROOT,
         env: SERVERLESS_ENV,
       }),
