@@ -29,7 +29,8 @@ export default defineConfig({
     reporters: ['default', './test/support/closing-line-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW_SUITES } },
-      { extends: true, test: { name: 'slow', include: SLOW_SUITES } },
+      // Simulating a multi-day scenario takes tens of seconds on a loaded 2-core machine.
+      { extends: true, test: { name: 'slow', include: SLOW_SUITES, testTimeout: 120_000 } },
     ],
   },
 });
