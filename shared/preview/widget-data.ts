@@ -6,7 +6,7 @@
  * for a renderer goes out. A line whose data cannot be derived locally says why.
  */
 import type { AlarmTimeline } from '../analysis/alarm-evaluator';
-import { evaluateMath, parseMath, type Series } from '../analysis/metric-math';
+import { evaluateMath, mathInputs, parseMath, type Series } from '../analysis/metric-math';
 import {
   CONTRIBUTOR_DIMENSION,
   INSIGHT_RULE_NAMESPACE,
@@ -229,6 +229,8 @@ interface MetricWidgetProps {
 /** What a metric widget's lines add up to, filled line by line. */
 interface WidgetLines {
   readonly byId: Map<string, Series>;
+  /** SEARCH results by id: an array of time series, as CloudWatch's metric math sees them. */
+  readonly arrays: Map<string, { label: string; values: Series }[]>;
   readonly series: ChartSeries[];
   readonly overlays: AlarmOverlay[];
   readonly unavailable: string[];
@@ -239,7 +241,14 @@ function metricWidget(widget: Widget, ctx: PreviewContext): WidgetData {
   const p = widget.properties as MetricWidgetProps;
   const periodSeconds = p.period ?? 300;
   const grid = gridFor(ctx, periodSeconds, p.setPeriodToTimeRange === true);
-  const lines: WidgetLines = { byId: new Map(), series: [], overlays: [], unavailable: [], derivedLines: 0 };
+  const lines: WidgetLines = {
+    byId: new Map(),
+    arrays: new Map(),
+    series: [],
+    overlays: [],
+    unavailable: [],
+    derivedLines: 0,
+  };
   if (p.insightRule) {
     for (const s of contributorSeries(ctx, p.insightRule, grid)) {
       lines.derivedLines++;
@@ -269,6 +278,7 @@ interface ExpressionLine {
   expression: string;
   id: string;
   label?: string;
+  visible?: boolean;
 }
 
 /** A metric-math line: SEARCH (one line per found series, or their SUM) or an expression over ids. */
@@ -283,21 +293,54 @@ function addExpressionLine(e: ExpressionLine, ctx: PreviewContext, grid: Grid, l
           ? found.reduce((a, f) => a + (f.values[i] ?? 0), 0)
           : undefined,
       );
-      lines.series.push({ label: e.label ?? e.id, points: toPoints(grid, sum), yAxis: 'left' });
+      lines.byId.set(e.id, sum);
+      if (e.visible !== false)
+        lines.series.push({ label: e.label ?? e.id, points: toPoints(grid, sum), yAxis: 'left' });
       return;
     }
+    lines.arrays.set(e.id, found);
+    if (e.visible === false) return;
     for (const s of found)
       lines.series.push({ label: s.label, points: toPoints(grid, s.values), yAxis: 'left' });
     return;
   }
   try {
-    const value = evaluateMath(parseMath(e.expression), lines.byId, grid.starts.length);
-    const values = typeof value === 'number' ? grid.starts.map(() => value) : value;
-    lines.byId.set(e.id, values);
-    lines.series.push({ label: e.label ?? e.id, points: toPoints(grid, values), yAxis: 'left' });
+    for (const line of evaluateLines(e, lines, grid.starts.length)) {
+      if (line.single) lines.byId.set(e.id, line.values);
+      if (e.visible !== false)
+        lines.series.push({ label: line.label, points: toPoints(grid, line.values), yAxis: 'left' });
+    }
   } catch (error) {
-    lines.unavailable.push(`${e.label ?? e.id}: ${(error as Error).message}`);
+    lines.unavailable.push(`${e.label || e.id}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * An expression's lines. Over one line per id, one line; over the id of a SEARCH (an array of time
+ * series, as CloudWatch evaluates `e1 / 60000` with e1 a SEARCH), one line per series found, labelled
+ * with the expression's label and the series' own (the label '' keeps the series' label only).
+ * @throws UnsupportedMathError for what the metric math cannot evaluate, Error for two arrays.
+ */
+function evaluateLines(
+  e: ExpressionLine,
+  lines: WidgetLines,
+  length: number,
+): { label: string; values: Series; single: boolean }[] {
+  const node = parseMath(e.expression);
+  const asSeries = (inputs: ReadonlyMap<string, Series>): Series => {
+    const value = evaluateMath(node, inputs, length);
+    return typeof value === 'number' ? Array.from({ length }, () => value) : value;
+  };
+  const arrayIds = mathInputs(node).filter((id) => lines.arrays.has(id));
+  if (arrayIds.length === 0) return [{ label: e.label ?? e.id, values: asSeries(lines.byId), single: true }];
+  if (arrayIds.length > 1)
+    throw new Error(`combines two SEARCH results (${arrayIds.join(', ')}), which the preview does not evaluate`);
+  const id = arrayIds[0] as string;
+  return (lines.arrays.get(id) ?? []).map((member) => ({
+    label: [e.label, member.label].filter(Boolean).join(' '),
+    values: asSeries(new Map([...lines.byId, [id, member.values]])),
+    single: false,
+  }));
 }
 
 /** A metric line: derived from the logs (with the alarms on it), or said to be unavailable and why. */
