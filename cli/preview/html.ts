@@ -59,7 +59,12 @@ function markdown(text: string): string {
 function singleValue(data: Extract<WidgetData, { kind: 'chart' }>): string {
   const cells = data.series.map((s) => {
     const last = s.points.at(-1);
-    const value = last === undefined ? '–' : Number(last[1].toPrecision(6)).toLocaleString('en-US');
+    const value =
+      last === undefined
+        ? '–'
+        : s.unit === 'USD'
+          ? `$${last[1].toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+          : Number(last[1].toPrecision(6)).toLocaleString('en-US');
     return `<div class="single"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(s.label)}</div></div>`;
   });
   return `<div class="singles" data-points="${data.series.reduce((n, s) => n + s.points.length, 0)}">${cells.join('')}</div>`;
@@ -76,7 +81,7 @@ function widgetBody(data: WidgetData, charts: WidgetData[]): { html: string; rea
       html: `<table class="alarms"><tr><th>alarm</th><th>final state</th><th></th></tr>${rows.join('')}</table>`,
     };
   }
-  const notes = data.unavailable.map((u) => `<li>${escapeHtml(u)}</li>`).join('');
+  const notes = [...data.notes, ...data.unavailable].map((u) => `<li>${escapeHtml(u)}</li>`).join('');
   const hasData = data.series.some((s) => s.points.length > 0);
   const noteList = notes ? `<ul class="notes">${notes}</ul>` : '';
   if (!hasData) {

@@ -14,6 +14,7 @@ import {
   type SeriesId,
   statistic,
 } from '../analysis/metric-store';
+import { METRIC, MONTH_TO_DATE } from '../contract/metrics';
 import type { MetricAlarmDefinition } from '../monitoring/alarms';
 import type { Widget } from '../monitoring/dashboards/grid';
 
@@ -22,6 +23,8 @@ export interface ChartSeries {
   /** [period start (ms), value]; periods without data are left out, as CloudWatch leaves gaps. */
   points: [number, number][];
   yAxis: 'left' | 'right';
+  /** 'USD' for the metrics in dollars (their names end in USD): shown with a $. */
+  unit?: 'USD';
 }
 
 export interface AlarmOverlay {
@@ -46,6 +49,8 @@ export type WidgetData =
       overlays: AlarmOverlay[];
       /** Lines that could not be drawn, with the reason. */
       unavailable: string[];
+      /** What a reader needs to read a drawn figure right (why month to date lags the logs). */
+      notes: string[];
       /** Lines whose data the replayed logs determine (drawn even when they hold no datapoint). */
       derivedLines: number;
     }
@@ -234,6 +239,7 @@ interface WidgetLines {
   readonly series: ChartSeries[];
   readonly overlays: AlarmOverlay[];
   readonly unavailable: string[];
+  readonly notes: string[];
   derivedLines: number;
 }
 
@@ -247,6 +253,7 @@ function metricWidget(widget: Widget, ctx: PreviewContext): WidgetData {
     series: [],
     overlays: [],
     unavailable: [],
+    notes: [],
     derivedLines: 0,
   };
   if (p.insightRule) {
@@ -270,8 +277,35 @@ function metricWidget(widget: Widget, ctx: PreviewContext): WidgetData {
     series: lines.series,
     overlays: lines.overlays,
     unavailable: lines.unavailable,
+    notes: lines.notes,
     derivedLines: lines.derivedLines,
   };
+}
+
+const utcTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+const usd = (v: number) =>
+  `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/**
+ * Month to date is the hourly function's figure at its last run, so it leaves out the calls logged
+ * after that run, which replay counts: says when that run was and what the logs cost in all.
+ */
+function monthToDateNote(
+  ctx: PreviewContext,
+  line: { namespace: string; dimensions: Record<string, string> },
+  shown: [number, number] | undefined,
+): string | undefined {
+  if (!shown) return undefined;
+  // The month the shown run sums: from its first (UTC) to the end of the range.
+  const at = new Date(shown[0]);
+  const monthStart = Math.max(ctx.fromMs, Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+  const costId = { namespace: line.namespace, name: METRIC.cost.name, dimensions: line.dimensions };
+  const logged = ctx.store
+    .values(costId, monthStart, ctx.toMs + 1, Number.POSITIVE_INFINITY)
+    .values.reduce((a, b) => a + b, 0);
+  if (Math.abs(logged - shown[1]) < 0.005) return undefined;
+  const nextRun = new Date(Math.floor(ctx.toMs / 3_600_000) * 3_600_000 + 3_600_000 + 5 * 60_000);
+  return `so far is the hourly function's figure at its run of ${utcTime(shown[0])} UTC, the last before the range ends (${utcTime(ctx.toMs)} UTC); the replayed logs cost ${usd(logged)} (as replay says): the calls after that run count from the next one (--until ${nextRun.toISOString().replace('.000Z', 'Z')} includes it)`;
 }
 
 interface ExpressionLine {
@@ -334,7 +368,9 @@ function evaluateLines(
   const arrayIds = mathInputs(node).filter((id) => lines.arrays.has(id));
   if (arrayIds.length === 0) return [{ label: e.label ?? e.id, values: asSeries(lines.byId), single: true }];
   if (arrayIds.length > 1)
-    throw new Error(`combines two SEARCH results (${arrayIds.join(', ')}), which the preview does not evaluate`);
+    throw new Error(
+      `combines two SEARCH results (${arrayIds.join(', ')}), which the preview does not evaluate`,
+    );
   const id = arrayIds[0] as string;
   return (lines.arrays.get(id) ?? []).map((member) => ({
     label: [e.label, member.label].filter(Boolean).join(' '),
@@ -371,7 +407,12 @@ function addMetricLine(
   if (options.id) lines.byId.set(options.id, values);
   if (options.visible === false) return;
   const yAxis = options.yAxis === 'right' ? 'right' : 'left';
-  lines.series.push({ label, points: toPoints(grid, values), yAxis });
+  const points = toPoints(grid, values);
+  lines.series.push({ label, points, yAxis, ...(name.endsWith('USD') ? { unit: 'USD' as const } : {}) });
+  if (name === MONTH_TO_DATE.cost) {
+    const note = monthToDateNote(ctx, { namespace, dimensions }, points.at(-1));
+    if (note) lines.notes.push(note);
+  }
   const period = p.period ?? 300;
   if (!p.setPeriodToTimeRange)
     lines.overlays.push(...overlaysFor(ctx, { namespace, name, dimensions, stat, period }, yAxis));
