@@ -155,7 +155,8 @@
         ...(hasRight ? { y2: { range: range('right') } } : {}),
       },
       axes: [
-        {},
+        // Ticks at least 70 px apart: uPlot's 40 lets "10:00am10:15am" run together in a half-width widget.
+        { space: 70 },
         { scale: 'y', size: axisSize },
         ...(hasRight ? [{ scale: 'y2', side: 1, size: axisSize, grid: { show: false } }] : []),
       ],

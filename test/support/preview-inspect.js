@@ -1,7 +1,7 @@
 // What the preview page shows wrongly, evaluated inside the page by test/preview.browser.test.ts
 // (an expression: the page's DOM and the uPlot instance each chart element keeps). Returns
 // { problems, timeLabels, alarmRows }: clipped axis labels (canvas text measured in uPlot's font
-// against the axis box and the canvas), legend entries, table rows and notes cut by their widget,
+// against the axis box and the canvas) and time labels touching their neighbour, legend entries, table rows and notes cut by their widget,
 // notes naming an unknown metric-math id; each chart's x-axis labels; rows of each alarm list.
 (() => {
   const problems = [];
@@ -24,6 +24,8 @@
       const tick = axis.ticks.show ? axis.ticks.size : 0;
       const values = axis._values.filter((v) => v != null).map(String);
       if (i === 0) timeLabels.push(values);
+      // Right edge of the previous x label: neighbours must not touch.
+      let previousRight = Number.NEGATIVE_INFINITY;
       axis._values.forEach((v, k) => {
         if (v == null) return;
         for (const line of String(v).split('\n')) {
@@ -39,6 +41,11 @@
               problems.push(
                 `${titleOf(el)}: x label "${line}" at ${Math.round(x)} px overflows a ${u.width} px canvas`,
               );
+            if (line === String(v).split('\n')[0]) {
+              if (x - w / 2 < previousRight + 4)
+                problems.push(`${titleOf(el)}: x label "${line}" touches the one before it`);
+              previousRight = x + w / 2;
+            }
           }
         }
       });
