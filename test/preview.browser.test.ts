@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -11,6 +11,8 @@ import { EVENTS_DIR } from './support/helpers';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
+// The checks run inside the page (it has the DOM and uPlot's instances); kept as plain browser JS.
+const INSPECT = readFileSync(join(import.meta.dirname, 'support', 'preview-inspect.js'), 'utf8');
 const chromiumPath = findChromium();
 if (!chromiumPath) {
   // CI installs Chromium (.ci/run); there a missing browser is a failure, elsewhere a stated skip.
@@ -21,11 +23,15 @@ if (!chromiumPath) {
   );
 }
 
-async function writePreview(paths: string[], raw: Record<string, string>): Promise<string> {
+async function writePreviewPage(paths: string[], raw: Record<string, string>) {
   const page = await buildPreview({ paths, params: parseStackParameters(raw), deliveryLagSeconds: 60 }, raw);
   const file = join(mkdtempSync(join(tmpdir(), 'bw-preview-')), 'preview.html');
   writeFileSync(file, previewHtml(page));
-  return file;
+  return { file, page };
+}
+
+async function writePreview(paths: string[], raw: Record<string, string>): Promise<string> {
+  return (await writePreviewPage(paths, raw)).file;
 }
 
 interface Loaded {
@@ -43,7 +49,7 @@ interface Loaded {
 }
 
 async function load(browser: Browser, file: string, name: string): Promise<Loaded> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, timezoneId: 'UTC' });
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('console', (m) => {
@@ -82,6 +88,42 @@ async function load(browser: Browser, file: string, name: string): Promise<Loade
   return { errors, requests: requests.filter((u) => !u.startsWith('file://')), widgets };
 }
 
+/** What the page shows wrongly: clipped text or rows, notes naming unknown ids; and each chart's x-axis labels. */
+interface Inspected {
+  problems: string[];
+  timeLabels: string[][];
+  /** Rows of each alarm list, in page order. */
+  alarmRows: number[];
+}
+
+/**
+ * Loads the page at a width and in a time zone, then checks what a reader would see: every y- and
+ * x-axis label (canvas text, measured with the font uPlot draws it in) inside its axis box and the
+ * canvas, every legend entry, table row and note inside its widget (widgets clip what overflows),
+ * every alarm of the data rendered as a row, and no note naming an unknown metric-math id.
+ */
+async function inspect(
+  browser: Browser,
+  file: string,
+  width: number,
+  timezoneId: string,
+  screenshot?: { dashboard: string; path: string },
+): Promise<Inspected> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, timezoneId });
+  const page = await context.newPage();
+  await page.goto(`file://${file}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  const result = (await page.evaluate(INSPECT)) as Inspected;
+  if (screenshot) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page
+      .locator(`section[data-dashboard="${screenshot.dashboard}"]`)
+      .screenshot({ path: screenshot.path, type: 'jpeg', quality: 70 });
+  }
+  await context.close();
+  return result;
+}
+
 describe.skipIf(!chromiumPath)('dashboard preview in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -104,6 +146,28 @@ describe.skipIf(!chromiumPath)('dashboard preview in headless Chromium', () => {
     const empty = loaded.widgets.filter((w) => w.kind !== 'text' && w.points === 0 && !w.reason);
     expect(empty).toEqual([]);
     expect(loaded.widgets.find((w) => w.title === 'Invocations per model')?.points).toBeGreaterThan(0);
+  });
+
+  it('shows every label, legend entry and alarm row in full, no unknown ids, times in UTC in any time zone', async () => {
+    const { file, page } = await writePreviewPage([join(EVENTS_DIR, 'sample-set')], {});
+    const alarmLists = page.dashboards.flatMap((d) =>
+      d.widgets.flatMap(({ data }) => (data.kind === 'alarms' ? [data.alarms.length] : [])),
+    );
+
+    const utc = await inspect(browser, file, 1400, 'UTC');
+    // At the README image's width; docs/preview.md says how that image is made from this one.
+    const kolkata = await inspect(browser, file, 1100, 'Asia/Kolkata', {
+      dashboard: 'operations',
+      path: join(ARTIFACTS, 'preview-operations.jpg'),
+    });
+    const newYork = await inspect(browser, file, 1400, 'America/New_York');
+
+    expect.soft(utc.problems).toEqual([]);
+    expect.soft(kolkata.problems).toEqual([]);
+    expect.soft(utc.alarmRows).toEqual(alarmLists);
+    expect.soft(newYork.timeLabels).toEqual(utc.timeLabels);
+    // The sample's first record is at 09:00 UTC.
+    expect(utc.timeLabels[0]?.[0]).toBe('9:00am\n10/20/25');
   });
 
   it('draws the p95 thresholds and the ALARM span the simulator reports for a latency regression', async () => {

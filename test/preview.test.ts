@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ingestNames } from '../deploy/stack/index';
 import type { AlarmTimeline } from '../shared/analysis/alarm-evaluator';
 import { CONTRIBUTOR_DIMENSION, INSIGHT_RULE_NAMESPACE, MetricStore } from '../shared/analysis/metric-store';
+import { buildAlarmDefinitions } from '../shared/monitoring/alarms';
+import { buildDashboards } from '../shared/monitoring/dashboards';
 import type { Widget } from '../shared/monitoring/dashboards/grid';
+import { parseStackParameters } from '../shared/monitoring/parameters';
+
 import { alarmBands, widgetData } from '../shared/preview/widget-data';
 import { T0 } from './support/helpers';
 
@@ -109,6 +114,59 @@ describe('widgetData', () => {
 
     expect(data.kind === 'chart' && data.series).toEqual([
       { label: 'rate', points: [[T0, 25]], yAxis: 'left' },
+    ]);
+  });
+
+  it('evaluates math over a SEARCH id once per series found, as the deployed calls-in-flight widget needs', () => {
+    const store = new MetricStore();
+    const latency = (model: string, ms: number[]) =>
+      store.put(
+        { namespace: ns, name: 'Latency', dimensions: { ...svc, ModelId: model } },
+        T0,
+        T0,
+        'Milliseconds',
+        ms,
+      );
+    latency('a', [60_000, 30_000]);
+    latency('b', [120_000]);
+    const params = parseStackParameters({});
+    const names = ingestNames({ service: 'bedrock-watch', stage: 'dev' });
+    const widget = buildDashboards(params, names, buildAlarmDefinitions(params, names))
+      .flatMap((d) => d.body.widgets)
+      .find((w) => String(w.properties.title).startsWith('Calls in flight per model')) as Widget;
+
+    const data = widgetData(widget, context(store));
+
+    expect(data.kind === 'chart' && data.unavailable).toEqual([]);
+    expect(data.kind === 'chart' && data.series.map((s) => [s.label, s.points]).sort()).toEqual([
+      ['a', [[T0, 1.5]]],
+      ['b', [[T0, 2]]],
+    ]);
+  });
+
+  it('shows dollars as USD and says why month to date is short of what the logs cost', () => {
+    const store = new MetricStore();
+    const run = T0 - (T0 % 3_600_000);
+    store.put({ namespace: ns, name: 'CostUSD', dimensions: svc }, run - 60_000, run, 'None', [4]);
+    store.put(
+      { namespace: ns, name: 'CostUSD', dimensions: svc },
+      run + 60_000,
+      run + 60_000,
+      'None',
+      [2.26],
+    );
+    store.put({ namespace: ns, name: 'MonthToDateCostUSD', dimensions: svc }, run, run, 'None', [4]);
+    const mtd = chart([[ns, 'MonthToDateCostUSD', 'service', 'bedrock-watch', { stat: 'Maximum' }]], {
+      view: 'singleValue',
+      period: 3600,
+    });
+    const ctx = { ...context(store), fromMs: run - 60_000, toMs: run + 30 * 60_000 };
+
+    const data = widgetData(mtd, ctx);
+
+    expect(data.kind === 'chart' && data.series[0]?.unit).toBe('USD');
+    expect(data.kind === 'chart' && data.notes).toEqual([
+      expect.stringMatching(/at its run of \d\d:00 UTC.*the replayed logs cost \$6\.26/),
     ]);
   });
 

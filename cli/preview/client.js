@@ -1,6 +1,7 @@
 // Draws the preview's charts with uPlot (bundled into the page). Runs in the browser; the page's
 // Content-Security-Policy forbids every network request, so everything it needs is in the page.
-(() => {
+// A block, not a function: its bindings stay out of the page's globals.
+{
   const data = JSON.parse(document.getElementById('preview-data').textContent);
   const LEVEL_COLOURS = { critical: '#c62828', warning: '#ef6c00', none: '#6a1b9a' };
   const PALETTE = [
@@ -15,6 +16,52 @@
     '#bcbd22',
     '#17becf',
   ];
+
+  // The grid's row height and gap in px (the page's CSS); a widget grows by whole rows.
+  const ROW_PX = 46;
+  const GAP_PX = 8;
+  // Below this a chart is too flat to read; its widget grows instead of squeezing it further.
+  const MIN_PLOT_PX = 150;
+  const measure = document.createElement('canvas').getContext('2d');
+
+  /** Places a widget at grid row y (0-based) spanning h rows. */
+  function place(widget, y, h) {
+    widget.dataset.y = String(y);
+    widget.dataset.h = String(h);
+    widget.style.gridRow = `${y + 1}/span ${h}`;
+  }
+
+  /**
+   * Makes a widget taller by enough whole rows for `extraPx` more, moving every widget below it
+   * down as far, so nothing overlaps and nothing is clipped (a dashboard's rows stay in order).
+   */
+  function grow(widget, extraPx) {
+    const rows = Math.ceil(extraPx / (ROW_PX + GAP_PX));
+    if (rows <= 0) return;
+    const y = Number(widget.dataset.y);
+    const end = y + Number(widget.dataset.h);
+    for (const other of widget.parentElement.children) {
+      if (other !== widget && Number(other.dataset.y) >= end)
+        place(other, Number(other.dataset.y) + rows, Number(other.dataset.h));
+    }
+    place(widget, y, Number(widget.dataset.h) + rows);
+  }
+
+  /** Axis width from its widest label (uPlot's fixed 50 px cuts "10,000" to "0,000"). */
+  function axisSize(u, values, axisIdx, cycleNum) {
+    const axis = u.axes[axisIdx];
+    measure.font = axis.font[0];
+    const widest = Math.max(
+      0,
+      ...(values ?? [])
+        .filter((v) => v != null)
+        .map((v) => measure.measureText(String(v)).width / devicePixelRatio),
+    );
+    // At least 40 px, so the first time label (centred under the axis's edge) fits too; never
+    // narrower than an earlier pass, so uPlot's re-sizing (until the labels settle) cannot shrink it.
+    const size = Math.ceil((axis.ticks.show ? axis.ticks.size : 0) + axis.gap + widest + 2);
+    return Math.max(40, size, cycleNum > 0 ? (axis._size ?? 0) : 0);
+  }
 
   /** Series on one shared x axis (seconds), gaps as null. */
   function aligned(series) {
@@ -86,9 +133,14 @@
     const bars = w.view === 'bar' ? uPlot.paths.bars({ size: [0.6, 60] }) : undefined;
     const opts = {
       width: el.clientWidth || 600,
-      // Room for the legend under the plot.
-      height: Math.max(120, (el.clientHeight || 260) - 40),
-      legend: { show: true },
+      // Resized below once the legend's height is known.
+      height: MIN_PLOT_PX,
+      // Labels only (as CloudWatch's legend): live values would double each entry's width.
+      legend: { show: true, live: false },
+      // Times in UTC whatever the browser's zone, as the header and the dashboards' data are.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      // Room on the right for the last time label when no right axis gives it.
+      padding: [null, hasRight ? null : 36, null, null],
       scales: {
         // The whole replayed range, so a daily bar or a single point is placed in time, not stretched over years.
         x: {
@@ -102,7 +154,12 @@
         y: { range: range('left') },
         ...(hasRight ? { y2: { range: range('right') } } : {}),
       },
-      axes: [{}, { scale: 'y' }, ...(hasRight ? [{ scale: 'y2', side: 1 }] : [])],
+      axes: [
+        // Ticks at least 70 px apart: uPlot's 40 lets "10:00am10:15am" run together in a half-width widget.
+        { space: 70 },
+        { scale: 'y', size: axisSize },
+        ...(hasRight ? [{ scale: 'y2', side: 1, size: axisSize, grid: { show: false } }] : []),
+      ],
       series: [
         {},
         ...series.map((s, i) => ({
@@ -117,13 +174,32 @@
       ],
       plugins: [overlayPlugin(w.overlays)],
     };
-    new uPlot(opts, plotted, el);
+    // Kept on the element for fitting, and for tests that measure what uPlot drew.
+    el.uplot = new uPlot(opts, plotted, el);
     el.dataset.points = String(series.reduce((n, s) => n + s.points.length, 0));
     el.dataset.thresholds = w.overlays.map((o) => o.threshold).join(',');
     el.dataset.alarmBands = String(w.overlays.reduce((n, o) => n + o.bands.length, 0));
     el.dataset.rendered = 'true';
   }
 
+  /**
+   * The plot takes what its legend (every entry, wrapped) leaves of the widget; a widget too short
+   * for both grows. After uPlot's first commit (a microtask), when the legend has its final width.
+   */
+  function fitToLegend(el) {
+    const u = el.uplot;
+    const legendPx = u.root.querySelector('.u-legend')?.offsetHeight ?? 0;
+    grow(el.closest('.widget'), MIN_PLOT_PX + legendPx - el.clientHeight);
+    u.setSize({
+      width: el.clientWidth || 600,
+      height: Math.max(MIN_PLOT_PX, el.clientHeight - legendPx - 4),
+    });
+  }
+
+  // Tables, notes and single values first: a widget whose content is taller than its box grows.
+  for (const widget of document.querySelectorAll('.widget')) {
+    if (!widget.querySelector('[data-chart]')) grow(widget, widget.scrollHeight - widget.clientHeight);
+  }
   for (const el of document.querySelectorAll('[data-chart]')) {
     const w = data.charts[Number(el.dataset.chart)];
     try {
@@ -134,5 +210,11 @@
       console.error(error);
     }
   }
-  document.body.dataset.ready = 'true';
-})();
+  // Macrotasks: each runs after the microtasks in which uPlot commits sizes and draws.
+  setTimeout(() => {
+    for (const el of document.querySelectorAll('[data-chart][data-rendered="true"]')) fitToLegend(el);
+    setTimeout(() => {
+      document.body.dataset.ready = 'true';
+    });
+  });
+}

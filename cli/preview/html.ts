@@ -59,7 +59,12 @@ function markdown(text: string): string {
 function singleValue(data: Extract<WidgetData, { kind: 'chart' }>): string {
   const cells = data.series.map((s) => {
     const last = s.points.at(-1);
-    const value = last === undefined ? '–' : Number(last[1].toPrecision(6)).toLocaleString('en-US');
+    const value =
+      last === undefined
+        ? '–'
+        : s.unit === 'USD'
+          ? `$${last[1].toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+          : Number(last[1].toPrecision(6)).toLocaleString('en-US');
     return `<div class="single"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(s.label)}</div></div>`;
   });
   return `<div class="singles" data-points="${data.series.reduce((n, s) => n + s.points.length, 0)}">${cells.join('')}</div>`;
@@ -76,7 +81,7 @@ function widgetBody(data: WidgetData, charts: WidgetData[]): { html: string; rea
       html: `<table class="alarms"><tr><th>alarm</th><th>final state</th><th></th></tr>${rows.join('')}</table>`,
     };
   }
-  const notes = data.unavailable.map((u) => `<li>${escapeHtml(u)}</li>`).join('');
+  const notes = [...data.notes, ...data.unavailable].map((u) => `<li>${escapeHtml(u)}</li>`).join('');
   const hasData = data.series.some((s) => s.points.length > 0);
   const noteList = notes ? `<ul class="notes">${notes}</ul>` : '';
   if (!hasData) {
@@ -96,7 +101,8 @@ function dashboardSection(d: PreviewDashboard, charts: WidgetData[]): string {
     const { html, reason } = widgetBody(data, charts);
     const style = `grid-column:${widget.x + 1}/span ${widget.width};grid-row:${widget.y + 1}/span ${widget.height}`;
     const title = data.kind === 'text' ? '' : `<h3>${escapeHtml(data.title)}</h3>`;
-    return `<div class="widget ${data.kind}" data-widget="${escapeHtml(data.title)}"${reason ? ` data-reason="${escapeHtml(reason)}"` : ''} style="${style}">${title}${html}</div>`;
+    // data-y / data-h: the grid row and span, which the page's script grows when content needs it.
+    return `<div class="widget ${data.kind}" data-widget="${escapeHtml(data.title)}"${reason ? ` data-reason="${escapeHtml(reason)}"` : ''} data-y="${widget.y}" data-h="${widget.height}" style="${style}">${title}${html}</div>`;
   });
   return `<section data-dashboard="${escapeHtml(d.key)}"><h2>${escapeHtml(d.name)}</h2><div class="grid">${widgets.join('')}</div></section>`;
 }
@@ -112,6 +118,8 @@ section{padding:8px 20px}section h2{font-size:17px}
 .reason{color:#5f6b7a;font-size:13px;padding:8px}.notes{font-size:11px;color:#5f6b7a;margin:2px 0;padding-left:16px}
 .singles{display:flex;gap:24px;padding:8px}.single .value{font-size:28px}.single .label{font-size:12px;color:#5f6b7a}
 table.alarms{font-size:12px;border-collapse:collapse;width:100%}table.alarms td,table.alarms th{border-bottom:1px solid #eee;padding:2px 4px;text-align:left}
+/* uPlot's legend: labels in plain type, so more entries share a row. */
+.u-legend{font-size:12px}.u-legend th{font-weight:normal}.u-legend .u-series{padding:1px 4px}
 tr.state-ALARM td:nth-child(2){color:#c62828;font-weight:bold}tr.state-OK td:nth-child(2){color:#2e7d32}
 `;
 

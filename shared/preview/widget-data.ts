@@ -6,7 +6,7 @@
  * for a renderer goes out. A line whose data cannot be derived locally says why.
  */
 import type { AlarmTimeline } from '../analysis/alarm-evaluator';
-import { evaluateMath, parseMath, type Series } from '../analysis/metric-math';
+import { evaluateMath, mathInputs, parseMath, type Series } from '../analysis/metric-math';
 import {
   CONTRIBUTOR_DIMENSION,
   INSIGHT_RULE_NAMESPACE,
@@ -14,6 +14,7 @@ import {
   type SeriesId,
   statistic,
 } from '../analysis/metric-store';
+import { METRIC, MONTH_TO_DATE } from '../contract/metrics';
 import type { MetricAlarmDefinition } from '../monitoring/alarms';
 import type { Widget } from '../monitoring/dashboards/grid';
 
@@ -22,6 +23,8 @@ export interface ChartSeries {
   /** [period start (ms), value]; periods without data are left out, as CloudWatch leaves gaps. */
   points: [number, number][];
   yAxis: 'left' | 'right';
+  /** 'USD' for the metrics in dollars (their names end in USD): shown with a $. */
+  unit?: 'USD';
 }
 
 export interface AlarmOverlay {
@@ -46,6 +49,8 @@ export type WidgetData =
       overlays: AlarmOverlay[];
       /** Lines that could not be drawn, with the reason. */
       unavailable: string[];
+      /** What a reader needs to read a drawn figure right (why month to date lags the logs). */
+      notes: string[];
       /** Lines whose data the replayed logs determine (drawn even when they hold no datapoint). */
       derivedLines: number;
     }
@@ -229,9 +234,12 @@ interface MetricWidgetProps {
 /** What a metric widget's lines add up to, filled line by line. */
 interface WidgetLines {
   readonly byId: Map<string, Series>;
+  /** SEARCH results by id: an array of time series, as CloudWatch's metric math sees them. */
+  readonly arrays: Map<string, { label: string; values: Series }[]>;
   readonly series: ChartSeries[];
   readonly overlays: AlarmOverlay[];
   readonly unavailable: string[];
+  readonly notes: string[];
   derivedLines: number;
 }
 
@@ -239,7 +247,15 @@ function metricWidget(widget: Widget, ctx: PreviewContext): WidgetData {
   const p = widget.properties as MetricWidgetProps;
   const periodSeconds = p.period ?? 300;
   const grid = gridFor(ctx, periodSeconds, p.setPeriodToTimeRange === true);
-  const lines: WidgetLines = { byId: new Map(), series: [], overlays: [], unavailable: [], derivedLines: 0 };
+  const lines: WidgetLines = {
+    byId: new Map(),
+    arrays: new Map(),
+    series: [],
+    overlays: [],
+    unavailable: [],
+    notes: [],
+    derivedLines: 0,
+  };
   if (p.insightRule) {
     for (const s of contributorSeries(ctx, p.insightRule, grid)) {
       lines.derivedLines++;
@@ -261,14 +277,42 @@ function metricWidget(widget: Widget, ctx: PreviewContext): WidgetData {
     series: lines.series,
     overlays: lines.overlays,
     unavailable: lines.unavailable,
+    notes: lines.notes,
     derivedLines: lines.derivedLines,
   };
+}
+
+const utcTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+const usd = (v: number) =>
+  `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/**
+ * Month to date is the hourly function's figure at its last run, so it leaves out the calls logged
+ * after that run, which replay counts: says when that run was and what the logs cost in all.
+ */
+function monthToDateNote(
+  ctx: PreviewContext,
+  line: { namespace: string; dimensions: Record<string, string> },
+  shown: [number, number] | undefined,
+): string | undefined {
+  if (!shown) return undefined;
+  // The month the shown run sums: from its first (UTC) to the end of the range.
+  const at = new Date(shown[0]);
+  const monthStart = Math.max(ctx.fromMs, Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+  const costId = { namespace: line.namespace, name: METRIC.cost.name, dimensions: line.dimensions };
+  const logged = ctx.store
+    .values(costId, monthStart, ctx.toMs + 1, Number.POSITIVE_INFINITY)
+    .values.reduce((a, b) => a + b, 0);
+  if (Math.abs(logged - shown[1]) < 0.005) return undefined;
+  const nextRun = new Date(Math.floor(ctx.toMs / 3_600_000) * 3_600_000 + 3_600_000 + 5 * 60_000);
+  return `so far is the hourly function's figure at its run of ${utcTime(shown[0])} UTC, the last before the range ends (${utcTime(ctx.toMs)} UTC); the replayed logs cost ${usd(logged)} (as replay says): the calls after that run count from the next one (--until ${nextRun.toISOString().replace('.000Z', 'Z')} includes it)`;
 }
 
 interface ExpressionLine {
   expression: string;
   id: string;
   label?: string;
+  visible?: boolean;
 }
 
 /** A metric-math line: SEARCH (one line per found series, or their SUM) or an expression over ids. */
@@ -283,21 +327,56 @@ function addExpressionLine(e: ExpressionLine, ctx: PreviewContext, grid: Grid, l
           ? found.reduce((a, f) => a + (f.values[i] ?? 0), 0)
           : undefined,
       );
-      lines.series.push({ label: e.label ?? e.id, points: toPoints(grid, sum), yAxis: 'left' });
+      lines.byId.set(e.id, sum);
+      if (e.visible !== false)
+        lines.series.push({ label: e.label ?? e.id, points: toPoints(grid, sum), yAxis: 'left' });
       return;
     }
+    lines.arrays.set(e.id, found);
+    if (e.visible === false) return;
     for (const s of found)
       lines.series.push({ label: s.label, points: toPoints(grid, s.values), yAxis: 'left' });
     return;
   }
   try {
-    const value = evaluateMath(parseMath(e.expression), lines.byId, grid.starts.length);
-    const values = typeof value === 'number' ? grid.starts.map(() => value) : value;
-    lines.byId.set(e.id, values);
-    lines.series.push({ label: e.label ?? e.id, points: toPoints(grid, values), yAxis: 'left' });
+    for (const line of evaluateLines(e, lines, grid.starts.length)) {
+      if (line.single) lines.byId.set(e.id, line.values);
+      if (e.visible !== false)
+        lines.series.push({ label: line.label, points: toPoints(grid, line.values), yAxis: 'left' });
+    }
   } catch (error) {
-    lines.unavailable.push(`${e.label ?? e.id}: ${(error as Error).message}`);
+    lines.unavailable.push(`${e.label || e.id}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * An expression's lines. Over one line per id, one line; over the id of a SEARCH (an array of time
+ * series, as CloudWatch evaluates `e1 / 60000` with e1 a SEARCH), one line per series found, labelled
+ * with the expression's label and the series' own (the label '' keeps the series' label only).
+ * @throws UnsupportedMathError for what the metric math cannot evaluate, Error for two arrays.
+ */
+function evaluateLines(
+  e: ExpressionLine,
+  lines: WidgetLines,
+  length: number,
+): { label: string; values: Series; single: boolean }[] {
+  const node = parseMath(e.expression);
+  const asSeries = (inputs: ReadonlyMap<string, Series>): Series => {
+    const value = evaluateMath(node, inputs, length);
+    return typeof value === 'number' ? Array.from({ length }, () => value) : value;
+  };
+  const arrayIds = mathInputs(node).filter((id) => lines.arrays.has(id));
+  if (arrayIds.length === 0) return [{ label: e.label ?? e.id, values: asSeries(lines.byId), single: true }];
+  if (arrayIds.length > 1)
+    throw new Error(
+      `combines two SEARCH results (${arrayIds.join(', ')}), which the preview does not evaluate`,
+    );
+  const id = arrayIds[0] as string;
+  return (lines.arrays.get(id) ?? []).map((member) => ({
+    label: [e.label, member.label].filter(Boolean).join(' '),
+    values: asSeries(new Map([...lines.byId, [id, member.values]])),
+    single: false,
+  }));
 }
 
 /** A metric line: derived from the logs (with the alarms on it), or said to be unavailable and why. */
@@ -328,7 +407,12 @@ function addMetricLine(
   if (options.id) lines.byId.set(options.id, values);
   if (options.visible === false) return;
   const yAxis = options.yAxis === 'right' ? 'right' : 'left';
-  lines.series.push({ label, points: toPoints(grid, values), yAxis });
+  const points = toPoints(grid, values);
+  lines.series.push({ label, points, yAxis, ...(name.endsWith('USD') ? { unit: 'USD' as const } : {}) });
+  if (name === MONTH_TO_DATE.cost) {
+    const note = monthToDateNote(ctx, { namespace, dimensions }, points.at(-1));
+    if (note) lines.notes.push(note);
+  }
   const period = p.period ?? 300;
   if (!p.setPeriodToTimeRange)
     lines.overlays.push(...overlaysFor(ctx, { namespace, name, dimensions, stat, period }, yAxis));
