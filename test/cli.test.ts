@@ -36,8 +36,8 @@ async function cli(
 /** The flags each command's usage must list: a command added to COMMANDS without its entry here is a compile error. */
 const COMMAND_FLAGS: Record<CommandName, string[]> = {
   replay: ['--json', '--csv', '--wide', '--emf', '--now', '--since', '--until', '--attribute', '--config'],
-  simulate: ['--json', '--param', '--config', '--delivery-lag', '--until'],
-  preview: ['--out', '--open', '--region', '--param', '--config', '--delivery-lag', '--until'],
+  simulate: ['--json', '--param', '--config', '--stage', '--delivery-lag', '--until'],
+  preview: ['--out', '--open', '--region', '--param', '--config', '--stage', '--delivery-lag', '--until'],
   prices: ['--from', '--dry-run', '--out', '--service-code'],
   advise: ['--json', '--csv', '--since', '--until', '--by', '--check', '--cache-hit-share', '--config'],
   alerts: ['--target', '--stage', '--region', '--service', '--json'],
