@@ -18,6 +18,7 @@ import { ingestBatch } from '../shared/ingest/batch';
 import { loadIngestConfig } from '../shared/ingest/config';
 import priceData from '../shared/ingest/price-table.json';
 import { type ReplayScale, replayScale } from './lib/bench-replay';
+import { billLines } from './lib/bill-lines';
 import { buildIngestBundle, measurePeakMemory, medianImportMs } from './lib/ingest-bundle';
 import { buildLargeBatch, type LargeBatch } from './lib/large-batch';
 import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from './lib/monthly-bill';
@@ -239,7 +240,6 @@ function monthlyBills(perRecordMs: number) {
           teams20: part(at20.totalUsd, off20.totalUsd),
           teams200: part(at200.totalUsd, off200.totalUsd),
         },
-        teams200TotalUsd: at200.totalUsd,
       },
       off: off20,
     };
@@ -247,20 +247,6 @@ function monthlyBills(perRecordMs: number) {
   const { bill, off: withoutAttribution } = bills('complete');
   const { bill: essential } = bills('essential');
   return { bill, essential, withoutAttribution };
-}
-
-type Bills = ReturnType<typeof monthlyBills>;
-
-/** The report's lines for one metric set's bill. */
-function billLines(name: string, e: Bills['bill'], target: string): string {
-  return [
-    `  ${name}: $${e.totalUsd} (target ${target}; $${e.totalWithoutFreeTierUsd} without the free tier)`,
-    `    ${e.distinctSeries} metric series (${e.seriesByKind.model} model, ${e.seriesByKind.attribution} attribution, ${e.seriesByKind.health} health, ${e.seriesByKind.hourly} hourly), ${e.alarmMetrics} alarm metrics, ${e.compositeAlarms} composite, ${e.dashboards} dashboards, ${e.insightRules} Contributor Insights rules (${(e.insightMatchedEventsPerMonth / 1e6).toFixed(1)}M matched events), ${e.savedQueries} saved queries`,
-    `    parts: ${Object.entries(e.parts)
-      .map(([k, v]) => `${k} $${v}`)
-      .join(', ')}`,
-    `    attribution: $${e.attributionUsd.teams20} at 20 teams, $${e.attributionUsd.teams200} at 200 teams (total $${e.teams200TotalUsd})`,
-  ].join('\n');
 }
 
 /** Measures the ingest part: its figures for --json, and its lines of the report. */
