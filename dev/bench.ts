@@ -6,7 +6,7 @@
 
 import { gunzipSync } from 'node:zlib';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseCli } from '../cli/common/cli';
+import { counted, parseCli } from '../cli/common/cli';
 import { localLambdaContext } from '../cli/common/lambda-context';
 import { LineLogger } from '../cli/common/local-ingest';
 import { createIngestHandler } from '../functions/ingest/ingest';
@@ -258,7 +258,7 @@ async function measureIngest(): Promise<{ result: Record<string, unknown>; lines
   );
   const { floorMs, ingestMs, naiveMs, naiveBytes, accepted } = await timeIngest(batch, NOW);
   log(
-    `floor ${floorMs.toFixed(1)} ms, ingest ${ingestMs.toFixed(1)} ms, naive ${naiveMs.toFixed(1)} ms (medians of ${rounds} rounds)`,
+    `floor ${floorMs.toFixed(1)} ms, ingest ${ingestMs.toFixed(1)} ms, naive ${naiveMs.toFixed(1)} ms (medians of ${counted(rounds, 'round')})`,
   );
   const emfBytesPerRecord = emfBytesPerRecordAt1000(batch, NOW);
   const bundle = await bundleFigures();
@@ -329,7 +329,7 @@ if (values.only !== 'ingest') {
   replayResult = await replayScale(replayOptions, log);
   const r = replayResult;
   report.push(
-    `replay, ${r.file.records.toLocaleString('en-US')} records (${(r.file.bytes / 1048576).toFixed(0)} MB, ${r.file.recordsPerMinute} a minute over ${r.file.days} days), medians of ${r.rounds} rounds in fresh processes:`,
+    `replay, ${r.file.records.toLocaleString('en-US')} records (${(r.file.bytes / 1048576).toFixed(0)} MB, ${r.file.recordsPerMinute} a minute over ${r.file.days} days), medians of ${counted(r.rounds, 'round')} in fresh processes:`,
     `  floor (stream the file, JSON.parse each line): ${r.floor.recordsPerSecond.toLocaleString('en-US')} records/s, ${r.floor.ms} ms (${r.floor.cpuMs} ms CPU), peak RSS ${r.floor.peakRssMb} MB`,
     `  replay: ${r.replay.recordsPerSecond.toLocaleString('en-US')} records/s, ${r.replay.ms} ms (${r.replay.cpuMs} ms CPU), peak RSS ${r.replay.peakRssMb} MB`,
     `  replay / floor: ${r.replayOverFloor} wall, ${r.replayOverFloorCpu} CPU (target <= 2.5); peak RSS target < 300 MB`,

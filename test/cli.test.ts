@@ -10,7 +10,7 @@ import { parseArgs, promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { userFolder } from '../cli/bin';
 import { COMMANDS, type CommandName } from '../cli/commands';
-import { closestFlag, flagErrorText } from '../cli/common/cli';
+import { closestFlag, counted, flagErrorText } from '../cli/common/cli';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -218,5 +218,14 @@ describe('relative paths under npm run (issue 26)', () => {
     expect(userFolder({ INIT_CWD: '/home/u' }, '/srv/app', ROOT)).toBeUndefined();
     expect(userFolder({ INIT_CWD: ROOT }, ROOT, ROOT)).toBeUndefined();
     expect(userFolder({}, ROOT, ROOT)).toBeUndefined();
+  });
+});
+
+describe('counted', () => {
+  it('words a count of 1 in the singular, any other count in the plural (no "in 1 batches")', () => {
+    expect(counted(1, 'batch', 'batches')).toBe('1 batch');
+    expect(counted(0, 'batch', 'batches')).toBe('0 batches');
+    expect(counted(1, 'round')).toBe('1 round');
+    expect(counted(12_000, 'round')).toBe('12,000 rounds');
   });
 });
