@@ -53,6 +53,7 @@ const DEV_TOOLS: [string, string, string[]][] = [
   ['bench-simulate.ts', 'bench:simulate', ['--json']],
   ['bench-replay.ts', 'bench:replay', ['--floor']],
   ['fuzz.ts', 'fuzz', ['--runs', '--seed']],
+  ['fresh-event.ts', 'fresh-event', ['--out', '--now']],
   ['generate-samples.ts', 'generate-samples', []],
   ['generate-scenarios.ts', 'generate-scenarios', []],
   ['measure-memory.ts', 'measure-memory', []],
