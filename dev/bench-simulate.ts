@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCli } from '../cli/common/cli';
+import { counted, parseCli } from '../cli/common/cli';
 import { DEFAULT_DELIVERY_LAG_SECONDS, runSimulation } from '../cli/simulate/run';
 import { parseStackParameters } from '../shared/monitoring/parameters';
 import { generateTraffic } from './lib/scenario-traffic';
@@ -76,5 +76,5 @@ const figures = {
 process.stdout.write(
   values.json
     ? `${JSON.stringify(figures)}\n`
-    : `simulated ${figures.records.toLocaleString('en-US')} records (${figures.batches} batches), ${figures.alarms} alarms over ${figures.evaluatedMinutes} minutes in ${figures.seconds} s\n`,
+    : `simulated ${figures.records.toLocaleString('en-US')} records (${counted(figures.batches, 'batch', 'batches')}), ${figures.alarms} alarms over ${figures.evaluatedMinutes} minutes in ${figures.seconds} s\n`,
 );

@@ -6,7 +6,7 @@
 
 import { gunzipSync } from 'node:zlib';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseCli } from '../cli/common/cli';
+import { counted, parseCli } from '../cli/common/cli';
 import { localLambdaContext } from '../cli/common/lambda-context';
 import { LineLogger } from '../cli/common/local-ingest';
 import { createIngestHandler } from '../functions/ingest/ingest';
@@ -18,6 +18,7 @@ import { ingestBatch } from '../shared/ingest/batch';
 import { loadIngestConfig } from '../shared/ingest/config';
 import priceData from '../shared/ingest/price-table.json';
 import { type ReplayScale, replayScale } from './lib/bench-replay';
+import { billLines } from './lib/bill-lines';
 import { buildIngestBundle, measurePeakMemory, medianImportMs } from './lib/ingest-bundle';
 import { buildLargeBatch, type LargeBatch } from './lib/large-batch';
 import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from './lib/monthly-bill';
@@ -239,7 +240,6 @@ function monthlyBills(perRecordMs: number) {
           teams20: part(at20.totalUsd, off20.totalUsd),
           teams200: part(at200.totalUsd, off200.totalUsd),
         },
-        teams200TotalUsd: at200.totalUsd,
       },
       off: off20,
     };
@@ -247,20 +247,6 @@ function monthlyBills(perRecordMs: number) {
   const { bill, off: withoutAttribution } = bills('complete');
   const { bill: essential } = bills('essential');
   return { bill, essential, withoutAttribution };
-}
-
-type Bills = ReturnType<typeof monthlyBills>;
-
-/** The report's lines for one metric set's bill. */
-function billLines(name: string, e: Bills['bill'], target: string): string {
-  return [
-    `  ${name}: $${e.totalUsd} (target ${target}; $${e.totalWithoutFreeTierUsd} without the free tier)`,
-    `    ${e.distinctSeries} metric series (${e.seriesByKind.model} model, ${e.seriesByKind.attribution} attribution, ${e.seriesByKind.health} health, ${e.seriesByKind.hourly} hourly), ${e.alarmMetrics} alarm metrics, ${e.compositeAlarms} composite, ${e.dashboards} dashboards, ${e.insightRules} Contributor Insights rules (${(e.insightMatchedEventsPerMonth / 1e6).toFixed(1)}M matched events), ${e.savedQueries} saved queries`,
-    `    parts: ${Object.entries(e.parts)
-      .map(([k, v]) => `${k} $${v}`)
-      .join(', ')}`,
-    `    attribution: $${e.attributionUsd.teams20} at 20 teams, $${e.attributionUsd.teams200} at 200 teams (total $${e.teams200TotalUsd})`,
-  ].join('\n');
 }
 
 /** Measures the ingest part: its figures for --json, and its lines of the report. */
@@ -272,7 +258,7 @@ async function measureIngest(): Promise<{ result: Record<string, unknown>; lines
   );
   const { floorMs, ingestMs, naiveMs, naiveBytes, accepted } = await timeIngest(batch, NOW);
   log(
-    `floor ${floorMs.toFixed(1)} ms, ingest ${ingestMs.toFixed(1)} ms, naive ${naiveMs.toFixed(1)} ms (medians of ${rounds} rounds)`,
+    `floor ${floorMs.toFixed(1)} ms, ingest ${ingestMs.toFixed(1)} ms, naive ${naiveMs.toFixed(1)} ms (medians of ${counted(rounds, 'round')})`,
   );
   const emfBytesPerRecord = emfBytesPerRecordAt1000(batch, NOW);
   const bundle = await bundleFigures();
@@ -343,7 +329,7 @@ if (values.only !== 'ingest') {
   replayResult = await replayScale(replayOptions, log);
   const r = replayResult;
   report.push(
-    `replay, ${r.file.records.toLocaleString('en-US')} records (${(r.file.bytes / 1048576).toFixed(0)} MB, ${r.file.recordsPerMinute} a minute over ${r.file.days} days), medians of ${r.rounds} rounds in fresh processes:`,
+    `replay, ${r.file.records.toLocaleString('en-US')} records (${(r.file.bytes / 1048576).toFixed(0)} MB, ${r.file.recordsPerMinute} a minute over ${r.file.days} days), medians of ${counted(r.rounds, 'round')} in fresh processes:`,
     `  floor (stream the file, JSON.parse each line): ${r.floor.recordsPerSecond.toLocaleString('en-US')} records/s, ${r.floor.ms} ms (${r.floor.cpuMs} ms CPU), peak RSS ${r.floor.peakRssMb} MB`,
     `  replay: ${r.replay.recordsPerSecond.toLocaleString('en-US')} records/s, ${r.replay.ms} ms (${r.replay.cpuMs} ms CPU), peak RSS ${r.replay.peakRssMb} MB`,
     `  replay / floor: ${r.replayOverFloor} wall, ${r.replayOverFloorCpu} CPU (target <= 2.5); peak RSS target < 300 MB`,

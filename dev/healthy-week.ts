@@ -4,7 +4,7 @@
  * fixture. Prints the ALARM transitions per level and per alarm: what a team would be sent.
  */
 
-import { parseCli, runCli } from '../cli/common/cli';
+import { counted, parseCli, runCli } from '../cli/common/cli';
 import { simulateBatches } from '../cli/simulate/run';
 import { parseStackParameters } from '../shared/monitoring/parameters';
 import { alarmCounts } from './lib/scenario-check';
@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
   process.stdout.write(
-    `${week.name} (${args.values.defaults ? 'defaults' : 'watched models'}): ${counts.critical} critical, ${counts.warning} warning ALARM transitions in ${result.batches.total} batches (${seconds} s, ${rss} MiB RSS at the end)\n`,
+    `${week.name} (${args.values.defaults ? 'defaults' : 'watched models'}): ${counts.critical} critical, ${counts.warning} warning ALARM transitions in ${counted(result.batches.total, 'batch', 'batches')} (${seconds} s, ${rss} MiB RSS at the end)\n`,
   );
   for (const t of result.timelines) {
     const entries = t.transitions.filter((x) => x.state === 'ALARM');

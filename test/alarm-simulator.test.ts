@@ -267,6 +267,7 @@ describe('runSimulation', () => {
       paths: [join(EVENTS_DIR, 'scenarios', 'quiet-night')],
       params,
       deliveryLagSeconds: 60,
+      stack: { service: 'bedrock-watch', stage: 'prod' },
     });
 
     const deployed = Object.values(stack.Resources)

@@ -10,7 +10,7 @@ import { parseArgs, promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { userFolder } from '../cli/bin';
 import { COMMANDS, type CommandName } from '../cli/commands';
-import { closestFlag, flagErrorText } from '../cli/common/cli';
+import { closestFlag, counted, flagErrorText } from '../cli/common/cli';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -36,8 +36,8 @@ async function cli(
 /** The flags each command's usage must list: a command added to COMMANDS without its entry here is a compile error. */
 const COMMAND_FLAGS: Record<CommandName, string[]> = {
   replay: ['--json', '--csv', '--wide', '--emf', '--now', '--since', '--until', '--attribute', '--config'],
-  simulate: ['--json', '--param', '--config', '--delivery-lag', '--until'],
-  preview: ['--out', '--open', '--region', '--param', '--config', '--delivery-lag', '--until'],
+  simulate: ['--json', '--param', '--config', '--stage', '--delivery-lag', '--until'],
+  preview: ['--out', '--open', '--region', '--param', '--config', '--stage', '--delivery-lag', '--until'],
   prices: ['--from', '--dry-run', '--out', '--service-code'],
   advise: ['--json', '--csv', '--since', '--until', '--by', '--check', '--cache-hit-share', '--config'],
   alerts: ['--target', '--stage', '--region', '--service', '--json'],
@@ -53,6 +53,7 @@ const DEV_TOOLS: [string, string, string[]][] = [
   ['bench-simulate.ts', 'bench:simulate', ['--json']],
   ['bench-replay.ts', 'bench:replay', ['--floor']],
   ['fuzz.ts', 'fuzz', ['--runs', '--seed']],
+  ['fresh-event.ts', 'fresh-event', ['--out', '--now']],
   ['generate-samples.ts', 'generate-samples', []],
   ['generate-scenarios.ts', 'generate-scenarios', []],
   ['measure-memory.ts', 'measure-memory', []],
@@ -218,5 +219,14 @@ describe('relative paths under npm run (issue 26)', () => {
     expect(userFolder({ INIT_CWD: '/home/u' }, '/srv/app', ROOT)).toBeUndefined();
     expect(userFolder({ INIT_CWD: ROOT }, ROOT, ROOT)).toBeUndefined();
     expect(userFolder({}, ROOT, ROOT)).toBeUndefined();
+  });
+});
+
+describe('counted', () => {
+  it('words a count of 1 in the singular, any other count in the plural (no "in 1 batches")', () => {
+    expect(counted(1, 'batch', 'batches')).toBe('1 batch');
+    expect(counted(0, 'batch', 'batches')).toBe('0 batches');
+    expect(counted(1, 'round')).toBe('1 round');
+    expect(counted(12_000, 'round')).toBe('12,000 rounds');
   });
 });

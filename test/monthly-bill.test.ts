@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { billLines } from '../dev/lib/bill-lines';
 import {
   DEFAULT_REFERENCE,
   estimateMonthlyBill,
@@ -79,5 +80,24 @@ describe('the reconcile function in the bill', () => {
     expect(withIt.parts.reconciliation).toBeCloseTo(reconciliationUsd(), 2);
     expect(without.parts.reconciliation).toBe(0);
     expect(withIt.totalUsd - without.totalUsd).toBeCloseTo(reconciliationUsd(), 1);
+  });
+});
+
+describe("bench's bill lines", () => {
+  it('print one total per metric set and attribution as a part of it, not as a second total', () => {
+    const bill = estimateMonthlyBill(small);
+    // A 200-team month costs more in parts attribution does not touch; its total must not show.
+    const lines = billLines(
+      'complete (default)',
+      { ...bill, attributionUsd: { teams20: 3.91, teams200: 3.92 } },
+      '<= $40',
+    );
+
+    expect(lines.split('\n')[0]).toBe(
+      `  complete (default): $${bill.totalUsd} (target <= $40; $${bill.totalWithoutFreeTierUsd} without the free tier)`,
+    );
+    expect(lines).not.toMatch(/total/i);
+    expect(lines).toContain('of which attribution: $3.91 (20 teams); with 200 teams its part is $3.92');
+    expect(lines.match(new RegExp(`\\$${bill.totalUsd}\\b`, 'g'))).toHaveLength(1);
   });
 });

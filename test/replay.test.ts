@@ -368,4 +368,17 @@ describe('npm run replay', () => {
     );
     expect(both.code).toBe(2);
   });
+
+  it("docs/replay.md's column table names every --csv column, in the header's order", async () => {
+    const csv = await replay(['--csv', fixturePath('bedrock-invocation-records.jsonl')]);
+    const doc = readFileSync(join(ROOT, 'docs', 'replay.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## The `--csv` columns'), doc.indexOf('## The `--json` shape'));
+    // The first cell of each table row names one column or several, each in backticks.
+    const documented = [...section.matchAll(/^\| (`[^|]+`) \|/gm)].flatMap((m) =>
+      [...(m[1] ?? '').matchAll(/`([^`]+)`/g)].map((c) => c[1]),
+    );
+
+    expect(csv.code).toBe(0);
+    expect(documented).toEqual(csv.stdout.split('\n')[0]?.split(','));
+  });
 });

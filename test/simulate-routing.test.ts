@@ -96,7 +96,7 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
   it('uses one dedup key per incident, as the notifier gives PagerDuty and Opsgenie', () => {
     const keys = new Set(routing.messages.map((m) => m.dedupKey));
 
-    expect([...keys]).toEqual(['bedrock-watch/account/region/bedrock-watch-prod/error-rate']);
+    expect([...keys]).toEqual(['bedrock-watch/account/region/bedrock-watch-dev/error-rate']);
   });
 
   it('prints the routing in the timeline within 120 columns, and in --json', () => {
@@ -120,7 +120,7 @@ describe('simulate routing preview (the deployed notifier on simulated transitio
       action: 'trigger',
       step: 0,
       minutesSinceBreach: 0,
-      dedupKey: 'bedrock-watch/account/region/bedrock-watch-prod/error-rate',
+      dedupKey: 'bedrock-watch/account/region/bedrock-watch-dev/error-rate',
     });
     expect(json.routing?.incidents[0]).toMatchObject({
       incident: 'error-rate',

@@ -107,3 +107,10 @@ function editDistance(a: string, b: string): number {
   }
   return (rows[a.length] as number[])[b.length] as number;
 }
+
+/**
+ * A count with its noun, singular for 1: "1 batch", "3 batches".
+ * @example counted(1, 'round') // '1 round'
+ */
+export const counted = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

@@ -12,7 +12,7 @@ import { previewHtml } from './html';
 const DEFAULT_OUT = 'bedrock-watch-preview.html';
 
 const USAGE = `usage: bedrock-watch preview [--out FILE.html] [--open] [--region REGION] [--param name=value]...
-                              [--config FILE] [--delivery-lag SECONDS] [--until ISO-TIME] [PATH ...]
+                              [--config FILE] [--stage NAME] [--delivery-lag SECONDS] [--until ISO-TIME] [PATH ...]
        (from a clone: npm run -s preview -- ...)
 
 Renders the operations, model-comparison, executive (and regions) dashboards the stack would deploy

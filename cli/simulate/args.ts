@@ -12,11 +12,12 @@ import {
 import { flagErrorText } from '../common/cli';
 import { ReplayInputError } from '../input/sources';
 import { DEFAULT_SAMPLE_DIR } from '../replay/run';
-import { DEFAULT_DELIVERY_LAG_SECONDS, type SimulateOptions } from './run';
+import { DEFAULT_DELIVERY_LAG_SECONDS, DEFAULT_STACK, type SimulateOptions } from './run';
 
 export const SIMULATE_FLAGS_USAGE = `  PATH                  files or folders, as for replay (default: events/sample-set)
   --param name=value    a stack parameter, exactly as for serverless package/deploy (repeatable)
   --config FILE         the function's configuration document, as for replay
+  --stage NAME          the stack's stage, for alarm and dashboard names (default ${DEFAULT_STACK.stage}, as serverless deploy)
   --delivery-lag S      seconds from a record to its datapoint being visible to alarms (default ${DEFAULT_DELIVERY_LAG_SECONDS})
   --until ISO-TIME      evaluate until then (default: the last record + 30 minutes)`;
 
@@ -51,6 +52,14 @@ function lagOf(value: unknown): number | string {
     : `--delivery-lag: "${value}" is not a number of seconds`;
 }
 
+/** A stage as serverless accepts it in names (letters, digits, hyphens), or the problem with it. */
+function stageOf(value: unknown): { stage: string } | string {
+  if (typeof value !== 'string') return { stage: DEFAULT_STACK.stage };
+  return /^[A-Za-z0-9-]+$/.test(value)
+    ? { stage: value }
+    : `--stage: "${value}" is not a stage name (letters, digits and -)`;
+}
+
 function untilOf(value: unknown): number | undefined | string {
   if (typeof value !== 'string') return undefined;
   const ms = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
@@ -69,6 +78,7 @@ export function parseSimulateFlags(argv: string[], own: Record<string, Spec>): P
     param: { type: 'string', multiple: true },
     config: { type: 'string' },
     'delivery-lag': { type: 'string' },
+    stage: { type: 'string' },
     until: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     ...own,
@@ -83,7 +93,8 @@ export function parseSimulateFlags(argv: string[], own: Record<string, Spec>): P
   const raw = rawParams((v.param as string[] | undefined) ?? []);
   const lag = lagOf(v['delivery-lag']);
   const until = untilOf(v.until);
-  for (const problem of [raw, lag, until])
+  const stage = stageOf(v.stage);
+  for (const problem of [raw, lag, until, stage])
     if (typeof problem === 'string') return { kind: 'error', message: problem };
   const params: StackParameters = parseStackParameters(raw as Record<string, string>);
   return {
@@ -94,6 +105,7 @@ export function parseSimulateFlags(argv: string[], own: Record<string, Spec>): P
       paths: parsed.positionals.length > 0 ? parsed.positionals : [DEFAULT_SAMPLE_DIR],
       params,
       deliveryLagSeconds: lag as number,
+      stack: { service: DEFAULT_STACK.service, stage: (stage as { stage: string }).stage },
       ...(typeof until === 'number' ? { untilMs: until } : {}),
       ...(typeof v.config === 'string' ? { configPath: v.config } : {}),
     },

@@ -11,7 +11,7 @@ import { runSimulation } from './run';
 import { modelsInInput, watchedModelWarnings } from './watched-models';
 
 const USAGE = `usage: bedrock-watch simulate [--json] [--param name=value]... [--config FILE]
-                               [--delivery-lag SECONDS] [--until ISO-TIME] [PATH ...]
+                               [--stage NAME] [--delivery-lag SECONDS] [--until ISO-TIME] [PATH ...]
        (from a clone: npm run -s simulate -- ...)
 
 Replays invocation logs through the ingest function and evaluates the alarms the stack would deploy

@@ -54,6 +54,13 @@ export const DEFAULT_DELIVERY_LAG_SECONDS = 60;
  */
 export const SUBSCRIPTION_BATCH_SPAN_MS = 10_000;
 
+/**
+ * The service and stage the local tools name things after when not told: serverless.yml's
+ * `service` and its `${opt:stage, 'dev'}` default, so a plain `serverless deploy` and a plain
+ * `simulate` name the same alarms (test/simulate-stage.test.ts reads serverless.yml to check).
+ */
+export const DEFAULT_STACK = { service: 'bedrock-watch', stage: 'dev' } as const;
+
 export interface SimulateOptions {
   paths: string[];
   params: StackParameters;
@@ -62,7 +69,7 @@ export interface SimulateOptions {
   untilMs?: number;
   /** The function's configuration document (a file path), as BEDROCK_WATCH_CONFIG. */
   configPath?: string;
-  /** Stage and service of the stack, for alarm names (default bedrock-watch / prod). */
+  /** Stage and service of the stack, for alarm names (default DEFAULT_STACK, as serverless deploy). */
   stack?: { service: string; stage: string };
 }
 
@@ -296,7 +303,7 @@ export async function simulateBatches(
   batches: Iterable<ReplayBatch> | AsyncIterable<ReplayBatch>,
   options: Omit<SimulateOptions, 'paths'>,
 ): Promise<SimulationResult> {
-  const names = ingestNames(options.stack ?? { service: 'bedrock-watch', stage: 'prod' });
+  const names = ingestNames(options.stack ?? DEFAULT_STACK);
   const lagMs = options.deliveryLagSeconds * 1000;
   const store = new MetricStore();
   const rules = buildInsightRules(options.params, names);
