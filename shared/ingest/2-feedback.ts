@@ -28,13 +28,8 @@ export interface Feedback {
 
 export type FeedbackParseResult = { ok: true; feedback: Feedback } | { ok: false; rejection: Rejection };
 
-const MARKER = `"${FEEDBACK_SCHEMA_TYPE}"`;
 const DIMENSION_SAFE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 const REQUEST_ID = /^[A-Za-z0-9-]{1,128}$/;
-
-/** Cheap pre-check before parsing: only a line naming the feedback schema can be one. */
-export const mayBeFeedback = (message: unknown): message is string =>
-  typeof message === 'string' && message.includes(MARKER);
 
 /** Reads one feedback line; `undefined` when the line is not a feedback record at all. */
 export function parseFeedbackRecord(message: string, context: ParseContext): FeedbackParseResult | undefined {
@@ -44,6 +39,11 @@ export function parseFeedbackRecord(message: string, context: ParseContext): Fee
   } catch {
     return undefined;
   }
+  return readFeedback(record, context);
+}
+
+/** A parsed log line as feedback; `undefined` when it is not a feedback record at all. */
+export function readFeedback(record: unknown, context: ParseContext): FeedbackParseResult | undefined {
   if (!isObject(record) || record.schemaType !== FEEDBACK_SCHEMA_TYPE) return undefined;
   const requestId = typeof record.requestId === 'string' ? record.requestId : undefined;
   const reject = (field: string): FeedbackParseResult => ({

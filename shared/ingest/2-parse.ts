@@ -191,7 +191,11 @@ export function rejectionOf(reason: RejectionReason, logEventId?: string, reques
 }
 
 /** A rejection; defined once, outside the hot path (no closure per record). */
-function reject(context: ParseContext, reason: RejectionReason, requestId?: string): ParseResult {
+function reject(
+  context: ParseContext,
+  reason: RejectionReason,
+  requestId?: string,
+): { ok: false; rejection: Rejection } {
   return { ok: false, rejection: rejectionOf(reason, context.logEventId, requestId) };
 }
 
@@ -201,14 +205,29 @@ function reject(context: ParseContext, reason: RejectionReason, requestId?: stri
  * CloudWatch would still accept a data point at the record's minute.
  */
 export function parseInvocationRecord(message: unknown, context: ParseContext): ParseResult {
+  const line = parseLogLine(message, context);
+  return line.ok ? readInvocation(line.record, context) : line;
+}
+
+/**
+ * One log event's JSON, parsed once: the batch reads feedback and invocation records from it
+ * without scanning or parsing any line twice.
+ */
+export function parseLogLine(
+  message: unknown,
+  context: ParseContext,
+): { ok: true; record: unknown } | { ok: false; rejection: Rejection } {
   if (typeof message !== 'string') return reject(context, 'invalid-log-event');
-  let record: unknown;
   try {
-    record = JSON.parse(message);
+    return { ok: true, record: JSON.parse(message) };
   } catch {
     // e.g. Bedrock's "Permissions are correctly set for Amazon Bedrock logs." line.
     return reject(context, 'not-json');
   }
+}
+
+/** An invocation record's parsed JSON → an {@link Invocation} or a reasoned {@link Rejection}. */
+export function readInvocation(record: unknown, context: ParseContext): ParseResult {
   if (!isObject(record) || record.schemaType !== INVOCATION_SCHEMA_TYPE)
     return reject(context, 'not-invocation-record');
 

@@ -1,11 +1,12 @@
 import { tupleKey } from '../keys';
 import type { SubscriptionPayload } from './1-decode';
-import { type Feedback, mayBeFeedback, parseFeedbackRecord } from './2-feedback';
+import { type Feedback, readFeedback } from './2-feedback';
 import {
   type Invocation,
   isOutsideTimeWindow,
-  parseInvocationRecord,
+  parseLogLine,
   type Rejection,
+  readInvocation,
   rejectionOf,
 } from './2-parse';
 import { dedupeInvocations } from './3-dedupe';
@@ -120,7 +121,9 @@ function readEvent(
   timeWindow: boolean,
 ): ReadEvent {
   const options = { nowMs, logEventId: event.id, timeWindow };
-  const fed = mayBeFeedback(event.message) ? parseFeedbackRecord(event.message, options) : undefined;
+  const line = parseLogLine(event.message, options);
+  if (!line.ok) return line;
+  const fed = readFeedback(line.record, options);
   if (fed) {
     if (!fed.ok) return fed;
     return {
@@ -130,7 +133,7 @@ function readEvent(
       feedback: fed.feedback,
     };
   }
-  const result = parseInvocationRecord(event.message, options);
+  const result = readInvocation(line.record, options);
   if (!result.ok) return result;
   const { invocation } = result;
   return { ok: true, timeMs: invocation.timeMs, requestId: invocation.requestId, invocation };
