@@ -31,7 +31,7 @@ vi.mock('../shared/ingest/1-decode', async (original) => {
 });
 vi.mock('../shared/ingest/2-parse', async (original) => {
   const m = await original<typeof import('../shared/ingest/2-parse')>();
-  return { ...m, parseInvocationRecord: wrap('parse', m.parseInvocationRecord) };
+  return { ...m, readInvocation: wrap('parse', m.readInvocation) };
 });
 vi.mock('../shared/ingest/3-dedupe', async (original) => {
   const m = await original<typeof import('../shared/ingest/3-dedupe')>();
