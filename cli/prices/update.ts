@@ -50,20 +50,44 @@ export interface PricesUpdateOptions {
 export interface PricesUpdateResult {
   data: PriceData;
   diff: string;
-  /** Warnings for review: unmapped models, unreadable usage types, ignored batch rows. */
+  /** Warnings for review: models mapped by their attributes, unmapped or ambiguous names, unreadable usage types, ignored rows. */
   notes: string[];
+}
+
+/** The notes on how Price List names became model ids: what was added by attributes, what was left out. */
+function mappingNotes(report: ReturnType<typeof priceEntriesFromProducts>): string[] {
+  const notes: string[] = [];
+  const known = report.mapped.filter((m) => m.source === 'known-id');
+  if (known.length > 0)
+    notes.push(
+      `mapped ${known.length} Price List name(s) to ids in the price file by their attributes: ${known.map((m) => `"${m.model}" → ${m.modelId}`).join(', ')}`,
+    );
+  const derived = report.mapped.filter((m) => m.source === 'derived');
+  if (derived.length > 0)
+    notes.push(
+      `added ${derived.length} model(s) the price file did not know, with ids derived from the Price List name and provider — check each against the modelId in your logs (Bedrock ids often end in -v1:0) and rename the entry if it differs: ${derived.map((m) => `"${m.model}" → ${m.modelId}`).join(', ')}`,
+    );
+  for (const { model, candidates } of report.ambiguous)
+    notes.push(
+      `"${model}" reads like several ids (${candidates.join(', ')}), left out: add it to PRICE_LIST_MODEL_IDS`,
+    );
+  const models = [...new Set(report.unmapped.map((u) => u.model))].sort();
+  if (models.length > 0)
+    notes.push(
+      `no model id for ${models.length} Price List model name(s) (no id in the price file reads like it and the product names no provider): ${models.join(', ')}`,
+    );
+  return notes;
 }
 
 /** Maps, merges and describes one update; writes nothing. */
 export function updatePrices(options: PricesUpdateOptions): PricesUpdateResult {
-  const report = priceEntriesFromProducts(options.products, { asOf: options.asOf, source: options.source });
+  const report = priceEntriesFromProducts(options.products, {
+    asOf: options.asOf,
+    source: options.source,
+    knownModelIds: options.current.prices.map((p) => p.modelId),
+  });
   const { data, changes } = mergePrices(options.current, report.prices);
-  const notes: string[] = [];
-  const models = [...new Set(report.unmapped.map((u) => u.model))].sort();
-  if (models.length > 0)
-    notes.push(
-      `no model id for ${models.length} Price List model name(s): ${models.join(', ')} (see PRICE_LIST_MODEL_IDS)`,
-    );
+  const notes = mappingNotes(report);
   const unreadable = [...new Set(report.unreadable.map((u) => u.usageType))].sort();
   if (unreadable.length > 0) notes.push(`usage types not understood, left out: ${unreadable.join(', ')}`);
   const batch = report.ignored.filter((i) => i.reason === 'batch').length;
