@@ -339,6 +339,29 @@ describe('model ids from the Price List attributes (no code change for a new mod
     for (const [model, id] of Object.entries(PRICE_LIST_MODEL_IDS))
       expect(attributesOnly({ model }).id, model).not.toBe(id);
   });
+
+  it('flags a fetched rate that is implausible per 1,000 tokens (a per-million figure under a 1K unit)', () => {
+    const misfiled = structuredClone(products).map((item) => {
+      if (item.product?.attributes?.usagetype !== 'USE1-Claude3Haiku-input-tokens') return item;
+      for (const term of Object.values(item.terms?.OnDemand ?? {}))
+        for (const dimension of Object.values(term.priceDimensions ?? {}))
+          dimension.pricePerUnit = { USD: '0.25' };
+      return item;
+    });
+
+    const notes = updatePrices({
+      products: misfiled,
+      current: bundled,
+      asOf: '2026-12-07',
+      source: 'fixture',
+    }).notes.join('\n');
+
+    expect(notes).toContain(
+      'anthropic.claude-3-haiku-20240307-v1:0 us-east-1 input: 0.25 USD per 1,000 tokens',
+    );
+    expect(notes).toContain('divide by 1000 (0.00025)');
+    expect(result.notes.join('\n')).not.toContain('is implausible');
+  });
 });
 
 describe('fetchProducts (GetProducts, mocked)', () => {

@@ -6,6 +6,7 @@
 import { GetProductsCommand, type PricingClient } from '@aws-sdk/client-pricing';
 import type { PriceData } from '../../shared/ingest/5-price';
 import { formatChanges, mergePrices } from '../../shared/pricing/merge';
+import { implausibleRatesOf } from '../../shared/pricing/plausibility';
 import {
   type PriceListProduct,
   priceEntriesFromProducts,
@@ -88,6 +89,13 @@ export function updatePrices(options: PricesUpdateOptions): PricesUpdateResult {
   });
   const { data, changes } = mergePrices(options.current, report.prices);
   const notes = mappingNotes(report);
+  // A Price List row whose unit says 1K tokens but whose figure is per million (or the reverse)
+  // would be written as is: say so before the file is committed.
+  for (const entry of report.prices)
+    for (const why of implausibleRatesOf(entry))
+      notes.push(
+        `${entry.modelId} ${entry.region} ${why} — check the Price List row's unit before committing`,
+      );
   const unreadable = [...new Set(report.unreadable.map((u) => u.usageType))].sort();
   if (unreadable.length > 0) notes.push(`usage types not understood, left out: ${unreadable.join(', ')}`);
   const batch = report.ignored.filter((i) => i.reason === 'batch').length;
