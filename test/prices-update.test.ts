@@ -11,14 +11,22 @@ import { createPriceTable, type PriceData, priceInvocation } from '../shared/ing
 import { validatePriceData } from '../shared/ingest/config';
 import priceData from '../shared/ingest/price-table.json';
 import { mergePrices } from '../shared/pricing/merge';
-import { meaningOf, per1kTokens, priceEntriesFromProducts } from '../shared/pricing/price-list';
+import { createModelIdResolver } from '../shared/pricing/model-ids';
+import {
+  meaningOf,
+  PRICE_LIST_MODEL_IDS,
+  per1kTokens,
+  priceEntriesFromProducts,
+} from '../shared/pricing/price-list';
 import { EVENTS_DIR, invocationOf } from './support/helpers';
 
 const FIXTURE = join(EVENTS_DIR, 'price-list', 'get-products.json');
 const fixtureText = readFileSync(FIXTURE, 'utf8');
 const products = productsFromOfferText(fixtureText);
 const bundled = priceData as PriceData;
-const report = priceEntriesFromProducts(products, { asOf: '2026-11-27' });
+// The ids a display name may be matched to: the price file's own, as `prices update` passes them.
+const knownModelIds = bundled.prices.map((p) => p.modelId);
+const report = priceEntriesFromProducts(products, { asOf: '2026-11-27', knownModelIds });
 const entry = (modelId: string, region = 'us-east-1') => {
   const found = report.prices.find((p) => p.modelId === modelId && p.region === region);
   if (!found) throw new Error(`no entry for ${modelId} in ${region}`);
@@ -237,6 +245,125 @@ describe('updatePrices (the fixture over the bundled table)', () => {
   });
 });
 
+describe('model ids from the Price List attributes (no code change for a new model)', () => {
+  const NEW_MODELS = join(EVENTS_DIR, 'price-list', 'get-products-new-models.json');
+  const newProducts = productsFromOfferText(readFileSync(NEW_MODELS, 'utf8'));
+  const result = updatePrices({
+    products: newProducts,
+    current: bundled,
+    asOf: '2026-12-07',
+    source: 'fixture',
+  });
+  const resolve = createModelIdResolver(PRICE_LIST_MODEL_IDS, knownModelIds);
+
+  it('adds a model the price file and the name table both lack, under an id from its name and provider', () => {
+    const added = result.data.prices.find((p) => p.modelId === 'example.nimbus-2-mini');
+
+    expect(PRICE_LIST_MODEL_IDS).not.toHaveProperty('Nimbus 2 Mini');
+    expect(bundled.prices.some((p) => p.modelId.startsWith('example.'))).toBe(false);
+    expect(result.diff).toContain('+ example.nimbus-2-mini us-east-1');
+    expect(added).toMatchObject({ region: 'us-east-1', input: 0.0004, output: 0.0016, asOf: '2026-12-07' });
+    expect(added?.note).toMatch(/derived from the Price List name "Nimbus 2 Mini".*check it/);
+  });
+
+  it('reports what it added and how, so the derived id is reviewed', () => {
+    const notes = result.notes.join('\n');
+
+    expect(notes).toContain('added 1 model(s)');
+    expect(notes).toContain('"Nimbus 2 Mini" → example.nimbus-2-mini');
+    expect(notes).toContain('"gpt-oss-120b" → openai.gpt-oss-120b-1:0');
+  });
+
+  it('maps a name the table lacks to the id already in the price file (gpt-oss-120b → its -1:0 id)', () => {
+    expect(PRICE_LIST_MODEL_IDS).not.toHaveProperty('gpt-oss-120b');
+    expect(result.diff).not.toContain('+ openai.gpt-oss-120b');
+    expect(
+      result.data.prices.find((p) => p.modelId === 'openai.gpt-oss-120b-1:0' && p.region === 'us-east-2'),
+    ).toMatchObject({ input: 0.00015, output: 0.0006, asOf: '2026-12-07' });
+  });
+
+  it('finds a renamed derived entry on the next update instead of adding the derived id again', () => {
+    const renamed = createModelIdResolver({}, [...knownModelIds, 'example.nimbus-2-mini-v1:0']);
+
+    expect(renamed({ model: 'Nimbus 2 Mini', provider: 'Example Labs' })).toEqual({
+      id: 'example.nimbus-2-mini-v1:0',
+      source: 'known-id',
+      name: 'Nimbus 2 Mini',
+    });
+  });
+
+  it.each([
+    ['Claude 3 Haiku', undefined, 'anthropic.claude-3-haiku-20240307-v1:0'],
+    ['Llama 3.1 8B Instruct', 'Meta', 'meta.llama3-1-8b-instruct-v1:0'],
+    ['Command R', 'Cohere', 'cohere.command-r-v1:0'],
+    ['Command R+', 'Cohere', 'cohere.command-r-plus-v1:0'],
+    ['DeepSeek-R1', 'DeepSeek', 'deepseek.r1-v1:0'],
+    ['Mixtral 8x7B Instruct', 'Mistral AI', 'mistral.mixtral-8x7b-instruct-v0:1'],
+    ['Nova 2 Lite', 'Amazon', 'amazon.nova-2-lite-v1:0'],
+  ])('reads "%s" (provider %s) as %s', (model, provider, id) => {
+    expect(resolve({ model, provider })).toMatchObject({ id });
+  });
+
+  it('takes a well-formed modelId attribute over the name', () => {
+    expect(
+      resolve({ model: 'Claude 3 Haiku', modelId: 'anthropic.claude-3-haiku-20240307-v1:0' }),
+    ).toMatchObject({
+      source: 'attribute',
+    });
+  });
+
+  it('refuses to pick between two ids that read alike, and says so', () => {
+    const twoVersions = createModelIdResolver({}, knownModelIds);
+
+    expect(twoVersions({ model: 'Claude 3.5 Sonnet', provider: 'Anthropic' })).toEqual({
+      source: 'ambiguous',
+      name: 'Claude 3.5 Sonnet',
+      candidates: ['anthropic.claude-3-5-sonnet-20240620-v1:0', 'anthropic.claude-3-5-sonnet-20241022-v2:0'],
+    });
+  });
+
+  it('does not match an id of another provider', () => {
+    expect(resolve({ model: 'Nova Pro', provider: 'Example Labs' })).toMatchObject({
+      source: 'derived',
+      id: 'example.nova-pro',
+    });
+  });
+
+  it('leaves a name with neither a known id nor a provider unmapped', () => {
+    expect(resolve({ model: 'Future Model X' })).toEqual({ source: 'unknown', name: 'Future Model X' });
+  });
+
+  it('keeps a hard-coded name only where the attributes alone would not give its id', () => {
+    const attributesOnly = createModelIdResolver({}, knownModelIds);
+
+    for (const [model, id] of Object.entries(PRICE_LIST_MODEL_IDS))
+      expect(attributesOnly({ model }).id, model).not.toBe(id);
+  });
+
+  it('flags a fetched rate that is implausible per 1,000 tokens (a per-million figure under a 1K unit)', () => {
+    const misfiled = structuredClone(products).map((item) => {
+      if (item.product?.attributes?.usagetype !== 'USE1-Claude3Haiku-input-tokens') return item;
+      for (const term of Object.values(item.terms?.OnDemand ?? {}))
+        for (const dimension of Object.values(term.priceDimensions ?? {}))
+          dimension.pricePerUnit = { USD: '0.25' };
+      return item;
+    });
+
+    const notes = updatePrices({
+      products: misfiled,
+      current: bundled,
+      asOf: '2026-12-07',
+      source: 'fixture',
+    }).notes.join('\n');
+
+    expect(notes).toContain(
+      'anthropic.claude-3-haiku-20240307-v1:0 us-east-1 input: 0.25 USD per 1,000 tokens',
+    );
+    expect(notes).toContain('divide by 1000 (0.00025)');
+    expect(result.notes.join('\n')).not.toContain('is implausible');
+  });
+});
+
 describe('fetchProducts (GetProducts, mocked)', () => {
   const pricing = mockClient(PricingClient);
   beforeEach(() => pricing.reset());
@@ -266,7 +393,9 @@ describe('fetchProducts (GetProducts, mocked)', () => {
       ['AmazonBedrock', 'page-2'],
       ['AmazonBedrockFoundationModels', undefined],
     ]);
-    expect(priceEntriesFromProducts(fetched, { asOf: '2026-11-27' }).prices).toEqual(report.prices);
+    expect(priceEntriesFromProducts(fetched, { asOf: '2026-11-27', knownModelIds }).prices).toEqual(
+      report.prices,
+    );
   });
 });
 

@@ -6,6 +6,7 @@
 import { GetProductsCommand, type PricingClient } from '@aws-sdk/client-pricing';
 import type { PriceData } from '../../shared/ingest/5-price';
 import { formatChanges, mergePrices } from '../../shared/pricing/merge';
+import { implausibleRatesOf } from '../../shared/pricing/plausibility';
 import {
   type PriceListProduct,
   priceEntriesFromProducts,
@@ -50,20 +51,51 @@ export interface PricesUpdateOptions {
 export interface PricesUpdateResult {
   data: PriceData;
   diff: string;
-  /** Warnings for review: unmapped models, unreadable usage types, ignored batch rows. */
+  /** Warnings for review: models mapped by their attributes, unmapped or ambiguous names, unreadable usage types, ignored rows. */
   notes: string[];
+}
+
+/** The notes on how Price List names became model ids: what was added by attributes, what was left out. */
+function mappingNotes(report: ReturnType<typeof priceEntriesFromProducts>): string[] {
+  const notes: string[] = [];
+  const known = report.mapped.filter((m) => m.source === 'known-id');
+  if (known.length > 0)
+    notes.push(
+      `mapped ${known.length} Price List name(s) to ids in the price file by their attributes: ${known.map((m) => `"${m.model}" → ${m.modelId}`).join(', ')}`,
+    );
+  const derived = report.mapped.filter((m) => m.source === 'derived');
+  if (derived.length > 0)
+    notes.push(
+      `added ${derived.length} model(s) the price file did not know, with ids derived from the Price List name and provider — check each against the modelId in your logs (Bedrock ids often end in -v1:0) and rename the entry if it differs: ${derived.map((m) => `"${m.model}" → ${m.modelId}`).join(', ')}`,
+    );
+  for (const { model, candidates } of report.ambiguous)
+    notes.push(
+      `"${model}" reads like several ids (${candidates.join(', ')}), left out: add it to PRICE_LIST_MODEL_IDS`,
+    );
+  const models = [...new Set(report.unmapped.map((u) => u.model))].sort();
+  if (models.length > 0)
+    notes.push(
+      `no model id for ${models.length} Price List model name(s) (no id in the price file reads like it and the product names no provider): ${models.join(', ')}`,
+    );
+  return notes;
 }
 
 /** Maps, merges and describes one update; writes nothing. */
 export function updatePrices(options: PricesUpdateOptions): PricesUpdateResult {
-  const report = priceEntriesFromProducts(options.products, { asOf: options.asOf, source: options.source });
+  const report = priceEntriesFromProducts(options.products, {
+    asOf: options.asOf,
+    source: options.source,
+    knownModelIds: options.current.prices.map((p) => p.modelId),
+  });
   const { data, changes } = mergePrices(options.current, report.prices);
-  const notes: string[] = [];
-  const models = [...new Set(report.unmapped.map((u) => u.model))].sort();
-  if (models.length > 0)
-    notes.push(
-      `no model id for ${models.length} Price List model name(s): ${models.join(', ')} (see PRICE_LIST_MODEL_IDS)`,
-    );
+  const notes = mappingNotes(report);
+  // A Price List row whose unit says 1K tokens but whose figure is per million (or the reverse)
+  // would be written as is: say so before the file is committed.
+  for (const entry of report.prices)
+    for (const why of implausibleRatesOf(entry))
+      notes.push(
+        `${entry.modelId} ${entry.region} ${why} — check the Price List row's unit before committing`,
+      );
   const unreadable = [...new Set(report.unreadable.map((u) => u.usageType))].sort();
   if (unreadable.length > 0) notes.push(`usage types not understood, left out: ${unreadable.join(', ')}`);
   const batch = report.ignored.filter((i) => i.reason === 'batch').length;

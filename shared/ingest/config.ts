@@ -14,6 +14,7 @@ import {
 } from '../contract/metrics';
 import { isObject, type Json } from '../json';
 import { closestName } from '../names';
+import { implausibleRate } from '../pricing/plausibility';
 import type { ModelPrice, PriceData } from './5-price';
 import {
   type AttributionConfig,
@@ -104,13 +105,12 @@ const RESERVED = new Set<string>([
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /**
- * Upper bounds on what a person can configure. The dearest model in the bundled table costs 0.075
- * USD per 1,000 output tokens and the largest routing premium is 1.1: the bounds leave three orders
- * of magnitude of room, while keeping every cost the function sums far inside CloudWatch's value
- * range (a price of 1e306 once produced an infinite CostUSD that CloudWatch dropped with the rest
- * of the minute).
+ * Upper bounds on what a person can configure, keeping every cost the function sums far inside
+ * CloudWatch's value range (a price of 1e306 once produced an infinite CostUSD that CloudWatch
+ * dropped with the rest of the minute). Token rates must be plausible per 1,000 tokens
+ * (shared/pricing/plausibility.ts: a figure copied from a per-million page is refused with the
+ * fix); the largest routing premium is 1.1, the multiplier bound leaves room.
  */
-export const MAX_PRICE_PER_1K_TOKENS = 100;
 export const MAX_PRICE_MULTIPLIER = 10;
 /** USD per hour of one provisioned-throughput or custom model; far above any real commitment. */
 export const MAX_HOURLY_USD = 100_000;
@@ -179,19 +179,20 @@ function checkBounded(value: unknown, max: number, at: string, what: string): vo
   if (value > max) throw new ConfigError(`${at}: ${value} is out of range (at most ${max})`);
 }
 
+/** A non-negative rate, plausible per 1,000 tokens; the error says when it looks per million. */
+function checkRate(value: unknown, at: string, what: string): void {
+  if (!isNumber(value)) throw new ConfigError(`${at}: ${what}`);
+  const implausible = implausibleRate(value);
+  if (implausible !== undefined) throw new ConfigError(`${at}: ${implausible}`);
+}
+
 /** Checks one set of token rates (an entry's, its long-context or a tier's). */
 function checkRates(entry: Json, at: string): void {
   for (const key of ['input', 'output'] as const) {
-    checkBounded(
-      entry[key],
-      MAX_PRICE_PER_1K_TOKENS,
-      `${at}.${key}`,
-      'required non-negative number (USD per 1,000 tokens)',
-    );
+    checkRate(entry[key], `${at}.${key}`, 'required non-negative number (USD per 1,000 tokens)');
   }
   for (const key of ['cacheRead', 'cacheWrite', 'cacheWrite1h'] as const) {
-    if (entry[key] !== undefined)
-      checkBounded(entry[key], MAX_PRICE_PER_1K_TOKENS, `${at}.${key}`, 'must be a non-negative number');
+    if (entry[key] !== undefined) checkRate(entry[key], `${at}.${key}`, 'must be a non-negative number');
   }
 }
 

@@ -5,7 +5,8 @@
  * What a product looks like (GetProducts returns each as a JSON string; the bulk offer file holds
  * the same parts as `products[sku]` and `terms.OnDemand[sku]`):
  *   product.attributes: usagetype (`USE1-Claude3Haiku-input-tokens`), regionCode (`us-east-1`),
- *     model (`Claude 3 Haiku`: a display name, not a model id), sometimes modelId, servicename;
+ *     model (`Claude 3 Haiku`: a display name, not a model id), provider (`Anthropic`), sometimes
+ *     modelId, servicename (model-ids.ts turns these into a model id);
  *   terms.OnDemand[…].priceDimensions[…]: unit (`1K tokens` or `1M tokens`), pricePerUnit.USD.
  * The usage type says what a row prices, after the region prefix (and the marketplace `MP:USE1_`
  * form's prefix and `-Units` suffix): a direction (`input-tokens`, `output-tokens`,
@@ -16,6 +17,7 @@
 
 import type { ServiceTier } from '../ingest/2-parse-billing';
 import type { ModelPrice, TokenRates } from '../ingest/5-price';
+import { createModelIdResolver, type ModelIdResolver, type ModelIdSource } from './model-ids';
 
 /** One Price List product with its on-demand terms, as GetProducts returns it (parsed). */
 export interface PriceListProduct {
@@ -34,43 +36,23 @@ export interface PriceListProduct {
   };
 }
 
-/** Which model a Price List display name is. Extend it when `unmapped` names a model you use. */
+/**
+ * Display names the attributes cannot map on their own (model-ids.ts maps the rest): two ids read
+ * alike (`Claude 3.5 Sonnet` is both 20240620-v1:0 and 20241022-v2:0 once date and version are set
+ * aside), or the name and the id use different words (`Titan Text G1 - Express`,
+ * `titan-text-express-v1`; `Mistral Large`, `mistral-large-2402-v1:0`). A test checks that every
+ * name here is one the attributes alone get wrong or cannot resolve.
+ */
 export const PRICE_LIST_MODEL_IDS: Readonly<Record<string, string>> = {
-  'Claude 3 Haiku': 'anthropic.claude-3-haiku-20240307-v1:0',
-  'Claude 3 Sonnet': 'anthropic.claude-3-sonnet-20240229-v1:0',
-  'Claude 3 Opus': 'anthropic.claude-3-opus-20240229-v1:0',
-  'Claude 3.5 Haiku': 'anthropic.claude-3-5-haiku-20241022-v1:0',
   'Claude 3.5 Sonnet': 'anthropic.claude-3-5-sonnet-20240620-v1:0',
   'Claude 3.5 Sonnet v2': 'anthropic.claude-3-5-sonnet-20241022-v2:0',
-  'Claude 3.7 Sonnet': 'anthropic.claude-3-7-sonnet-20250219-v1:0',
-  'Claude Sonnet 4': 'anthropic.claude-sonnet-4-20250514-v1:0',
-  'Claude Sonnet 4.5': 'anthropic.claude-sonnet-4-5-20250929-v1:0',
-  'Claude Haiku 4.5': 'anthropic.claude-haiku-4-5-20251001-v1:0',
-  'Claude Opus 4': 'anthropic.claude-opus-4-20250514-v1:0',
-  'Claude Opus 4.1': 'anthropic.claude-opus-4-1-20250805-v1:0',
-  'Claude Opus 4.5': 'anthropic.claude-opus-4-5-20251101-v1:0',
-  'Nova Micro': 'amazon.nova-micro-v1:0',
-  'Nova Lite': 'amazon.nova-lite-v1:0',
-  'Nova Pro': 'amazon.nova-pro-v1:0',
-  'Nova Premier': 'amazon.nova-premier-v1:0',
   'Titan Text G1 - Express': 'amazon.titan-text-express-v1',
   'Titan Text G1 - Lite': 'amazon.titan-text-lite-v1',
   'Titan Text G1 - Premier': 'amazon.titan-text-premier-v1:0',
   'Titan Text Embeddings V2': 'amazon.titan-embed-text-v2:0',
-  'Llama 3 8B Instruct': 'meta.llama3-8b-instruct-v1:0',
-  'Llama 3 70B Instruct': 'meta.llama3-70b-instruct-v1:0',
-  'Llama 3.1 8B Instruct': 'meta.llama3-1-8b-instruct-v1:0',
-  'Llama 3.1 70B Instruct': 'meta.llama3-1-70b-instruct-v1:0',
-  'Llama 3.1 405B Instruct': 'meta.llama3-1-405b-instruct-v1:0',
-  'Llama 3.3 70B Instruct': 'meta.llama3-3-70b-instruct-v1:0',
-  'Mistral 7B Instruct': 'mistral.mistral-7b-instruct-v0:2',
-  'Mixtral 8x7B Instruct': 'mistral.mixtral-8x7b-instruct-v0:1',
   'Mistral Small': 'mistral.mistral-small-2402-v1:0',
   'Mistral Large': 'mistral.mistral-large-2402-v1:0',
   'Mistral Large 2 (24.07)': 'mistral.mistral-large-2407-v1:0',
-  'Command R': 'cohere.command-r-v1:0',
-  'Command R+': 'cohere.command-r-plus-v1:0',
-  'DeepSeek-R1': 'deepseek.r1-v1:0',
 };
 
 /** Anthropic bills the whole request at the long-context rates above this many input tokens. */
@@ -191,8 +173,12 @@ export function per1kTokens(unit: string | undefined, usd: string | undefined): 
 export interface PriceListReport {
   /** One entry per model and region, with source and dates. */
   prices: ModelPrice[];
-  /** Token rows for a model no name maps to (extend PRICE_LIST_MODEL_IDS, or add an overlay by hand). */
+  /** Token rows for a model no attribute maps to (no provider, no known id): add an entry by hand. */
   unmapped: { model: string; usageType: string; region: string }[];
+  /** Names that read like two or more known ids: left out (add the name to PRICE_LIST_MODEL_IDS). */
+  ambiguous: { model: string; candidates: string[] }[];
+  /** Names mapped by their attributes rather than the hard-coded table, once each. */
+  mapped: { model: string; modelId: string; source: Extract<ModelIdSource, 'known-id' | 'derived'> }[];
   /** Token rows whose usage type is not understood. */
   unreadable: { usageType: string; region: string }[];
   /** Rows read and deliberately not used: batch rates (batch jobs are not in the invocation log), non-text tokens. */
@@ -210,13 +196,6 @@ type ModelRegionRows = Map<string, Cell>;
 
 const cellKey = (m: Pick<UsageTypeMeaning, 'routing' | 'tier' | 'longContext'>) =>
   `${m.routing}|${m.tier}|${m.longContext ? 'long' : 'std'}`;
-
-function modelIdOf(attributes: Record<string, string | undefined>): { id?: string; name: string } {
-  const name = attributes.model ?? attributes.servicename?.replace(/ \(Amazon Bedrock Edition\)$/, '') ?? '';
-  const explicit = attributes.modelId;
-  if (explicit && /^[a-z0-9-]+\.[A-Za-z0-9.:-]+$/.test(explicit)) return { id: explicit, name };
-  return { id: Object.hasOwn(PRICE_LIST_MODEL_IDS, name) ? PRICE_LIST_MODEL_IDS[name] : undefined, name };
-}
 
 /** The first token-unit on-demand price of a product, with its term's effective date. */
 function priceOf(item: PriceListProduct): { per1k: number; effectiveDate?: string } | undefined {
@@ -277,10 +256,30 @@ function entryOf(
   return entry;
 }
 
-type ModelRegionGroups = Map<string, { modelId: string; region: string; rows: ModelRegionRows }>;
+type ModelRegionGroups = Map<
+  string,
+  { modelId: string; region: string; rows: ModelRegionRows; derivedFrom?: string }
+>;
+
+/** Notes which names were mapped by attributes or left out as ambiguous, once per name. */
+function noteResolution(resolution: ReturnType<ModelIdResolver>, report: PriceListReport): void {
+  if (resolution.source === 'ambiguous') {
+    if (!report.ambiguous.some((a) => a.model === resolution.name))
+      report.ambiguous.push({ model: resolution.name, candidates: resolution.candidates });
+    return;
+  }
+  if (resolution.source !== 'known-id' && resolution.source !== 'derived') return;
+  if (!report.mapped.some((m) => m.model === resolution.name))
+    report.mapped.push({ model: resolution.name, modelId: resolution.id, source: resolution.source });
+}
 
 /** Files one Price List row under its model, region and cell, or in the report's lists of rows left out. */
-function addProductRow(item: PriceListProduct, groups: ModelRegionGroups, report: PriceListReport): void {
+function addProductRow(
+  item: PriceListProduct,
+  groups: ModelRegionGroups,
+  report: PriceListReport,
+  resolve: ModelIdResolver,
+): void {
   const attributes = item.product?.attributes ?? {};
   const usageType = attributes.usagetype ?? '';
   const region = attributes.regionCode ?? '';
@@ -299,15 +298,18 @@ function addProductRow(item: PriceListProduct, groups: ModelRegionGroups, report
     report.ignored.push({ usageType, reason: 'batch' });
     return;
   }
-  const { id, name } = modelIdOf(attributes);
+  const resolution = resolve(attributes);
+  noteResolution(resolution, report);
+  const id = resolution.id;
   if (id === undefined) {
-    report.unmapped.push({ model: name, usageType, region });
+    if (resolution.source === 'unknown') report.unmapped.push({ model: resolution.name, usageType, region });
     return;
   }
   const key = `${id}|${region}`;
   let group = groups.get(key);
   if (!group) {
     group = { modelId: id, region, rows: new Map() };
+    if (resolution.source === 'derived') group.derivedFrom = resolution.name;
     groups.set(key, group);
   }
   const ck = cellKey(meaning);
@@ -319,20 +321,34 @@ function addProductRow(item: PriceListProduct, groups: ModelRegionGroups, report
   group.rows.set(ck, cell);
 }
 
+/** Says on an entry whose id was derived from a name that the id wants checking. */
+const derivedNote = (name: string) =>
+  `Model id derived from the Price List name "${name}" and its provider: check it against the modelId your invocation logs carry (Bedrock ids often end in a version such as -v1:0, which the Price List does not hold) and rename the entry if they differ; the next update then maps the name to the renamed id.`;
+
 /**
  * Maps Price List products to price entries, one per model and region that has at least an input
- * and an output rate. `asOf` is the day the products were fetched (the caller's clock).
+ * and an output rate. `asOf` is the day the products were fetched (the caller's clock);
+ * `knownModelIds` are the ids a display name may be matched to (the price file's own).
  */
 export function priceEntriesFromProducts(
   products: readonly PriceListProduct[],
-  options: { asOf: string; source?: string },
+  options: { asOf: string; source?: string; knownModelIds?: Iterable<string> },
 ): PriceListReport {
   const source = options.source ?? 'AWS Price List API (AmazonBedrock), on-demand';
+  const resolve = createModelIdResolver(PRICE_LIST_MODEL_IDS, options.knownModelIds ?? []);
   const byModelRegion: ModelRegionGroups = new Map();
-  const report: PriceListReport = { prices: [], unmapped: [], unreadable: [], ignored: [] };
-  for (const item of products) addProductRow(item, byModelRegion, report);
-  for (const { modelId, region, rows } of byModelRegion.values()) {
+  const report: PriceListReport = {
+    prices: [],
+    unmapped: [],
+    ambiguous: [],
+    mapped: [],
+    unreadable: [],
+    ignored: [],
+  };
+  for (const item of products) addProductRow(item, byModelRegion, report, resolve);
+  for (const { modelId, region, rows, derivedFrom } of byModelRegion.values()) {
     const entry = entryOf(modelId, region, rows, options.asOf, source);
+    if (entry && derivedFrom !== undefined) entry.note = derivedNote(derivedFrom);
     if (entry) report.prices.push(entry);
   }
   report.prices.sort((a, b) => a.modelId.localeCompare(b.modelId) || a.region.localeCompare(b.region));
