@@ -227,18 +227,25 @@ describe('alarm families', () => {
       })),
     );
     // Service errors page; AWS/Bedrock's client errors (validation, auth, but also timeouts and
-    // model errors) are the client-error rate's.
+    // model errors) are the client-error rate's. AWS's Invocations counts successful calls only, so
+    // every rate's calls are Invocations + throttles + client + server errors, each metric read once.
     expect(metricsOf(`error-rate-warning-${token}`).map((m) => m.metricName)).toEqual([
       'InvocationServerErrors',
       'Invocations',
+      'InvocationThrottles',
+      'InvocationClientErrors',
     ]);
     expect(metricsOf(`client-error-rate-warning-${token}`).map((m) => m.metricName)).toEqual([
       'InvocationClientErrors',
       'Invocations',
+      'InvocationThrottles',
+      'InvocationServerErrors',
     ]);
     expect(metricsOf(`throttle-rate-warning-${token}`).map((m) => [m.namespace, m.metricName])).toEqual([
       ['AWS/Bedrock', 'InvocationThrottles'],
       ['AWS/Bedrock', 'Invocations'],
+      ['AWS/Bedrock', 'InvocationClientErrors'],
+      ['AWS/Bedrock', 'InvocationServerErrors'],
     ]);
     // Cost is not in AWS/Bedrock: the essential set publishes it per model.
     expect(metricsOf(`cost-anomaly-${token}`).map((m) => [m.namespace, m.metricName])).toEqual([

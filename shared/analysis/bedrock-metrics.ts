@@ -5,9 +5,11 @@
  *
  * What differs from the real thing: AWS measures latency inside the service and stamps each data
  * point at request time, while these come from the invocation logs (the record's own latency and
- * timestamp); AWS's `Invocations` excludes throttled requests, which `InvocationThrottles` counts
- * (done here too); client errors are the 4xx classes (validation, auth, model, timeout), server
- * errors the 5xx ones.
+ * timestamp). As the Bedrock user guide defines them ("Monitor bedrock-runtime inference using
+ * CloudWatch metrics": `Invocations` is the number of successful requests; "throttled requests and
+ * other invocation errors don't count as either Invocations or Errors"), `Invocations` here is the
+ * calls that succeeded, and throttles, client errors (the 4xx classes: validation, auth, model,
+ * timeout) and server errors (the 5xx ones) are each only in their own series.
  */
 import type { ErrorClass } from '../contract/error-classes';
 import { AWS_BEDROCK_DIMENSION, AWS_BEDROCK_METRIC, AWS_BEDROCK_NAMESPACE } from '../contract/metrics';
@@ -45,12 +47,10 @@ export function awsBedrockSeries(bucket: ModelMinuteBucket): DerivedSeries[] {
       });
   };
   const e = bucket.errors;
-  count(AWS_BEDROCK_METRIC.invocations, bucket.invocations - e.Throttling);
+  const clientErrors = CLIENT.reduce((sum, c) => sum + e[c], 0);
+  count(AWS_BEDROCK_METRIC.invocations, bucket.invocations - e.Throttling - clientErrors - e.Server);
   count(AWS_BEDROCK_METRIC.throttles, e.Throttling);
-  count(
-    AWS_BEDROCK_METRIC.clientErrors,
-    CLIENT.reduce((sum, c) => sum + e[c], 0),
-  );
+  count(AWS_BEDROCK_METRIC.clientErrors, clientErrors);
   count(AWS_BEDROCK_METRIC.serverErrors, e.Server);
   count(AWS_BEDROCK_METRIC.inputTokens, bucket.inputTokens);
   count(AWS_BEDROCK_METRIC.outputTokens, bucket.outputTokens);

@@ -5,6 +5,7 @@
 import {
   AWS_BEDROCK_DIMENSION,
   AWS_BEDROCK_EQUIVALENT,
+  AWS_BEDROCK_METRIC,
   AWS_BEDROCK_NAMESPACE,
   DIM_MODEL_ID,
   DIM_SERVICE,
@@ -159,9 +160,53 @@ export function percentOf(ids: string[], denominator: string): string {
   return `100 * (${ids.map((id) => `FILL(${id}, 0)`).join(' + ')}) / ${denominator}`;
 }
 
+const sameMetric = (a: MetricRef, b: MetricRef) =>
+  a.namespace === b.namespace &&
+  a.metricName === b.metricName &&
+  JSON.stringify(a.dimensions) === JSON.stringify(b.dimensions) &&
+  a.stat === b.stat &&
+  a.period === b.period;
+
+/**
+ * `inv`, every call of a scope in the window. Ours counts every record. AWS/Bedrock's `Invocations`
+ * (read per model where the set does not publish ours) is the successful requests only, and
+ * "throttled requests and other invocation errors don't count as either Invocations or Errors"
+ * (Bedrock user guide, "Monitor bedrock-runtime inference using CloudWatch metrics"): there the
+ * calls are Invocations + InvocationThrottles + InvocationClientErrors + InvocationServerErrors,
+ * else a 95 %-throttled model reads a tiny denominator, fails the volume guard and stays OK.
+ * A numerator that already reads one of them is reused, so an alarm reads each metric once.
+ */
+function callsQueries(
+  params: StackParameters,
+  numerators: MetricQuery[],
+  dimensions: Record<string, string>,
+): MetricQuery[] {
+  const window = windowSeconds(params);
+  const calls = sumOf(params, 'inv', METRIC.invocations, dimensions, window);
+  if (calls.metric?.namespace !== AWS_BEDROCK_NAMESPACE) return [calls];
+  const parts: [string, string][] = [
+    ['aok', AWS_BEDROCK_METRIC.invocations],
+    ['athr', AWS_BEDROCK_METRIC.throttles],
+    ['acli', AWS_BEDROCK_METRIC.clientErrors],
+    ['asrv', AWS_BEDROCK_METRIC.serverErrors],
+  ];
+  const added: MetricQuery[] = [];
+  const ids = parts.map(([id, metricName]) => {
+    const metric: MetricRef = { ...calls.metric, metricName } as MetricRef;
+    const reused = numerators.find((q) => q.metric !== undefined && sameMetric(q.metric, metric));
+    if (reused) return reused.id;
+    added.push({ id, metric, returnData: false });
+    return id;
+  });
+  return [
+    ...added,
+    { id: 'inv', expression: ids.map((id) => `FILL(${id}, 0)`).join(' + '), returnData: false },
+  ];
+}
+
 /**
  * A share of a scope's calls, in percent, as the rate alarms compute it, from evidence only: the
- * numerators, the calls, `bad` (their sum) and
+ * numerators, the calls (`inv`: every call, see callsQueries), `bad` (their sum) and
  * `IF(inv >= minInvocationsForRate AND bad >= minBadEventsForRate, 100 * bad / inv, 0)`, so a
  * window with too few calls (the volume guard) or too few bad events (the count guard) reads 0.
  * The numerators must be Sums over `windowSeconds(params)`.
@@ -176,7 +221,7 @@ export function guardedShareQueries(
 ): MetricQuery[] {
   return [
     ...numerators,
-    sumOf(params, 'inv', METRIC.invocations, dimensions, windowSeconds(params)),
+    ...callsQueries(params, numerators, dimensions),
     {
       id: 'bad',
       expression: numerators.map((q) => `FILL(${q.id}, 0)`).join(' + '),
