@@ -1,6 +1,6 @@
 /** The HTTP request a destination gets: built purely, sent by the notifier's HTTP sender. */
 import type { AlertView } from '../view';
-import type { UrlPolicy } from './url';
+import { checkedUrl, type UrlPolicy } from './url';
 
 export interface HttpRequest {
   url: string;
@@ -49,3 +49,21 @@ export const postJson = (url: string, body: unknown, headers: Record<string, str
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(body),
 });
+
+/**
+ * A chat channel's incoming webhook (Slack, Teams): the secret is its URL, bare or as `{ "url" }`;
+ * it only posts, so a timed-out post is not resent, and it pages nobody.
+ */
+export function incomingWebhook(
+  label: string,
+  request: (view: AlertView, action: AlertAction, url: string) => HttpRequest,
+): Destination<{ url: string }> {
+  return {
+    pages: false,
+    idempotent: false,
+    parseSecret: (raw, json, urls) => ({
+      url: checkedUrl(json ? json.url : raw, `the ${label} webhook URL`, urls),
+    }),
+    request: (view, action, secret) => request(view, action, secret.url),
+  };
+}

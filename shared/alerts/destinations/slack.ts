@@ -7,8 +7,7 @@
  * critical, its resolution) are new messages that name the same incident.
  */
 import { type AlertView, contributorLines, incidentLine, resolution } from '../view';
-import { type AlertAction, clip, type Destination, type HttpRequest, postJson } from './request';
-import { checkedUrl } from './url';
+import { type AlertAction, clip, type HttpRequest, incomingWebhook, postJson } from './request';
 
 /** Slack reads `&`, `<` and `>` as markup (`<!channel>` would ping everyone): escape what we quote. */
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -87,11 +86,4 @@ export function slackRequest(view: AlertView, action: AlertAction, url: string):
   });
 }
 
-export const SLACK = {
-  pages: false,
-  idempotent: false,
-  parseSecret: (raw, json, urls) => ({
-    url: checkedUrl(json ? json.url : raw, 'the slack webhook URL', urls),
-  }),
-  request: (view, action, secret) => slackRequest(view, action, secret.url),
-} satisfies Destination<{ url: string }>;
+export const SLACK = incomingWebhook('slack', slackRequest);

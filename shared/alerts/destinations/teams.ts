@@ -6,8 +6,7 @@
  * the card is kept under Teams' message limit (about 28 KB) by clipping its longest texts.
  */
 import { type AlertView, contributorLines, incidentLine, resolution } from '../view';
-import { type AlertAction, clip, type Destination, type HttpRequest, postJson } from './request';
-import { checkedUrl } from './url';
+import { type AlertAction, clip, type HttpRequest, incomingWebhook, postJson } from './request';
 
 /** Below the documented ~28 KB a posted message may have, with room for Teams' own envelope. */
 export const TEAMS_MAX_BYTES = 27_000;
@@ -98,11 +97,4 @@ export function teamsRequest(view: AlertView, action: AlertAction, url: string):
   return request;
 }
 
-export const TEAMS = {
-  pages: false,
-  idempotent: false,
-  parseSecret: (raw, json, urls) => ({
-    url: checkedUrl(json ? json.url : raw, 'the teams webhook URL', urls),
-  }),
-  request: (view, action, secret) => teamsRequest(view, action, secret.url),
-} satisfies Destination<{ url: string }>;
+export const TEAMS = incomingWebhook('teams', teamsRequest);
