@@ -61,25 +61,20 @@ describe('essential per-model rates read AWS/Bedrock with every call in the deno
     expect(value(AWS_BEDROCK_METRIC.serverErrors)).toBe(2);
   });
 
-  it('a model 95 % throttled fires its throttle-rate warning and critical within 15 minutes', async () => {
-    const alarms = await firstAlarms(burst('ThrottlingException'), 'throttle-rate');
+  it.each([
+    { what: 'throttled', family: 'throttle-rate', code: 'ThrottlingException' },
+    { what: 'failing with server errors', family: 'error-rate', code: 'InternalServerException' },
+  ])(
+    'a model 95 percent $what fires its $family warning and critical within 15 minutes',
+    async ({ family, code }) => {
+      const alarms = await firstAlarms(burst(code), family);
 
-    expect(alarms.map((a) => a.level).sort()).toEqual(['critical', 'warning']);
-    for (const a of alarms) {
-      expect(a.simulated).toBe(true);
-      expect(a.minute).toBeGreaterThanOrEqual(0);
-      expect(a.minute).toBeLessThanOrEqual(15);
-    }
-  });
-
-  it('a model failing 95 % with server errors fires its error-rate warning and critical within 15 minutes', async () => {
-    const alarms = await firstAlarms(burst('InternalServerException'), 'error-rate');
-
-    expect(alarms.map((a) => a.level).sort()).toEqual(['critical', 'warning']);
-    for (const a of alarms) {
-      expect(a.simulated).toBe(true);
-      expect(a.minute).toBeGreaterThanOrEqual(0);
-      expect(a.minute).toBeLessThanOrEqual(15);
-    }
-  });
+      expect(alarms.map((a) => a.level).sort()).toEqual(['critical', 'warning']);
+      for (const a of alarms) {
+        expect(a.simulated).toBe(true);
+        expect(a.minute).toBeGreaterThanOrEqual(0);
+        expect(a.minute).toBeLessThanOrEqual(15);
+      }
+    },
+  );
 });
