@@ -14,33 +14,39 @@ import { createPriceTable, type PriceData } from '../shared/ingest/5-price';
 import { ingestBatch } from '../shared/ingest/batch';
 import priceData from '../shared/ingest/price-table.json';
 import { benchConfig, benchHandler } from './lib/bench-handler';
+import { measureKinesisPart } from './lib/bench-kinesis-part';
 import { type ReplayScale, replayScale } from './lib/bench-replay';
 import { billLines } from './lib/bill-lines';
 import { buildIngestBundle, measurePeakMemory, medianImportMs } from './lib/ingest-bundle';
 import { buildLargeBatch, type LargeBatch } from './lib/large-batch';
 import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from './lib/monthly-bill';
 
-const USAGE = `usage: npm run -s bench -- [--json] [--rounds N] [--only ingest|replay]
+const USAGE = `usage: npm run -s bench -- [--json] [--rounds N] [--only ingest|kinesis|replay]
                             [--replay-records N] [--replay-days D] [--replay-rounds R]
 
 Measures, in one run so the ratios hold on a noisy machine:
   ingest   the function on its largest batch (10,000 events) against the parsing floor and a naive
            one-document-per-record baseline; EMF bytes per record; bundle size, cold import and peak
            memory as deployed; the monthly bill of a reference month
+  kinesis  the function on Kinesis batches as the stack's event source mapping delivers them
+           (BatchSize records, each a gzipped subscription payload of 100 calls, or of one): log
+           events and Kinesis records per second, and the capacity plan for 1M, 10M and 100M calls
+           a month built from them (docs/performance.md)
   replay   replay on a generated export-sized .jsonl (default 200,000 records, about 200 MB, at the
            rate of 1,000,000 calls a month) against the floor of streaming the same file and
            JSON.parse-ing each line: records per second and peak RSS of each, each in a fresh process
 
   --json               one JSON document
-  --rounds N           rounds of the ingest measurement (default 9; medians)
-  --only PART          ingest or replay
+  --rounds N           rounds of the ingest and kinesis measurements (default 9; medians)
+  --only PART          ingest, kinesis or replay
   --replay-records N   records in the generated file (default 200000)
   --replay-days D      days the records span (default 6, i.e. 1,000,000 a month; 30 spreads them
                        thinner: more minutes, more EMF documents per record)
   --replay-rounds R    rounds of floor and replay, interleaved (default 3; medians)
   -h, --help           this text
 
-Figures only: no thresholds. example: npm run -s bench -- --only replay --replay-days 30`;
+Figures only: no thresholds. example: npm run -s bench -- --only replay --replay-days 30
+                             example: npm run -s bench -- --only kinesis --json`;
 
 const args = parseCli('bench', USAGE, process.argv.slice(2), {
   json: { type: 'boolean' },
@@ -67,8 +73,9 @@ const replayOptions = {
   days: positiveInteger('replay-days', 6),
   rounds: positiveInteger('replay-rounds', 3),
 };
-if (values.only !== undefined && values.only !== 'ingest' && values.only !== 'replay') {
-  process.stderr.write('bench: --only takes ingest or replay (bench --help)\n');
+const PARTS = ['ingest', 'kinesis', 'replay'];
+if (values.only !== undefined && !PARTS.includes(values.only as string)) {
+  process.stderr.write('bench: --only takes ingest, kinesis or replay (bench --help)\n');
   process.exit(2);
 }
 const log = (line: string) => {
@@ -311,14 +318,23 @@ async function measureIngest(): Promise<{ result: Record<string, unknown>; lines
   return { result, lines };
 }
 
-if (values.only !== 'replay') {
+const runs = (part: string) => values.only === undefined || values.only === part;
+
+if (runs('ingest')) {
   const ingest = await measureIngest();
   ingestResult = ingest.result;
   report.push(...ingest.lines);
 }
 
+let kinesisResult: Record<string, unknown> | undefined;
+if (runs('kinesis')) {
+  const kinesis = await measureKinesisPart(rounds);
+  kinesisResult = kinesis.result;
+  report.push(...kinesis.lines);
+}
+
 let replayResult: ReplayScale | undefined;
-if (values.only !== 'ingest') {
+if (runs('replay')) {
   replayResult = await replayScale(replayOptions, log);
   const r = replayResult;
   report.push(
@@ -331,7 +347,16 @@ if (values.only !== 'ingest') {
 
 if (values.json) {
   process.stdout.write(
-    `${JSON.stringify({ machine, ...(ingestResult ?? {}), ...(replayResult ? { replay: replayResult } : {}) }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        machine,
+        ...(ingestResult ?? {}),
+        ...(kinesisResult ? { kinesis: kinesisResult } : {}),
+        ...(replayResult ? { replay: replayResult } : {}),
+      },
+      null,
+      2,
+    )}\n`,
   );
 } else {
   process.stdout.write(`${report.join('\n')}\n`);
