@@ -1,6 +1,7 @@
 /**
  * Benchmarks the ingest path against the parsing floor and a naive Powertools baseline, in one
- * run so the ratios hold on a noisy machine, estimates the monitor's own monthly bill, and measures
+ * run so the ratios hold on a noisy machine, estimates the monitor's own monthly bill, measures
+ * Kinesis mode and the capacity plan built on it (dev/lib/bench-kinesis-part.ts), and measures
  * replay at export scale against its streaming floor. Usage: npm run -s bench -- --help
  */
 
