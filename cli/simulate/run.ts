@@ -39,7 +39,7 @@ import { emfProblems } from '../common/emf-validator';
 import { localLambdaContext } from '../common/lambda-context';
 import { localIngestDependencies } from '../common/local-ingest';
 import { DecodedInput, decodeForReplay, type ReplayBatch, recordTimeOf } from '../input/shapes';
-import { collectBatches, ReplayInputError } from '../input/sources';
+import { ReplayInputError, streamBatches } from '../input/sources';
 import { simulateHourlyFunction } from './hourly';
 
 /**
@@ -287,11 +287,13 @@ function fileBatch(
  * @throws ReplayInputError for unusable paths, ConfigError for a bad configuration document.
  */
 export async function runSimulation(options: SimulateOptions): Promise<SimulationResult> {
-  const batches = await collectBatches(options.paths, {
-    maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS,
-    timeOf: recordTimeOf,
-  });
-  return simulateBatches(batches, options);
+  const simulation = createSimulation(options);
+  await streamBatches(
+    options.paths,
+    { maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS, timeOf: recordTimeOf },
+    simulation.add,
+  );
+  return simulation.finish();
 }
 
 /**
@@ -303,6 +305,16 @@ export async function simulateBatches(
   batches: Iterable<ReplayBatch> | AsyncIterable<ReplayBatch>,
   options: Omit<SimulateOptions, 'paths'>,
 ): Promise<SimulationResult> {
+  const simulation = createSimulation(options);
+  for await (const batch of batches) await simulation.add(batch);
+  return simulation.finish();
+}
+
+/**
+ * A simulation fed one batch at a time (`add`): each goes through the handler and is dropped, so
+ * memory holds the metric store, not the input; `finish` evaluates the alarms.
+ */
+function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
   const names = ingestNames(options.stack ?? DEFAULT_STACK);
   const lagMs = options.deliveryLagSeconds * 1000;
   const store = new MetricStore();
@@ -320,7 +332,7 @@ export async function simulateBatches(
   let lastRecordMs: number | undefined;
   let failed = 0;
   let index = 0;
-  for await (const batch of batches) {
+  const add = async (batch: ReplayBatch): Promise<void> => {
     const { byMinute, newest } = newestPerMinute(batch);
     // The batch reaches the function once its newest record has been delivered. A batch whose
     // records cannot be read still goes through the handler (which counts or rejects it), at the
@@ -340,34 +352,37 @@ export async function simulateBatches(
       ingestLogGroupName: names.ingestLogGroupName,
     });
     index++;
-  }
-  const range = store.timeRange();
-  if (lastRecordMs === undefined && failed === 0)
-    throw new ReplayInputError('no record with a timestamp in the inputs, nothing to evaluate');
-  // Without any record there is no window: nothing is evaluated (the failed batches are reported).
-  const fromMs = lastRecordMs === undefined ? 0 : (range?.fromMs ?? 0);
-  const toMs = lastRecordMs === undefined ? -1 : (options.untilMs ?? lastRecordMs + 30 * 60_000);
-  // The hourly function publishes month-to-date and token figures from what the store holds by then.
-  if (toMs >= fromMs) await simulateHourlyFunction(store, options.params, env, { fromMs, toMs });
-  const definitions = buildAlarmDefinitions(options.params, names);
-  const timelines = evaluateAlarms(definitions, store, {
-    fromMs,
-    toMs,
-    isDerivable: derivable(options.params, names.ingestLogGroupName),
-    ruleOf: (composite) => compositeAlarmRule(composite, definitions),
-    anomaly: DEFAULT_ANOMALY_MODEL,
-  });
-  return {
-    names,
-    definitions,
-    fromMs,
-    toMs,
-    deliveryLagSeconds: options.deliveryLagSeconds,
-    timelines,
-    notifications: notificationsOf(timelines),
-    batches: { total: index, failed },
-    store,
   };
+  const finish = async (): Promise<SimulationResult> => {
+    const range = store.timeRange();
+    if (lastRecordMs === undefined && failed === 0)
+      throw new ReplayInputError('no record with a timestamp in the inputs, nothing to evaluate');
+    // Without any record there is no window: nothing is evaluated (the failed batches are reported).
+    const fromMs = lastRecordMs === undefined ? 0 : (range?.fromMs ?? 0);
+    const toMs = lastRecordMs === undefined ? -1 : (options.untilMs ?? lastRecordMs + 30 * 60_000);
+    // The hourly function publishes month-to-date and token figures from what the store holds by then.
+    if (toMs >= fromMs) await simulateHourlyFunction(store, options.params, env, { fromMs, toMs });
+    const definitions = buildAlarmDefinitions(options.params, names);
+    const timelines = evaluateAlarms(definitions, store, {
+      fromMs,
+      toMs,
+      isDerivable: derivable(options.params, names.ingestLogGroupName),
+      ruleOf: (composite) => compositeAlarmRule(composite, definitions),
+      anomaly: DEFAULT_ANOMALY_MODEL,
+    });
+    return {
+      names,
+      definitions,
+      fromMs,
+      toMs,
+      deliveryLagSeconds: options.deliveryLagSeconds,
+      timelines,
+      notifications: notificationsOf(timelines),
+      batches: { total: index, failed },
+      store,
+    };
+  };
+  return { add, finish };
 }
 
 /** What the stack's topics would receive: alarm and OK actions of every alarm that has a level. */
