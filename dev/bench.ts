@@ -16,14 +16,16 @@ import { ingestBatch } from '../shared/ingest/batch';
 import priceData from '../shared/ingest/price-table.json';
 import { benchConfig, benchHandler } from './lib/bench-handler';
 import { measureKinesisPart } from './lib/bench-kinesis-part';
+import { type MonthScale, monthScale } from './lib/bench-month';
 import { type ReplayScale, replayScale } from './lib/bench-replay';
 import { billLines } from './lib/bill-lines';
 import { buildIngestBundle, measurePeakMemory, medianImportMs } from './lib/ingest-bundle';
 import { buildLargeBatch, type LargeBatch } from './lib/large-batch';
 import { DEFAULT_REFERENCE, estimateMonthlyBill, LIST_PRICES } from './lib/monthly-bill';
 
-const USAGE = `usage: npm run -s bench -- [--json] [--rounds N] [--only ingest|kinesis|replay]
+const USAGE = `usage: npm run -s bench -- [--json] [--rounds N] [--only ingest|kinesis|replay|month]
                             [--replay-records N] [--replay-days D] [--replay-rounds R]
+                            [--month-records N] [--month-days D]
 
 Measures, in one run so the ratios hold on a noisy machine:
   ingest   the function on its largest batch (10,000 events) against the parsing floor and a naive
@@ -36,14 +38,19 @@ Measures, in one run so the ratios hold on a noisy machine:
   replay   replay on a generated export-sized .jsonl (default 200,000 records, about 200 MB, at the
            rate of 1,000,000 calls a month) against the floor of streaming the same file and
            JSON.parse-ing each line: records per second and peak RSS of each, each in a fresh process
+  month    a generated 30-day month at 1,000,000 calls (about 1 GB) through replay, simulate (default
+           stack), simulate with a budget, a watched model and token spikes, and preview, each once in
+           a fresh process: wall time, peak RSS, and each simulate's time over replay's (several minutes)
 
   --json               one JSON document
   --rounds N           rounds of the ingest and kinesis measurements (default 9; medians)
-  --only PART          ingest, kinesis or replay
+  --only PART          ingest, kinesis, replay or month
   --replay-records N   records in the generated file (default 200000)
   --replay-days D      days the records span (default 6, i.e. 1,000,000 a month; 30 spreads them
                        thinner: more minutes, more EMF documents per record)
   --replay-rounds R    rounds of floor and replay, interleaved (default 3; medians)
+  --month-records N    records in the generated month (default 1000000)
+  --month-days D       days the month spans (default 30)
   -h, --help           this text
 
 Figures only: no thresholds. example: npm run -s bench -- --only replay --replay-days 30
@@ -56,6 +63,8 @@ const args = parseCli('bench', USAGE, process.argv.slice(2), {
   'replay-records': { type: 'string' },
   'replay-days': { type: 'string' },
   'replay-rounds': { type: 'string' },
+  'month-records': { type: 'string' },
+  'month-days': { type: 'string' },
 });
 if (typeof args === 'number') process.exit(args);
 const values = args.values;
@@ -74,11 +83,16 @@ const replayOptions = {
   days: positiveInteger('replay-days', 6),
   rounds: positiveInteger('replay-rounds', 3),
 };
-const PARTS = ['ingest', 'kinesis', 'replay'];
-if (values.only !== undefined && !PARTS.includes(values.only as string)) {
-  process.stderr.write('bench: --only takes ingest, kinesis or replay (bench --help)\n');
+const monthOptions = {
+  records: positiveInteger('month-records', 1_000_000),
+  days: positiveInteger('month-days', 30),
+};
+const PARTS = ['ingest', 'kinesis', 'replay', 'month'] as const;
+if (values.only !== undefined && !(PARTS as readonly unknown[]).includes(values.only)) {
+  process.stderr.write(`bench: --only takes ${PARTS.join(', ')} (bench --help)\n`);
   process.exit(2);
 }
+const runs = (part: (typeof PARTS)[number]) => values.only === undefined || values.only === part;
 const log = (line: string) => {
   if (!values.json) process.stderr.write(`${line}\n`);
 };
@@ -319,8 +333,6 @@ async function measureIngest(): Promise<{ result: Record<string, unknown>; lines
   return { result, lines };
 }
 
-const runs = (part: string) => values.only === undefined || values.only === part;
-
 if (runs('ingest')) {
   const ingest = await measureIngest();
   ingestResult = ingest.result;
@@ -346,6 +358,22 @@ if (runs('replay')) {
   );
 }
 
+let monthResult: MonthScale | undefined;
+if (runs('month')) {
+  monthResult = await monthScale(monthOptions, log);
+  const m = monthResult;
+  const line = (label: string, x: MonthScale['replay']) =>
+    `  ${label}: ${(x.ms / 1000).toFixed(1)} s (${(x.cpuMs / 1000).toFixed(1)} s CPU), peak RSS ${x.peakRssMb} MB`;
+  report.push(
+    `a month through the local tools, ${m.file.records.toLocaleString('en-US')} records (${(m.file.bytes / 1048576).toFixed(0)} MB, ${m.file.recordsPerMinute} a minute over ${m.file.days} days), each once in a fresh process:`,
+    line('replay', m.replay),
+    line('simulate (default stack)', m.simulate),
+    line(`simulate (${'budget, watched model, token spikes'})`, m.simulateFull),
+    line('preview', m.preview),
+    `  simulate / replay: ${m.simulateOverReplay} (target <= 5); with budget, watched model, token spikes: ${m.simulateFullOverReplay} (target <= 8); peak RSS target < 1024 MB each`,
+  );
+}
+
 if (values.json) {
   process.stdout.write(
     `${JSON.stringify(
@@ -354,6 +382,7 @@ if (values.json) {
         ...(ingestResult ?? {}),
         ...(kinesisResult ? { kinesis: kinesisResult } : {}),
         ...(replayResult ? { replay: replayResult } : {}),
+        ...(monthResult ? { month: monthResult } : {}),
       },
       null,
       2,

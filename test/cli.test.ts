@@ -48,7 +48,16 @@ const DEV_TOOLS: [string, string, string[]][] = [
   [
     'bench.ts',
     'bench',
-    ['--json', '--rounds', '--only', '--replay-records', '--replay-days', '--replay-rounds'],
+    [
+      '--json',
+      '--rounds',
+      '--only',
+      '--replay-records',
+      '--replay-days',
+      '--replay-rounds',
+      '--month-records',
+      '--month-days',
+    ],
   ],
   ['bench-simulate.ts', 'bench:simulate', ['--json']],
   ['bench-replay.ts', 'bench:replay', ['--floor']],

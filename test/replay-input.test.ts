@@ -9,8 +9,9 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonDocumentStream } from '../cli/input/json-documents';
+import type { ReplayBatch } from '../cli/input/shapes';
 import { DecodedInput, recordTimeOf } from '../cli/input/shapes';
-import { collectBatches } from '../cli/input/sources';
+import { streamBatches } from '../cli/input/sources';
 import { type ReplayOptions, runReplay } from '../cli/replay/run';
 import { encodeSubscriptionEvent } from '../shared/ingest/1-decode';
 import { line, makeRecord, T0 } from './support/helpers';
@@ -289,13 +290,21 @@ describe('JsonDocumentStream', () => {
   });
 });
 
-describe('collectBatches (the alarm simulator reads through the same reader)', () => {
+describe('streamBatches (the alarm simulator reads through the same reader)', () => {
+  const collect = async (paths: string[], batching = {}) => {
+    const batches: ReplayBatch[] = [];
+    await streamBatches(paths, batching, async (b) => {
+      batches.push(b);
+    });
+    return batches;
+  };
+
   it('hands over payloads read in the clear, cut by record time', async () => {
     const d = dir();
     const spread = Array.from({ length: 6 }, (_, i) => line(makeRecord({ time: T0 + i * 20_000 })));
     writeFileSync(join(d, 'x.jsonl.gz'), gzipSync(spread.join('\n')));
 
-    const batches = await collectBatches([join(d, 'x.jsonl.gz')], {
+    const batches = await collect([join(d, 'x.jsonl.gz')], {
       maxBatchSpanMs: 30_000,
       timeOf: recordTimeOf,
     });
@@ -309,6 +318,6 @@ describe('collectBatches (the alarm simulator reads through the same reader)', (
   it('names a path that does not exist, as the simulator always has', async () => {
     const missing = join(dir(), 'nope.jsonl');
 
-    await expect(collectBatches([missing])).rejects.toThrow(`cannot read ${missing}: ENOENT`);
+    await expect(collect([missing])).rejects.toThrow(`cannot read ${missing}: ENOENT`);
   });
 });

@@ -13,12 +13,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DecodedInput, ReplayBatch } from '../cli/input/shapes';
 import {
-  collectBatches,
   type DamagedInput,
   formatOf,
   InputDamageError,
   readBytes,
   type SourceProgress,
+  streamBatches,
 } from '../cli/input/sources';
 import { formatSummary } from '../cli/replay/report';
 import { runReplay } from '../cli/replay/run';
@@ -328,7 +328,7 @@ describe('replay of a damaged input (events/truncated)', () => {
   it('the simulator evaluates nothing from a damaged input and says where it is damaged', async () => {
     const path = join(TRUNCATED, 'records-cut.jsonl');
 
-    await expect(collectBatches([path])).rejects.toThrow(
+    await expect(streamBatches([path], {}, async () => undefined)).rejects.toThrow(
       `${path}: ends inside a line (an incomplete log event) at byte 13973; replayed: the 30 complete log events before it`,
     );
   });

@@ -43,16 +43,18 @@ const UNITS = new Set([
  * (empty when valid), including CloudWatch's value range (a magnitude from 8.515920e-109 to
  * 1.174271e+108, or 0). Stricter than CloudWatch where we promise more: no negative values.
  */
-export function emfProblems(line: string): string[] {
+export function emfProblems(line: string, parsed?: { doc: unknown }): string[] {
   const problems: string[] = [];
   if (Buffer.byteLength(line) > EMF_MAX_DOCUMENT_BYTES)
     problems.push(`document is ${Buffer.byteLength(line)} bytes`);
   let doc: Record<string, unknown>;
   try {
-    doc = JSON.parse(line);
+    // A caller that parsed the line already passes what JSON.parse gave.
+    doc = (parsed ? parsed.doc : JSON.parse(line)) as Record<string, unknown>;
   } catch {
     return ['not JSON'];
   }
+  if (typeof doc !== 'object' || doc === null) return ['no _aws object'];
   const aws = doc._aws as Record<string, unknown> | undefined;
   if (typeof aws !== 'object' || aws === null) return ['no _aws object'];
   if (typeof aws.Timestamp !== 'number' || !Number.isInteger(aws.Timestamp) || aws.Timestamp < 0) {

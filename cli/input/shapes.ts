@@ -42,6 +42,11 @@ export interface ReplayBatch {
   source: string;
   /** What the handler receives: a Lambda event, or a {@link DecodedInput}. */
   event: unknown;
+  /**
+   * Each event's record time (NaN where it has none), when the batcher read them to cut by time:
+   * the simulator reuses them instead of parsing every record again.
+   */
+  recordTimes?: number[];
 }
 
 /** How raw lines are cut into batches. */
@@ -61,6 +66,7 @@ export interface LineBatchingOptions {
  */
 export class LineBatcher {
   private events: LogEvent[] = [];
+  private times: number[] = [];
   private bytes = 0;
   private batches = 0;
   private firstTime = 0;
@@ -79,8 +85,10 @@ export class LineBatcher {
   push(message: unknown, id: string, timestamp = 0, bytes?: number): void {
     const size = bytes ?? (typeof message === 'string' ? Buffer.byteLength(message) : 0);
     const span = this.options.maxBatchSpanMs;
+    let time = Number.NaN;
     if (span !== undefined && typeof message === 'string') {
-      this.lastTime = (this.options.timeOf ?? recordTimeOf)(message, this.lastTime);
+      time = (this.options.timeOf ?? recordTimeOf)(message, Number.NaN);
+      if (Number.isFinite(time)) this.lastTime = time;
     }
     const n = this.events.length;
     if (
@@ -92,6 +100,7 @@ export class LineBatcher {
     }
     if (this.events.length === 0) this.firstTime = this.lastTime;
     this.events.push({ id, timestamp, message });
+    this.times.push(time);
     this.bytes += size;
   }
 
@@ -107,8 +116,13 @@ export class LineBatcher {
       logEvents: this.events,
     };
     this.batches++;
-    this.emit({ source: `${this.source}#batch${this.batches}`, event: new DecodedInput(payload) });
+    this.emit({
+      source: `${this.source}#batch${this.batches}`,
+      event: new DecodedInput(payload),
+      ...(this.options.maxBatchSpanMs !== undefined ? { recordTimes: this.times } : {}),
+    });
     this.events = [];
+    this.times = [];
     this.bytes = 0;
   }
 }

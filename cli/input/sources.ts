@@ -3,8 +3,8 @@
  * streamed in bounded memory whatever their size. Gzip is recognised by its magic bytes, so `.gz`
  * of any supported file works (CloudWatch Logs' S3 export writes `000000.gz`); the text is decoded
  * as UTF-8 (or UTF-16 with its byte-order mark) with any byte-order mark dropped. The formats
- * themselves are in cli/input/shapes.ts. Replay streams batch by batch; the simulator collects every
- * batch first ({@link collectBatches}), through the same reader.
+ * themselves are in cli/input/shapes.ts. Replay and the simulator ({@link streamBatches}) both
+ * stream batch by batch, through the same reader.
  */
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -467,28 +467,25 @@ function damageOf(
 }
 
 /**
- * Reads every input under `paths` into batches before returning: the simulator's path, which needs
- * them all before it evaluates. Unlike replay it stops at the first input it cannot read.
+ * Hands every batch under `paths` to `onBatch`, one at a time, in input order: the simulator's
+ * path, which keeps only what the batches wrote. Unlike replay it stops at the first input it
+ * cannot read, and a damaged input throws once read (the simulator then evaluates nothing).
  * @throws ReplayInputError naming the path and what is wrong with it.
  */
-export async function collectBatches(
+export async function streamBatches(
   paths: readonly string[],
-  batching: LineBatchingOptions = {},
-): Promise<ReplayBatch[]> {
+  batching: LineBatchingOptions,
+  onBatch: (batch: ReplayBatch) => Promise<void>,
+): Promise<void> {
   const { sources, skipped } = scanInputs(paths);
   const missing = skipped.find((s) => s.reason.startsWith(CANNOT_READ));
   if (missing) {
     throw new ReplayInputError(`cannot read ${missing.path}: ${missing.reason.slice(CANNOT_READ.length)}`);
   }
-  const batches: ReplayBatch[] = [];
-  const collect = (batch: ReplayBatch) => {
-    batches.push(batch);
-    return Promise.resolve();
-  };
   for (const source of sources) {
     const progress: SourceProgress = { events: 0, batches: 0, unreadableElements: 0, bytesRead: 0 };
     try {
-      await readSource(source, collect, progress, batching);
+      await readSource(source, onBatch, progress, batching);
       if (progress.damage) throw new InputDamageError(progress.damage);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -501,7 +498,6 @@ export async function collectBatches(
       throw error;
     }
   }
-  return batches;
 }
 
 /** Reads UTF-8 bytes pushed in chunks. */

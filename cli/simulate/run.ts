@@ -9,7 +9,7 @@ import { createIngestHandler } from '../../functions/ingest/ingest';
 import { type AlarmTimeline, evaluateAlarms } from '../../shared/analysis/alarm-evaluator';
 import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
 import { awsBedrockSeries, type DerivedSeries } from '../../shared/analysis/bedrock-metrics';
-import { readEmfDocument } from '../../shared/analysis/emf-reader';
+import { emfDocumentOf } from '../../shared/analysis/emf-reader';
 import {
   CONTRIBUTOR_DIMENSION,
   INSIGHT_RULE_NAMESPACE,
@@ -39,7 +39,7 @@ import { emfProblems } from '../common/emf-validator';
 import { localLambdaContext } from '../common/lambda-context';
 import { localIngestDependencies } from '../common/local-ingest';
 import { DecodedInput, decodeForReplay, type ReplayBatch, recordTimeOf } from '../input/shapes';
-import { collectBatches, ReplayInputError } from '../input/sources';
+import { ReplayInputError, streamBatches } from '../input/sources';
 import { simulateHourlyFunction } from './hourly';
 
 /**
@@ -112,9 +112,10 @@ function messagesOf(batch: ReplayBatch): unknown[] {
 function newestPerMinute(batch: ReplayBatch): { byMinute: Map<number, number>; newest: number | undefined } {
   const byMinute = new Map<number, number>();
   let newest: number | undefined;
-  for (const message of messagesOf(batch)) {
-    if (typeof message !== 'string') continue;
-    const time = recordTimeOf(message, Number.NaN);
+  const times =
+    batch.recordTimes ??
+    messagesOf(batch).map((m) => (typeof m === 'string' ? recordTimeOf(m, Number.NaN) : Number.NaN));
+  for (const time of times) {
     if (!Number.isFinite(time)) continue;
     const minute = Math.floor(time / 60_000) * 60_000;
     byMinute.set(minute, Math.max(byMinute.get(minute) ?? time, time));
@@ -130,14 +131,14 @@ const AWS_BEDROCK_DERIVED = new Set<string>(
   Object.values(AWS_BEDROCK_METRIC).filter((n) => n !== AWS_BEDROCK_METRIC.estimatedTpmQuotaUsage),
 );
 
-/** Files one EMF line in the store; `stamp` overrides the document's own timestamp. */
+/** Files one EMF document (a parsed line) in the store; `stamp` overrides its own timestamp. */
 function fileEmf(
   store: MetricStore,
-  line: string,
+  parsed: unknown,
   visibleAtMs: (minuteMs: number) => number,
   stamp?: number,
 ) {
-  const doc = readEmfDocument(line);
+  const doc = emfDocumentOf(parsed);
   if (!doc) return;
   const timestampMs = stamp ?? doc.timestampMs;
   const minute = Math.floor(timestampMs / 60_000) * 60_000;
@@ -146,27 +147,48 @@ function fileEmf(
   }
 }
 
-/** Whether a printed line is an EMF document (an `_aws` object), not a log or attribution line that spells it. */
-function isEmfDocument(line: string): boolean {
+/** A printed line, parsed once for every reader below (`doc` is absent when it is not JSON). */
+interface PrintedLine {
+  line: string;
+  parsed?: { doc: unknown };
+}
+
+function parseLine(line: string): PrintedLine {
   try {
-    const doc: unknown = JSON.parse(line);
-    return typeof doc === 'object' && doc !== null && '_aws' in doc;
+    return { line, parsed: { doc: JSON.parse(line) } };
   } catch {
-    return true; // not JSON at all: the validator says why
+    return { line };
   }
+}
+
+/** Whether a printed line is an EMF document (an `_aws` object), not a log or attribution line that spells it. */
+function isEmfDocument({ parsed }: PrintedLine): boolean {
+  if (!parsed) return true; // not JSON at all: the validator says why
+  const doc = parsed.doc;
+  return typeof doc === 'object' && doc !== null && '_aws' in doc;
+}
+
+/** Whether a printed line claims to be EMF and breaks the specification. */
+function isInvalidEmf(p: PrintedLine): boolean {
+  return (
+    p.line.startsWith('{') &&
+    p.line.includes('"_aws"') &&
+    isEmfDocument(p) &&
+    emfProblems(p.line, p.parsed).length > 0
+  );
 }
 
 /** Files, per Contributor Insights rule, each attribution line's contribution at its minute. */
 function fileContributions(
   store: MetricStore,
   rules: readonly InsightRuleDefinition[],
-  lines: readonly string[],
+  lines: readonly PrintedLine[],
   visibleAtMs: number,
 ): void {
   if (rules.length === 0) return;
-  for (const line of lines) {
-    if (!line.includes(`"${ATTRIBUTION_RECORD_FIELD}"`)) continue;
-    const doc = JSON.parse(line) as Record<string, unknown>;
+  for (const { line, parsed } of lines) {
+    if (!line.includes(`"${ATTRIBUTION_RECORD_FIELD}"`) || !parsed) continue;
+    const doc = parsed.doc as Record<string, unknown>;
     for (const rule of rules) {
       const c = contributionOf(rule, doc);
       if (!c) continue;
@@ -251,21 +273,23 @@ function fileBatch(
   },
 ): void {
   const { processingMs, lagMs } = at;
-  const invalid = [...output.modelLines, ...output.healthLines].filter(
-    (l) => l.startsWith('{') && l.includes('"_aws"') && isEmfDocument(l) && emfProblems(l).length > 0,
-  ).length;
-  for (const line of output.modelLines)
-    fileEmf(store, line, (minute) => (at.byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
+  const modelLines = output.modelLines.map(parseLine);
+  const healthLines = output.healthLines.map(parseLine);
+  const invalid =
+    modelLines.filter(isInvalidEmf).length + healthLines.filter(isInvalidEmf).length;
+  for (const { parsed } of modelLines)
+    if (parsed)
+      fileEmf(store, parsed.doc, (minute) => (at.byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
   // What the Contributor Insights rules count from the attribution lines, visible once written.
-  fileContributions(store, at.rules, output.modelLines, processingMs);
+  fileContributions(store, at.rules, modelLines, processingMs);
   // AWS publishes its runtime metrics from the service, about a minute after the minute ends,
   // whatever the invocation logs' delivery lag.
   for (const { minuteMs, series } of output.bedrockSeries)
     store.put(series, minuteMs, minuteMs + AWS_BEDROCK_VISIBLE_AFTER_MS, series.unit, series.values);
   // Powertools stamps the health metrics with the wall clock; in simulation they happen at processing time.
   // Before the first timestamped record there is no simulated time to file them at.
-  for (const line of at.hasRecordTime ? output.healthLines : []) {
-    if (line.includes('"_aws"')) fileEmf(store, line, () => processingMs, processingMs);
+  for (const { line, parsed } of at.hasRecordTime ? healthLines : []) {
+    if (parsed && line.includes('"_aws"')) fileEmf(store, parsed.doc, () => processingMs, processingMs);
   }
   if (invalid > 0) {
     store.put(
@@ -287,11 +311,13 @@ function fileBatch(
  * @throws ReplayInputError for unusable paths, ConfigError for a bad configuration document.
  */
 export async function runSimulation(options: SimulateOptions): Promise<SimulationResult> {
-  const batches = await collectBatches(options.paths, {
-    maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS,
-    timeOf: recordTimeOf,
-  });
-  return simulateBatches(batches, options);
+  const simulation = createSimulation(options);
+  await streamBatches(
+    options.paths,
+    { maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS, timeOf: recordTimeOf },
+    simulation.add,
+  );
+  return simulation.finish();
 }
 
 /**
@@ -303,6 +329,16 @@ export async function simulateBatches(
   batches: Iterable<ReplayBatch> | AsyncIterable<ReplayBatch>,
   options: Omit<SimulateOptions, 'paths'>,
 ): Promise<SimulationResult> {
+  const simulation = createSimulation(options);
+  for await (const batch of batches) await simulation.add(batch);
+  return simulation.finish();
+}
+
+/**
+ * A simulation fed one batch at a time (`add`): each goes through the handler and is dropped, so
+ * memory holds the metric store, not the input; `finish` evaluates the alarms.
+ */
+function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
   const names = ingestNames(options.stack ?? DEFAULT_STACK);
   const lagMs = options.deliveryLagSeconds * 1000;
   const store = new MetricStore();
@@ -320,7 +356,7 @@ export async function simulateBatches(
   let lastRecordMs: number | undefined;
   let failed = 0;
   let index = 0;
-  for await (const batch of batches) {
+  const add = async (batch: ReplayBatch): Promise<void> => {
     const { byMinute, newest } = newestPerMinute(batch);
     // The batch reaches the function once its newest record has been delivered. A batch whose
     // records cannot be read still goes through the handler (which counts or rejects it), at the
@@ -340,34 +376,37 @@ export async function simulateBatches(
       ingestLogGroupName: names.ingestLogGroupName,
     });
     index++;
-  }
-  const range = store.timeRange();
-  if (lastRecordMs === undefined && failed === 0)
-    throw new ReplayInputError('no record with a timestamp in the inputs, nothing to evaluate');
-  // Without any record there is no window: nothing is evaluated (the failed batches are reported).
-  const fromMs = lastRecordMs === undefined ? 0 : (range?.fromMs ?? 0);
-  const toMs = lastRecordMs === undefined ? -1 : (options.untilMs ?? lastRecordMs + 30 * 60_000);
-  // The hourly function publishes month-to-date and token figures from what the store holds by then.
-  if (toMs >= fromMs) await simulateHourlyFunction(store, options.params, env, { fromMs, toMs });
-  const definitions = buildAlarmDefinitions(options.params, names);
-  const timelines = evaluateAlarms(definitions, store, {
-    fromMs,
-    toMs,
-    isDerivable: derivable(options.params, names.ingestLogGroupName),
-    ruleOf: (composite) => compositeAlarmRule(composite, definitions),
-    anomaly: DEFAULT_ANOMALY_MODEL,
-  });
-  return {
-    names,
-    definitions,
-    fromMs,
-    toMs,
-    deliveryLagSeconds: options.deliveryLagSeconds,
-    timelines,
-    notifications: notificationsOf(timelines),
-    batches: { total: index, failed },
-    store,
   };
+  const finish = async (): Promise<SimulationResult> => {
+    const range = store.timeRange();
+    if (lastRecordMs === undefined && failed === 0)
+      throw new ReplayInputError('no record with a timestamp in the inputs, nothing to evaluate');
+    // Without any record there is no window: nothing is evaluated (the failed batches are reported).
+    const fromMs = lastRecordMs === undefined ? 0 : (range?.fromMs ?? 0);
+    const toMs = lastRecordMs === undefined ? -1 : (options.untilMs ?? lastRecordMs + 30 * 60_000);
+    // The hourly function publishes month-to-date and token figures from what the store holds by then.
+    if (toMs >= fromMs) await simulateHourlyFunction(store, options.params, env, { fromMs, toMs });
+    const definitions = buildAlarmDefinitions(options.params, names);
+    const timelines = evaluateAlarms(definitions, store, {
+      fromMs,
+      toMs,
+      isDerivable: derivable(options.params, names.ingestLogGroupName),
+      ruleOf: (composite) => compositeAlarmRule(composite, definitions),
+      anomaly: DEFAULT_ANOMALY_MODEL,
+    });
+    return {
+      names,
+      definitions,
+      fromMs,
+      toMs,
+      deliveryLagSeconds: options.deliveryLagSeconds,
+      timelines,
+      notifications: notificationsOf(timelines),
+      batches: { total: index, failed },
+      store,
+    };
+  };
+  return { add, finish };
 }
 
 /** What the stack's topics would receive: alarm and OK actions of every alarm that has a level. */

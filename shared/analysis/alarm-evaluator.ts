@@ -96,17 +96,59 @@ const fmt = (v: number) => (Number.isInteger(v) ? v.toFixed(1) : String(Number(v
 
 /** Reads one metric query's datapoints, caching points that can no longer change. */
 class DatapointReader {
-  private readonly final = new Map<string, { value: number; sampleCount: number } | null>();
-  constructor(private readonly store: MetricStore) {}
+  /** Final points per query (its series, statistic, unit and period), by period start. */
+  private readonly final = new Map<string, Map<number, { value: number; sampleCount: number } | null>>();
+  private readonly keys = new WeakMap<MetricRef, string>();
+  private evictedBeforeMs = Number.NEGATIVE_INFINITY;
+  /** @param horizonMs how far back from the evaluation time any read can reach */
+  constructor(
+    private readonly store: MetricStore,
+    private readonly horizonMs = Number.POSITIVE_INFINITY,
+  ) {}
+
+  private readonly parsed = new Map<string, ReturnType<typeof parseMath>>();
+
+  /** A metric-math expression, parsed once per evaluation. */
+  math(expression: string): ReturnType<typeof parseMath> {
+    let node = this.parsed.get(expression);
+    if (!node) {
+      node = parseMath(expression);
+      this.parsed.set(expression, node);
+    }
+    return node;
+  }
 
   /** One period of a Contributor Insights rule (not cached: few alarms read one, hourly). */
   insight(rule: string, stat: string, startMs: number, periodMs: number, asOfMs: number): number | undefined {
     return insightPoint(this.store, rule, stat, startMs, periodMs, asOfMs);
   }
 
+  /** Forgets final points older than any read at `atMs` can ask for (time only moves forward). */
+  forgetBefore(atMs: number): void {
+    const cutoff = atMs - this.horizonMs;
+    if (!Number.isFinite(cutoff) || cutoff - this.evictedBeforeMs < 3_600_000) return;
+    for (const points of this.final.values())
+      for (const startMs of points.keys()) if (startMs < cutoff) points.delete(startMs);
+    this.evictedBeforeMs = cutoff;
+  }
+
+  private cacheOf(ref: MetricRef) {
+    let key = this.keys.get(ref);
+    if (key === undefined) {
+      key = `${seriesIdKey({ namespace: ref.namespace, name: ref.metricName, dimensions: ref.dimensions })}|${ref.stat}|${ref.unit ?? ''}|${ref.period}`;
+      this.keys.set(ref, key);
+    }
+    let points = this.final.get(key);
+    if (!points) {
+      points = new Map();
+      this.final.set(key, points);
+    }
+    return points;
+  }
+
   read(ref: MetricRef, startMs: number, asOfMs: number): { value: number; sampleCount: number } | undefined {
-    const key = `${seriesIdKey({ namespace: ref.namespace, name: ref.metricName, dimensions: ref.dimensions })}|${ref.stat}|${ref.unit ?? ''}|${ref.period}|${startMs}`;
-    const cached = this.final.get(key);
+    const points = this.cacheOf(ref);
+    const cached = points.get(startMs);
     if (cached !== undefined) return cached ?? undefined;
     const { values, pendingAfter } = this.store.values(
       { namespace: ref.namespace, name: ref.metricName, dimensions: ref.dimensions },
@@ -118,7 +160,7 @@ class DatapointReader {
     const point =
       values.length > 0 ? { value: statistic(ref.stat, values), sampleCount: values.length } : undefined;
     // A period is final once it has ended and nothing in it waits for delivery.
-    if (!pendingAfter && startMs + ref.period * 1000 <= asOfMs) this.final.set(key, point ?? null);
+    if (!pendingAfter && startMs + ref.period * 1000 <= asOfMs) points.set(startMs, point ?? null);
     return point;
   }
 }
@@ -214,7 +256,7 @@ function evaluateRange(
       bands.set(q.id, b);
       continue;
     }
-    series.set(q.id, asSeries(evaluateMath(parseMath(expression), series, length), length));
+    series.set(q.id, asSeries(evaluateMath(reader.math(expression), series, length), length));
   }
   const alarmQuery = def.queries.find((q) => q.returnData && q.id !== def.thresholdMetricId);
   if (!alarmQuery) throw new UnsupportedMathError('no ReturnData query');
@@ -262,21 +304,27 @@ function reasonFor(
   return `Threshold Crossed: ${used.length - breaching} out of the last ${used.length} datapoints [${shown.join(', ')}] ${used.length - breaching === 1 ? 'was' : 'were'} not ${comparison} ${thresholdText} (minimum 1 datapoint for ALARM -> OK transition).`;
 }
 
+/** An alarm's state at one minute, and (built on demand) what its transition would say. */
+interface Step {
+  state: AlarmState | 'retain';
+  transition: () => Omit<Transition, 'atMs' | 'state'>;
+}
+
 /** The state of one metric alarm at `atMs`, or 'retain'. */
 function stepMetricAlarm(
   def: MetricAlarmDefinition,
   atMs: number,
   reader: DatapointReader,
   anomaly: AnomalyModel | undefined,
-): { state: AlarmState | 'retain'; transition: Omit<Transition, 'atMs' | 'state'> } {
+): Step {
   const range = evaluateRange(def, atMs, reader, anomaly);
   if (range.approximateUnavailable && def.thresholdMetricId)
     return {
       state: 'INSUFFICIENT_DATA',
-      transition: {
+      transition: () => ({
         reason:
           'Insufficient Data: the anomaly model has too little history to train (stand-in: 12 of the last 24 hours).',
-      },
+      }),
     };
   const decision = decideState(
     range.points,
@@ -286,19 +334,20 @@ function stepMetricAlarm(
   );
   const lowSample = decision.used.some((i) => range.lowSample[i]);
   if (lowSample && def.evaluateLowSampleCountPercentile === 'ignore')
-    return { state: 'retain', transition: { reason: 'too few samples for the percentile' } };
-  const newest = [...decision.used].reverse().find((i) => range.values[i] !== undefined);
+    return { state: 'retain', transition: () => ({ reason: 'too few samples for the percentile' }) };
   const state = decision.state;
-  return {
-    state,
-    transition: {
+  // The transition's text is built only when the state changes (most minutes it does not).
+  const transition = () => {
+    const newest = [...decision.used].reverse().find((i) => range.values[i] !== undefined);
+    return {
       ...(newest !== undefined ? { value: range.values[newest] as number } : {}),
       ...(newest !== undefined && range.thresholds[newest] !== undefined
         ? { threshold: range.thresholds[newest] as number }
         : {}),
       reason: state === 'retain' ? '' : reasonFor(def, range, decision.used, decision.breaching, state),
-    },
+    };
   };
+  return { state, transition };
 }
 
 /** Which metrics of an alarm cannot be derived from the replayed records. */
@@ -318,6 +367,22 @@ function underivable(
 }
 
 /**
+ * The furthest back any read of these alarms reaches from its evaluation time: an evaluation range
+ * (N + EXTRA_RANGE_PERIODS periods) plus, for anomaly bands, the model's training window.
+ */
+function lookBackMs(definitions: readonly AlarmDefinition[], anomaly: AnomalyModel | undefined): number {
+  let longest = 0;
+  for (const d of definitions) {
+    if (d.kind !== 'metric') continue;
+    for (const q of d.queries) {
+      const period = q.metric?.period ?? q.period ?? 60;
+      longest = Math.max(longest, period * 1000 * (d.evaluationPeriods + EXTRA_RANGE_PERIODS + 1));
+    }
+  }
+  return longest + (anomaly?.trainingHours ?? 0) * 3_600_000 + 3_600_000;
+}
+
+/**
  * Evaluates every alarm each minute from `fromMs` to `toMs` (both included).
  * @example evaluateAlarms(defs, store, { fromMs, toMs, isDerivable, ruleOf }).filter((t) => t.finalState === 'ALARM')
  */
@@ -326,7 +391,7 @@ export function evaluateAlarms(
   store: MetricStore,
   options: EvaluationOptions,
 ): AlarmTimeline[] {
-  const reader = new DatapointReader(store);
+  const reader = new DatapointReader(store, lookBackMs(definitions, options.anomaly));
   const byKey = new Map(definitions.map((d) => [d.key, d]));
   const byName = new Map<string, AlarmTimeline>();
   const timelines = definitions.map((definition): AlarmTimeline => {
@@ -360,10 +425,11 @@ export function evaluateAlarms(
   );
   const start = Math.floor(options.fromMs / MINUTE_MS) * MINUTE_MS;
   for (let at = start; at <= options.toMs; at += MINUTE_MS) {
+    reader.forgetBefore(at);
     for (const timeline of timelines) {
       if (!timeline.simulated) continue;
       const def = timeline.definition;
-      let next: { state: AlarmState | 'retain'; transition: Omit<Transition, 'atMs' | 'state'> };
+      let next: Step;
       if (def.kind === 'metric') {
         next = stepMetricAlarm(def, at, reader, options.anomaly);
       } else {
@@ -373,13 +439,11 @@ export function evaluateAlarms(
           : false;
         next = {
           state: holds ? 'ALARM' : 'OK',
-          transition: {
-            reason: holds ? `Rule ${options.ruleOf(def)} is true.` : `Rule ${options.ruleOf(def)} is false.`,
-          },
+          transition: () => ({ reason: `Rule ${options.ruleOf(def)} is ${holds ? 'true' : 'false'}.` }),
         };
       }
       if (next.state !== 'retain' && next.state !== timeline.finalState) {
-        timeline.transitions.push({ atMs: at, state: next.state, ...next.transition });
+        timeline.transitions.push({ atMs: at, state: next.state, ...next.transition() });
         timeline.finalState = next.state;
       }
     }

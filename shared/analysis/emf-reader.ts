@@ -32,6 +32,11 @@ export function readEmfDocument(line: string): { timestampMs: number; series: Em
   } catch {
     return undefined;
   }
+  return emfDocumentOf(doc);
+}
+
+/** {@link readEmfDocument} of a line already parsed. */
+export function emfDocumentOf(doc: unknown): { timestampMs: number; series: EmfSeries[] } | undefined {
   if (!isObject(doc) || !isObject(doc._aws) || !Array.isArray(doc._aws.CloudWatchMetrics)) return undefined;
   const series: EmfSeries[] = [];
   for (const directive of doc._aws.CloudWatchMetrics as unknown[])

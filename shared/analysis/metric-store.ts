@@ -12,15 +12,6 @@ export interface SeriesId {
   dimensions: Record<string, string>;
 }
 
-export interface StoredValues {
-  /** Start of the minute the values are filed under (standard resolution keeps one-minute points). */
-  minuteMs: number;
-  /** When alarms can first see these values (record time + delivery lag). */
-  visibleAtMs: number;
-  unit: string;
-  values: readonly number[];
-}
-
 /** One period's statistic, or nothing when the period holds no visible value of the series. */
 export interface Datapoint {
   value: number;
@@ -94,14 +85,97 @@ export function statistic(stat: string, values: readonly number[]): number {
 }
 
 /**
+ * One series' values in columns: entry i holds the values vals[offsets[i]..offsets[i+1]) filed
+ * under minutes[i], visible from visible[i], in units[i]. A put that matches the last entry's
+ * minute, visibility and unit extends it, so a month of batches keeps about one entry per series
+ * and minute instead of one object per put.
+ */
+class SeriesColumns {
+  minutes: number[] = [];
+  visible: number[] = [];
+  units: string[] = [];
+  offsets: number[] = [0];
+  vals = new Float64Array(16);
+  length = 0;
+  sorted = true;
+
+  constructor(readonly id: SeriesId) {}
+
+  add(minuteMs: number, visibleMinuteMs: number, unit: string, values: readonly number[]): void {
+    const n = this.minutes.length;
+    const extendsLast =
+      n > 0 &&
+      this.minutes[n - 1] === minuteMs &&
+      this.visible[n - 1] === visibleMinuteMs &&
+      this.units[n - 1] === unit;
+    if (!extendsLast) {
+      if (n > 0 && (this.minutes[n - 1] as number) > minuteMs) this.sorted = false;
+      this.minutes.push(minuteMs);
+      this.visible.push(visibleMinuteMs);
+      this.units.push(unit);
+      this.offsets.push(this.length);
+    }
+    if (this.length + values.length > this.vals.length) {
+      const grown = new Float64Array(Math.max(this.vals.length * 2, this.length + values.length));
+      grown.set(this.vals.subarray(0, this.length));
+      this.vals = grown;
+    }
+    for (const v of values) this.vals[this.length++] = v;
+    this.offsets[this.offsets.length - 1] = this.length;
+  }
+
+  /** Puts the entries in minute order (stable), moving their values with them. */
+  sort(): void {
+    if (this.sorted) return;
+    const order = this.minutes
+      .map((_, i) => i)
+      .sort((a, b) => (this.minutes[a] as number) - (this.minutes[b] as number));
+    const vals = new Float64Array(this.vals.length);
+    const offsets = [0];
+    let at = 0;
+    for (const i of order) {
+      const from = this.offsets[i] as number;
+      const to = this.offsets[i + 1] as number;
+      vals.set(this.vals.subarray(from, to), at);
+      at += to - from;
+      offsets.push(at);
+    }
+    this.minutes = order.map((i) => this.minutes[i] as number);
+    this.visible = order.map((i) => this.visible[i] as number);
+    this.units = order.map((i) => this.units[i] as string);
+    this.offsets = offsets;
+    this.vals = vals;
+    this.sorted = true;
+  }
+
+  /** The first entry filed at or after `minuteMs` (entries sorted). */
+  lowerBound(minuteMs: number): number {
+    let lo = 0;
+    let hi = this.minutes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.minutes[mid] as number) < minuteMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** The first whole minute at or after `ms`: alarms evaluate on whole minutes. */
+const ceilMinute = (ms: number) => Math.ceil(ms / MINUTE_MS) * MINUTE_MS;
+
+/**
  * Values per series, each with the minute it is filed under and when it becomes visible. Kept in
- * memory for one simulation; queries ask "what could an alarm see at this moment".
+ * memory for one simulation; queries ask "what could an alarm see at this moment". Visibility is
+ * kept to the minute: a value visible at 12:03:20 is seen by a query as of 12:04:00 (alarms, the
+ * hourly function and the preview all ask on whole minutes, where this is exact).
  * @example
  * store.put(id, recordMinuteMs, recordMinuteMs + lagMs, 'Milliseconds', [812, 930]);
  * store.values(id, fromMs, toMs, asOfMs).values // [812, 930] once asOfMs ≥ the visible time
  */
 export class MetricStore {
-  private readonly series = new Map<string, { id: SeriesId; entries: StoredValues[]; sorted: boolean }>();
+  private readonly series = new Map<string, SeriesColumns>();
+  private readonly byName = new Map<string, SeriesId[]>();
 
   /** Adds values to a series. Timestamps are truncated to the minute, as standard resolution does. */
   put(id: SeriesId, timestampMs: number, visibleAtMs: number, unit: string, values: readonly number[]): void {
@@ -109,20 +183,20 @@ export class MetricStore {
     const key = seriesIdKey(id);
     let s = this.series.get(key);
     if (!s) {
-      s = { id, entries: [], sorted: true };
+      s = new SeriesColumns(id);
       this.series.set(key, s);
+      const nameKey = `${id.namespace}\u0000${id.name}`;
+      const named = this.byName.get(nameKey);
+      if (named) named.push(id);
+      else this.byName.set(nameKey, [id]);
     }
     const minuteMs = Math.floor(timestampMs / MINUTE_MS) * MINUTE_MS;
-    const last = s.entries.at(-1);
-    if (last && last.minuteMs > minuteMs) s.sorted = false;
-    s.entries.push({ minuteMs, visibleAtMs: Math.max(visibleAtMs, timestampMs), unit, values });
+    s.add(minuteMs, ceilMinute(Math.max(visibleAtMs, timestampMs)), unit, values);
   }
 
   /** The series of one namespace and name, whatever their dimensions (a rule's contributors). */
   seriesNamed(namespace: string, name: string): SeriesId[] {
-    return [...this.series.values()]
-      .filter((s) => s.id.namespace === namespace && s.id.name === name)
-      .map((s) => s.id);
+    return [...(this.byName.get(`${namespace}\u0000${name}`) ?? [])];
   }
 
   /** Every series held, for listings and dashboards. */
@@ -135,9 +209,9 @@ export class MetricStore {
     let fromMs = Number.POSITIVE_INFINITY;
     let toMs = Number.NEGATIVE_INFINITY;
     for (const s of this.series.values()) {
-      for (const e of s.entries) {
-        fromMs = Math.min(fromMs, e.minuteMs);
-        toMs = Math.max(toMs, e.minuteMs);
+      for (const m of s.minutes) {
+        if (m < fromMs) fromMs = m;
+        if (m > toMs) toMs = m;
       }
     }
     return Number.isFinite(fromMs) ? { fromMs, toMs } : undefined;
@@ -157,34 +231,19 @@ export class MetricStore {
   ): { values: number[]; pendingAfter: boolean } {
     const s = this.series.get(seriesIdKey(id));
     if (!s) return { values: [], pendingAfter: false };
-    if (!s.sorted) {
-      s.entries.sort((a, b) => a.minuteMs - b.minuteMs);
-      s.sorted = true;
-    }
+    s.sort();
     const values: number[] = [];
     let pendingAfter = false;
-    for (let i = lowerBound(s.entries, fromMs); i < s.entries.length; i++) {
-      const e = s.entries[i] as StoredValues;
-      if (e.minuteMs >= toMs) break;
-      if (unit !== undefined && e.unit !== unit) continue;
-      if (e.visibleAtMs > asOfMs) {
+    for (let i = s.lowerBound(fromMs); i < s.minutes.length; i++) {
+      if ((s.minutes[i] as number) >= toMs) break;
+      if (unit !== undefined && s.units[i] !== unit) continue;
+      if ((s.visible[i] as number) > asOfMs) {
         pendingAfter = true;
         continue;
       }
-      for (const v of e.values) values.push(v);
+      const end = s.offsets[i + 1] as number;
+      for (let j = s.offsets[i] as number; j < end; j++) values.push(s.vals[j] as number);
     }
     return { values, pendingAfter };
   }
-}
-
-/** The first entry at or after `minuteMs` (entries sorted by minute). */
-function lowerBound(entries: readonly StoredValues[], minuteMs: number): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((entries[mid] as StoredValues).minuteMs < minuteMs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
