@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -308,32 +308,36 @@ function recordLine(r: GeneratedRecord, i: number): string {
 describe('replay --by (property)', () => {
   it('the groups of any dimensions add up to the totals', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'replay-by-'));
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(recordArb, { minLength: 1, maxLength: 40 }),
-        fc.uniqueArray(fc.constantFrom(...DIMS), { minLength: 1, maxLength: 3 }),
-        async (records, dims) => {
-          const file = join(dir, 'records.jsonl');
-          writeFileSync(file, `${records.map(recordLine).join('\n')}\n`);
-          const report = await replayBy([file], [dims]);
-          const groups = report.by?.[dims.join(',')] ?? [];
-          const sum = (pick: (g: ByGroup) => number) => groups.reduce((a, g) => a + pick(g), 0);
-          const { totals } = report;
-          expect(new Set(groups.map((g) => g.value)).size).toBe(groups.length);
-          expect(sum((g) => g.invocations)).toBe(totals.invocations);
-          expect(sum((g) => g.errors)).toBe(totals.alarmErrors.serverErrors);
-          expect(sum((g) => g.clientErrors)).toBe(totals.alarmErrors.clientErrors);
-          expect(sum((g) => g.throttles)).toBe(totals.alarmErrors.throttles);
-          expect(sum((g) => g.inputTokens)).toBe(totals.inputTokens);
-          expect(sum((g) => g.outputTokens)).toBe(totals.outputTokens);
-          expect(sum((g) => g.unpricedInvocations)).toBe(totals.unpricedInvocations);
-          expect(sum((g) => g.latencyMs.count)).toBe(totals.latencyMs.count);
-          // Each figure is rounded to 9 decimals: the sum may differ by half a nano-dollar per group.
-          const cost = sum((g) => g.costUsd ?? 0);
-          expect(Math.abs(cost - (totals.costUsd ?? 0))).toBeLessThanOrEqual(groups.length * 1e-9);
-        },
-      ),
-      { numRuns: 25 },
-    );
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(recordArb, { minLength: 1, maxLength: 40 }),
+          fc.uniqueArray(fc.constantFrom(...DIMS), { minLength: 1, maxLength: 3 }),
+          async (records, dims) => {
+            const file = join(dir, 'records.jsonl');
+            writeFileSync(file, `${records.map(recordLine).join('\n')}\n`);
+            const report = await replayBy([file], [dims]);
+            const groups = report.by?.[dims.join(',')] ?? [];
+            const sum = (pick: (g: ByGroup) => number) => groups.reduce((a, g) => a + pick(g), 0);
+            const { totals } = report;
+            expect(new Set(groups.map((g) => g.value)).size).toBe(groups.length);
+            expect(sum((g) => g.invocations)).toBe(totals.invocations);
+            expect(sum((g) => g.errors)).toBe(totals.alarmErrors.serverErrors);
+            expect(sum((g) => g.clientErrors)).toBe(totals.alarmErrors.clientErrors);
+            expect(sum((g) => g.throttles)).toBe(totals.alarmErrors.throttles);
+            expect(sum((g) => g.inputTokens)).toBe(totals.inputTokens);
+            expect(sum((g) => g.outputTokens)).toBe(totals.outputTokens);
+            expect(sum((g) => g.unpricedInvocations)).toBe(totals.unpricedInvocations);
+            expect(sum((g) => g.latencyMs.count)).toBe(totals.latencyMs.count);
+            // Each figure is rounded to 9 decimals: the sum may differ by half a nano-dollar per group.
+            const cost = sum((g) => g.costUsd ?? 0);
+            expect(Math.abs(cost - (totals.costUsd ?? 0))).toBeLessThanOrEqual(groups.length * 1e-9);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
