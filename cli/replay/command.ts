@@ -7,6 +7,7 @@ import { ConfigError } from '../../shared/ingest/config';
 import { parseIsoTime } from '../../shared/time';
 import { parseCli } from '../common/cli';
 import { ReplayInputError } from '../input/sources';
+import { parseBy } from './by';
 import { formatCsv, formatSummary } from './report';
 import { DEFAULT_SAMPLE_DIR, type ReplayRun, runReplay } from './run';
 
@@ -22,7 +23,7 @@ per model what it would put in CloudWatch: calls, errors, tokens, latency percen
                        payloads, Kinesis events, \`aws logs filter-log-events\` / \`get-log-events\`
                        JSON output; any of them gzipped.
   --json               one JSON document (stable keys; safe to pipe with npm run -s or npx)
-  --csv                one CSV row per model, all models and attribution value
+  --csv                one CSV row per model, all models, attribution value and --by group
   --wide               one table with every column (the default fits 120 columns)
   --emf FILE           also write every EMF document the function printed, one per line
   --now ISO-TIME       apply the function's acceptance window (14 days back, 2 hours ahead) with
@@ -31,6 +32,9 @@ per model what it would put in CloudWatch: calls, errors, tokens, latency percen
   --since ISO-TIME     only records at or after this time (a date means midnight UTC)
   --until ISO-TIME     only records before this time; others are counted as filtered, not rejected
   --attribute KEYS     attribution keys, e.g. caller,team (as BEDROCK_WATCH_ATTRIBUTION)
+  --by DIM[,DIM...]    also report the calls grouped by model, account, region, operation, caller,
+                       day, hour or any requestMetadata key; DIM,DIM groups by the combination;
+                       repeat the flag for more groupings (errors there are the error-rate alarm's)
   --config FILE        the function's configuration document (as BEDROCK_WATCH_CONFIG)
   -h, --help           this text
 
@@ -38,6 +42,7 @@ Times are ISO-8601 (2025-10-20, 2025-10-20T10:00:00Z); a time without a zone is 
 
 examples:
   bedrock-watch replay exported/ --since 2025-10-01 --until 2025-11-01
+  bedrock-watch replay exported/ --by account,region --by caller
   aws logs filter-log-events --log-group-name /aws/bedrock/modelinvocations --output json \\
     | bedrock-watch replay --json - | jq '.models[] | {modelId, costUsd}'
 
@@ -107,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
       until: { type: 'string' },
       attribute: { type: 'string' },
       config: { type: 'string' },
+      by: { type: 'string', multiple: true },
     },
     true,
   );
@@ -115,6 +121,8 @@ export async function main(argv: string[]): Promise<number> {
   if (v.json && v.csv) return fail('--json and --csv: choose one');
   const times = timesOf(v);
   if (typeof times === 'string') return fail(times);
+  const by = parseBy(Array.isArray(v.by) ? v.by : []);
+  if (typeof by === 'string') return fail(by);
   // The same settings the deployed function reads, under the same names, passed in.
   const env = {
     ...(typeof v.config === 'string' ? { BEDROCK_WATCH_CONFIG: v.config } : {}),
@@ -129,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
       paths: args.positionals.length > 0 ? args.positionals : [DEFAULT_SAMPLE_DIR],
       keepEmf: false,
       env,
+      by,
       ...times,
       ...(progress ? { onProgress: progress.update } : {}),
       ...(sink ? { onEmf: sink.write } : {}),

@@ -8,6 +8,7 @@ import type { ModelTotals } from '../../shared/analysis/summary';
 import { ERROR_CLASSES } from '../../shared/contract/error-classes';
 import { csvField } from '../common/csv';
 import { describeDamage } from '../input/sources';
+import type { ByGroup } from './by';
 import type { AlarmErrors } from './errors';
 import type { ReplayReport } from './run';
 
@@ -34,11 +35,12 @@ function shorten(id: string, width: number): string {
   return `${id.slice(0, head)}…${id.slice(id.length - (width - 1 - head))}`;
 }
 
-function table(header: string[], rows: string[][]): string {
+/** A table: the first `left` columns (names) left-aligned, the figures right-aligned. */
+function table(header: string[], rows: string[][], left = 1): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .map((c, i) => (i < left ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -270,6 +272,48 @@ function timeLine(summary: ReplaySummary): string {
   return `${span}${filter}\n${clock}`;
 }
 
+/** One table per `--by` grouping, one column per dimension. */
+function bySections(summary: ReplaySummary, wide: boolean): string[] {
+  const out: string[] = [];
+  for (const [key, groups] of Object.entries(summary.by ?? {})) {
+    const dims = key.split(',');
+    out.push(
+      '',
+      `By ${dims.join(', ')} (errors: server errors, timeouts and model errors, as the error-rate alarm counts them):`,
+      table(
+        [
+          ...dims,
+          'calls',
+          'errors',
+          'client err',
+          'throttles',
+          'in tok',
+          'out tok',
+          'lat p50',
+          'p95',
+          'p99',
+          'cost',
+        ],
+        groups.map((g) => [
+          ...dims.map((d) => (wide ? (g.values[d] ?? '') : shorten(g.values[d] ?? '', MODEL_COLUMN))),
+          int(g.invocations),
+          int(g.errors),
+          int(g.clientErrors),
+          int(g.throttles),
+          int(g.inputTokens),
+          int(g.outputTokens),
+          ms(g.latencyMs.p50),
+          ms(g.latencyMs.p95),
+          ms(g.latencyMs.p99),
+          g.costUsd === null ? 'unpriced' : usd(g.costUsd),
+        ]),
+        dims.length,
+      ),
+    );
+  }
+  return out;
+}
+
 /** The human-readable replay report; `wide` prints every column in one table. */
 export function formatSummary(summary: ReplaySummary, options: { wide?: boolean } = {}): string {
   const { records } = summary;
@@ -310,6 +354,7 @@ export function formatSummary(summary: ReplaySummary, options: { wide?: boolean 
       ),
     );
   }
+  out.push(...bySections(summary, options.wide === true));
   for (const p of summary.provisionedModels) {
     out.push(
       '',
@@ -444,5 +489,37 @@ export function formatCsv(summary: ReplaySummary): string {
       rows.push(row);
     }
   }
+  for (const [key, groups] of Object.entries(summary.by ?? {})) {
+    for (const g of groups) rows.push(byRow(key, g));
+  }
   return `${[CSV_COLUMNS.join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\n')}\n`;
+}
+
+/**
+ * A `--by` group's CSV row (`scope` by:<dims>): the error columns mean what they mean for a model
+ * (`errors` server and client errors, `server_side_errors` the group's `errors`); the per-class
+ * and other columns it has no figure for are empty.
+ */
+function byRow(key: string, g: ByGroup): (string | number | null)[] {
+  const row: (string | number | null)[] = CSV_COLUMNS.map(() => null);
+  const set = (column: (typeof CSV_COLUMNS)[number], value: string | number | null) => {
+    row[CSV_COLUMNS.indexOf(column)] = value;
+  };
+  set('scope', `by:${key}`);
+  set('name', g.value);
+  set('calls', g.invocations);
+  set('errors', g.errors + g.clientErrors);
+  set('throttling_errors', g.throttles);
+  set('input_tokens', g.inputTokens);
+  set('output_tokens', g.outputTokens);
+  set('latency_count', g.latencyMs.count);
+  set('latency_p50_ms', g.latencyMs.p50);
+  set('latency_p95_ms', g.latencyMs.p95);
+  set('latency_p99_ms', g.latencyMs.p99);
+  set('cost_usd', g.costUsd);
+  set('unpriced_calls', g.unpricedInvocations);
+  set('server_side_errors', g.errors);
+  set('client_side_errors', g.clientErrors);
+  set('errors_with_throttles', g.errors + g.clientErrors + g.throttles);
+  return row;
 }

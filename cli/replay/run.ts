@@ -13,6 +13,7 @@ import {
   SummaryAccumulator,
   type UnpricedReasonSummary,
 } from '../../shared/analysis/summary';
+import { ERROR_GROUP_OF } from '../../shared/contract/error-classes';
 import { dimensionNameOf, ModelIdLimiter, OTHER } from '../../shared/ingest/6-attribute';
 import type { BatchResult } from '../../shared/ingest/batch';
 import { PACKAGE_ROOT } from '../common/bundle';
@@ -20,6 +21,7 @@ import { localLambdaContext } from '../common/lambda-context';
 import { localIngestDependencies } from '../common/local-ingest';
 import { decodeForReplay, type ReplayBatch } from '../input/shapes';
 import { type DamagedInput, ReplayInputError, readSources, scanInputs } from '../input/sources';
+import { ByAccumulator, type ByGroup, type ByGrouping } from './by';
 import { type AlarmErrors, alarmErrorsOf } from './errors';
 import { unpricedReasonsOf } from './unpriced';
 
@@ -50,6 +52,8 @@ export interface ReplayOptions {
   onEmf?: (line: string) => void;
   /** Keep every EMF document in `ReplayRun.emf` (default true; the CLI streams them instead). */
   keepEmf?: boolean;
+  /** `--by`: group the accepted calls by these dimensions (by.ts); none by default. */
+  by?: readonly ByGrouping[];
 }
 
 /**
@@ -63,6 +67,8 @@ export interface ReplayReport extends Omit<ReplaySummary, 'models' | 'totals' | 
     /** Inputs that stop part-way (truncated, corrupt): what was replayed, where, what was lost. */
     damaged: DamagedInput[];
   };
+  /** Only with `--by`: per grouping (its dimensions joined by commas), the groups of calls. */
+  by?: Record<string, ByGroup[]>;
 }
 
 export interface ReplayRun {
@@ -104,7 +110,13 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     // Without --now the clock only stamps the health metrics' delivery lag.
     now: () => options.nowMs ?? Date.now(),
   });
+  refuseRecordFieldsAsAttribution(deps.config.attribution.keys);
   const modelIds = new ModelIdLimiter(deps.config.maxModelIds);
+  const foldedModelId = (modelId: string) => (modelIds.isFolded(modelId) ? OTHER : modelId);
+  const by =
+    options.by && options.by.length > 0
+      ? new ByAccumulator(options.by, (c) => ERROR_GROUP_OF[c], foldedModelId)
+      : undefined;
   const unpriced: BatchResult['unpricedReasons'] = [];
   const local: LocalRun = {
     decode: decodeForReplay,
@@ -115,6 +127,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     },
     onBatch: (result) => {
       for (const reason of result.unpricedReasons) unpriced.push(reason);
+      by?.addBatch(result.priced);
     },
   };
   const handler = createIngestHandler({ ...deps, modelIds }, local);
@@ -154,7 +167,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   if (readable === 0) throw new ReplayInputError('nothing could be read (see the warnings above)');
 
   const { models, totals: all, unpricedModels } = summary.models();
-  const reasons = unpricedReasonsOf(unpriced, (modelId) => (modelIds.isFolded(modelId) ? OTHER : modelId));
+  const reasons = unpricedReasonsOf(unpriced, foldedModelId);
   for (const model of models)
     model.unpricedReasons = reasons.get(model.modelId) ?? ([] as UnpricedReasonSummary[]);
   const minutes = summary.minutes();
@@ -186,8 +199,25 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
         folded: modelIds.foldedCount,
         foldedModelIds: modelIds.foldedIds(),
       },
+      ...(by ? { by: by.summary() } : {}),
     },
   };
+}
+
+/** Record fields that read like requestMetadata keys, and what to use instead. */
+const RECORD_FIELDS = new Set(['accountId', 'region']);
+
+/**
+ * Attribution reads the caller and requestMetadata; `accountId` and `region` are fields of the
+ * record itself, so as keys they would silently make every call `Unattributed`.
+ * @throws ReplayInputError naming the key and `--by`
+ */
+function refuseRecordFieldsAsAttribution(keys: readonly string[]): void {
+  const field = keys.find((k) => RECORD_FIELDS.has(k));
+  if (field === undefined) return;
+  throw new ReplayInputError(
+    `attribution key ${field} (--attribute or the configuration): ${field} is a field of every record, not a requestMetadata key, so every call would be Unattributed; group by account and region with --by account,region`,
+  );
 }
 
 /** A promise's value or its rejection, without throwing. */

@@ -45,6 +45,8 @@ export interface Invocation {
   guardrailIntervened?: true;
   errorCode?: string;
   errorClass?: ErrorClass;
+  /** The account that made the call (`accountId`), when the record carries a 12-digit one. */
+  accountId?: string;
 }
 
 export type RejectionReason =
@@ -84,6 +86,7 @@ export function isOutsideTimeWindow(timeMs: number, nowMs: number): boolean {
 /** Printable ASCII only: CloudWatch rejects other characters in dimension values. */
 const DIMENSION_SAFE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 const REQUEST_ID = /^[A-Za-z0-9-]{1,128}$/;
+const ACCOUNT_ID = /^\d{12}$/;
 
 /** A required field is missing or ill-typed; caught per record and turned into a rejection. */
 class FieldError extends Error {
@@ -301,6 +304,9 @@ function readInvocationRecord(record: Json, context: ParseContext): ParseResult 
     invocation.errorCode = errorCode;
     invocation.errorClass = classifyErrorCode(errorCode);
   }
+  // No metric reads the account: an odd value leaves it unknown rather than rejecting the call.
+  const accountId = record.accountId;
+  if (typeof accountId === 'string' && ACCOUNT_ID.test(accountId)) invocation.accountId = accountId;
   return { ok: true, invocation };
 }
 

@@ -87,6 +87,8 @@ export interface BatchResult {
   unpricedReasons: UnpricedReason[];
   /** Model ids this batch was the first to fold into `Other` (the cap was reached), for a warning. */
   newlyFoldedModelIds: string[];
+  /** Every accepted invocation with its price, in record order (replay's `--by` groups them). */
+  priced: ReadonlyMap<Invocation, PriceResult>;
 }
 
 /** Why the successful calls to one model id in one region could not be priced. */
@@ -288,6 +290,7 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
     unpricedModels: [...new Set([...unpriced.values()].map((u) => u.modelId))].sort(),
     unpricedReasons: [...unpriced.values()],
     newlyFoldedModelIds: newlyFolded,
+    priced: prices,
   };
 }
 
