@@ -368,7 +368,7 @@ if (runs('month')) {
     `a month through the local tools, ${m.file.records.toLocaleString('en-US')} records (${(m.file.bytes / 1048576).toFixed(0)} MB, ${m.file.recordsPerMinute} a minute over ${m.file.days} days), each once in a fresh process:`,
     line('replay', m.replay),
     line('simulate (default stack)', m.simulate),
-    line(`simulate (${'budget, watched model, token spikes'})`, m.simulateFull),
+    line('simulate (budget, watched model, token spikes)', m.simulateFull),
     line('preview', m.preview),
     `  simulate / replay: ${m.simulateOverReplay} (target <= 5); with budget, watched model, token spikes: ${m.simulateFullOverReplay} (target <= 8); peak RSS target < 1024 MB each`,
   );

@@ -293,8 +293,9 @@ describe('JsonDocumentStream', () => {
 describe('streamBatches (the alarm simulator reads through the same reader)', () => {
   const collect = async (paths: string[], batching = {}) => {
     const batches: ReplayBatch[] = [];
-    await streamBatches(paths, batching, async (b) => {
+    await streamBatches(paths, batching, (b) => {
       batches.push(b);
+      return Promise.resolve();
     });
     return batches;
   };

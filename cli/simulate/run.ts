@@ -275,8 +275,7 @@ function fileBatch(
   const { processingMs, lagMs } = at;
   const modelLines = output.modelLines.map(parseLine);
   const healthLines = output.healthLines.map(parseLine);
-  const invalid =
-    modelLines.filter(isInvalidEmf).length + healthLines.filter(isInvalidEmf).length;
+  const invalid = modelLines.filter(isInvalidEmf).length + healthLines.filter(isInvalidEmf).length;
   for (const { parsed } of modelLines)
     if (parsed)
       fileEmf(store, parsed.doc, (minute) => (at.byMinute.get(minute) ?? processingMs - lagMs) + lagMs);
