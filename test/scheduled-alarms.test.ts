@@ -33,6 +33,7 @@ describe('scheduled-function alarms (issue 25, item 10: nothing alarmed when a s
       parseStackParameters({ alertTargets: 'slack=slack:ssm:/bw/slack' }),
       names,
     );
+    const onlyEvents = scheduledFunctionAlarms(parseStackParameters({ remediationEvents: 'true' }), names);
 
     expect(keysOf(byDefault)).toEqual([
       'scheduled-errors-month-to-date',
@@ -44,6 +45,8 @@ describe('scheduled-function alarms (issue 25, item 10: nothing alarmed when a s
     // The notifier's failed invocations already page through notifier-failures: only its silence is new.
     expect(keysOf(withNotifier).slice(-1)).toEqual(['scheduled-not-running-notifier']);
     expect(withNotifier.find((d) => d.key === 'scheduled-not-running-notifier')?.level).toBe('critical');
+    // With remediation events alone the notifier runs only when an alarm changes state: no tick to miss.
+    expect(keysOf(onlyEvents).filter((k) => k.endsWith('-notifier'))).toEqual([]);
   });
 
   it('alarms on Errors >= 1 (missing not breaching) and on Invocations < 1 (missing breaching) of the function the stack names', () => {

@@ -4,7 +4,7 @@
  * broken deployment). Budget, projection, token-spike and bill-drift alarms ignore missing data, so
  * without these a function that stops publishing leaves them frozen in their last state.
  */
-import { notifierEnabled } from '../alerting';
+import { parseTargets } from '../../alerts/routing';
 import type { StackParameters } from '../parameters';
 import type { AlarmLevel, MetricAlarmDefinition, StackNames, Window } from './types';
 
@@ -67,7 +67,8 @@ export const SCHEDULED_FUNCTIONS: Readonly<Record<ScheduledFunctionKey, Schedule
     token: 'notifier',
     label: 'the notifier (escalation tick and alarm routing)',
     everySeconds: 60,
-    runs: notifierEnabled,
+    // The minute tick runs only with alert targets (deploy/stack/notifier.ts): remediation events alone have none.
+    runs: (params) => parseTargets(params.alertTargets).length > 0,
     period: 300,
     // Its failed invocations end in its failure queue, which notifier-failures already pages on.
     notRunning: { evaluationPeriods: 2, datapointsToAlarm: 2 },
