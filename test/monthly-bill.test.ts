@@ -29,9 +29,10 @@ describe('estimateMonthlyBill', () => {
     // All models: latency 2 × 2 (p95, count of calls slower than the threshold), service error
     // rate 2 × 4 (timeouts, model and server errors, calls), client error rate 1 × 3 (validation,
     // access denied, calls; warning only), throttle rate 2 × 2, three anomaly alarms × 3,
-    // truncation and guardrail rate 2 × 2, pipeline 7 alarms with 9 metrics, bill drift 1 (the
+    // truncation and guardrail rate 2 × 2, pipeline 7 alarms with 9 metrics, bill drift 1, the
+    // scheduled functions' errors and not-running alarms 2 × 2 (month-to-date, reconcile; the
     // top-contributor alarms are opt-in, off by default).
-    expect(bill.alarmMetrics).toBe(4 + 8 + 3 + 4 + 9 + 4 + 9 + 1);
+    expect(bill.alarmMetrics).toBe(4 + 8 + 3 + 4 + 9 + 4 + 9 + 1 + 4);
     expect(bill.compositeAlarms).toBe(1);
     expect(bill.parts.alarms).toBeCloseTo((bill.alarmMetrics - 10) * 0.1 + 0.5, 6);
   });

@@ -176,6 +176,9 @@ describe('the packaged stack with every destination, budgets, token spikes and r
         'arn::logs:::log-group:/aws/lambda/bedrock-watch-prod-failoverSwitch:*',
       ],
       [['ssm:PutParameter'], 'arn::ssm:::parameter/bedrock-watch/prod/failover/*'],
+      // The cleanup custom resource lists and deletes the switches (issue 25, item 11).
+      [['ssm:GetParametersByPath'], 'arn::ssm:::parameter/bedrock-watch/prod/failover'],
+      [['ssm:DeleteParameters'], 'arn::ssm:::parameter/bedrock-watch/prod/failover/*'],
       // The switch follows the current state of its budget alarms (issue 22, defect 7).
       [['cloudwatch:DescribeAlarms'], '*'],
     ]);

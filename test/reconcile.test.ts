@@ -11,6 +11,7 @@ import { reconcileResources } from '../deploy/stack/reconcile';
 import {
   billedUsd,
   billQuery,
+  costExplorerRegion,
   driftPct,
   reconcileDay,
   reconciliationDocument,
@@ -266,8 +267,7 @@ describe('the bill-drift alarm', () => {
     const alarm = alarmOf({});
 
     const simulated =
-      alarm?.kind === 'metric' &&
-      alarm.queries.every((q) => !q.metric || derivable(params, names.ingestLogGroupName)(q.metric));
+      alarm?.kind === 'metric' && alarm.queries.every((q) => !q.metric || derivable(params, names)(q.metric));
 
     expect(simulated).toBe(false);
   });
@@ -312,5 +312,45 @@ describe('the reconcile schedule', () => {
 
     expect(on).toEqual({ enabled: true });
     expect(off).toEqual({ enabled: false });
+  });
+});
+
+describe('the Cost Explorer client region', () => {
+  /** Where the SDK's own endpoint rules send a Cost Explorer client configured for `region`. */
+  const endpointOf = async (region: string) => {
+    const client = new CostExplorerClient({ region });
+    const endpoint = await client.config.endpointProvider({
+      Region: region,
+      UseFIPS: false,
+      UseDualStack: false,
+    });
+    const scheme = (endpoint.properties?.authSchemes as { signingRegion?: string }[] | undefined)?.[0];
+    return { host: endpoint.url.host, signingRegion: scheme?.signingRegion };
+  };
+
+  it.each([
+    ['aws', 'us-east-1', 'ce.us-east-1.amazonaws.com', 'us-east-1'],
+    ['aws', 'eu-west-1', 'ce.us-east-1.amazonaws.com', 'us-east-1'],
+    ['aws', 'ap-southeast-2', 'ce.us-east-1.amazonaws.com', 'us-east-1'],
+    ['aws-cn', 'cn-north-1', 'ce.cn-northwest-1.amazonaws.com.cn', 'cn-northwest-1'],
+    ['aws-cn', 'cn-northwest-1', 'ce.cn-northwest-1.amazonaws.com.cn', 'cn-northwest-1'],
+    ['aws-us-gov', 'us-gov-west-1', 'ce.us-gov-west-1.amazonaws.com', 'us-gov-west-1'],
+    ['aws-us-gov', 'us-gov-east-1', 'ce.us-gov-west-1.amazonaws.com', 'us-gov-west-1'],
+  ])('in %s, a function in %s calls %s, signed for %s', async (_partition, functionRegion, host, signing) => {
+    const chosen = costExplorerRegion(functionRegion);
+
+    expect(chosen).toBe(signing);
+    // The SDK resolves the chosen region to its partition's endpoint, the same one it resolves the
+    // function's own region to.
+    expect(await endpointOf(chosen)).toEqual({ host, signingRegion: signing });
+    expect(await endpointOf(functionRegion)).toEqual({ host, signingRegion: signing });
+  });
+
+  it('is never us-east-1 outside the aws partition (the client pinned there signed for the wrong partition)', async () => {
+    for (const functionRegion of ['cn-north-1', 'cn-northwest-1', 'us-gov-west-1', 'us-gov-east-1']) {
+      const { host } = await endpointOf(costExplorerRegion(functionRegion));
+
+      expect(host).not.toBe((await endpointOf('us-east-1')).host);
+    }
   });
 });

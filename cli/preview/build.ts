@@ -21,7 +21,7 @@ export async function buildPreview(
   region = DEFAULT_PREVIEW_REGION,
 ): Promise<PreviewPage> {
   const result = await runSimulation(options);
-  const isDerivable = derivable(options.params, result.names.ingestLogGroupName);
+  const isDerivable = derivable(options.params, result.names);
   const ctx = {
     store: result.store,
     timelines: result.timelines,

@@ -18,7 +18,7 @@ const periodOf = (def: AlarmDefinition & { kind: 'metric' }) =>
 /** `breachOf(def, atMs)`: the first breaching minute behind the ALARM of `def` at `atMs` (a composite: its earliest child's). */
 export function breachFinder(result: SimulationResult, params: StackParameters) {
   const byKey = new Map(result.definitions.map((d) => [d.key, d]));
-  const isDerivable = derivable(params, result.names.ingestLogGroupName);
+  const isDerivable = derivable(params, result.names);
   const breachOf = (def: AlarmDefinition, atMs: number): number => {
     if (def.kind === 'composite') {
       const children = def.allOf.flatMap((k) => {

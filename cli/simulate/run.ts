@@ -10,6 +10,7 @@ import { type AlarmTimeline, evaluateAlarms } from '../../shared/analysis/alarm-
 import { DEFAULT_ANOMALY_MODEL } from '../../shared/analysis/anomaly-band';
 import { awsBedrockSeries, type DerivedSeries } from '../../shared/analysis/bedrock-metrics';
 import { emfDocumentOf } from '../../shared/analysis/emf-reader';
+import { AWS_LAMBDA_NAMESPACE } from '../../shared/analysis/lambda-metrics';
 import {
   CONTRIBUTOR_DIMENSION,
   INSIGHT_RULE_NAMESPACE,
@@ -28,7 +29,9 @@ import {
   buildAlarmDefinitions,
   compositeAlarmRule,
   type MetricRef,
+  type StackNames,
 } from '../../shared/monitoring/alarms';
+import { scheduledFunctionName } from '../../shared/monitoring/alarms/scheduled';
 import {
   buildInsightRules,
   contributionOf,
@@ -204,17 +207,25 @@ function fileContributions(
 
 /**
  * Which metrics the replayed records determine (the rest come from AWS or other functions); the
- * hourly function's figures count, as the simulator runs it on its own store.
+ * hourly function's figures count, as the simulator runs it on its own store, and so do its
+ * AWS/Lambda invocations and errors.
  */
-export function derivable(params: StackParameters, ingestLogGroupName: string) {
+export function derivable(
+  params: StackParameters,
+  names: Pick<StackNames, 'namePrefix' | 'ingestLogGroupName'>,
+) {
   // Metric filters, and the reconcile function's comparison with Cost Explorer (the bill is not in the logs).
   const notFromIngest = new Set<string>([...Object.values(FILTER_METRICS), ...Object.values(RECONCILIATION)]);
+  const hourlyFunction = scheduledFunctionName(names, 'monthToDate');
   return (ref: MetricRef) =>
     (ref.namespace === params.metricsNamespace && !notFromIngest.has(ref.metricName)) ||
     (ref.namespace === AWS_BEDROCK_NAMESPACE && AWS_BEDROCK_DERIVED.has(ref.metricName)) ||
     (ref.namespace === 'AWS/Logs' &&
       ['EMFValidationErrors', 'EMFParsingErrors'].includes(ref.metricName) &&
-      ref.dimensions.LogGroupName === ingestLogGroupName);
+      ref.dimensions.LogGroupName === names.ingestLogGroupName) ||
+    (ref.namespace === AWS_LAMBDA_NAMESPACE &&
+      ['Invocations', 'Errors'].includes(ref.metricName) &&
+      ref.dimensions.FunctionName === hourlyFunction);
 }
 
 /** What one batch through the handler wrote, and AWS/Bedrock's view of the same calls. */
@@ -384,12 +395,19 @@ function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
     const fromMs = lastRecordMs === undefined ? 0 : (range?.fromMs ?? 0);
     const toMs = lastRecordMs === undefined ? -1 : (options.untilMs ?? lastRecordMs + 30 * 60_000);
     // The hourly function publishes month-to-date and token figures from what the store holds by then.
-    if (toMs >= fromMs) await simulateHourlyFunction(store, options.params, env, { fromMs, toMs });
+    if (toMs >= fromMs)
+      await simulateHourlyFunction(
+        store,
+        options.params,
+        env,
+        { fromMs, toMs },
+        { functionName: scheduledFunctionName(names, 'monthToDate') },
+      );
     const definitions = buildAlarmDefinitions(options.params, names);
     const timelines = evaluateAlarms(definitions, store, {
       fromMs,
       toMs,
-      isDerivable: derivable(options.params, names.ingestLogGroupName),
+      isDerivable: derivable(options.params, names),
       ruleOf: (composite) => compositeAlarmRule(composite, definitions),
       anomaly: DEFAULT_ANOMALY_MODEL,
     });

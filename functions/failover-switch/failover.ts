@@ -69,3 +69,49 @@ export function withCurrentState(target: FailoverSwitch, states: Map<string, str
     .sort();
   return { ...target, value: { ...target.value, active: alarms.length > 0, alarms } };
 }
+
+/** The custom-resource request that keeps the switches from outliving the action (deploy/stack/remediation.ts). */
+export interface SwitchCleanupRequest {
+  RequestType: 'Create' | 'Update' | 'Delete';
+  ResponseURL: string;
+  StackId: string;
+  RequestId: string;
+  LogicalResourceId: string;
+  PhysicalResourceId?: string;
+  ResourceProperties?: Record<string, unknown>;
+}
+
+/** Whether an event is a CloudFormation custom-resource request rather than a remediation event. */
+export function isCleanupRequest(event: unknown): event is SwitchCleanupRequest {
+  return (
+    isObject(event) &&
+    (event.RequestType === 'Create' || event.RequestType === 'Update' || event.RequestType === 'Delete') &&
+    typeof event.ResponseURL === 'string' &&
+    typeof event.StackId === 'string' &&
+    typeof event.RequestId === 'string' &&
+    typeof event.LogicalResourceId === 'string'
+  );
+}
+
+/**
+ * Whether the request removes the action, so every switch must go: the stack is deleted (or the
+ * resource with it), or an update turned failoverSwitch off (`Enabled` is "false"; CloudFormation
+ * passes properties as strings). A switch left on would keep applications failed over for good.
+ * @example clearsSwitches({ RequestType: 'Update', ResourceProperties: { Enabled: 'false' } }) // true
+ */
+export function clearsSwitches(
+  request: Pick<SwitchCleanupRequest, 'RequestType' | 'ResourceProperties'>,
+): boolean {
+  if (request.RequestType === 'Delete') return true;
+  return String(request.ResourceProperties?.Enabled) === 'false';
+}
+
+/** SSM's DeleteParameters takes at most 10 names a call. */
+export const DELETE_BATCH = 10;
+
+/** Names in batches of DELETE_BATCH. */
+export function deleteBatches(names: readonly string[]): string[][] {
+  const batches: string[][] = [];
+  for (let i = 0; i < names.length; i += DELETE_BATCH) batches.push(names.slice(i, i + DELETE_BATCH));
+  return batches;
+}

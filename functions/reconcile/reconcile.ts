@@ -146,3 +146,29 @@ export function reconciliationDocument(
       : { [RECONCILIATION.estimateToBillPct]: estimateToBillPct(r.driftPct) }),
   });
 }
+
+/**
+ * Region prefixes of the partitions other than `aws`, and the region that partition's Cost Explorer
+ * endpoint is in (the SDK's endpoint rules call it the partition's implicit global region). The
+ * longest prefix wins: `us-isob-` before `us-iso-`.
+ */
+const COST_EXPLORER_REGIONS: readonly (readonly [prefix: string, region: string])[] = [
+  ['cn-', 'cn-northwest-1'],
+  ['us-gov-', 'us-gov-west-1'],
+  ['us-isob-', 'us-isob-east-1'],
+  ['us-isof-', 'us-isof-south-1'],
+  ['us-iso-', 'us-iso-east-1'],
+  ['eu-isoe-', 'eu-isoe-west-1'],
+  ['eusc-', 'eusc-de-east-1'],
+];
+
+/**
+ * The region to give the Cost Explorer client in a function running in `functionRegion`: Cost
+ * Explorer has one endpoint per partition, and the partition is the function's own (a client pinned
+ * to us-east-1 in China or GovCloud signs for the wrong partition and fails).
+ * @example costExplorerRegion('eu-west-1') // 'us-east-1'
+ * @example costExplorerRegion('cn-north-1') // 'cn-northwest-1'
+ */
+export function costExplorerRegion(functionRegion: string): string {
+  return COST_EXPLORER_REGIONS.find(([prefix]) => functionRegion.startsWith(prefix))?.[1] ?? 'us-east-1';
+}

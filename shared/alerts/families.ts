@@ -238,6 +238,27 @@ export const FAMILY_GUIDES: Readonly<Record<AlarmFamily, FamilyGuide>> = {
       'Fix the webhook or key in its secret, then redrive the notifier failure queue.',
     ],
   },
+  'scheduled-errors': {
+    meaning:
+      'A scheduled function (month-to-date or reconcile) failed: the budget, projection, token-spike or bill-drift figures it publishes are stale, and those alarms hold their last state.',
+    unit: 'plain',
+    dashboard: 'operations',
+    runbook: [
+      'Read the function’s log group (/aws/lambda/<function> in the alarm’s dimensions) for the error: throttled GetMetricData, access denied, a timeout.',
+      'Run it once by hand (aws lambda invoke) after the fix: the next scheduled run would do it too.',
+    ],
+  },
+  'scheduled-not-running': {
+    meaning:
+      'A scheduled function has not run for longer than its schedule allows: the figures it publishes are missing and the alarms on them hold their last state.',
+    unit: 'plain',
+    dashboard: 'operations',
+    runbook: [
+      'Check its EventBridge schedule is enabled (reconcile: billReconciliation) and the function exists.',
+      'Look for throttling (AWS/Lambda Throttles, the account’s concurrency) and a failed deployment.',
+      'Right after a first deploy this alarm is in ALARM until the first run: within the hour for month-to-date, the next 06:30 UTC for reconcile.',
+    ],
+  },
   'pipeline-ingest-errors': PIPELINE,
   'pipeline-failure-queue-depth': PIPELINE,
   // A share of the records received.

@@ -39,6 +39,9 @@ export const ALARM_FAMILIES = [
   'top-contributor-cost',
   'top-contributor-tokens',
   'bill-drift',
+  // The scheduled functions' own runs: a failed run, no run at all (scheduled.ts).
+  'scheduled-errors',
+  'scheduled-not-running',
 ] as const;
 
 export type AlarmFamily = (typeof ALARM_FAMILIES)[number];

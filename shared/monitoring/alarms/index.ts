@@ -1,7 +1,7 @@
 /**
  * Alarm definitions as plain data, generated from the metric contract and the stack parameters.
  * deploy/ turns them into CloudFormation; a local alarm simulator can evaluate the same data.
- * To add an alarm, add it to its family's file (latency, rates, anomaly, quality, quota, concurrency, pipeline).
+ * To add an alarm, add it to its family's file (latency, rates, anomaly, quality, quota, concurrency, scheduled, pipeline).
  */
 import type { StackParameters } from '../parameters';
 import { alertAlarms } from './alerts';
@@ -15,6 +15,7 @@ import { qualityAlarms } from './quality';
 import { quotaAlarms } from './quota';
 import { estimatedQuotaAlarms } from './quota-estimated';
 import { rateAlarms } from './rates';
+import { scheduledFunctionAlarms } from './scheduled';
 import type { AlarmDefinition, CompositeAlarmDefinition, StackNames } from './types';
 
 export { scopeToken } from './build';
@@ -34,7 +35,7 @@ export type {
 
 /**
  * Every alarm of the stack: per scope (all models, then each watched model) latency, rates and
- * anomalies; then quotas; then pipeline health. Pure: the same parameters give the same
+ * anomalies; then quotas; then the scheduled functions' runs; then pipeline health. Pure: the same parameters give the same
  * definitions, in the same order (the template and its logical ids follow that order).
  * @example buildAlarmDefinitions(parseStackParameters({}), ctx)[0]?.key // 'latency-p95-warning-all'
  */
@@ -51,6 +52,7 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: StackNames):
     ...concurrencyAlarms(params, ctx),
     ...alertAlarms(params, ctx),
     ...billDriftAlarms(params, ctx),
+    ...scheduledFunctionAlarms(params, ctx),
     ...pipelineAlarms(params, ctx),
   ];
 }
