@@ -15,7 +15,9 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { buildStack } from '../deploy/stack/index';
 import { createLoggingConfigHandler } from '../functions/logging-config/handler';
+import { parseStackParameters } from '../shared/monitoring/parameters';
 import { context } from './support/helpers';
 
 const bedrock = mockClient(BedrockClient);
@@ -83,6 +85,59 @@ const ourConfig = {
   },
   textDataDeliveryEnabled: true,
 };
+
+/** The account, region and partition the template's Refs stand for in the IAM check below. */
+const ACCOUNT = { 'AWS::AccountId': '123456789012', 'AWS::Region': 'us-east-1', 'AWS::Partition': 'aws' };
+const STACK_ROLE_ARN = 'arn:aws:iam::123456789012:role/bedrock-watch-dev-BedrockLoggingRole-ABC';
+
+/** A template value (a string, Ref, Fn::Sub, Fn::Join or the Bedrock role's GetAtt) as the deployed stack would see it. */
+function resolved(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if (typeof v.Ref === 'string') return ACCOUNT[v.Ref as keyof typeof ACCOUNT] ?? `<${v.Ref}>`;
+  if (Array.isArray(v['Fn::GetAtt']) && v['Fn::GetAtt'][0] === 'BedrockLoggingRole') return STACK_ROLE_ARN;
+  if (typeof v['Fn::Sub'] === 'string')
+    return v['Fn::Sub'].replace(/\$\{([^}]+)\}/g, (_, name: string) => resolved({ Ref: name }));
+  if (Array.isArray(v['Fn::Join']))
+    return (v['Fn::Join'][1] as unknown[]).map(resolved).join(v['Fn::Join'][0]);
+  return JSON.stringify(value);
+}
+
+const globMatches = (pattern: string, text: string) =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(text);
+
+/**
+ * Whether the packaged logging-config role may pass `roleArn` to Bedrock: an Allow of
+ * iam:PassRole whose resource matches, held to Bedrock by its iam:PassedToService condition (a
+ * grant without that condition does not count: the test wants it scoped).
+ */
+function mayPassToBedrock(roleArn: string): boolean {
+  const { Resources } = buildStack(
+    parseStackParameters({ existingLogGroup: '/aws/bedrock/modelinvocations' }),
+    {
+      service: 'bedrock-watch',
+      stage: 'dev',
+    },
+  );
+  const policies = (Resources.LoggingConfigRole?.Properties?.Policies ?? []) as {
+    PolicyDocument: { Statement: Record<string, unknown>[] };
+  }[];
+  return policies
+    .flatMap((p) => p.PolicyDocument.Statement)
+    .some((s) => {
+      const actions = [s.Action].flat();
+      const resources = [s.Resource].flat().map(resolved);
+      const service = (s.Condition as { StringEquals?: Record<string, string> } | undefined)?.StringEquals?.[
+        'iam:PassedToService'
+      ];
+      return (
+        s.Effect === 'Allow' &&
+        actions.includes('iam:PassRole') &&
+        service === 'bedrock.amazonaws.com' &&
+        resources.some((r) => globMatches(r, roleArn))
+      );
+    });
+}
 
 describe('logging-config custom resource handler', () => {
   beforeEach(() => {
@@ -342,5 +397,40 @@ describe('logging-config custom resource handler', () => {
       bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig,
     ).toEqual({ s3Config: { bucketName: 'audit' }, videoDataDeliveryEnabled: true, ...ourConfig });
     expect(responses[0]?.Reason).toContain('text delivery is on account-wide');
+  });
+
+  it("on delete, may pass the role of the account's earlier setting back to Bedrock (issue 25, item 7)", async () => {
+    // An account that logged to its own group with its own role before the stack adopted the group.
+    const previous = {
+      cloudWatchConfig: {
+        logGroupName: '/aws/bedrock/modelinvocations',
+        roleArn: 'arn:aws:iam::123456789012:role/team-bedrock-logging',
+      },
+      textDataDeliveryEnabled: true,
+    };
+    const stacksOwn = {
+      ...ourConfig,
+      cloudWatchConfig: { ...ourConfig.cloudWatchConfig, roleArn: STACK_ROLE_ARN },
+    };
+    ssm.on(GetParameterCommand).resolves(stored(previous));
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({ loggingConfig: stacksOwn });
+    // Bedrock checks iam:PassRole on the role it is given, as IAM would against the packaged policy.
+    bedrock.on(PutModelInvocationLoggingConfigurationCommand).callsFake((input) => {
+      const role = input.loggingConfig?.cloudWatchConfig?.roleArn ?? '';
+      if (!mayPassToBedrock(role))
+        throw awsError('AccessDeniedException', `not authorized to perform iam:PassRole on ${role}`);
+      return {};
+    });
+    const { handler, responses } = setup();
+
+    await handler(event('Delete', { ...PROPS, RoleArn: STACK_ROLE_ARN }), context);
+
+    expect(mayPassToBedrock(STACK_ROLE_ARN)).toBe(true);
+    expect(responses[0]?.Status, responses[0]?.Reason).toBe('SUCCESS');
+    expect(
+      bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig,
+    ).toEqual(previous);
+    // Roles of other accounts stay out of reach.
+    expect(mayPassToBedrock('arn:aws:iam::999999999999:role/team-bedrock-logging')).toBe(false);
   });
 });

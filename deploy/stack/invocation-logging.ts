@@ -147,6 +147,9 @@ function largeDataBucketResources(params: StackParameters): Resources {
   };
 }
 
+/** Every IAM role of the account (IAM ARNs name no region). */
+const accountRoles = sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*');
+
 /** The logging-config function's role: the account's logging configuration, and where it keeps the old one. */
 function loggingConfigRole(ctx: StackContext, names: IngestNames, managesLogging: boolean) {
   return functionRole('manage-invocation-logging', names.loggingConfigLogGroupName, [
@@ -163,9 +166,14 @@ function loggingConfigRole(ctx: StackContext, names: IngestNames, managesLogging
     ...(managesLogging
       ? [
           {
+            // The stack's own role, and on delete the role of the setting it found (kept in SSM).
+            // That role is known only once the function has read the account's setting, so no
+            // template can name it; an IAM policy fed from the custom resource's answer would be
+            // deleted before the custom resource restores. Hence any role of this account, and to
+            // Bedrock only (docs/deploy.md, Invocation logging).
             Effect: 'Allow',
             Action: ['iam:PassRole'],
-            Resource: arnOf('BedrockLoggingRole'),
+            Resource: [arnOf('BedrockLoggingRole'), accountRoles],
             Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
           },
         ]
