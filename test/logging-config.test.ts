@@ -433,4 +433,82 @@ describe('logging-config custom resource handler', () => {
     // Roles of other accounts stay out of reach.
     expect(mayPassToBedrock('arn:aws:iam::999999999999:role/team-bedrock-logging')).toBe(false);
   });
+
+  const ALL_BODIES_OFF = {
+    textDataDeliveryEnabled: false,
+    imageDataDeliveryEnabled: false,
+    embeddingDataDeliveryEnabled: false,
+    videoDataDeliveryEnabled: false,
+  };
+  const putConfig = () =>
+    bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig;
+
+  it('with text delivery off, asks for metadata only: every body switch off (issue 25, item 15)', async () => {
+    ssm.on(GetParameterCommand).rejects(notFound());
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({});
+    const { handler, responses } = setup();
+
+    await handler(event('Create', { ...PROPS, TextDataDelivery: 'false' }), context);
+
+    expect(putConfig()).toEqual({ cloudWatchConfig: ourConfig.cloudWatchConfig, ...ALL_BODIES_OFF });
+    expect(responses[0]?.Status).toBe('SUCCESS');
+    expect(responses[0]?.Reason).toContain('metadata only: no prompt, answer or other body is delivered');
+  });
+
+  it("with text delivery off, switches off the bodies an earlier CloudWatch-only setting had: it is replaced, so they would reach only the stack's group", async () => {
+    const previous = {
+      cloudWatchConfig: { logGroupName: '/theirs', roleArn: 'arn:aws:iam::123456789012:role/theirs' },
+      textDataDeliveryEnabled: true,
+      imageDataDeliveryEnabled: true,
+    };
+    ssm.on(GetParameterCommand).resolves(stored(previous));
+    const { handler } = setup();
+
+    await handler(event('Update', { ...PROPS, TextDataDelivery: 'false' }), context);
+
+    expect(putConfig()).toEqual({ cloudWatchConfig: ourConfig.cloudWatchConfig, ...ALL_BODIES_OFF });
+  });
+
+  it("with text delivery off, keeps the account's S3 archive and the bodies it received, and says this group gets them too", async () => {
+    const previous = {
+      s3Config: { bucketName: 'audit', keyPrefix: 'bedrock' },
+      textDataDeliveryEnabled: true,
+      imageDataDeliveryEnabled: true,
+    };
+    ssm.on(GetParameterCommand).resolves(stored(previous));
+    const { handler, responses } = setup();
+
+    await handler(event('Update', { ...PROPS, TextDataDelivery: 'false' }), context);
+
+    expect(putConfig()).toEqual({
+      s3Config: { bucketName: 'audit', keyPrefix: 'bedrock' },
+      cloudWatchConfig: ourConfig.cloudWatchConfig,
+      ...ALL_BODIES_OFF,
+      textDataDeliveryEnabled: true,
+      imageDataDeliveryEnabled: true,
+    });
+    expect(responses[0]?.Reason).toContain(
+      "text, image delivery stays on account-wide because the account's S3 archive had it on",
+    );
+  });
+
+  it('with text delivery on, keeps the S3 archive and turns text on (what short asks for too)', async () => {
+    const previous = { s3Config: { bucketName: 'audit' }, textDataDeliveryEnabled: false };
+    ssm.on(GetParameterCommand).resolves(stored(previous));
+    const { handler } = setup();
+
+    await handler(event('Update', { ...PROPS, TextDataDelivery: 'true' }), context);
+
+    expect(putConfig()).toEqual({ s3Config: { bucketName: 'audit' }, ...ourConfig });
+  });
+
+  it('refuses a TextDataDelivery that is neither true nor false', async () => {
+    const { handler, responses } = setup();
+
+    await handler(event('Create', { ...PROPS, TextDataDelivery: 'short' }), context);
+
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toContain('property TextDataDelivery must be true or false');
+    expect(bedrock.calls()).toHaveLength(0);
+  });
 });

@@ -50,10 +50,18 @@ function logGroupResource(params: StackParameters, group: InvocationLogGroup): R
       Type: 'AWS::Logs::LogGroup',
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
-      Properties: { LogGroupName: group.name, RetentionInDays: params.invocationLogRetentionDays },
+      Properties: {
+        LogGroupName: group.name,
+        RetentionInDays: invocationLogRetention(params),
+        ...(params.invocationLogKmsKeyArn ? { KmsKeyId: params.invocationLogKmsKeyArn } : {}),
+      },
     },
   };
 }
+
+/** Days the invocation logs (and large bodies) are kept: 1 with `invocationText=short`, the text being in them. */
+export const invocationLogRetention = (params: StackParameters): number =>
+  params.invocationText === 'short' ? 1 : params.invocationLogRetentionDays;
 
 /** The role Bedrock writes the group with, the stack's own group or an adopted one. */
 function bedrockLoggingRole(group: InvocationLogGroup): Resources {
@@ -107,7 +115,7 @@ function largeDataBucketResources(params: StackParameters): Resources {
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
         LifecycleConfiguration: {
           Rules: [
-            { Id: 'expire-bodies', Status: 'Enabled', ExpirationInDays: params.invocationLogRetentionDays },
+            { Id: 'expire-bodies', Status: 'Enabled', ExpirationInDays: invocationLogRetention(params) },
           ],
         },
       },
@@ -233,6 +241,8 @@ export function invocationLogging(
           LogGroupName: group.name,
           RoleArn: arnOf('BedrockLoggingRole'),
           PreviousConfigParameter: previousConfigParameter(ctx),
+          // Account-wide: `off` asks Bedrock for metadata only (the function keeps an S3 archive's flags).
+          TextDataDelivery: params.invocationText === 'off' ? 'false' : 'true',
           ...(largeDataBucket
             ? { LargeDataBucket: largeDataBucket, LargeDataKeyPrefix: 'invocation-bodies' }
             : {}),

@@ -17,6 +17,7 @@ import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { withLambdaContext } from '../common/log-context';
 import {
+  deliveredBodies,
   desiredLoggingConfig,
   isBucketPermissionError,
   isLoggingOn,
@@ -133,11 +134,19 @@ async function apply(run: Run, props: LoggingProperties): Promise<string> {
       { abortSignal: run.signal },
     );
   }
-  await putWithRetry(run, props, desiredLoggingConfig(parseStored(stored).previous, props));
-  run.deps.logger.info('Model-invocation logging set; text delivery is on account-wide', {
-    logGroupName: props.logGroupName,
-  });
-  return `logging to ${props.logGroupName}; text delivery is on account-wide (every destination of this account and region)`;
+  const desired = desiredLoggingConfig(parseStored(stored).previous, props);
+  await putWithRetry(run, props, desired);
+  const bodies = deliveredBodies(desired);
+  run.deps.logger.info('Model-invocation logging set', { logGroupName: props.logGroupName, bodies });
+  return `logging to ${props.logGroupName}; ${deliveryNote(props, bodies)}`;
+}
+
+/** What the answer says about bodies: text on by the stack's choice, metadata only, or kept for an archive. */
+function deliveryNote(props: LoggingProperties, bodies: string[]): string {
+  if (props.textDelivery)
+    return 'text delivery is on account-wide (every destination of this account and region)';
+  if (bodies.length === 0) return 'metadata only: no prompt, answer or other body is delivered';
+  return `metadata only was asked, but ${bodies.join(', ')} delivery stays on account-wide because the account's S3 archive had it on; this log group receives it too`;
 }
 
 /** Puts the previous configuration back, or turns logging off if it was off. */
