@@ -244,7 +244,7 @@ describe('the packaged stack (serverless package, offline)', () => {
     );
   });
 
-  it('turns model-invocation logging on with text delivery through a custom resource', () => {
+  it('turns model-invocation logging on, metadata only by default, through a custom resource', () => {
     const custom = one(direct, 'Custom::BedrockInvocationLogging');
     expect(custom.Properties).toMatchObject({
       ServiceToken: { 'Fn::GetAtt': ['LoggingConfigLambdaFunction', 'Arn'] },
@@ -252,6 +252,7 @@ describe('the packaged stack (serverless package, offline)', () => {
       RoleArn: { 'Fn::GetAtt': ['BedrockLoggingRole', 'Arn'] },
       LargeDataBucket: { Ref: 'LargeDataBucket' },
       PreviousConfigParameter: '/bedrock-watch/prod/previous-invocation-logging-config',
+      TextDataDelivery: 'false',
     });
     expect(custom.DependsOn).toEqual(['InvocationLogGroup', 'LargeDataBucketPolicy']);
     // CloudFormation waits an hour for an answer unless told otherwise; the function answers before
