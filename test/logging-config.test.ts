@@ -90,54 +90,81 @@ const ourConfig = {
 const ACCOUNT = { 'AWS::AccountId': '123456789012', 'AWS::Region': 'us-east-1', 'AWS::Partition': 'aws' };
 const STACK_ROLE_ARN = 'arn:aws:iam::123456789012:role/bedrock-watch-dev-BedrockLoggingRole-ABC';
 
-/** A template value (a string, Ref, Fn::Sub, Fn::Join or the Bedrock role's GetAtt) as the deployed stack would see it. */
-function resolved(value: unknown): string {
+/** A template value (a string, Ref, Fn::Join or a GetAtt) as the deployed stack would see it. */
+function resolved(value: unknown, earlierRole: string | undefined): string {
   if (typeof value === 'string') return value;
   const v = value as Record<string, unknown>;
   if (typeof v.Ref === 'string') return ACCOUNT[v.Ref as keyof typeof ACCOUNT] ?? `<${v.Ref}>`;
-  if (Array.isArray(v['Fn::GetAtt']) && v['Fn::GetAtt'][0] === 'BedrockLoggingRole') return STACK_ROLE_ARN;
-  if (typeof v['Fn::Sub'] === 'string')
-    return v['Fn::Sub'].replace(/\$\{([^}]+)\}/g, (_, name: string) => resolved({ Ref: name }));
+  const att = Array.isArray(v['Fn::GetAtt']) ? (v['Fn::GetAtt'] as string[]).join('.') : undefined;
+  if (att === 'BedrockLoggingRole.Arn') return STACK_ROLE_ARN;
+  // The earlier-role resource's attribute is what its function answered.
+  if (att === 'EarlierLoggingRole.RoleArn') return earlierRole ?? '<not answered>';
   if (Array.isArray(v['Fn::Join']))
-    return (v['Fn::Join'][1] as unknown[]).map(resolved).join(v['Fn::Join'][0]);
+    return (v['Fn::Join'][1] as unknown[]).map((x) => resolved(x, earlierRole)).join(v['Fn::Join'][0]);
   return JSON.stringify(value);
 }
 
 const globMatches = (pattern: string, text: string) =>
   new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(text);
 
-/**
- * Whether the packaged logging-config role may pass `roleArn` to Bedrock: an Allow of
- * iam:PassRole whose resource matches, held to Bedrock by its iam:PassedToService condition (a
- * grant without that condition does not count: the test wants it scoped).
- */
-function mayPassToBedrock(roleArn: string): boolean {
-  const { Resources } = buildStack(
-    parseStackParameters({ existingLogGroup: '/aws/bedrock/modelinvocations' }),
-    {
-      service: 'bedrock-watch',
-      stage: 'dev',
-    },
-  );
-  const policies = (Resources.LoggingConfigRole?.Properties?.Policies ?? []) as {
-    PolicyDocument: { Statement: Record<string, unknown>[] };
-  }[];
-  return policies
-    .flatMap((p) => p.PolicyDocument.Statement)
-    .some((s) => {
-      const actions = [s.Action].flat();
-      const resources = [s.Resource].flat().map(resolved);
-      const service = (s.Condition as { StringEquals?: Record<string, string> } | undefined)?.StringEquals?.[
-        'iam:PassedToService'
-      ];
-      return (
-        s.Effect === 'Allow' &&
-        actions.includes('iam:PassRole') &&
-        service === 'bedrock.amazonaws.com' &&
-        resources.some((r) => globMatches(r, roleArn))
-      );
-    });
+/** The stack that adopts an account's group, where an earlier setting with its own role is likeliest. */
+const adoptingStack = () =>
+  buildStack(parseStackParameters({ existingLogGroup: '/aws/bedrock/modelinvocations' }), {
+    service: 'bedrock-watch',
+    stage: 'dev',
+  }).Resources;
+
+type Statement = Record<string, unknown>;
+
+/** Every statement that applies to the logging-config role: its inline policies and policies attached to it. */
+function loggingConfigRoleStatements(): Statement[] {
+  const resources = adoptingStack();
+  const docs = [
+    ...((resources.LoggingConfigRole?.Properties?.Policies ?? []) as { PolicyDocument: unknown }[]).map(
+      (p) => p.PolicyDocument,
+    ),
+    ...Object.values(resources)
+      .filter(
+        (r) =>
+          r.Type === 'AWS::IAM::Policy' &&
+          JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: 'LoggingConfigRole' }]),
+      )
+      .map((r) => r.Properties?.PolicyDocument),
+  ] as { Statement: Statement[] }[];
+  return docs.flatMap((d) => d.Statement);
 }
+
+/**
+ * Whether the packaged logging-config role may pass `roleArn` to Bedrock, given what the
+ * earlier-role resource answered: an Allow of iam:PassRole whose resource matches, held to
+ * Bedrock by its iam:PassedToService condition (a grant without it does not count: it must be scoped).
+ */
+function mayPassToBedrock(roleArn: string, earlierRole: string | undefined): boolean {
+  return loggingConfigRoleStatements().some((s) => {
+    const resources = [s.Resource].flat().map((r) => resolved(r, earlierRole));
+    const service = (s.Condition as { StringEquals?: Record<string, string> } | undefined)?.StringEquals?.[
+      'iam:PassedToService'
+    ];
+    return (
+      s.Effect === 'Allow' &&
+      [s.Action].flat().includes('iam:PassRole') &&
+      service === 'bedrock.amazonaws.com' &&
+      resources.some((r) => globMatches(r, roleArn))
+    );
+  });
+}
+
+/** A request to the resource that reads the earlier setting's role. */
+const earlierRoleEvent = (RequestType: 'Create' | 'Update' | 'Delete') =>
+  ({
+    ...event(RequestType, {
+      ServiceToken: PROPS.ServiceToken,
+      PreviousConfigParameter: PARAM,
+      StackRoleArn: STACK_ROLE_ARN,
+    }),
+    LogicalResourceId: 'EarlierLoggingRole',
+    ResourceType: 'Custom::BedrockEarlierLoggingRole',
+  }) as CloudFormationCustomResourceEvent;
 
 describe('logging-config custom resource handler', () => {
   beforeEach(() => {
@@ -399,7 +426,7 @@ describe('logging-config custom resource handler', () => {
     expect(responses[0]?.Reason).toContain('text delivery is on account-wide');
   });
 
-  it("on delete, may pass the role of the account's earlier setting back to Bedrock (issue 25, item 7)", async () => {
+  it("on delete, may pass the role of the account's earlier setting back to Bedrock, and no other (issue 25, item 7)", async () => {
     // An account that logged to its own group with its own role before the stack adopted the group.
     const previous = {
       cloudWatchConfig: {
@@ -408,30 +435,67 @@ describe('logging-config custom resource handler', () => {
       },
       textDataDeliveryEnabled: true,
     };
-    const stacksOwn = {
-      ...ourConfig,
-      cloudWatchConfig: { ...ourConfig.cloudWatchConfig, roleArn: STACK_ROLE_ARN },
-    };
+    // Create: the earlier-role resource reads the account's setting before the stack changes it.
+    ssm.on(GetParameterCommand).rejects(notFound());
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({ loggingConfig: previous });
+    const { handler, responses } = setup();
+    await handler(earlierRoleEvent('Create'), context);
+    const answered = (responses[0]?.Data as unknown as { RoleArn?: string } | undefined)?.RoleArn;
+
+    // Delete: the setting is the stack's; Bedrock checks iam:PassRole as IAM would, against the
+    // packaged policies with the answered role filled in.
+    bedrock.reset();
+    ssm.reset();
     ssm.on(GetParameterCommand).resolves(stored(previous));
-    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({ loggingConfig: stacksOwn });
-    // Bedrock checks iam:PassRole on the role it is given, as IAM would against the packaged policy.
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({
+      loggingConfig: {
+        ...ourConfig,
+        cloudWatchConfig: { ...ourConfig.cloudWatchConfig, roleArn: STACK_ROLE_ARN },
+      },
+    });
     bedrock.on(PutModelInvocationLoggingConfigurationCommand).callsFake((input) => {
       const role = input.loggingConfig?.cloudWatchConfig?.roleArn ?? '';
-      if (!mayPassToBedrock(role))
+      if (!mayPassToBedrock(role, answered))
         throw awsError('AccessDeniedException', `not authorized to perform iam:PassRole on ${role}`);
       return {};
     });
-    const { handler, responses } = setup();
-
     await handler(event('Delete', { ...PROPS, RoleArn: STACK_ROLE_ARN }), context);
 
-    expect(mayPassToBedrock(STACK_ROLE_ARN)).toBe(true);
-    expect(responses[0]?.Status, responses[0]?.Reason).toBe('SUCCESS');
+    expect(responses[0]).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'bedrock-earlier-logging-role-bedrock-watch-prod',
+    });
+    expect(answered).toBe('arn:aws:iam::123456789012:role/team-bedrock-logging');
+    expect(responses[1]?.Status, responses[1]?.Reason).toBe('SUCCESS');
     expect(
       bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig,
     ).toEqual(previous);
-    // Roles of other accounts stay out of reach.
-    expect(mayPassToBedrock('arn:aws:iam::999999999999:role/team-bedrock-logging')).toBe(false);
+    // The grant outlives the restore: a stack delete removes dependents first.
+    expect(adoptingStack().InvocationLoggingConfig?.DependsOn).toContain('EarlierLoggingRolePassPolicy');
+    // Exactly that role and the stack's own: no other role of the account, to Bedrock or elsewhere.
+    expect(mayPassToBedrock(STACK_ROLE_ARN, answered)).toBe(true);
+    expect(mayPassToBedrock('arn:aws:iam::123456789012:role/admin', answered)).toBe(false);
+  });
+
+  it('answers the earlier role from the kept setting on an update, and the stack role when logging was off', async () => {
+    const kept = {
+      cloudWatchConfig: { logGroupName: '/theirs', roleArn: 'arn:aws:iam::123456789012:role/theirs' },
+    };
+    ssm.on(GetParameterCommand).resolvesOnce(stored(kept)).resolves(stored(null));
+    const { handler, responses } = setup();
+
+    await handler(earlierRoleEvent('Update'), context);
+    await handler(earlierRoleEvent('Update'), context);
+    await handler(earlierRoleEvent('Delete'), context);
+
+    // The kept setting is the earlier one; the account's current one is the stack's by now.
+    expect(bedrock.calls()).toHaveLength(0);
+    expect(responses.map((r) => (r.Data as unknown as { RoleArn?: string } | undefined)?.RoleArn)).toEqual([
+      'arn:aws:iam::123456789012:role/theirs',
+      STACK_ROLE_ARN,
+      undefined,
+    ]);
+    expect(responses.map((r) => r.Status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
   });
 
   const ALL_BODIES_OFF = {

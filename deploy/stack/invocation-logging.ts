@@ -155,9 +155,6 @@ function largeDataBucketResources(params: StackParameters): Resources {
   };
 }
 
-/** Every IAM role of the account (IAM ARNs name no region). */
-const accountRoles = sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*');
-
 /** The logging-config function's role: the account's logging configuration, and where it keeps the old one. */
 function loggingConfigRole(ctx: StackContext, names: IngestNames, managesLogging: boolean) {
   return functionRole('manage-invocation-logging', names.loggingConfigLogGroupName, [
@@ -174,14 +171,11 @@ function loggingConfigRole(ctx: StackContext, names: IngestNames, managesLogging
     ...(managesLogging
       ? [
           {
-            // The stack's own role, and on delete the role of the setting it found (kept in SSM).
-            // That role is known only once the function has read the account's setting, so no
-            // template can name it; an IAM policy fed from the custom resource's answer would be
-            // deleted before the custom resource restores. Hence any role of this account, and to
-            // Bedrock only (docs/deploy.md, Invocation logging).
+            // The earlier setting's role, for the restore on delete, is granted by
+            // EarlierLoggingRolePassPolicy (below), once the function has read it.
             Effect: 'Allow',
             Action: ['iam:PassRole'],
-            Resource: [arnOf('BedrockLoggingRole'), accountRoles],
+            Resource: arnOf('BedrockLoggingRole'),
             Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
           },
         ]
@@ -209,6 +203,46 @@ export interface InvocationLogging {
  */
 export const LOGGING_CONFIG_SERVICE_TIMEOUT_SECONDS = 300;
 
+/**
+ * The restore on delete passes the role of the setting the stack found (an account that logged to
+ * its group with its own role) back to Bedrock. That role is known only at runtime, so a custom
+ * resource reads it (from the SSM copy, or the account's setting before the stack changes it) and
+ * answers its ARN, or the stack's own role's when the earlier setting had none; a policy grants
+ * iam:PassRole on exactly that ARN, to Bedrock only. InvocationLoggingConfig depends on the policy:
+ * created before it, deleted after it.
+ */
+function earlierRoleGrant(ctx: StackContext): Resources {
+  return {
+    EarlierLoggingRole: {
+      Type: 'Custom::BedrockEarlierLoggingRole',
+      Properties: {
+        ServiceToken: arnOf(FUNCTION_IDS.loggingConfig),
+        ServiceTimeout: LOGGING_CONFIG_SERVICE_TIMEOUT_SECONDS,
+        PreviousConfigParameter: previousConfigParameter(ctx),
+        StackRoleArn: arnOf('BedrockLoggingRole'),
+      },
+    },
+    EarlierLoggingRolePassPolicy: {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'pass-earlier-logging-role',
+        Roles: [ref('LoggingConfigRole')],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['iam:PassRole'],
+              Resource: { 'Fn::GetAtt': ['EarlierLoggingRole', 'RoleArn'] },
+              Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
 /** Everything that gets invocation logs written, per the parameters. */
 export function invocationLogging(
   params: StackParameters,
@@ -230,11 +264,17 @@ export function invocationLogging(
   return {
     resources,
     customResource: {
+      ...earlierRoleGrant(ctx),
       InvocationLoggingConfig: {
         Type: 'Custom::BedrockInvocationLogging',
         // Bedrock is pointed at its destinations only once it may write to them (the role is
-        // waited for through RoleArn's GetAtt).
-        ...dependsOn([...dependsOnLogGroup(group), ...(createBucket ? ['LargeDataBucketPolicy'] : [])]),
+        // waited for through RoleArn's GetAtt). It depends on the earlier role's grant so that a
+        // stack delete removes the grant only after the restore that needs it.
+        ...dependsOn([
+          ...dependsOnLogGroup(group),
+          ...(createBucket ? ['LargeDataBucketPolicy'] : []),
+          'EarlierLoggingRolePassPolicy',
+        ]),
         Properties: {
           ServiceToken: arnOf(FUNCTION_IDS.loggingConfig),
           ServiceTimeout: LOGGING_CONFIG_SERVICE_TIMEOUT_SECONDS,

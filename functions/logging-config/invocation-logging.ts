@@ -48,6 +48,28 @@ export function parseLoggingProperties(raw: Record<string, unknown> | undefined)
   return props;
 }
 
+/** The properties of the resource that reads the earlier setting's role (Custom::BedrockEarlierLoggingRole). */
+export interface EarlierRoleProperties {
+  previousConfigParameter: string;
+  /** Answered when the earlier setting passed no role: the stack's own, granted already. */
+  stackRoleArn: string;
+}
+
+export function parseEarlierRoleProperties(raw: Record<string, unknown> | undefined): EarlierRoleProperties {
+  const text = (key: string): string => {
+    const value = raw?.[key];
+    if (typeof value !== 'string' || value === '')
+      throw new LoggingPropertiesError(`property ${key} is required`);
+    return value;
+  };
+  return { previousConfigParameter: text('PreviousConfigParameter'), stackRoleArn: text('StackRoleArn') };
+}
+
+/** The role a restore of `previous` passes to Bedrock, or the stack's own when it passes none. */
+export function earlierRoleArn(previous: LoggingConfig | undefined, stackRoleArn: string): string {
+  return previous?.cloudWatchConfig?.roleArn || stackRoleArn;
+}
+
 /** The account-wide switches for bodies in the logs, one per kind of data. */
 export const BODY_FLAGS = [
   'textDataDeliveryEnabled',
