@@ -281,8 +281,9 @@ async function beforeDeadline<T>(work: (run: Run) => Promise<T>, run: Omit<Run, 
 
 /**
  * Custom resource that turns Bedrock model-invocation logging on for the stack's log group and,
- * on delete, puts back what the account had before, if the setting is still the stack's. It
- * always answers CloudFormation, and before the function's own timeout.
+ * on delete, puts back what the account had before, if the setting is still the stack's; and the
+ * one that reads the earlier setting's role for the grant that restore needs. It always answers
+ * CloudFormation, and before the function's own timeout.
  */
 export function createLoggingConfigHandler(deps: LoggingConfigDependencies) {
   const handle = async (event: CloudFormationCustomResourceEvent, context: Context): Promise<void> => {
