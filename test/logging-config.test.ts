@@ -15,7 +15,9 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { buildStack } from '../deploy/stack/index';
 import { createLoggingConfigHandler } from '../functions/logging-config/handler';
+import { parseStackParameters } from '../shared/monitoring/parameters';
 import { context } from './support/helpers';
 
 const bedrock = mockClient(BedrockClient);
@@ -83,6 +85,86 @@ const ourConfig = {
   },
   textDataDeliveryEnabled: true,
 };
+
+/** The account, region and partition the template's Refs stand for in the IAM check below. */
+const ACCOUNT = { 'AWS::AccountId': '123456789012', 'AWS::Region': 'us-east-1', 'AWS::Partition': 'aws' };
+const STACK_ROLE_ARN = 'arn:aws:iam::123456789012:role/bedrock-watch-dev-BedrockLoggingRole-ABC';
+
+/** A template value (a string, Ref, Fn::Join or a GetAtt) as the deployed stack would see it. */
+function resolved(value: unknown, earlierRole: string | undefined): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if (typeof v.Ref === 'string') return ACCOUNT[v.Ref as keyof typeof ACCOUNT] ?? `<${v.Ref}>`;
+  const att = Array.isArray(v['Fn::GetAtt']) ? (v['Fn::GetAtt'] as string[]).join('.') : undefined;
+  if (att === 'BedrockLoggingRole.Arn') return STACK_ROLE_ARN;
+  // The earlier-role resource's attribute is what its function answered.
+  if (att === 'EarlierLoggingRole.RoleArn') return earlierRole ?? '<not answered>';
+  if (Array.isArray(v['Fn::Join']))
+    return (v['Fn::Join'][1] as unknown[]).map((x) => resolved(x, earlierRole)).join(v['Fn::Join'][0]);
+  return JSON.stringify(value);
+}
+
+const globMatches = (pattern: string, text: string) =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(text);
+
+/** The stack that adopts an account's group, where an earlier setting with its own role is likeliest. */
+const adoptingStack = () =>
+  buildStack(parseStackParameters({ existingLogGroup: '/aws/bedrock/modelinvocations' }), {
+    service: 'bedrock-watch',
+    stage: 'dev',
+  }).Resources;
+
+type Statement = Record<string, unknown>;
+
+/** Every statement that applies to the logging-config role: its inline policies and policies attached to it. */
+function loggingConfigRoleStatements(): Statement[] {
+  const resources = adoptingStack();
+  const docs = [
+    ...((resources.LoggingConfigRole?.Properties?.Policies ?? []) as { PolicyDocument: unknown }[]).map(
+      (p) => p.PolicyDocument,
+    ),
+    ...Object.values(resources)
+      .filter(
+        (r) =>
+          r.Type === 'AWS::IAM::Policy' &&
+          JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: 'LoggingConfigRole' }]),
+      )
+      .map((r) => r.Properties?.PolicyDocument),
+  ] as { Statement: Statement[] }[];
+  return docs.flatMap((d) => d.Statement);
+}
+
+/**
+ * Whether the packaged logging-config role may pass `roleArn` to Bedrock, given what the
+ * earlier-role resource answered: an Allow of iam:PassRole whose resource matches, held to
+ * Bedrock by its iam:PassedToService condition (a grant without it does not count: it must be scoped).
+ */
+function mayPassToBedrock(roleArn: string, earlierRole: string | undefined): boolean {
+  return loggingConfigRoleStatements().some((s) => {
+    const resources = [s.Resource].flat().map((r) => resolved(r, earlierRole));
+    const service = (s.Condition as { StringEquals?: Record<string, string> } | undefined)?.StringEquals?.[
+      'iam:PassedToService'
+    ];
+    return (
+      s.Effect === 'Allow' &&
+      [s.Action].flat().includes('iam:PassRole') &&
+      service === 'bedrock.amazonaws.com' &&
+      resources.some((r) => globMatches(r, roleArn))
+    );
+  });
+}
+
+/** A request to the resource that reads the earlier setting's role. */
+const earlierRoleEvent = (RequestType: 'Create' | 'Update' | 'Delete') =>
+  ({
+    ...event(RequestType, {
+      ServiceToken: PROPS.ServiceToken,
+      PreviousConfigParameter: PARAM,
+      StackRoleArn: STACK_ROLE_ARN,
+    }),
+    LogicalResourceId: 'EarlierLoggingRole',
+    ResourceType: 'Custom::BedrockEarlierLoggingRole',
+  }) as CloudFormationCustomResourceEvent;
 
 describe('logging-config custom resource handler', () => {
   beforeEach(() => {
@@ -342,5 +424,155 @@ describe('logging-config custom resource handler', () => {
       bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig,
     ).toEqual({ s3Config: { bucketName: 'audit' }, videoDataDeliveryEnabled: true, ...ourConfig });
     expect(responses[0]?.Reason).toContain('text delivery is on account-wide');
+  });
+
+  it("on delete, may pass the role of the account's earlier setting back to Bedrock, and no other (issue 25, item 7)", async () => {
+    // An account that logged to its own group with its own role before the stack adopted the group.
+    const previous = {
+      cloudWatchConfig: {
+        logGroupName: '/aws/bedrock/modelinvocations',
+        roleArn: 'arn:aws:iam::123456789012:role/team-bedrock-logging',
+      },
+      textDataDeliveryEnabled: true,
+    };
+    // Create: the earlier-role resource reads the account's setting before the stack changes it.
+    ssm.on(GetParameterCommand).rejects(notFound());
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({ loggingConfig: previous });
+    const { handler, responses } = setup();
+    await handler(earlierRoleEvent('Create'), context);
+    const answered = (responses[0]?.Data as unknown as { RoleArn?: string } | undefined)?.RoleArn;
+
+    // Delete: the setting is the stack's; Bedrock checks iam:PassRole as IAM would, against the
+    // packaged policies with the answered role filled in.
+    bedrock.reset();
+    ssm.reset();
+    ssm.on(GetParameterCommand).resolves(stored(previous));
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({
+      loggingConfig: {
+        ...ourConfig,
+        cloudWatchConfig: { ...ourConfig.cloudWatchConfig, roleArn: STACK_ROLE_ARN },
+      },
+    });
+    bedrock.on(PutModelInvocationLoggingConfigurationCommand).callsFake((input) => {
+      const role = input.loggingConfig?.cloudWatchConfig?.roleArn ?? '';
+      if (!mayPassToBedrock(role, answered))
+        throw awsError('AccessDeniedException', `not authorized to perform iam:PassRole on ${role}`);
+      return {};
+    });
+    await handler(event('Delete', { ...PROPS, RoleArn: STACK_ROLE_ARN }), context);
+
+    expect(responses[0]).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'bedrock-earlier-logging-role-bedrock-watch-prod',
+    });
+    expect(answered).toBe('arn:aws:iam::123456789012:role/team-bedrock-logging');
+    expect(responses[1]?.Status, responses[1]?.Reason).toBe('SUCCESS');
+    expect(
+      bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig,
+    ).toEqual(previous);
+    // The grant outlives the restore: a stack delete removes dependents first.
+    expect(adoptingStack().InvocationLoggingConfig?.DependsOn).toContain('EarlierLoggingRolePassPolicy');
+    // Exactly that role and the stack's own: no other role of the account, to Bedrock or elsewhere.
+    expect(mayPassToBedrock(STACK_ROLE_ARN, answered)).toBe(true);
+    expect(mayPassToBedrock('arn:aws:iam::123456789012:role/admin', answered)).toBe(false);
+  });
+
+  it('answers the earlier role from the kept setting on an update, and the stack role when logging was off', async () => {
+    const kept = {
+      cloudWatchConfig: { logGroupName: '/theirs', roleArn: 'arn:aws:iam::123456789012:role/theirs' },
+    };
+    ssm.on(GetParameterCommand).resolvesOnce(stored(kept)).resolves(stored(null));
+    const { handler, responses } = setup();
+
+    await handler(earlierRoleEvent('Update'), context);
+    await handler(earlierRoleEvent('Update'), context);
+    await handler(earlierRoleEvent('Delete'), context);
+
+    // The kept setting is the earlier one; the account's current one is the stack's by now.
+    expect(bedrock.calls()).toHaveLength(0);
+    expect(responses.map((r) => (r.Data as unknown as { RoleArn?: string } | undefined)?.RoleArn)).toEqual([
+      'arn:aws:iam::123456789012:role/theirs',
+      STACK_ROLE_ARN,
+      undefined,
+    ]);
+    expect(responses.map((r) => r.Status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+  });
+
+  const ALL_BODIES_OFF = {
+    textDataDeliveryEnabled: false,
+    imageDataDeliveryEnabled: false,
+    embeddingDataDeliveryEnabled: false,
+    videoDataDeliveryEnabled: false,
+  };
+  const putConfig = () =>
+    bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0]?.args[0].input.loggingConfig;
+
+  it('with text delivery off, asks for metadata only: every body switch off (issue 25, item 15)', async () => {
+    ssm.on(GetParameterCommand).rejects(notFound());
+    bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({});
+    const { handler, responses } = setup();
+
+    await handler(event('Create', { ...PROPS, TextDataDelivery: 'false' }), context);
+
+    expect(putConfig()).toEqual({ cloudWatchConfig: ourConfig.cloudWatchConfig, ...ALL_BODIES_OFF });
+    expect(responses[0]?.Status).toBe('SUCCESS');
+    expect(responses[0]?.Reason).toContain('metadata only: no prompt, answer or other body is delivered');
+  });
+
+  it("with text delivery off, switches off the bodies an earlier CloudWatch-only setting had: it is replaced, so they would reach only the stack's group", async () => {
+    const previous = {
+      cloudWatchConfig: { logGroupName: '/theirs', roleArn: 'arn:aws:iam::123456789012:role/theirs' },
+      textDataDeliveryEnabled: true,
+      imageDataDeliveryEnabled: true,
+    };
+    ssm.on(GetParameterCommand).resolves(stored(previous));
+    const { handler } = setup();
+
+    await handler(event('Update', { ...PROPS, TextDataDelivery: 'false' }), context);
+
+    expect(putConfig()).toEqual({ cloudWatchConfig: ourConfig.cloudWatchConfig, ...ALL_BODIES_OFF });
+  });
+
+  it("with text delivery off, keeps the account's S3 archive and the bodies it received, and says this group gets them too", async () => {
+    const previous = {
+      s3Config: { bucketName: 'audit', keyPrefix: 'bedrock' },
+      textDataDeliveryEnabled: true,
+      imageDataDeliveryEnabled: true,
+    };
+    ssm.on(GetParameterCommand).resolves(stored(previous));
+    const { handler, responses } = setup();
+
+    await handler(event('Update', { ...PROPS, TextDataDelivery: 'false' }), context);
+
+    expect(putConfig()).toEqual({
+      s3Config: { bucketName: 'audit', keyPrefix: 'bedrock' },
+      cloudWatchConfig: ourConfig.cloudWatchConfig,
+      ...ALL_BODIES_OFF,
+      textDataDeliveryEnabled: true,
+      imageDataDeliveryEnabled: true,
+    });
+    expect(responses[0]?.Reason).toContain(
+      "text, image delivery stays on account-wide because the account's S3 archive had it on",
+    );
+  });
+
+  it('with text delivery on, keeps the S3 archive and turns text on (what short asks for too)', async () => {
+    const previous = { s3Config: { bucketName: 'audit' }, textDataDeliveryEnabled: false };
+    ssm.on(GetParameterCommand).resolves(stored(previous));
+    const { handler } = setup();
+
+    await handler(event('Update', { ...PROPS, TextDataDelivery: 'true' }), context);
+
+    expect(putConfig()).toEqual({ s3Config: { bucketName: 'audit' }, ...ourConfig });
+  });
+
+  it('refuses a TextDataDelivery that is neither true nor false', async () => {
+    const { handler, responses } = setup();
+
+    await handler(event('Create', { ...PROPS, TextDataDelivery: 'short' }), context);
+
+    expect(responses[0]?.Status).toBe('FAILED');
+    expect(responses[0]?.Reason).toContain('property TextDataDelivery must be true or false');
+    expect(bedrock.calls()).toHaveLength(0);
   });
 });

@@ -244,7 +244,7 @@ describe('the packaged stack (serverless package, offline)', () => {
     );
   });
 
-  it('turns model-invocation logging on with text delivery through a custom resource', () => {
+  it('turns model-invocation logging on, metadata only by default, through a custom resource', () => {
     const custom = one(direct, 'Custom::BedrockInvocationLogging');
     expect(custom.Properties).toMatchObject({
       ServiceToken: { 'Fn::GetAtt': ['LoggingConfigLambdaFunction', 'Arn'] },
@@ -252,8 +252,13 @@ describe('the packaged stack (serverless package, offline)', () => {
       RoleArn: { 'Fn::GetAtt': ['BedrockLoggingRole', 'Arn'] },
       LargeDataBucket: { Ref: 'LargeDataBucket' },
       PreviousConfigParameter: '/bedrock-watch/prod/previous-invocation-logging-config',
+      TextDataDelivery: 'false',
     });
-    expect(custom.DependsOn).toEqual(['InvocationLogGroup', 'LargeDataBucketPolicy']);
+    expect(custom.DependsOn).toEqual([
+      'InvocationLogGroup',
+      'LargeDataBucketPolicy',
+      'EarlierLoggingRolePassPolicy',
+    ]);
     // CloudFormation waits an hour for an answer unless told otherwise; the function answers before
     // its own timeout, so a crash is the only reason to wait, and not for long.
     const functionTimeout = direct.Resources.LoggingConfigLambdaFunction?.Properties.Timeout;
@@ -769,7 +774,8 @@ describe('buildStack with an existing log group', () => {
       LogGroupName: '/aws/bedrock/modelinvocations',
       RoleArn: { 'Fn::GetAtt': ['BedrockLoggingRole', 'Arn'] },
     });
-    expect(Resources.InvocationLoggingConfig?.DependsOn).toBeUndefined();
+    // Only the grant that lets a stack delete put the account's earlier setting back (issue 25, item 7).
+    expect(Resources.InvocationLoggingConfig?.DependsOn).toEqual(['EarlierLoggingRolePassPolicy']);
     expect(Resources.InvocationSubscription?.Properties?.LogGroupName).toBe('/aws/bedrock/modelinvocations');
     expect(Resources.InvocationSubscription?.DependsOn).toEqual(['IngestSubscriptionPermission']);
   });
@@ -783,6 +789,7 @@ describe('buildStack with an existing log group', () => {
     expect(Resources.InvocationLogGroup).toBeUndefined();
     expect(Resources.BedrockLoggingRole).toBeUndefined();
     expect(Resources.InvocationLoggingConfig).toBeUndefined();
+    expect(Resources.EarlierLoggingRolePassPolicy).toBeUndefined();
     expect(JSON.stringify(Resources.LoggingConfigRole)).not.toContain('iam:PassRole');
     expect(Resources.InvocationSubscription?.Properties?.LogGroupName).toBe('/my/bedrock/logs');
   });

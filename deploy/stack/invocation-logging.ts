@@ -50,10 +50,18 @@ function logGroupResource(params: StackParameters, group: InvocationLogGroup): R
       Type: 'AWS::Logs::LogGroup',
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
-      Properties: { LogGroupName: group.name, RetentionInDays: params.invocationLogRetentionDays },
+      Properties: {
+        LogGroupName: group.name,
+        RetentionInDays: invocationLogRetention(params),
+        ...(params.invocationLogKmsKeyArn ? { KmsKeyId: params.invocationLogKmsKeyArn } : {}),
+      },
     },
   };
 }
+
+/** Days the invocation logs (and large bodies) are kept: 1 with `invocationText=short`, the text being in them. */
+export const invocationLogRetention = (params: StackParameters): number =>
+  params.invocationText === 'short' ? 1 : params.invocationLogRetentionDays;
 
 /** The role Bedrock writes the group with, the stack's own group or an adopted one. */
 function bedrockLoggingRole(group: InvocationLogGroup): Resources {
@@ -107,7 +115,7 @@ function largeDataBucketResources(params: StackParameters): Resources {
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
         LifecycleConfiguration: {
           Rules: [
-            { Id: 'expire-bodies', Status: 'Enabled', ExpirationInDays: params.invocationLogRetentionDays },
+            { Id: 'expire-bodies', Status: 'Enabled', ExpirationInDays: invocationLogRetention(params) },
           ],
         },
       },
@@ -163,6 +171,8 @@ function loggingConfigRole(ctx: StackContext, names: IngestNames, managesLogging
     ...(managesLogging
       ? [
           {
+            // The earlier setting's role, for the restore on delete, is granted by
+            // EarlierLoggingRolePassPolicy (below), once the function has read it.
             Effect: 'Allow',
             Action: ['iam:PassRole'],
             Resource: arnOf('BedrockLoggingRole'),
@@ -193,6 +203,46 @@ export interface InvocationLogging {
  */
 export const LOGGING_CONFIG_SERVICE_TIMEOUT_SECONDS = 300;
 
+/**
+ * The restore on delete passes the role of the setting the stack found (an account that logged to
+ * its group with its own role) back to Bedrock. That role is known only at runtime, so a custom
+ * resource reads it (from the SSM copy, or the account's setting before the stack changes it) and
+ * answers its ARN, or the stack's own role's when the earlier setting had none; a policy grants
+ * iam:PassRole on exactly that ARN, to Bedrock only. InvocationLoggingConfig depends on the policy:
+ * created before it, deleted after it.
+ */
+function earlierRoleGrant(ctx: StackContext): Resources {
+  return {
+    EarlierLoggingRole: {
+      Type: 'Custom::BedrockEarlierLoggingRole',
+      Properties: {
+        ServiceToken: arnOf(FUNCTION_IDS.loggingConfig),
+        ServiceTimeout: LOGGING_CONFIG_SERVICE_TIMEOUT_SECONDS,
+        PreviousConfigParameter: previousConfigParameter(ctx),
+        StackRoleArn: arnOf('BedrockLoggingRole'),
+      },
+    },
+    EarlierLoggingRolePassPolicy: {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'pass-earlier-logging-role',
+        Roles: [ref('LoggingConfigRole')],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['iam:PassRole'],
+              Resource: { 'Fn::GetAtt': ['EarlierLoggingRole', 'RoleArn'] },
+              Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
 /** Everything that gets invocation logs written, per the parameters. */
 export function invocationLogging(
   params: StackParameters,
@@ -214,17 +264,25 @@ export function invocationLogging(
   return {
     resources,
     customResource: {
+      ...earlierRoleGrant(ctx),
       InvocationLoggingConfig: {
         Type: 'Custom::BedrockInvocationLogging',
         // Bedrock is pointed at its destinations only once it may write to them (the role is
-        // waited for through RoleArn's GetAtt).
-        ...dependsOn([...dependsOnLogGroup(group), ...(createBucket ? ['LargeDataBucketPolicy'] : [])]),
+        // waited for through RoleArn's GetAtt). It depends on the earlier role's grant so that a
+        // stack delete removes the grant only after the restore that needs it.
+        ...dependsOn([
+          ...dependsOnLogGroup(group),
+          ...(createBucket ? ['LargeDataBucketPolicy'] : []),
+          'EarlierLoggingRolePassPolicy',
+        ]),
         Properties: {
           ServiceToken: arnOf(FUNCTION_IDS.loggingConfig),
           ServiceTimeout: LOGGING_CONFIG_SERVICE_TIMEOUT_SECONDS,
           LogGroupName: group.name,
           RoleArn: arnOf('BedrockLoggingRole'),
           PreviousConfigParameter: previousConfigParameter(ctx),
+          // Account-wide: `off` asks Bedrock for metadata only (the function keeps an S3 archive's flags).
+          TextDataDelivery: params.invocationText === 'off' ? 'false' : 'true',
           ...(largeDataBucket
             ? { LargeDataBucket: largeDataBucket, LargeDataKeyPrefix: 'invocation-bodies' }
             : {}),

@@ -17,12 +17,16 @@ import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { withLambdaContext } from '../common/log-context';
 import {
+  deliveredBodies,
   desiredLoggingConfig,
+  type EarlierRoleProperties,
+  earlierRoleArn,
   isBucketPermissionError,
   isLoggingOn,
   isStacksOwn,
   type LoggingProperties,
   largeDataBucketStatement,
+  parseEarlierRoleProperties,
   parseLoggingProperties,
   parseStored,
   serialisePrevious,
@@ -43,6 +47,9 @@ export interface LoggingConfigDependencies {
 const PUT_ATTEMPTS = 6;
 const PUT_BACKOFF_MS = 5000;
 const ANSWER_MARGIN_MS = 20_000;
+
+/** The resource type that reads the earlier setting's role (deploy/stack/invocation-logging.ts). */
+const EARLIER_ROLE_TYPE = 'Custom::BedrockEarlierLoggingRole';
 
 /** The work did not finish before the function had to answer. */
 class DeadlineError extends Error {
@@ -133,11 +140,19 @@ async function apply(run: Run, props: LoggingProperties): Promise<string> {
       { abortSignal: run.signal },
     );
   }
-  await putWithRetry(run, props, desiredLoggingConfig(parseStored(stored).previous, props));
-  run.deps.logger.info('Model-invocation logging set; text delivery is on account-wide', {
-    logGroupName: props.logGroupName,
-  });
-  return `logging to ${props.logGroupName}; text delivery is on account-wide (every destination of this account and region)`;
+  const desired = desiredLoggingConfig(parseStored(stored).previous, props);
+  await putWithRetry(run, props, desired);
+  const bodies = deliveredBodies(desired);
+  run.deps.logger.info('Model-invocation logging set', { logGroupName: props.logGroupName, bodies });
+  return `logging to ${props.logGroupName}; ${deliveryNote(props, bodies)}`;
+}
+
+/** What the answer says about bodies: text on by the stack's choice, metadata only, or kept for an archive. */
+function deliveryNote(props: LoggingProperties, bodies: string[]): string {
+  if (props.textDelivery)
+    return 'text delivery is on account-wide (every destination of this account and region)';
+  if (bodies.length === 0) return 'metadata only: no prompt, answer or other body is delivered';
+  return `metadata only was asked, but ${bodies.join(', ')} delivery stays on account-wide because the account's S3 archive had it on; this log group receives it too`;
 }
 
 /** Puts the previous configuration back, or turns logging off if it was off. */
@@ -202,7 +217,36 @@ async function undo(run: Run, props: LoggingProperties): Promise<string> {
   return isLoggingOn(previous) ? 'previous logging configuration restored' : 'logging turned off, as it was';
 }
 
-function perform(event: CloudFormationCustomResourceEvent, run: Run): Promise<string> {
+/** What a request answers: the reason CloudFormation shows, and the attributes GetAtt reads. */
+interface Answer {
+  reason: string;
+  data?: Record<string, string>;
+}
+
+/**
+ * The earlier setting's role, for the grant the restore on delete needs. Before the logging
+ * resource has stored that setting (it depends on this one), the account's current setting is it.
+ */
+async function readEarlierRole(run: Run, props: EarlierRoleProperties): Promise<Answer> {
+  const stored = await readStored(run, props.previousConfigParameter);
+  const previous = stored === undefined ? await currentConfig(run) : parseStored(stored).previous;
+  const roleArn = earlierRoleArn(isLoggingOn(previous) ? previous : undefined, props.stackRoleArn);
+  return { reason: `a restore passes ${roleArn} to Bedrock`, data: { RoleArn: roleArn } };
+}
+
+async function performEarlierRole(event: CloudFormationCustomResourceEvent, run: Run): Promise<Answer> {
+  // Reading changed nothing, so a delete has nothing to undo.
+  if (event.RequestType === 'Delete') return { reason: 'nothing to undo: read only' };
+  const props = parseEarlierRoleProperties(event.ResourceProperties as Record<string, unknown>);
+  return await readEarlierRole(run, props);
+}
+
+function perform(event: CloudFormationCustomResourceEvent, run: Run): Promise<Answer> {
+  if (event.ResourceType === EARLIER_ROLE_TYPE) return performEarlierRole(event, run);
+  return performLogging(event, run).then((reason) => ({ reason }));
+}
+
+function performLogging(event: CloudFormationCustomResourceEvent, run: Run): Promise<string> {
   let props: LoggingProperties;
   try {
     props = parseLoggingProperties(event.ResourceProperties as Record<string, unknown>);
@@ -237,21 +281,24 @@ async function beforeDeadline<T>(work: (run: Run) => Promise<T>, run: Omit<Run, 
 
 /**
  * Custom resource that turns Bedrock model-invocation logging on for the stack's log group and,
- * on delete, puts back what the account had before, if the setting is still the stack's. It
- * always answers CloudFormation, and before the function's own timeout.
+ * on delete, puts back what the account had before, if the setting is still the stack's; and the
+ * one that reads the earlier setting's role for the grant that restore needs. It always answers
+ * CloudFormation, and before the function's own timeout.
  */
 export function createLoggingConfigHandler(deps: LoggingConfigDependencies) {
   const handle = async (event: CloudFormationCustomResourceEvent, context: Context): Promise<void> => {
+    const kind = event.ResourceType === EARLIER_ROLE_TYPE ? 'earlier-logging-role' : 'invocation-logging';
     const physicalResourceId =
       event.RequestType === 'Create'
-        ? `bedrock-invocation-logging-${event.StackId.split('/')[1] ?? 'stack'}`
+        ? `bedrock-${kind}-${event.StackId.split('/')[1] ?? 'stack'}`
         : event.PhysicalResourceId;
     const deadline =
       Date.now() + context.getRemainingTimeInMillis() - (deps.answerMarginMs ?? ANSWER_MARGIN_MS);
     let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
     let reason: string;
+    let data: Record<string, string> | undefined;
     try {
-      reason = await beforeDeadline((run) => perform(event, run), { deps, deadline });
+      ({ reason, data } = await beforeDeadline((run) => perform(event, run), { deps, deadline }));
     } catch (error) {
       status = 'FAILED';
       reason = `${(error as Error).name}: ${(error as Error).message}`;
@@ -265,6 +312,7 @@ export function createLoggingConfigHandler(deps: LoggingConfigDependencies) {
       StackId: event.StackId,
       RequestId: event.RequestId,
       LogicalResourceId: event.LogicalResourceId,
+      ...(data ? { Data: data } : {}),
     });
     await deps.respond(event.ResponseURL, body);
   };

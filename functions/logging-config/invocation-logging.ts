@@ -12,6 +12,8 @@ export interface LoggingProperties {
   largeDataKeyPrefix?: string;
   /** SSM parameter that keeps the configuration found before the stack took over. */
   previousConfigParameter: string;
+  /** Prompt and answer text delivered (`invocationText` on or short); false = metadata only. */
+  textDelivery: boolean;
 }
 
 export class LoggingPropertiesError extends Error {
@@ -29,10 +31,15 @@ export function parseLoggingProperties(raw: Record<string, unknown> | undefined)
     if (typeof value !== 'string') throw new LoggingPropertiesError(`property ${key} must be a string`);
     return value;
   };
+  // A stack packaged before invocationText sent no TextDataDelivery: it delivered text.
+  const textDelivery = text('TextDataDelivery', false) ?? 'true';
+  if (textDelivery !== 'true' && textDelivery !== 'false')
+    throw new LoggingPropertiesError('property TextDataDelivery must be true or false');
   const props: LoggingProperties = {
     logGroupName: text('LogGroupName', true) as string,
     roleArn: text('RoleArn', true) as string,
     previousConfigParameter: text('PreviousConfigParameter', true) as string,
+    textDelivery: textDelivery === 'true',
   };
   const bucket = text('LargeDataBucket', false);
   if (bucket) props.largeDataBucket = bucket;
@@ -41,31 +48,70 @@ export function parseLoggingProperties(raw: Record<string, unknown> | undefined)
   return props;
 }
 
+/** The properties of the resource that reads the earlier setting's role (Custom::BedrockEarlierLoggingRole). */
+export interface EarlierRoleProperties {
+  previousConfigParameter: string;
+  /** Answered when the earlier setting passed no role: the stack's own, granted already. */
+  stackRoleArn: string;
+}
+
+export function parseEarlierRoleProperties(raw: Record<string, unknown> | undefined): EarlierRoleProperties {
+  const text = (key: string): string => {
+    const value = raw?.[key];
+    if (typeof value !== 'string' || value === '')
+      throw new LoggingPropertiesError(`property ${key} is required`);
+    return value;
+  };
+  return { previousConfigParameter: text('PreviousConfigParameter'), stackRoleArn: text('StackRoleArn') };
+}
+
+/** The role a restore of `previous` passes to Bedrock, or the stack's own when it passes none. */
+export function earlierRoleArn(previous: LoggingConfig | undefined, stackRoleArn: string): string {
+  return previous?.cloudWatchConfig?.roleArn || stackRoleArn;
+}
+
+/** The account-wide switches for bodies in the logs, one per kind of data. */
+export const BODY_FLAGS = [
+  'textDataDeliveryEnabled',
+  'imageDataDeliveryEnabled',
+  'embeddingDataDeliveryEnabled',
+  'videoDataDeliveryEnabled',
+] as const;
+
 /**
- * The configuration to put: CloudWatch Logs delivery to our log group with text bodies on
- * (latency and stop reasons live in the bodies). Whatever else the account had — S3 delivery,
- * image or embedding bodies — is kept, so taking over logging breaks no one's archive.
+ * The configuration to put: CloudWatch Logs delivery to our log group. Whatever else the account
+ * had — S3 delivery, its body flags — is kept, so taking over logging breaks no one's archive.
+ * With text delivery, text bodies are switched on (latency and stop reasons live in them). Without,
+ * no body is delivered: the flags are all off, unless the account's own S3 archive had them on
+ * (they are account-wide, so switching them off would empty that archive of what it keeps).
  */
 export function desiredLoggingConfig(
   previous: LoggingConfig | undefined,
   props: LoggingProperties,
 ): LoggingConfig {
-  return {
-    ...previous,
-    cloudWatchConfig: {
-      logGroupName: props.logGroupName,
-      roleArn: props.roleArn,
-      ...(props.largeDataBucket
-        ? {
-            largeDataDeliveryS3Config: {
-              bucketName: props.largeDataBucket,
-              ...(props.largeDataKeyPrefix ? { keyPrefix: props.largeDataKeyPrefix } : {}),
-            },
-          }
-        : {}),
-    },
-    textDataDeliveryEnabled: true,
+  const cloudWatchConfig = {
+    logGroupName: props.logGroupName,
+    roleArn: props.roleArn,
+    ...(props.largeDataBucket
+      ? {
+          largeDataDeliveryS3Config: {
+            bucketName: props.largeDataBucket,
+            ...(props.largeDataKeyPrefix ? { keyPrefix: props.largeDataKeyPrefix } : {}),
+          },
+        }
+      : {}),
   };
+  if (props.textDelivery) return { ...previous, cloudWatchConfig, textDataDeliveryEnabled: true };
+  const archive = Boolean(previous?.s3Config?.bucketName);
+  const flags = Object.fromEntries(BODY_FLAGS.map((flag) => [flag, archive && previous?.[flag] === true]));
+  return { ...previous, cloudWatchConfig, ...flags };
+}
+
+/** The kinds of body a configuration delivers (`text`, `image`, …), for the custom resource's answer. */
+export function deliveredBodies(config: LoggingConfig): string[] {
+  return BODY_FLAGS.filter((flag) => config[flag] === true).map((flag) =>
+    flag.replace(/DataDeliveryEnabled$/, ''),
+  );
 }
 
 /**

@@ -18,6 +18,9 @@ export interface ModelQuota {
   requestsPerMinute: number;
 }
 
+export const INVOCATION_TEXT = ['off', 'on', 'short'] as const;
+export type InvocationText = (typeof INVOCATION_TEXT)[number];
+
 export interface StackParameters {
   invocationLogGroupName: string;
   invocationLogRetentionDays: number;
@@ -27,6 +30,13 @@ export interface StackParameters {
   manageInvocationLogging: boolean;
   /** '' = no S3 delivery of large bodies, 'create' = a bucket made by the stack, else a bucket name. */
   largeDataBucket: string;
+  /**
+   * Prompt and answer text in the invocation logs: `off` (metadata only, the default), `on`, or
+   * `short` (on, the stack's log group kept 1 day). docs/deploy.md, Prompt and answer text.
+   */
+  invocationText: InvocationText;
+  /** A customer-managed KMS key the stack's invocation log group is encrypted with; '' = CloudWatch's own. */
+  invocationLogKmsKeyArn: string;
   ingestMode: 'direct' | 'kinesis';
   kinesisShards: number;
   kinesisRetentionHours: number;
@@ -144,6 +154,8 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   existingLogGroup: '',
   manageInvocationLogging: true,
   largeDataBucket: '',
+  invocationText: 'off',
+  invocationLogKmsKeyArn: '',
   ingestMode: 'direct',
   kinesisShards: 1,
   kinesisRetentionHours: 24,
@@ -520,7 +532,25 @@ function checkConsistency(params: StackParameters): void {
 function checkParameters(params: StackParameters): void {
   checkValues(params);
   checkConsistency(params);
+  checkInvocationText(params);
   checkAlertParameters(params);
+}
+
+/** `invocationText` and the KMS key: both act on the stack's own log group, which an adopted one is not. */
+function checkInvocationText(params: StackParameters): void {
+  if (!(INVOCATION_TEXT as readonly string[]).includes(params.invocationText))
+    fail(`invocationText: "${params.invocationText}" is not ${INVOCATION_TEXT.join(', ')}`);
+  if (params.invocationText === 'short' && params.existingLogGroup !== '')
+    fail(
+      "invocationText: short keeps the stack's own log group 1 day; with existingLogGroup set that group's retention yourself and use on",
+    );
+  const key = params.invocationLogKmsKeyArn;
+  if (key !== '' && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(key))
+    fail('invocationLogKmsKeyArn: not a KMS key ARN (arn:aws:kms:region:account:key/id)');
+  if (key !== '' && params.existingLogGroup !== '')
+    fail(
+      "invocationLogKmsKeyArn: encrypts the stack's own log group; with existingLogGroup associate the key with that group yourself",
+    );
 }
 
 /** Runs a spec parser, reporting its complaint under the parameter's name. */
