@@ -159,6 +159,29 @@ beforeAll(async () => {
   }
 }, 120_000);
 
+/**
+ * A template value as CloudFormation would resolve it in this partition and region: literal
+ * strings, and Fn::Sub of the pseudo parameters and of Fn::FindInMap variables (what names and
+ * URLs use).
+ */
+function resolveIn(template: Template, value: unknown, partition: string, region: string): string {
+  if (typeof value === 'string') return value;
+  const [text, vars = {}] = asList((value as { 'Fn::Sub': unknown })['Fn::Sub']) as [
+    string,
+    Record<string, { 'Fn::FindInMap': [string, unknown, string] }>?,
+  ];
+  const mappings = (template as unknown as { Mappings: Record<string, any> }).Mappings;
+  const known: Record<string, string> = { 'AWS::Region': region, 'AWS::Partition': partition };
+  for (const [name, v] of Object.entries(vars)) {
+    const [map, , key] = v['Fn::FindInMap'];
+    known[name] = mappings[map][partition][key];
+  }
+  return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+    if (!(name in known)) throw new Error(`cannot resolve \${${name}}`);
+    return known[name] as string;
+  });
+}
+
 const one = (template: Template, type: string) => {
   const found = resourcesOfType(template, type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
@@ -540,19 +563,19 @@ describe('the packaged stack (serverless package, offline)', () => {
   it('builds the four dashboards, the cross-region one with a region per metric', () => {
     const dashboards: Record<string, any> = Object.fromEntries(
       resourcesOfType(direct, 'AWS::CloudWatch::Dashboard').map(([, d]) => [
-        d.Properties.DashboardName,
+        resolveIn(direct, d.Properties.DashboardName, 'aws', 'us-east-1'),
         JSON.parse(d.Properties.DashboardBody['Fn::Sub']),
       ]),
     );
     expect(Object.keys(dashboards).sort()).toEqual([
-      'bedrock-watch-prod-executive',
-      'bedrock-watch-prod-model-comparison',
-      'bedrock-watch-prod-operations',
-      'bedrock-watch-prod-regions',
+      'bedrock-watch-prod-executive-us-east-1',
+      'bedrock-watch-prod-model-comparison-us-east-1',
+      'bedrock-watch-prod-operations-us-east-1',
+      'bedrock-watch-prod-regions-us-east-1',
     ]);
     const titles = (name: string) =>
       dashboards[name].widgets.map((w: any) => w.properties.title).filter(Boolean);
-    expect(titles('bedrock-watch-prod-operations')).toEqual(
+    expect(titles('bedrock-watch-prod-operations-us-east-1')).toEqual(
       expect.arrayContaining([
         'Invocations per model',
         'Errors by class (all models)',
@@ -560,7 +583,7 @@ describe('the packaged stack (serverless package, offline)', () => {
         'Pipeline: lag and failures',
       ]),
     );
-    expect(titles('bedrock-watch-prod-model-comparison')).toEqual([
+    expect(titles('bedrock-watch-prod-model-comparison-us-east-1')).toEqual([
       'p95 latency (ms)',
       'Error rate (%)',
       'Cost per 1,000 invocations (USD)',
@@ -568,12 +591,12 @@ describe('the packaged stack (serverless package, offline)', () => {
       'Truncated answers (% of calls)',
       'Guardrail interventions (% of calls)',
     ]);
-    const executive = dashboards['bedrock-watch-prod-executive'];
+    const executive = dashboards['bedrock-watch-prod-executive-us-east-1'];
     expect(executive.widgets.some((w: any) => w.type === 'alarm' && w.properties.alarms.length > 0)).toBe(
       true,
     );
     expect(executive.widgets.some((w: any) => w.type === 'text')).toBe(true);
-    const regions = dashboards['bedrock-watch-prod-regions'].widgets
+    const regions = dashboards['bedrock-watch-prod-regions-us-east-1'].widgets
       .filter((w: any) => w.type === 'metric')
       .flatMap((w: any) => w.properties.metrics.map((m: any[]) => m.at(-1).region));
     expect(new Set(regions)).toEqual(new Set(['us-east-1', 'us-west-2']));
@@ -584,6 +607,28 @@ describe('the packaged stack (serverless package, offline)', () => {
       }
     }
     expect(resourcesOfType(kinesis, 'AWS::CloudWatch::Dashboard')).toHaveLength(3);
+  });
+
+  it('names the dashboards after the region they are deployed in, and links them on the partition console (issue 25, items 1 and 13)', () => {
+    const names = (region: string) =>
+      resourcesOfType(direct, 'AWS::CloudWatch::Dashboard').map(([, d]) =>
+        resolveIn(direct, d.Properties.DashboardName, 'aws', region),
+      );
+    const url = (partition: string, region: string) =>
+      resolveIn(direct, direct.Outputs.DashboardOperationsUrl?.Value, partition, region);
+
+    // Dashboards are global per account: the same stage in two regions needs two sets of names.
+    expect(names('eu-west-1')).toContain('bedrock-watch-prod-operations-eu-west-1');
+    expect(names('us-east-1').filter((n) => names('eu-west-1').includes(n))).toEqual([]);
+    expect(url('aws', 'eu-west-1')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=bedrock-watch-prod-operations-eu-west-1',
+    );
+    expect(url('aws-cn', 'cn-north-1')).toMatch(
+      /^https:\/\/cn-north-1\.console\.amazonaws\.cn\/cloudwatch\/.*name=bedrock-watch-prod-operations-cn-north-1$/,
+    );
+    expect(url('aws-us-gov', 'us-gov-west-1')).toMatch(
+      /^https:\/\/us-gov-west-1\.console\.amazonaws-us-gov\.com\/cloudwatch\//,
+    );
   });
 
   it('reads only metrics the ingest function and the metric filters actually emit, with their units and dimensions', () => {
