@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { givenParameterNames, packageErrorLine } from '../deploy/given-parameters';
+import { givenParameterNames, packageErrorLine, withStackDefaults } from '../deploy/given-parameters';
 import { ConfigError } from '../shared/ingest/config';
 import {
   closestModelId,
@@ -133,5 +133,21 @@ describe('packageErrorLine', () => {
     );
     expect(packageErrorLine(new ConfigError('configJson: bad'))).toContain('configJson: bad');
     expect(packageErrorLine(new TypeError('x is undefined'))).toBeUndefined();
+  });
+});
+
+describe('withStackDefaults (issue 25, item 9)', () => {
+  it("gives a deployed stack's service dimension its stage, and keeps a given one", () => {
+    const ctx = { service: 'bedrock-watch', stage: 'prod' };
+
+    expect(parseStackParameters(withStackDefaults({}, ctx)).serviceName).toBe('bedrock-watch-prod');
+    expect(parseStackParameters(withStackDefaults({ serviceName: null }, ctx)).serviceName).toBe(
+      'bedrock-watch-prod',
+    );
+    expect(parseStackParameters(withStackDefaults({ serviceName: 'bedrock-watch' }, ctx)).serviceName).toBe(
+      'bedrock-watch',
+    );
+    // The local tools, which know no stage, keep the plain default.
+    expect(parseStackParameters({}).serviceName).toBe('bedrock-watch');
   });
 });

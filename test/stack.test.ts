@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../cli/replay/run';
+import { withStackDefaults } from '../deploy/given-parameters';
 import { buildStack, ingestNames, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
 import { FUNCTION_KEYS, functionName } from '../deploy/stack/names';
 import {
@@ -634,8 +635,8 @@ describe('the packaged stack (serverless package, offline)', () => {
   it('reads only metrics the ingest function and the metric filters actually emit, with their units and dimensions', () => {
     const uses = metricUses(direct);
     expect(uses.filter((u) => u.namespace === 'BedrockWatch').length).toBeGreaterThan(100);
-    expect(contractProblems(uses, emitted, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
-    expect(contractProblems(metricUses(kinesis), emitted, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
+    expect(contractProblems(uses, emitted, 'BedrockWatch', 'bedrock-watch-prod')).toEqual([]);
+    expect(contractProblems(metricUses(kinesis), emitted, 'BedrockWatch', 'bedrock-watch-dev')).toEqual([]);
   });
 
   it('with the essential set, reads only what that set emits, and from AWS/Bedrock only its documented runtime metrics per ModelId', () => {
@@ -647,13 +648,13 @@ describe('the packaged stack (serverless package, offline)', () => {
     ]);
     const bedrock = uses.filter((u) => u.namespace === 'AWS/Bedrock');
 
-    expect(contractProblems(uses, emittedEssential, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
+    expect(contractProblems(uses, emittedEssential, 'BedrockWatch', 'bedrock-watch-prod')).toEqual([]);
     expect(bedrock.map((u) => u.metricName).filter((n) => !runtime.has(n))).toEqual([]);
     expect(bedrock.filter((u) => u.metricName === 'InvocationLatency').length).toBeGreaterThan(0);
     expect(bedrock.every((u) => Object.keys(u.dimensions).every((d) => d === 'ModelId'))).toBe(true);
     // The complete set reads series the essential set does not publish: the check tells them apart.
     expect(
-      contractProblems(metricUses(direct), emittedEssential, 'BedrockWatch', 'bedrock-watch').length,
+      contractProblems(metricUses(direct), emittedEssential, 'BedrockWatch', 'bedrock-watch-prod').length,
     ).toBeGreaterThan(0);
   });
 
@@ -733,7 +734,7 @@ describe('the packaged stack (serverless package, offline)', () => {
     );
     if (!withUnit) throw new Error('no alarm with a unit');
     withUnit.Properties.Metrics[0].MetricStat.Unit = 'Seconds';
-    const problems = contractProblems(metricUses(broken), emitted, 'BedrockWatch', 'bedrock-watch');
+    const problems = contractProblems(metricUses(broken), emitted, 'BedrockWatch', 'bedrock-watch-prod');
     expect(problems.some((p) => p.includes('nobody emits Latancy'))).toBe(true);
     expect(problems.some((p) => p.includes('unit Seconds'))).toBe(true);
     const wrongDims = contractProblems(
@@ -743,6 +744,24 @@ describe('the packaged stack (serverless package, offline)', () => {
       'bedrock-watch',
     );
     expect(wrongDims).toEqual(['x: Invocations is not emitted under [Model]']);
+  });
+
+  it('gives each stage its own service dimension, so two stages in one account do not add up (issue 25, item 9)', () => {
+    const serviceOf = (t: Template) =>
+      t.Resources.IngestLambdaFunction?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+    const alarmServices = (t: Template) =>
+      new Set(
+        metricUses(t).flatMap((u) => (u.dimensions.service === undefined ? [] : [u.dimensions.service])),
+      );
+
+    expect(serviceOf(defaults)).toBe('bedrock-watch-dev');
+    expect(serviceOf(direct)).toBe('bedrock-watch-prod');
+    // What the alarms and dashboards read is what that stage's functions publish.
+    expect(alarmServices(defaults)).toEqual(new Set(['bedrock-watch-dev']));
+    expect(alarmServices(direct)).toEqual(new Set(['bedrock-watch-prod']));
+    expect(
+      withStackDefaults({ serviceName: 'bedrock-watch' }, { service: 'bedrock-watch', stage: 'prod' }),
+    ).toEqual({ serviceName: 'bedrock-watch' });
   });
 
   it('gives each function only the environment variables it reads (issue 25, item 3)', () => {
