@@ -764,6 +764,53 @@ describe('the packaged stack (serverless package, offline)', () => {
     ).toEqual({ serviceName: 'bedrock-watch' });
   });
 
+  it('creates top-contributor alarms after their rule, and keeps the failure queues on delete (issue 25, item 13)', () => {
+    const alarms = resourcesOfType(direct, 'AWS::CloudWatch::Alarm').filter(([id]) =>
+      id.startsWith('AlarmTopContributor'),
+    );
+    const rules = new Set(resourcesOfType(direct, 'AWS::CloudWatch::InsightRule').map(([id]) => id));
+
+    expect(alarms.map(([id, a]) => [id, a.DependsOn])).toEqual([
+      ['AlarmTopContributorCostCaller', ['InsightRuleCallerCost']],
+      ['AlarmTopContributorCostTeam', ['InsightRuleTeamCost']],
+    ]);
+    for (const [, alarm] of alarms)
+      for (const rule of alarm.DependsOn ?? []) expect(rules.has(rule)).toBe(true);
+    for (const [template, queue] of [
+      [direct, 'IngestFailureQueue'],
+      [kinesis, 'IngestFailureQueue'],
+    ] as const) {
+      expect(template.Resources[queue]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    }
+    const notifier = buildStack(parseStackParameters({ alertTargets: 'hook=webhook:ssm:/bw/hook' }), {
+      service: 'bedrock-watch',
+      stage: 'dev',
+    }).Resources.NotifierFailureQueue;
+    expect(notifier).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('grants PutEvents on the remediation bus given by name or by ARN', () => {
+    const putEvents = (bus: string) =>
+      buildStack(parseStackParameters({ remediationEvents: 'true', remediationEventBus: bus }), {
+        service: 'bedrock-watch',
+        stage: 'dev',
+      }).Resources.NotifierRole?.Properties?.Policies as {
+        PolicyDocument: { Statement: Record<string, unknown>[] };
+      }[];
+    const resourceOf = (bus: string) =>
+      putEvents(bus)
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .find((s) => JSON.stringify(s.Action).includes('events:PutEvents'))?.Resource;
+
+    expect(resourceOf('arn:aws:events:eu-west-1:123456789012:event-bus/ops')).toBe(
+      'arn:aws:events:eu-west-1:123456789012:event-bus/ops',
+    );
+    expect(JSON.stringify(resourceOf('ops'))).toContain(':event-bus/ops');
+  });
+
   it('gives each function only the environment variables it reads (issue 25, item 3)', () => {
     const variables = (id: string) =>
       Object.keys(direct.Resources[id]?.Properties.Environment?.Variables ?? {}).sort();
@@ -924,7 +971,10 @@ describe('serverless package over an AWS limit (issue 25, items 2 to 4)', () => 
         quotas: sixteen.map((m) => `${m}=100000:100`).join(';'),
         concurrencyLimits: sixteen.map((m) => `${m}=10`).join(';'),
         modelBudgets: sixteen.map((m) => `${m}=100`).join(';'),
-        attributionKeys: Array.from({ length: 40 }, (_, i) => `key${i}`).join(','),
+        // 25 keys: 100 Contributor Insights rules, the most a region takes (checked on its own
+        // below); 8 watched models take the stack past 500 with the keys still the largest part.
+        attributionKeys: Array.from({ length: 25 }, (_, i) => `key${i}`).join(','),
+        watchedModels: sixteen.slice(0, 8).join(','),
       },
       [],
       `^bedrock-watch: the template would have 5\\d\\d resources, over CloudFormation's 500; attributionKeys adds \\d+ resources: trim it ${limits}`,
@@ -947,6 +997,25 @@ describe('serverless package over an AWS limit (issue 25, items 2 to 4)', () => 
     },
     60_000,
   );
+
+  it('refuses more Contributor Insights rules than a region takes (issue 25, item 13)', () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `key${i}`).join(',');
+    const build = (raw: Record<string, string>) =>
+      buildStack(parseStackParameters(raw), { service: 'bedrock-watch', stage: 'dev' });
+
+    expect(() => build({ attributionKeys: keys(26) })).toThrow(
+      "attributionKeys: 26 keys make 104 Contributor Insights rules, over CloudWatch's 100 per region (rules outside this stack count too): use at most 25 keys",
+    );
+    expect(() => build({ attributionKeys: keys(51), metricSet: 'essential' })).toThrow(
+      /51 keys make 102 Contributor Insights rules.*use at most 50 keys/,
+    );
+    expect(
+      resourcesOfType(
+        build({ attributionKeys: keys(25) }) as unknown as Template,
+        'AWS::CloudWatch::InsightRule',
+      ),
+    ).toHaveLength(100);
+  });
 
   it("builds a stage of the longest length that fits, and the issue's 2.9 KB configJson with six alert targets", () => {
     const configJson = JSON.stringify({

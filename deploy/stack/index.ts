@@ -20,7 +20,7 @@ import {
   ingestFunctionResources,
   ingestMemorySize,
 } from './ingest-function';
-import { insightResources } from './insights';
+import { insightResources, withRuleDependencies } from './insights';
 import { invocationLogGroup, invocationLogGroupOutputs, invocationLogging } from './invocation-logging';
 import { checkEnvironments, checkFunctionNames } from './limits';
 import { metricFilterResources } from './metric-filters';
@@ -79,7 +79,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...metricFilterResources(params, logGroup),
     ...topicResources(params, ctx, names),
     ...insightResources(params, names),
-    ...alarmResources(alarms, alarmTopics()),
+    ...withRuleDependencies(alarmResources(alarms, alarmTopics()), params, names),
     ...board.resources,
     ...notifierResources(params, names),
     ...remediationResources(params, ctx, names),
