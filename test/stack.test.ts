@@ -409,6 +409,7 @@ describe('the packaged stack (serverless package, offline)', () => {
       'bedrock:PutModelInvocationLoggingConfiguration',
       'iam:PassRole',
       'logs:CreateLogStream',
+      'logs:DescribeSubscriptionFilters',
       'logs:PutLogEvents',
       'ssm:DeleteParameter',
       'ssm:GetParameter',

@@ -12,6 +12,8 @@ export interface LoggingProperties {
   largeDataKeyPrefix?: string;
   /** SSM parameter that keeps the configuration found before the stack took over. */
   previousConfigParameter: string;
+  /** Where the stack's subscription filter delivers: checked for room in the group first. */
+  subscriptionDestinationArn?: string;
 }
 
 export class LoggingPropertiesError extends Error {
@@ -38,6 +40,8 @@ export function parseLoggingProperties(raw: Record<string, unknown> | undefined)
   if (bucket) props.largeDataBucket = bucket;
   const prefix = text('LargeDataKeyPrefix', false);
   if (prefix) props.largeDataKeyPrefix = prefix;
+  const destination = text('SubscriptionDestinationArn', false);
+  if (destination) props.subscriptionDestinationArn = destination;
   return props;
 }
 
