@@ -324,7 +324,12 @@ describe('the packaged stack (serverless package, offline)', () => {
     expect(JSON.stringify(kinesis.Resources.LogsToKinesisRole?.Properties.Policies)).toContain(
       ':stream/bedrock-watch-dev-invocation-logs',
     );
-    expect(filter.DependsOn).toEqual(['InvocationLogGroup', 'IngestStreamMapping']);
+    // After the custom resource has looked for room in the group (issue 25, item 5).
+    expect(filter.DependsOn).toEqual([
+      'InvocationLogGroup',
+      'IngestStreamMapping',
+      'InvocationLoggingConfig',
+    ]);
     expect(kinesis.Resources.IngestStreamMapping?.Properties.EventSourceArn).toEqual({
       'Fn::GetAtt': ['IngestStream', 'Arn'],
     });
@@ -883,7 +888,10 @@ describe('buildStack with an existing log group', () => {
     });
     expect(Resources.InvocationLoggingConfig?.DependsOn).toBeUndefined();
     expect(Resources.InvocationSubscription?.Properties?.LogGroupName).toBe('/aws/bedrock/modelinvocations');
-    expect(Resources.InvocationSubscription?.DependsOn).toEqual(['IngestSubscriptionPermission']);
+    expect(Resources.InvocationSubscription?.DependsOn).toEqual([
+      'IngestSubscriptionPermission',
+      'InvocationLoggingConfig',
+    ]);
   });
 
   it('with manageInvocationLogging=false, only subscribes: no Bedrock role and no logging configuration', () => {
