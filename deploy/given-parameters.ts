@@ -31,6 +31,21 @@ export function givenParameterNames(cli: unknown, configParams: unknown, stage: 
 }
 
 /**
+ * What a deployed stack defaults differently from the local tools: `serviceName`, the `service`
+ * dimension of every series, is `<service>-<stage>`, so two stages in one account (same namespace)
+ * publish separate series instead of adding into each other's budgets, quotas and bill drift.
+ * A value given (even `bedrock-watch`, to keep an existing stack's series) is kept.
+ * @example withStackDefaults({}, { service: 'bedrock-watch', stage: 'prod' }) // { serviceName: 'bedrock-watch-prod' }
+ */
+export function withStackDefaults(
+  raw: Readonly<Record<string, unknown>>,
+  ctx: { service: string; stage: string },
+): Record<string, unknown> {
+  const given = raw.serviceName !== undefined && raw.serviceName !== null && raw.serviceName !== '';
+  return given ? { ...raw } : { ...raw, serviceName: `${ctx.service}-${ctx.stage}` };
+}
+
+/**
  * The one line to print for a mistake in the parameters or the configuration they carry, or
  * undefined for anything else (a bug, which keeps its stack trace).
  * @example packageErrorLine(new StackParameterError('kinesisShards: a stream needs at least 1 shard'))

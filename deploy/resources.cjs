@@ -6,7 +6,10 @@ const { DEFAULT_STACK_PARAMETERS, parseStackParameters } = tsxRequire(
   '../shared/monitoring/parameters.ts',
   __filename,
 );
-const { givenParameterNames, packageErrorLine } = tsxRequire('./given-parameters.ts', __filename);
+const { givenParameterNames, packageErrorLine, withStackDefaults } = tsxRequire(
+  './given-parameters.ts',
+  __filename,
+);
 const { buildStack } = tsxRequire('./stack/index.ts', __filename);
 
 let cached;
@@ -24,7 +27,7 @@ async function build({ options, resolveConfigurationProperty, resolveVariable })
   ]);
   const raw = {};
   for (const name of names) raw[name] = await resolveVariable(`param:${name}, null`);
-  const params = parseStackParameters(raw);
+  const params = parseStackParameters(withStackDefaults(raw, { service, stage }));
   given = { params, ctx: { service, stage } };
   return buildStack(params, given.ctx);
 }

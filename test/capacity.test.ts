@@ -156,6 +156,7 @@ describe('the packaged capacity alarms', () => {
     // The concurrency alarms' own inputs (the stack test checks every other alarm and widget).
     const uses = metricUses(template).filter((u) => u.where.startsWith('AlarmConcurrency'));
     expect(uses.map((u) => u.metricName)).toEqual(Array(4).fill('Latency'));
-    expect(contractProblems(uses, emitted, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
+    // The packaged stage (dev) is in the service dimension (issue 25, item 9).
+    expect(contractProblems(uses, emitted, 'BedrockWatch', 'bedrock-watch-dev')).toEqual([]);
   }, 240_000);
 });

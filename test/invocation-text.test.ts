@@ -13,13 +13,9 @@ let short: Template;
 
 beforeAll(async () => {
   // One at a time: packageTemplate serialises the builds anyway.
-  ({ template: off } = await packageTemplate({ largeDataBucket: 'create' }));
+  ({ template: off } = await packageTemplate({ invocationText: 'off', largeDataBucket: 'create' }));
   ({ template: on } = await packageTemplate({ invocationText: 'on', largeDataBucket: 'create' }));
-  ({ template: short } = await packageTemplate({
-    invocationText: 'short',
-    invocationLogKmsKeyArn: KEY,
-    largeDataBucket: 'create',
-  }));
+  ({ template: short } = await packageTemplate({ invocationLogKmsKeyArn: KEY, largeDataBucket: 'create' }));
 }, 180_000);
 
 const logging = (t: Template) => t.Resources.InvocationLoggingConfig?.Properties;
@@ -28,7 +24,7 @@ const bodiesExpireAfter = (t: Template) =>
   t.Resources.LargeDataBucket?.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays;
 
 describe('invocationText, packaged', () => {
-  it('by default asks Bedrock for metadata only, the group kept invocationLogRetentionDays', () => {
+  it('off asks Bedrock for metadata only, the group kept invocationLogRetentionDays', () => {
     expect(logging(off)?.TextDataDelivery).toBe('false');
     expect(group(off)).toEqual({ LogGroupName: '/aws/bedrock/modelinvocations', RetentionInDays: 30 });
     expect(bodiesExpireAfter(off)).toBe(30);
@@ -40,7 +36,7 @@ describe('invocationText, packaged', () => {
     expect(group(on)?.KmsKeyId).toBeUndefined();
   });
 
-  it('short delivers text, keeps the group and the large bodies 1 day, encrypted with the given key', () => {
+  it('short (the default) delivers text, keeps the group and the large bodies 1 day, encrypted with the given key', () => {
     expect(logging(short)?.TextDataDelivery).toBe('true');
     expect(group(short)).toEqual({
       LogGroupName: '/aws/bedrock/modelinvocations',
@@ -79,6 +75,13 @@ describe('invocationText, checked', () => {
     ],
   ])('refuses %o', (raw, message) => {
     expect(() => parseStackParameters(raw)).toThrow(message);
+  });
+
+  it('defaults to short with the stack’s own group, and to on with an adopted one (its retention is not ours)', () => {
+    expect(parseStackParameters({}).invocationText).toBe('short');
+    expect(parseStackParameters({ existingLogGroup: '/aws/bedrock/modelinvocations' }).invocationText).toBe(
+      'on',
+    );
   });
 
   it('accepts every value with the stack’s own group, and on and off with an adopted one', () => {

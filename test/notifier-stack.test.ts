@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseHourlySettings } from '../shared/alerts/hourly-settings';
 import { parseNotifierConfig } from '../shared/alerts/notifier-config';
+import { dashboardNameIn } from '../shared/monitoring/dashboards/names';
 import {
   asList,
   cfnLint,
@@ -149,10 +150,14 @@ describe('the packaged stack with every destination, budgets, token spikes and r
     ]);
     expect(config.policies.critical.map((s) => s.afterMinutes)).toEqual([0, 15, 30, 60]);
     expect(config.dashboards).toEqual({
-      operations: 'bedrock-watch-prod-operations',
-      'model-comparison': 'bedrock-watch-prod-model-comparison',
-      executive: 'bedrock-watch-prod-executive',
+      // The region left open for the notifier to fill in from the alarm (dashboards are global).
+      operations: 'bedrock-watch-prod-operations-{region}',
+      'model-comparison': 'bedrock-watch-prod-model-comparison-{region}',
+      executive: 'bedrock-watch-prod-executive-{region}',
     });
+    expect(dashboardNameIn(config.dashboards.operations ?? '', 'eu-west-1')).toBe(
+      'bedrock-watch-prod-operations-eu-west-1',
+    );
     expect(config.eventBus).toBe('default');
     expect(hourly.costScopes).toEqual([{ ModelId: HAIKU }, { team: 'search' }]);
     expect(hourly.tokenScopes).toEqual([{}, { ModelId: HAIKU }]);

@@ -59,7 +59,7 @@ describe('notifier deliveries (real HTTP on 127.0.0.1)', () => {
     );
     expect(slackAlarm.blocks[3].text.text).toContain('team search: $12.30');
     expect(slackAlarm.blocks[6].elements[0].url).toBe(
-      `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=${PREFIX}-executive`,
+      `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=${PREFIX}-executive-eu-west-1`,
     );
     expect(slackOk.blocks[0].text.text).toBe('[RESOLVED] budget-90-all (all models)');
 

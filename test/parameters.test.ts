@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { givenParameterNames, packageErrorLine } from '../deploy/given-parameters';
+import { givenParameterNames, packageErrorLine, withStackDefaults } from '../deploy/given-parameters';
 import { ConfigError } from '../shared/ingest/config';
 import {
   closestModelId,
@@ -133,5 +133,70 @@ describe('packageErrorLine', () => {
     );
     expect(packageErrorLine(new ConfigError('configJson: bad'))).toContain('configJson: bad');
     expect(packageErrorLine(new TypeError('x is undefined'))).toBeUndefined();
+  });
+});
+
+describe('parameters AWS would take or refuse only at deploy or run time (issue 25, item 13)', () => {
+  it.each([
+    [{ criticalEmail: 'oncall' }, 'criticalEmail: "oncall" is not one e-mail address'],
+    [
+      { warningEmail: 'a@example.com,b@example.com' },
+      'warningEmail: "a@example.com,b@example.com" is not one e-mail address',
+    ],
+    [
+      { dashboardRegions: 'us-east-1,Oregon' },
+      'dashboardRegions: "Oregon" is not a region id such as us-east-1',
+    ],
+    [
+      { logLevel: 'VERBOSE' },
+      'logLevel: "VERBOSE" is not one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT',
+    ],
+    [{ anomalyBandWidth: '0' }, 'anomalyBandWidth: must be above 0 (standard deviations)'],
+    [{ errorRateCriticalPct: '150' }, 'errorRateCriticalPct: 150 is not a percentage between 0 and 100'],
+    [{ quotaCriticalPct: '101' }, 'quotaCriticalPct: 101 is not a percentage between 0 and 100'],
+    [
+      { rejectedRecordsWarningPct: '200' },
+      'rejectedRecordsWarningPct: 200 is not a percentage between 0 and 100',
+    ],
+    [
+      { remediationEvents: 'true', remediationEventBus: 'my bus' },
+      'remediationEventBus: "my bus" is not an event bus name or ARN (the bus must exist)',
+    ],
+  ])('refuses %o', (raw, message) => {
+    expect(() => parseStackParameters(raw)).toThrow(message);
+  });
+
+  it('accepts the shapes AWS accepts', () => {
+    const params = parseStackParameters({
+      criticalEmail: 'on-call+bedrock@example.co.uk',
+      dashboardRegions: 'us-east-1,eu-central-2,cn-north-1,us-gov-west-1,ap-southeast-5',
+      logLevel: 'debug',
+      anomalyBandWidth: '0.5',
+      errorRateWarningPct: '100',
+      errorRateCriticalPct: '100',
+      remediationEventBus: 'arn:aws:events:eu-west-1:123456789012:event-bus/ops',
+    });
+
+    expect(params.dashboardRegions).toHaveLength(5);
+    expect(params.remediationEventBus).toBe('arn:aws:events:eu-west-1:123456789012:event-bus/ops');
+    expect(
+      parseStackParameters({ remediationEventBus: 'aws.partner/example.com/123/ops' }).remediationEventBus,
+    ).toBe('aws.partner/example.com/123/ops');
+  });
+});
+
+describe('withStackDefaults (issue 25, item 9)', () => {
+  it("gives a deployed stack's service dimension its stage, and keeps a given one", () => {
+    const ctx = { service: 'bedrock-watch', stage: 'prod' };
+
+    expect(parseStackParameters(withStackDefaults({}, ctx)).serviceName).toBe('bedrock-watch-prod');
+    expect(parseStackParameters(withStackDefaults({ serviceName: null }, ctx)).serviceName).toBe(
+      'bedrock-watch-prod',
+    );
+    expect(parseStackParameters(withStackDefaults({ serviceName: 'bedrock-watch' }, ctx)).serviceName).toBe(
+      'bedrock-watch',
+    );
+    // The local tools, which know no stage, keep the plain default.
+    expect(parseStackParameters({}).serviceName).toBe('bedrock-watch');
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SAMPLE_DIR, runReplay } from '../cli/replay/run';
+import { withStackDefaults } from '../deploy/given-parameters';
 import { buildStack, ingestNames, SUBSCRIPTION_FILTER_PATTERN } from '../deploy/stack/index';
 import { FUNCTION_KEYS, functionName } from '../deploy/stack/names';
 import {
@@ -159,6 +160,29 @@ beforeAll(async () => {
   }
 }, 120_000);
 
+/**
+ * A template value as CloudFormation would resolve it in this partition and region: literal
+ * strings, and Fn::Sub of the pseudo parameters and of Fn::FindInMap variables (what names and
+ * URLs use).
+ */
+function resolveIn(template: Template, value: unknown, partition: string, region: string): string {
+  if (typeof value === 'string') return value;
+  const [text, vars = {}] = asList((value as { 'Fn::Sub': unknown })['Fn::Sub']) as [
+    string,
+    Record<string, { 'Fn::FindInMap': [string, unknown, string] }>?,
+  ];
+  const mappings = (template as unknown as { Mappings: Record<string, any> }).Mappings;
+  const known: Record<string, string> = { 'AWS::Region': region, 'AWS::Partition': partition };
+  for (const [name, v] of Object.entries(vars)) {
+    const [map, , key] = v['Fn::FindInMap'];
+    known[name] = mappings[map][partition][key];
+  }
+  return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+    if (!(name in known)) throw new Error(`cannot resolve \${${name}}`);
+    return known[name] as string;
+  });
+}
+
 const one = (template: Template, type: string) => {
   const found = resourcesOfType(template, type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
@@ -231,7 +255,8 @@ describe('the packaged stack (serverless package, offline)', () => {
     const logGroup = direct.Resources.InvocationLogGroup;
     expect(logGroup?.Properties).toEqual({
       LogGroupName: '/aws/bedrock/modelinvocations',
-      RetentionInDays: 30,
+      // invocationText=short by default: prompts and answers are kept one day.
+      RetentionInDays: 1,
     });
     expect(logGroup?.DeletionPolicy).toBe('Retain');
     const trust = direct.Resources.BedrockLoggingRole?.Properties.AssumeRolePolicyDocument.Statement[0];
@@ -244,7 +269,7 @@ describe('the packaged stack (serverless package, offline)', () => {
     );
   });
 
-  it('turns model-invocation logging on, metadata only by default, through a custom resource', () => {
+  it('turns model-invocation logging on, with text kept a day by default, through a custom resource', () => {
     const custom = one(direct, 'Custom::BedrockInvocationLogging');
     expect(custom.Properties).toMatchObject({
       ServiceToken: { 'Fn::GetAtt': ['LoggingConfigLambdaFunction', 'Arn'] },
@@ -252,7 +277,7 @@ describe('the packaged stack (serverless package, offline)', () => {
       RoleArn: { 'Fn::GetAtt': ['BedrockLoggingRole', 'Arn'] },
       LargeDataBucket: { Ref: 'LargeDataBucket' },
       PreviousConfigParameter: '/bedrock-watch/prod/previous-invocation-logging-config',
-      TextDataDelivery: 'false',
+      TextDataDelivery: 'true',
     });
     expect(custom.DependsOn).toEqual([
       'InvocationLogGroup',
@@ -305,7 +330,12 @@ describe('the packaged stack (serverless package, offline)', () => {
     expect(JSON.stringify(kinesis.Resources.LogsToKinesisRole?.Properties.Policies)).toContain(
       ':stream/bedrock-watch-dev-invocation-logs',
     );
-    expect(filter.DependsOn).toEqual(['InvocationLogGroup', 'IngestStreamMapping']);
+    // After the custom resource has looked for room in the group (issue 25, item 5).
+    expect(filter.DependsOn).toEqual([
+      'InvocationLogGroup',
+      'IngestStreamMapping',
+      'InvocationLoggingConfig',
+    ]);
     expect(kinesis.Resources.IngestStreamMapping?.Properties.EventSourceArn).toEqual({
       'Fn::GetAtt': ['IngestStream', 'Arn'],
     });
@@ -390,6 +420,7 @@ describe('the packaged stack (serverless package, offline)', () => {
       'bedrock:PutModelInvocationLoggingConfiguration',
       'iam:PassRole',
       'logs:CreateLogStream',
+      'logs:DescribeSubscriptionFilters',
       'logs:PutLogEvents',
       'ssm:DeleteParameter',
       'ssm:GetParameter',
@@ -545,19 +576,19 @@ describe('the packaged stack (serverless package, offline)', () => {
   it('builds the four dashboards, the cross-region one with a region per metric', () => {
     const dashboards: Record<string, any> = Object.fromEntries(
       resourcesOfType(direct, 'AWS::CloudWatch::Dashboard').map(([, d]) => [
-        d.Properties.DashboardName,
+        resolveIn(direct, d.Properties.DashboardName, 'aws', 'us-east-1'),
         JSON.parse(d.Properties.DashboardBody['Fn::Sub']),
       ]),
     );
     expect(Object.keys(dashboards).sort()).toEqual([
-      'bedrock-watch-prod-executive',
-      'bedrock-watch-prod-model-comparison',
-      'bedrock-watch-prod-operations',
-      'bedrock-watch-prod-regions',
+      'bedrock-watch-prod-executive-us-east-1',
+      'bedrock-watch-prod-model-comparison-us-east-1',
+      'bedrock-watch-prod-operations-us-east-1',
+      'bedrock-watch-prod-regions-us-east-1',
     ]);
     const titles = (name: string) =>
       dashboards[name].widgets.map((w: any) => w.properties.title).filter(Boolean);
-    expect(titles('bedrock-watch-prod-operations')).toEqual(
+    expect(titles('bedrock-watch-prod-operations-us-east-1')).toEqual(
       expect.arrayContaining([
         'Invocations per model',
         'Errors by class (all models)',
@@ -565,7 +596,7 @@ describe('the packaged stack (serverless package, offline)', () => {
         'Pipeline: lag and failures',
       ]),
     );
-    expect(titles('bedrock-watch-prod-model-comparison')).toEqual([
+    expect(titles('bedrock-watch-prod-model-comparison-us-east-1')).toEqual([
       'p95 latency (ms)',
       'Error rate (%)',
       'Cost per 1,000 invocations (USD)',
@@ -573,12 +604,12 @@ describe('the packaged stack (serverless package, offline)', () => {
       'Truncated answers (% of calls)',
       'Guardrail interventions (% of calls)',
     ]);
-    const executive = dashboards['bedrock-watch-prod-executive'];
+    const executive = dashboards['bedrock-watch-prod-executive-us-east-1'];
     expect(executive.widgets.some((w: any) => w.type === 'alarm' && w.properties.alarms.length > 0)).toBe(
       true,
     );
     expect(executive.widgets.some((w: any) => w.type === 'text')).toBe(true);
-    const regions = dashboards['bedrock-watch-prod-regions'].widgets
+    const regions = dashboards['bedrock-watch-prod-regions-us-east-1'].widgets
       .filter((w: any) => w.type === 'metric')
       .flatMap((w: any) => w.properties.metrics.map((m: any[]) => m.at(-1).region));
     expect(new Set(regions)).toEqual(new Set(['us-east-1', 'us-west-2']));
@@ -591,11 +622,33 @@ describe('the packaged stack (serverless package, offline)', () => {
     expect(resourcesOfType(kinesis, 'AWS::CloudWatch::Dashboard')).toHaveLength(3);
   });
 
+  it('names the dashboards after the region they are deployed in, and links them on the partition console (issue 25, items 1 and 13)', () => {
+    const names = (region: string) =>
+      resourcesOfType(direct, 'AWS::CloudWatch::Dashboard').map(([, d]) =>
+        resolveIn(direct, d.Properties.DashboardName, 'aws', region),
+      );
+    const url = (partition: string, region: string) =>
+      resolveIn(direct, direct.Outputs.DashboardOperationsUrl?.Value, partition, region);
+
+    // Dashboards are global per account: the same stage in two regions needs two sets of names.
+    expect(names('eu-west-1')).toContain('bedrock-watch-prod-operations-eu-west-1');
+    expect(names('us-east-1').filter((n) => names('eu-west-1').includes(n))).toEqual([]);
+    expect(url('aws', 'eu-west-1')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=bedrock-watch-prod-operations-eu-west-1',
+    );
+    expect(url('aws-cn', 'cn-north-1')).toMatch(
+      /^https:\/\/cn-north-1\.console\.amazonaws\.cn\/cloudwatch\/.*name=bedrock-watch-prod-operations-cn-north-1$/,
+    );
+    expect(url('aws-us-gov', 'us-gov-west-1')).toMatch(
+      /^https:\/\/us-gov-west-1\.console\.amazonaws-us-gov\.com\/cloudwatch\//,
+    );
+  });
+
   it('reads only metrics the ingest function and the metric filters actually emit, with their units and dimensions', () => {
     const uses = metricUses(direct);
     expect(uses.filter((u) => u.namespace === 'BedrockWatch').length).toBeGreaterThan(100);
-    expect(contractProblems(uses, emitted, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
-    expect(contractProblems(metricUses(kinesis), emitted, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
+    expect(contractProblems(uses, emitted, 'BedrockWatch', 'bedrock-watch-prod')).toEqual([]);
+    expect(contractProblems(metricUses(kinesis), emitted, 'BedrockWatch', 'bedrock-watch-dev')).toEqual([]);
   });
 
   it('with the essential set, reads only what that set emits, and from AWS/Bedrock only its documented runtime metrics per ModelId', () => {
@@ -607,13 +660,13 @@ describe('the packaged stack (serverless package, offline)', () => {
     ]);
     const bedrock = uses.filter((u) => u.namespace === 'AWS/Bedrock');
 
-    expect(contractProblems(uses, emittedEssential, 'BedrockWatch', 'bedrock-watch')).toEqual([]);
+    expect(contractProblems(uses, emittedEssential, 'BedrockWatch', 'bedrock-watch-prod')).toEqual([]);
     expect(bedrock.map((u) => u.metricName).filter((n) => !runtime.has(n))).toEqual([]);
     expect(bedrock.filter((u) => u.metricName === 'InvocationLatency').length).toBeGreaterThan(0);
     expect(bedrock.every((u) => Object.keys(u.dimensions).every((d) => d === 'ModelId'))).toBe(true);
     // The complete set reads series the essential set does not publish: the check tells them apart.
     expect(
-      contractProblems(metricUses(direct), emittedEssential, 'BedrockWatch', 'bedrock-watch').length,
+      contractProblems(metricUses(direct), emittedEssential, 'BedrockWatch', 'bedrock-watch-prod').length,
     ).toBeGreaterThan(0);
   });
 
@@ -693,7 +746,7 @@ describe('the packaged stack (serverless package, offline)', () => {
     );
     if (!withUnit) throw new Error('no alarm with a unit');
     withUnit.Properties.Metrics[0].MetricStat.Unit = 'Seconds';
-    const problems = contractProblems(metricUses(broken), emitted, 'BedrockWatch', 'bedrock-watch');
+    const problems = contractProblems(metricUses(broken), emitted, 'BedrockWatch', 'bedrock-watch-prod');
     expect(problems.some((p) => p.includes('nobody emits Latancy'))).toBe(true);
     expect(problems.some((p) => p.includes('unit Seconds'))).toBe(true);
     const wrongDims = contractProblems(
@@ -703,6 +756,71 @@ describe('the packaged stack (serverless package, offline)', () => {
       'bedrock-watch',
     );
     expect(wrongDims).toEqual(['x: Invocations is not emitted under [Model]']);
+  });
+
+  it('gives each stage its own service dimension, so two stages in one account do not add up (issue 25, item 9)', () => {
+    const serviceOf = (t: Template) =>
+      t.Resources.IngestLambdaFunction?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+    const alarmServices = (t: Template) =>
+      new Set(
+        metricUses(t).flatMap((u) => (u.dimensions.service === undefined ? [] : [u.dimensions.service])),
+      );
+
+    expect(serviceOf(defaults)).toBe('bedrock-watch-dev');
+    expect(serviceOf(direct)).toBe('bedrock-watch-prod');
+    // What the alarms and dashboards read is what that stage's functions publish.
+    expect(alarmServices(defaults)).toEqual(new Set(['bedrock-watch-dev']));
+    expect(alarmServices(direct)).toEqual(new Set(['bedrock-watch-prod']));
+    expect(
+      withStackDefaults({ serviceName: 'bedrock-watch' }, { service: 'bedrock-watch', stage: 'prod' }),
+    ).toEqual({ serviceName: 'bedrock-watch' });
+  });
+
+  it('creates top-contributor alarms after their rule, and keeps the failure queues on delete (issue 25, item 13)', () => {
+    const alarms = resourcesOfType(direct, 'AWS::CloudWatch::Alarm').filter(([id]) =>
+      id.startsWith('AlarmTopContributor'),
+    );
+    const rules = new Set(resourcesOfType(direct, 'AWS::CloudWatch::InsightRule').map(([id]) => id));
+
+    expect(alarms.map(([id, a]) => [id, a.DependsOn])).toEqual([
+      ['AlarmTopContributorCostCaller', ['InsightRuleCallerCost']],
+      ['AlarmTopContributorCostTeam', ['InsightRuleTeamCost']],
+    ]);
+    for (const [, alarm] of alarms)
+      for (const rule of alarm.DependsOn ?? []) expect(rules.has(rule)).toBe(true);
+    for (const [template, queue] of [
+      [direct, 'IngestFailureQueue'],
+      [kinesis, 'IngestFailureQueue'],
+    ] as const) {
+      expect(template.Resources[queue]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    }
+    const notifier = buildStack(parseStackParameters({ alertTargets: 'hook=webhook:ssm:/bw/hook' }), {
+      service: 'bedrock-watch',
+      stage: 'dev',
+    }).Resources.NotifierFailureQueue;
+    expect(notifier).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('grants PutEvents on the remediation bus given by name or by ARN', () => {
+    const putEvents = (bus: string) =>
+      buildStack(parseStackParameters({ remediationEvents: 'true', remediationEventBus: bus }), {
+        service: 'bedrock-watch',
+        stage: 'dev',
+      }).Resources.NotifierRole?.Properties?.Policies as {
+        PolicyDocument: { Statement: Record<string, unknown>[] };
+      }[];
+    const resourceOf = (bus: string) =>
+      putEvents(bus)
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .find((s) => JSON.stringify(s.Action).includes('events:PutEvents'))?.Resource;
+
+    expect(resourceOf('arn:aws:events:eu-west-1:123456789012:event-bus/ops')).toBe(
+      'arn:aws:events:eu-west-1:123456789012:event-bus/ops',
+    );
+    expect(JSON.stringify(resourceOf('ops'))).toContain(':event-bus/ops');
   });
 
   it('gives each function only the environment variables it reads (issue 25, item 3)', () => {
@@ -777,7 +895,10 @@ describe('buildStack with an existing log group', () => {
     // Only the grant that lets a stack delete put the account's earlier setting back (issue 25, item 7).
     expect(Resources.InvocationLoggingConfig?.DependsOn).toEqual(['EarlierLoggingRolePassPolicy']);
     expect(Resources.InvocationSubscription?.Properties?.LogGroupName).toBe('/aws/bedrock/modelinvocations');
-    expect(Resources.InvocationSubscription?.DependsOn).toEqual(['IngestSubscriptionPermission']);
+    expect(Resources.InvocationSubscription?.DependsOn).toEqual([
+      'IngestSubscriptionPermission',
+      'InvocationLoggingConfig',
+    ]);
   });
 
   it('with manageInvocationLogging=false, only subscribes: no Bedrock role and no logging configuration', () => {
@@ -867,7 +988,10 @@ describe('serverless package over an AWS limit (issue 25, items 2 to 4)', () => 
         quotas: sixteen.map((m) => `${m}=100000:100`).join(';'),
         concurrencyLimits: sixteen.map((m) => `${m}=10`).join(';'),
         modelBudgets: sixteen.map((m) => `${m}=100`).join(';'),
-        attributionKeys: Array.from({ length: 40 }, (_, i) => `key${i}`).join(','),
+        // 25 keys: 100 Contributor Insights rules, the most a region takes (checked on its own
+        // below); 8 watched models take the stack past 500 with the keys still the largest part.
+        attributionKeys: Array.from({ length: 25 }, (_, i) => `key${i}`).join(','),
+        watchedModels: sixteen.slice(0, 8).join(','),
       },
       [],
       `^bedrock-watch: the template would have 5\\d\\d resources, over CloudFormation's 500; attributionKeys adds \\d+ resources: trim it ${limits}`,
@@ -890,6 +1014,25 @@ describe('serverless package over an AWS limit (issue 25, items 2 to 4)', () => 
     },
     60_000,
   );
+
+  it('refuses more Contributor Insights rules than a region takes (issue 25, item 13)', () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `key${i}`).join(',');
+    const build = (raw: Record<string, string>) =>
+      buildStack(parseStackParameters(raw), { service: 'bedrock-watch', stage: 'dev' });
+
+    expect(() => build({ attributionKeys: keys(26) })).toThrow(
+      "attributionKeys: 26 keys make 104 Contributor Insights rules, over CloudWatch's 100 per region (rules outside this stack count too): use at most 25 keys",
+    );
+    expect(() => build({ attributionKeys: keys(51), metricSet: 'essential' })).toThrow(
+      /51 keys make 102 Contributor Insights rules.*use at most 50 keys/,
+    );
+    expect(
+      resourcesOfType(
+        build({ attributionKeys: keys(25) }) as unknown as Template,
+        'AWS::CloudWatch::InsightRule',
+      ),
+    ).toHaveLength(100);
+  });
 
   it("builds a stage of the longest length that fits, and the issue's 2.9 KB configJson with six alert targets", () => {
     const configJson = JSON.stringify({

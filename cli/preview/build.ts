@@ -3,7 +3,7 @@
  * then computes every widget of every dashboard the stack would deploy from the same dashboard
  * definitions, ready for the HTML writer. The CLI is cli/preview/command.ts.
  */
-import { buildDashboards } from '../../shared/monitoring/dashboards';
+import { buildDashboards, dashboardNameIn } from '../../shared/monitoring/dashboards';
 import { widgetData } from '../../shared/preview/widget-data';
 import { derivable, runSimulation, type SimulateOptions } from '../simulate/run';
 import type { PreviewPage } from './html';
@@ -39,7 +39,8 @@ export async function buildPreview(
     deliveryLagSeconds: options.deliveryLagSeconds,
     dashboards: buildDashboards(options.params, result.names, result.definitions).map((d) => ({
       key: d.key,
-      name: d.name,
+      // The name the dashboard has in this region, as deployed.
+      name: dashboardNameIn(d.name, region),
       widgets: d.body.widgets.map((widget) => ({ widget, data: widgetData(widget, ctx) })),
     })),
   };

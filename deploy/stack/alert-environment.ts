@@ -7,7 +7,7 @@ import { HOURLY_ENV } from '../../shared/alerts/hourly-settings';
 import { NOTIFIER_ENV } from '../../shared/alerts/notifier-config';
 import { buildAlarmDefinitions } from '../../shared/monitoring/alarms/index';
 import { hourlySettings, notifierEnabled } from '../../shared/monitoring/alerting';
-import { buildDashboards } from '../../shared/monitoring/dashboards/index';
+import { buildDashboards, dashboardNameIn, SETTINGS_REGION } from '../../shared/monitoring/dashboards/index';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { ingestNames, type StackContext } from './names';
 import { notifierSettings } from './notifier';
@@ -40,7 +40,7 @@ export function alertEnvironments(params: StackParameters, ctx: StackContext) {
   const dashboards = Object.fromEntries(
     buildDashboards(params, names, buildAlarmDefinitions(params, names))
       .filter((d) => ['operations', 'model-comparison', 'executive'].includes(d.key))
-      .map((d) => [d.key, d.name]),
+      .map((d) => [d.key, dashboardNameIn(d.name, SETTINGS_REGION)]),
   );
   return {
     monthToDate: hourly ? variable(HOURLY_ENV, hourly) : {},

@@ -9,6 +9,21 @@ import type { StackParameters } from '../../shared/monitoring/parameters';
 import { logicalId, type Output, type Resources, sub } from './cfn';
 import type { IngestNames } from './names';
 
+/** The template mapping of each partition's console host. */
+export const CONSOLE_MAPPING = 'PartitionConsole';
+
+/**
+ * The console host by AWS::Partition: a link to console.aws.amazon.com opens nothing for an
+ * account in China or GovCloud (the notifier's links use the same hosts: shared/alerts/view.ts).
+ */
+export const consoleMappings = () => ({
+  [CONSOLE_MAPPING]: {
+    aws: { Host: 'console.aws.amazon.com' },
+    'aws-cn': { Host: 'console.amazonaws.cn' },
+    'aws-us-gov': { Host: 'console.amazonaws-us-gov.com' },
+  },
+});
+
 /** The dashboards and their URLs. */
 export function dashboards(
   params: StackParameters,
@@ -21,14 +36,17 @@ export function dashboards(
     const id = logicalId('Dashboard', dashboard.key);
     resources[id] = {
       Type: 'AWS::CloudWatch::Dashboard',
-      // Fn::Sub fills in the region and account the bodies refer to.
-      Properties: { DashboardName: dashboard.name, DashboardBody: sub(JSON.stringify(dashboard.body)) },
+      // Fn::Sub fills in the region the name carries and the region and account the bodies refer to.
+      Properties: { DashboardName: sub(dashboard.name), DashboardBody: sub(JSON.stringify(dashboard.body)) },
     };
     outputs[`${id}Url`] = {
       Description: `CloudWatch dashboard: ${dashboard.key}`,
-      Value: sub(
-        `https://\${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=\${AWS::Region}#dashboards:name=${dashboard.name}`,
-      ),
+      Value: {
+        'Fn::Sub': [
+          `https://\${AWS::Region}.\${ConsoleHost}/cloudwatch/home?region=\${AWS::Region}#dashboards:name=${dashboard.name}`,
+          { ConsoleHost: { 'Fn::FindInMap': [CONSOLE_MAPPING, { Ref: 'AWS::Partition' }, 'Host'] } },
+        ],
+      },
     };
   }
   return { resources, outputs };

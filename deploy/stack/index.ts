@@ -11,7 +11,7 @@ import { buildAlarmDefinitions } from '../../shared/monitoring/alarms/index';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { alarmResources } from './alarms';
 import type { Output, Resources } from './cfn';
-import { dashboards } from './dashboards';
+import { consoleMappings, dashboards } from './dashboards';
 import { functionEnvironments } from './environment';
 import { feedbackOutputs, feedbackResources } from './feedback';
 import {
@@ -20,7 +20,7 @@ import {
   ingestFunctionResources,
   ingestMemorySize,
 } from './ingest-function';
-import { insightResources } from './insights';
+import { insightResources, withRuleDependencies } from './insights';
 import { invocationLogGroup, invocationLogGroupOutputs, invocationLogging } from './invocation-logging';
 import { checkEnvironments, checkFunctionNames } from './limits';
 import { metricFilterResources } from './metric-filters';
@@ -44,6 +44,8 @@ export interface StackFragments {
   environment: Record<FunctionKey, Record<string, string>>;
   Resources: Resources;
   Outputs: Record<string, Output>;
+  /** Template mappings: the console host of each partition, for the dashboard URLs. */
+  Mappings: ReturnType<typeof consoleMappings>;
   /** Extensions of resources the framework generates (functions). */
   extensions: Record<string, { Properties: Record<string, unknown> }>;
   /** The ingest function's memory in MB (functions.ingest.memorySize). */
@@ -77,7 +79,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...metricFilterResources(params, logGroup),
     ...topicResources(params, ctx, names),
     ...insightResources(params, names),
-    ...alarmResources(alarms, alarmTopics()),
+    ...withRuleDependencies(alarmResources(alarms, alarmTopics()), params, names),
     ...board.resources,
     ...notifierResources(params, names),
     ...remediationResources(params, ctx, names),
@@ -95,6 +97,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     environment,
     Resources,
     Outputs,
+    Mappings: consoleMappings(),
     extensions,
     ingestMemorySize: ingestMemorySize(params),
   };

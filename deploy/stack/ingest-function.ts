@@ -48,6 +48,9 @@ export function ingestFunctionResources(params: StackParameters, names: IngestNa
   return {
     IngestFailureQueue: {
       Type: 'AWS::SQS::Queue',
+      // Records that failed every retry are kept after a stack delete or replacement, to redrive.
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
       Properties: {
         QueueName: names.failureQueueName,
         MessageRetentionPeriod: 1_209_600,

@@ -7,7 +7,13 @@
 import { BEDROCK_LOG_STREAM } from '../../shared/contract/bedrock-logs';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { arn, arnOf, assumeRole, functionRole, type Output, type Resources, ref, sub } from './cfn';
-import { FUNCTION_IDS, type IngestNames, previousConfigParameter, type StackContext } from './names';
+import {
+  FUNCTION_IDS,
+  type IngestNames,
+  previousConfigParameter,
+  type StackContext,
+  subscriptionDestination,
+} from './names';
 
 /** The log group Bedrock writes to: the stack's own, or one that exists already. */
 export interface InvocationLogGroup {
@@ -156,7 +162,12 @@ function largeDataBucketResources(params: StackParameters): Resources {
 }
 
 /** The logging-config function's role: the account's logging configuration, and where it keeps the old one. */
-function loggingConfigRole(ctx: StackContext, names: IngestNames, managesLogging: boolean) {
+function loggingConfigRole(
+  ctx: StackContext,
+  names: IngestNames,
+  group: InvocationLogGroup,
+  managesLogging: boolean,
+) {
   return functionRole('manage-invocation-logging', names.loggingConfigLogGroupName, [
     {
       // These Bedrock actions have no resource type: IAM accepts only "*" here.
@@ -185,6 +196,16 @@ function loggingConfigRole(ctx: StackContext, names: IngestNames, managesLogging
       Action: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
       Resource: arn('ssm', `parameter${previousConfigParameter(ctx)}`),
     },
+    ...(managesLogging
+      ? [
+          {
+            // Room for the stack's subscription: a group takes two filters (subscription.ts).
+            Effect: 'Allow',
+            Action: ['logs:DescribeSubscriptionFilters'],
+            Resource: arn('logs', `log-group:${group.name}:*`),
+          },
+        ]
+      : []),
   ]);
 }
 
@@ -257,7 +278,7 @@ export function invocationLogging(
     ...(group.managed ? logGroupResource(params, group) : {}),
     ...(managesLogging ? bedrockLoggingRole(group) : {}),
     ...(createBucket ? largeDataBucketResources(params) : {}),
-    LoggingConfigRole: loggingConfigRole(ctx, names, managesLogging),
+    LoggingConfigRole: loggingConfigRole(ctx, names, group, managesLogging),
   };
   if (!managesLogging) return { resources, customResource: {} };
   const largeDataBucket = createBucket ? ref('LargeDataBucket') : params.largeDataBucket;
@@ -283,6 +304,7 @@ export function invocationLogging(
           PreviousConfigParameter: previousConfigParameter(ctx),
           // Account-wide: `off` asks Bedrock for metadata only (the function keeps an S3 archive's flags).
           TextDataDelivery: params.invocationText === 'off' ? 'false' : 'true',
+          SubscriptionDestinationArn: subscriptionDestination(params),
           ...(largeDataBucket
             ? { LargeDataBucket: largeDataBucket, LargeDataKeyPrefix: 'invocation-bodies' }
             : {}),

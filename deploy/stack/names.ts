@@ -4,6 +4,9 @@
  * renaming a function in serverless.yml means changing them here.
  */
 
+import type { StackParameters } from '../../shared/monitoring/parameters';
+import { arnOf } from './cfn';
+
 export interface StackContext {
   service: string;
   stage: string;
@@ -57,3 +60,7 @@ export type IngestNames = ReturnType<typeof ingestNames>;
  */
 export const previousConfigParameter = (ctx: StackContext) =>
   `/${ctx.service}/${ctx.stage}/previous-invocation-logging-config`;
+
+/** Where the invocation log group's subscription delivers: the ingest function, or the stream. */
+export const subscriptionDestination = (params: StackParameters) =>
+  arnOf(params.ingestMode === 'kinesis' ? 'IngestStream' : FUNCTION_IDS.ingest);

@@ -67,7 +67,10 @@ function notifierStatements(
           {
             Effect: 'Allow',
             Action: ['events:PutEvents'],
-            Resource: arn('events', `event-bus/${params.remediationEventBus}`),
+            // The parameter is a bus name or its ARN (parameters.ts checks which shape).
+            Resource: params.remediationEventBus.startsWith('arn:')
+              ? params.remediationEventBus
+              : arn('events', `event-bus/${params.remediationEventBus}`),
           },
         ]
       : []),
@@ -141,6 +144,9 @@ export function notifierResources(params: StackParameters, names: IngestNames): 
     },
     NotifierFailureQueue: {
       Type: 'AWS::SQS::Queue',
+      // Notifications never delivered are kept after a stack delete or replacement, to redrive.
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
       Properties: {
         QueueName: notifierFailureQueueName(names.namePrefix),
         MessageRetentionPeriod: 1_209_600,

@@ -8,7 +8,14 @@ import { INVOCATION_SCHEMA_TYPE } from '../../shared/contract/bedrock-logs';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { arn, arnOf, assumeRole, type Resources, ref } from './cfn';
 import { dependsOnLogGroup, type InvocationLogGroup } from './invocation-logging';
-import { FUNCTION_IDS, type IngestNames } from './names';
+import { FUNCTION_IDS, type IngestNames, subscriptionDestination } from './names';
+
+/**
+ * The custom resource looks for room in the group first (a group takes two subscription filters),
+ * so a full group fails there with the reason instead of here with LimitExceeded.
+ */
+const afterRoomCheck = (params: StackParameters) =>
+  params.manageInvocationLogging ? ['InvocationLoggingConfig'] : [];
 
 /** The subscription filter: only invocation records reach the function. */
 export const SUBSCRIPTION_FILTER_PATTERN = `{ $.schemaType = "${INVOCATION_SCHEMA_TYPE}" }`;
@@ -77,11 +84,11 @@ function kinesisSubscription(
     },
     InvocationSubscription: {
       Type: 'AWS::Logs::SubscriptionFilter',
-      DependsOn: [...dependsOnLogGroup(group), 'IngestStreamMapping'],
+      DependsOn: [...dependsOnLogGroup(group), 'IngestStreamMapping', ...afterRoomCheck(params)],
       Properties: {
         LogGroupName: group.name,
         FilterPattern: SUBSCRIPTION_FILTER_PATTERN,
-        DestinationArn: arnOf('IngestStream'),
+        DestinationArn: subscriptionDestination(params),
         RoleArn: arnOf('LogsToKinesisRole'),
       },
     },
@@ -117,11 +124,11 @@ function directSubscription(params: StackParameters, group: InvocationLogGroup):
     },
     InvocationSubscription: {
       Type: 'AWS::Logs::SubscriptionFilter',
-      DependsOn: [...dependsOnLogGroup(group), 'IngestSubscriptionPermission'],
+      DependsOn: [...dependsOnLogGroup(group), 'IngestSubscriptionPermission', ...afterRoomCheck(params)],
       Properties: {
         LogGroupName: group.name,
         FilterPattern: SUBSCRIPTION_FILTER_PATTERN,
-        DestinationArn: arnOf(FUNCTION_IDS.ingest),
+        DestinationArn: subscriptionDestination(params),
       },
     },
     IngestAsyncConfig: {

@@ -6,6 +6,7 @@ import {
   type LoggingConfig,
   PutModelInvocationLoggingConfigurationCommand,
 } from '@aws-sdk/client-bedrock';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DeleteParameterCommand,
   GetParameterCommand,
@@ -31,10 +32,13 @@ import {
   parseStored,
   serialisePrevious,
 } from './invocation-logging';
+import { checkSubscriptionRoom } from './subscription-room';
 
 export interface LoggingConfigDependencies {
   bedrock: Pick<BedrockClient, 'send'>;
   ssm: Pick<SSMClient, 'send'>;
+  /** Looks at the log group's subscription filters before the stack adds its own. */
+  logs?: Pick<CloudWatchLogsClient, 'send'>;
   logger: Logger;
   /** PUTs the custom-resource response to CloudFormation's pre-signed URL. */
   respond: (url: string, body: string) => Promise<void>;
@@ -126,6 +130,14 @@ async function currentConfig(run: Run): Promise<LoggingConfig | undefined> {
  * overwrite it with ours), then point Bedrock at the stack's log group.
  */
 async function apply(run: Run, props: LoggingProperties): Promise<string> {
+  // Before anything changes: a group without room fails the deploy here, with the reason.
+  if (props.subscriptionDestinationArn && run.deps.logs)
+    await checkSubscriptionRoom(
+      run.deps.logs,
+      props.logGroupName,
+      props.subscriptionDestinationArn,
+      run.signal,
+    );
   let stored = await readStored(run, props.previousConfigParameter);
   if (stored === undefined) {
     const current = await currentConfig(run);
@@ -353,6 +365,7 @@ const CLIENT_OPTIONS = {
 export const handler = createLoggingConfigHandler({
   bedrock: new BedrockClient(CLIENT_OPTIONS),
   ssm: new SSMClient(CLIENT_OPTIONS),
+  logs: new CloudWatchLogsClient(CLIENT_OPTIONS),
   logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'bedrock-watch' }),
   respond: respondToCloudFormation,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -14,6 +14,8 @@ export interface LoggingProperties {
   previousConfigParameter: string;
   /** Prompt and answer text delivered (`invocationText` on or short); false = metadata only. */
   textDelivery: boolean;
+  /** Where the stack's subscription filter delivers: checked for room in the group first. */
+  subscriptionDestinationArn?: string;
 }
 
 export class LoggingPropertiesError extends Error {
@@ -45,6 +47,8 @@ export function parseLoggingProperties(raw: Record<string, unknown> | undefined)
   if (bucket) props.largeDataBucket = bucket;
   const prefix = text('LargeDataKeyPrefix', false);
   if (prefix) props.largeDataKeyPrefix = prefix;
+  const destination = text('SubscriptionDestinationArn', false);
+  if (destination) props.subscriptionDestinationArn = destination;
   return props;
 }
 

@@ -4,6 +4,7 @@
  * to look, why the alarm is set that way, what to do, and who spent most. Destinations only lay it
  * out. It holds alarm data and metric figures only: no prompt or response text, no secret.
  */
+import { dashboardNameIn } from '../monitoring/dashboards/names';
 import type { AlarmEvent, AlarmState } from './alarm-event';
 import { type AlarmFamily, type DashboardKey, FAMILY_GUIDES, familyOf, type ValueUnit } from './families';
 
@@ -125,7 +126,12 @@ function links(event: AlarmEvent, dashboard: string | undefined) {
   const base = `https://${event.region}.${consoleHost(event.region)}/cloudwatch/home?region=${event.region}`;
   return {
     alarmUrl: `${base}#alarmsV2:alarm/${encodeURIComponent(event.name)}`,
-    ...(dashboard ? { dashboardUrl: `${base}#dashboards:name=${encodeURIComponent(dashboard)}` } : {}),
+    // The settings hold the names with the region left open (dashboards are global per account).
+    ...(dashboard
+      ? {
+          dashboardUrl: `${base}#dashboards:name=${encodeURIComponent(dashboardNameIn(dashboard, event.region))}`,
+        }
+      : {}),
   };
 }
 

@@ -31,8 +31,9 @@ export interface StackParameters {
   /** '' = no S3 delivery of large bodies, 'create' = a bucket made by the stack, else a bucket name. */
   largeDataBucket: string;
   /**
-   * Prompt and answer text in the invocation logs: `off` (metadata only, the default), `on`, or
-   * `short` (on, the stack's log group kept 1 day). docs/deploy.md, Prompt and answer text.
+   * Prompt and answer text in the invocation logs: `short` (on, the stack's log group kept 1 day:
+   * the default; `on` with `existingLogGroup`, whose retention is not the stack's), `on`, or `off`
+   * (metadata only). docs/deploy.md, Prompt and answer text.
    */
   invocationText: InvocationText;
   /** A customer-managed KMS key the stack's invocation log group is encrypted with; '' = CloudWatch's own. */
@@ -154,7 +155,7 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   existingLogGroup: '',
   manageInvocationLogging: true,
   largeDataBucket: '',
-  invocationText: 'off',
+  invocationText: 'short',
   invocationLogKmsKeyArn: '',
   ingestMode: 'direct',
   kinesisShards: 1,
@@ -345,6 +346,8 @@ export function parseStackParameters(raw: Readonly<Record<string, unknown>>): St
   for (const key of Object.keys(DEFAULT_STACK_PARAMETERS) as (keyof StackParameters)[]) {
     if (given(key)) target[key] = parameterValue(key, raw[key]);
   }
+  // An adopted group's retention is its owner's: the default keeps text on there instead of `short`.
+  if (!given('invocationText') && params.existingLogGroup !== '') params.invocationText = 'on';
   checkParameters(params);
   return params;
 }
@@ -508,6 +511,48 @@ function checkNames(params: StackParameters): void {
   }
 }
 
+/** The log levels Powertools' logger knows (POWERTOOLS_LOG_LEVEL); any other is ignored at run time. */
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
+/** Shares of calls, quotas or records: a threshold above 100 % could never be reached. */
+const PERCENT_PARAMETERS = [
+  'errorRateWarningPct',
+  'errorRateCriticalPct',
+  'throttleRateWarningPct',
+  'throttleRateCriticalPct',
+  'quotaWarningPct',
+  'quotaCriticalPct',
+  'concurrencyWarningPct',
+  'concurrencyCriticalPct',
+  'rejectedRecordsWarningPct',
+] as const;
+const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+/** A region id: us-east-1, eu-central-2, cn-north-1, us-gov-west-1. */
+const REGION_ID = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** An EventBridge bus name (a partner bus has slashes), or the ARN of one. */
+const EVENT_BUS = /^(?:arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._\-/]{1,256}$/;
+
+/**
+ * Strings and numbers AWS (or Powertools) would only take or refuse at deploy or run time: an
+ * e-mail SNS rejects, a region no dashboard widget can read, a log level Powertools ignores.
+ */
+function checkShapes(params: StackParameters): void {
+  for (const key of ['warningEmail', 'criticalEmail'] as const)
+    if (params[key] !== '' && !EMAIL.test(params[key]))
+      fail(`${key}: "${params[key]}" is not one e-mail address`);
+  for (const region of params.dashboardRegions)
+    if (!REGION_ID.test(region)) fail(`dashboardRegions: "${region}" is not a region id such as us-east-1`);
+  if (!LOG_LEVELS.includes(params.logLevel.toUpperCase()))
+    fail(`logLevel: "${params.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  // A band of width 0 is the model's line itself: every point outside it, the alarm always on.
+  if (!(params.anomalyBandWidth > 0)) fail('anomalyBandWidth: must be above 0 (standard deviations)');
+  for (const key of PERCENT_PARAMETERS)
+    if (params[key] > 100) fail(`${key}: ${params[key]} is not a percentage between 0 and 100`);
+  if (!EVENT_BUS.test(params.remediationEventBus))
+    fail(
+      `remediationEventBus: "${params.remediationEventBus}" is not an event bus name or ARN (the bus must exist)`,
+    );
+}
+
 /** Values that must agree with each other. */
 function checkConsistency(params: StackParameters): void {
   if (params.maximumRetryAttempts > 2 && params.ingestMode === 'direct') {
@@ -531,6 +576,7 @@ function checkConsistency(params: StackParameters): void {
  */
 function checkParameters(params: StackParameters): void {
   checkValues(params);
+  checkShapes(params);
   checkConsistency(params);
   checkInvocationText(params);
   checkAlertParameters(params);
@@ -600,8 +646,6 @@ function checkAlertParameters(params: StackParameters): void {
     throw new StackParameterError(
       'alertSecretsKmsKeyArn: not a KMS key ARN (arn:aws:kms:region:account:key/id)',
     );
-  if (!/^[A-Za-z0-9._\-/]{1,256}$/.test(params.remediationEventBus))
-    throw new StackParameterError('remediationEventBus: not an event bus name');
   if (params.billDriftWarningPct <= 0 || params.billDriftWarningPct > 1000)
     throw new StackParameterError('billDriftWarningPct: a percentage above 0 and at most 1000');
   if (params.failoverSwitch && !params.remediationEvents)

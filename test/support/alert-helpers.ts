@@ -139,7 +139,11 @@ export function testNotifier(options: {
       warningPolicy: '0:slack',
       tableName: `${PREFIX}-alert-state`,
       topics: { warning: `${PREFIX}-warning`, critical: `${PREFIX}-critical` },
-      dashboards: { operations: `${PREFIX}-operations`, executive: `${PREFIX}-executive` },
+      // As deploy writes them: the region left for the notifier to fill in.
+      dashboards: {
+        operations: `${PREFIX}-operations-{region}`,
+        executive: `${PREFIX}-executive-{region}`,
+      },
       attributionKeys: ['team'],
       ...(options.eventBus ? { eventBus: options.eventBus } : {}),
       resolveAfterMinutes: options.resolveAfterMinutes ?? 0,

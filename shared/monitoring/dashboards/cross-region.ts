@@ -1,6 +1,7 @@
 import { DIM_SERVICE, ERROR_METRICS, METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { type DashboardDefinition, Grid, type StackNames } from './grid';
+import { dashboardName } from './names';
 
 /**
  * The cross-region dashboard (`<prefix>-regions`): calls, throttles, p95 latency and cost with one
@@ -23,5 +24,9 @@ export function crossRegionDashboard(
   g.chart('Throttled calls', perRegion(ERROR_METRICS.Throttling.name, 'Sum'), { period: 300 });
   g.chart('p95 latency (ms)', perRegion(METRIC.latency.name, 'p95'), { period: 300 });
   g.chart('Cost per hour (USD)', perRegion(METRIC.cost.name, 'Sum'), { period: 3600 });
-  return { key: 'cross-region', name: `${ctx.namePrefix}-regions`, body: { widgets: g.widgets } };
+  return {
+    key: 'cross-region',
+    name: dashboardName(ctx.namePrefix, 'regions'),
+    body: { widgets: g.widgets },
+  };
 }

@@ -3,6 +3,7 @@ import type { AlarmDefinition } from '../alarms/types';
 import { buildInsightRules } from '../insights';
 import type { StackParameters } from '../parameters';
 import { ACCOUNT, type DashboardDefinition, Grid, PARTITION, REGION, type StackNames } from './grid';
+import { dashboardName } from './names';
 
 /** Month to date and its projection, calls, cost per day and the five most expensive models. */
 function costWidgets(g: Grid, params: StackParameters): void {
@@ -134,7 +135,7 @@ export function executiveDashboard(
   alarmStatus(g, alarms);
   return {
     key: 'executive',
-    name: `${ctx.namePrefix}-executive`,
+    name: dashboardName(ctx.namePrefix, 'executive'),
     body: { start: '-P30D', widgets: g.widgets },
   };
 }

@@ -12,11 +12,12 @@ import {
   type PublishedMetric,
 } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
+import { REGION } from './names';
 
 export type { StackNames } from '../stack-names';
 
-/** Fn::Sub placeholders, filled per account and region at deploy time. */
-export const REGION = '${AWS::Region}';
+/** Fn::Sub placeholders, filled per account and region at deploy time (REGION: ./names). */
+export { REGION };
 export const ACCOUNT = '${AWS::AccountId}';
 /** aws, aws-cn or aws-us-gov: an ARN that hard-codes aws names nothing in China or GovCloud. */
 export const PARTITION = '${AWS::Partition}';

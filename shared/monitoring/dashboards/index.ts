@@ -13,6 +13,7 @@ import { operationsDashboard } from './operations';
 
 export type { DashboardDefinition, ExpressionLine, MetricLine, StackNames, Widget } from './grid';
 export { ACCOUNT, PARTITION, REGION } from './grid';
+export { dashboardName, dashboardNameIn, SETTINGS_REGION } from './names';
 
 /**
  * Every dashboard of the stack: operations, model comparison, executive, and cross-region when

@@ -11,6 +11,7 @@ import {
 } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { type DashboardDefinition, Grid, type MetricLine, modelLine, type StackNames } from './grid';
+import { dashboardName } from './names';
 
 /** A metric line given its options (stat, id, visibility). */
 type MetricLineOf = (options: Record<string, unknown>) => MetricLine;
@@ -176,7 +177,7 @@ export function modelComparisonDashboard(params: StackParameters, ctx: StackName
   );
   return {
     key: 'model-comparison',
-    name: `${ctx.namePrefix}-model-comparison`,
+    name: dashboardName(ctx.namePrefix, 'model-comparison'),
     body: { widgets: g.widgets },
   };
 }

@@ -2,6 +2,7 @@ import { ERROR_CLASSES } from '../../contract/error-classes';
 import { DIM_SERVICE, ERROR_METRICS, HEALTH, METRIC } from '../../contract/metrics';
 import type { StackParameters } from '../parameters';
 import { allModelsSum, type DashboardDefinition, Grid, perModelSearch, type StackNames } from './grid';
+import { dashboardName } from './names';
 
 /** Calls, errors, latency, tokens and cost: per model where a SEARCH can find the models. */
 function trafficCharts(g: Grid, params: StackParameters): void {
@@ -157,5 +158,9 @@ export function operationsDashboard(params: StackParameters, ctx: StackNames): D
   trafficCharts(g, params);
   capacityCharts(g, params);
   pipelineCharts(g, params, ctx);
-  return { key: 'operations', name: `${ctx.namePrefix}-operations`, body: { widgets: g.widgets } };
+  return {
+    key: 'operations',
+    name: dashboardName(ctx.namePrefix, 'operations'),
+    body: { widgets: g.widgets },
+  };
 }
