@@ -41,6 +41,7 @@ import { localIngestDependencies } from '../common/local-ingest';
 import { DecodedInput, decodeForReplay, type ReplayBatch, recordTimeOf } from '../input/shapes';
 import { collectBatches, ReplayInputError } from '../input/sources';
 import { simulateHourlyFunction } from './hourly';
+import { type WeeklyRun, weeklyAdvisorSimulation } from './weekly';
 
 /**
  * Default seconds from a record's timestamp to its datapoint being visible to alarms: Bedrock's
@@ -92,6 +93,22 @@ export interface SimulationResult {
   notifications: Notification[];
   batches: { total: number; failed: number };
   store: MetricStore;
+  /** The weekly advisor's runs (cli/simulate/weekly.ts): what it published and would send. */
+  weeklyAdvice: WeeklyRun[];
+}
+
+/** The JSON records a batch carries (the weekly advisor's Logs Insights stand-in reads them). */
+function recordsOf(batch: ReplayBatch): unknown[] {
+  const records: unknown[] = [];
+  for (const message of messagesOf(batch)) {
+    if (typeof message !== 'string' || !message.includes('ModelInvocationLog')) continue;
+    try {
+      records.push(JSON.parse(message));
+    } catch {
+      // Not a record: the handler counts it.
+    }
+  }
+  return records;
 }
 
 /** The raw lines a batch carries, when they can be read (to find record times). */
@@ -318,8 +335,10 @@ export async function simulateBatches(
   const ingest = simulatedIngest(env, () => processingMs);
 
   let lastRecordMs: number | undefined;
+  let firstRecordMs: number | undefined;
   let failed = 0;
   let index = 0;
+  const weekly = await weeklyAdvisorSimulation(store, options.params, env, () => firstRecordMs);
   for await (const batch of batches) {
     const { byMinute, newest } = newestPerMinute(batch);
     // The batch reaches the function once its newest record has been delivered. A batch whose
@@ -327,8 +346,11 @@ export async function simulateBatches(
     // time of the batch before it.
     if (newest !== undefined) {
       lastRecordMs = Math.max(lastRecordMs ?? newest, newest);
+      firstRecordMs = Math.min(firstRecordMs ?? newest, ...byMinute.keys());
       processingMs = newest + lagMs;
     }
+    weekly.add(recordsOf(batch));
+    await weekly.tick(processingMs);
     const output = await ingest(batch, names.ingestFunctionName, index);
     if (output.failed) failed++;
     fileBatch(store, output, {
@@ -349,6 +371,7 @@ export async function simulateBatches(
   const toMs = lastRecordMs === undefined ? -1 : (options.untilMs ?? lastRecordMs + 30 * 60_000);
   // The hourly function publishes month-to-date and token figures from what the store holds by then.
   if (toMs >= fromMs) await simulateHourlyFunction(store, options.params, env, { fromMs, toMs });
+  const weeklyAdvice = toMs >= fromMs ? await weekly.finish(toMs) : [];
   const definitions = buildAlarmDefinitions(options.params, names);
   const timelines = evaluateAlarms(definitions, store, {
     fromMs,
@@ -367,6 +390,7 @@ export async function simulateBatches(
     notifications: notificationsOf(timelines),
     batches: { total: index, failed },
     store,
+    weeklyAdvice,
   };
 }
 
