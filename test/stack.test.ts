@@ -14,6 +14,7 @@ import {
 } from '../dev/lib/ingest-bundle';
 import { monthToDateDocument } from '../functions/month-to-date/month-to-date';
 import { reconciliationDocument } from '../functions/reconcile/reconcile';
+import { savingsDocuments } from '../shared/advice/weekly';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
 import {
   AWS_BEDROCK_METRIC,
@@ -67,8 +68,9 @@ async function emittedWith(
     unit: s.unit,
     dimensionNames: Object.keys(s.dimensions),
   }));
-  // The month-to-date and reconcile functions publish their own series.
+  // The month-to-date, reconcile and weekly advisor functions publish their own series.
   for (const s of readEmfSeries([
+    ...savingsDocuments('BedrockWatch', 'bedrock-watch', Date.now(), []),
     monthToDateDocument('BedrockWatch', 'bedrock-watch', Date.now(), 1),
     reconciliationDocument('BedrockWatch', 'bedrock-watch', Date.now(), {
       day: '2026-11-25',
