@@ -1,4 +1,11 @@
-import { DIM_MODEL_ID, DIM_SERVICE, METRIC, MONTH_TO_DATE, RECONCILIATION, SAVINGS } from '../../contract/metrics';
+import {
+  DIM_MODEL_ID,
+  DIM_SERVICE,
+  METRIC,
+  MONTH_TO_DATE,
+  RECONCILIATION,
+  SAVINGS,
+} from '../../contract/metrics';
 import type { AlarmDefinition } from '../alarms/types';
 import { buildInsightRules } from '../insights';
 import type { StackParameters } from '../parameters';
