@@ -11,6 +11,7 @@ import { readUsage } from '../cli/advise/read';
 import { functionEnvironments } from '../deploy/stack/environment';
 import { ingestNames } from '../deploy/stack/names';
 import { WEEKLY_ADVISOR_SCHEDULE, weeklyAdvisorResources } from '../deploy/stack/weekly-advisor';
+import { weeklyAdviceUsd } from '../dev/lib/monthly-bill';
 import { InsightsQueryError, runInsightsQuery } from '../functions/weekly-advisor/insights';
 import {
   createSnsPublisher,
@@ -36,7 +37,6 @@ import { readEmfSeries } from '../shared/analysis/emf-reader';
 import { SAVINGS } from '../shared/contract/metrics';
 import { parseStackParameters } from '../shared/monitoring/parameters';
 import { ADVICE_FACTS } from '../shared/pricing/advice-facts';
-
 import { CORPORA, logs, NOW, PLANTED, recordsOf, rowsOf, run } from './support/weekly-advisor';
 
 const savingOf = (emitted: string[], basis: string) =>
@@ -266,5 +266,16 @@ describe('the stack', () => {
       topicName: 'bedrock-watch-prod-warning',
       namePrefix: 'bedrock-watch-prod',
     });
+  });
+});
+
+describe('its cost in the bill estimator', () => {
+  it('prices two scans of the month of invocation logs, its Lambda and its six weekly series', () => {
+    // 1 GB of invocation logs a month: scanned twice = 2 GB × $0.005 = $0.01; Lambda 30/7 runs × 120 s
+    // × 1 GB × $0.0000133334 = $0.0068572 (+ requests, $0.0000009); metrics 6 series × 30/7 hours × $0.30 / 730 = $0.0105675.
+    const { usd, gbScanned } = weeklyAdviceUsd(1e9);
+
+    expect(gbScanned).toBe(2);
+    expect(usd).toBeCloseTo(0.01 + 0.0068572 + 0.0000009 + 0.0105675, 6);
   });
 });

@@ -66,15 +66,20 @@ export interface WeeklyAdvisorResult {
 }
 
 interface WeekRead {
-  rows: Row[];
+  /** Rows read (each added to the usage facts as its slice arrives; rows are not kept). */
+  rows: number;
   unread: number;
   queries: number;
   /** Where reading stopped: the window's end, or the start of the first slice left unread. */
   endMs: number;
 }
 
-/** The plan, then each slice in time order, until the memory cap. */
-async function readWeek(deps: WeeklyAdvisorDependencies, window: { startMs: number; endMs: number }) {
+/** The plan, then each slice in time order, until the memory cap; `take` gets each slice's new rows. */
+async function readWeek(
+  deps: WeeklyAdvisorDependencies,
+  window: { startMs: number; endMs: number },
+  take: (rows: Row[]) => void,
+) {
   const insights = { logs: deps.logs, logGroupName: deps.logGroupName, sleep: deps.sleep };
   const plan = await runInsightsQuery(insights, PLAN_QUERY, window);
   const bins = plan.map((r) => ({ startMs: slotMs(r.slot ?? ''), calls: Number(r.calls ?? 0) }));
@@ -82,10 +87,10 @@ async function readWeek(deps: WeeklyAdvisorDependencies, window: { startMs: numb
     bins.filter((b) => Number.isFinite(b.startMs)),
     window,
   );
-  const read: WeekRead = { rows: [], unread: 0, queries: 1, endMs: window.endMs };
+  const read: WeekRead = { rows: 0, unread: 0, queries: 1, endMs: window.endMs };
   const seen = new Set<string>();
   for (const [i, slice] of slices.entries()) {
-    if (read.rows.length + slice.calls > MAX_WEEKLY_CALLS) {
+    if (read.rows + slice.calls > MAX_WEEKLY_CALLS) {
       read.unread += slices.slice(i).reduce((a, s) => a + s.calls, 0);
       read.endMs = slice.startMs;
       break;
@@ -93,13 +98,16 @@ async function readWeek(deps: WeeklyAdvisorDependencies, window: { startMs: numb
     const rows = await runInsightsQuery(insights, ROWS_QUERY, slice);
     read.queries++;
     read.unread += Math.max(0, slice.calls - rows.length);
-    for (const row of rows) {
-      // Slices do not overlap; a record logged twice (a retried delivery) still counts once.
+    // Slices do not overlap; a record logged twice (a retried delivery) still counts once.
+    const fresh = rows.filter((row) => {
       const id = row.requestId;
-      if (id !== undefined && seen.has(id)) continue;
-      if (id !== undefined) seen.add(id);
-      read.rows.push(row);
-    }
+      if (id === undefined) return true;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    read.rows += fresh.length;
+    take(fresh);
   }
   return read;
 }
@@ -109,13 +117,16 @@ export function createWeeklyAdvisorHandler(deps: WeeklyAdvisorDependencies) {
   const run = async (_event: unknown, context: Context): Promise<WeeklyAdvisorResult> => {
     const nowMs = deps.now();
     const window = weeklyWindow(nowMs);
-    const week = await readWeek(deps, window);
-    const { invocations, rejected } = invocationsOfRows(week.rows, nowMs);
     const collector = new UsageCollector({
       priceTable: deps.priceTable,
       inferenceProfiles: deps.inferenceProfiles,
     });
-    collector.add(invocations);
+    const rejected: Record<string, number> = {};
+    const week = await readWeek(deps, window, (rows) => {
+      const read = invocationsOfRows(rows, nowMs);
+      collector.add(read.invocations);
+      for (const [reason, n] of Object.entries(read.rejected)) rejected[reason] = (rejected[reason] ?? 0) + n;
+    });
     const usage = collector.facts(deps.provisionedModels, { sinceMs: window.startMs, untilMs: week.endMs });
     const advice = advise(usage, {
       priceTable: deps.priceTable,
