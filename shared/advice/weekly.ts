@@ -263,10 +263,11 @@ export interface MessageContext {
 export function adviceMessage(advice: Advice, ctx: MessageContext): { subject: string; message: string } {
   const saving = savingsByBasis(advice.findings);
   const exact = saving[0]?.monthlyUsd ?? 0;
+  // SNS takes a subject of fewer than 100 ASCII characters.
   const subject =
     `${ctx.namePrefix} weekly savings: ${advice.findings.length} findings, exact ${usd(exact)}/month`.slice(
       0,
-      100,
+      99,
     );
   const lines = [
     `Weekly savings report of ${ctx.namePrefix}: ${ctx.calls} successful calls from ${advice.window.start} to ${advice.window.end}.`,
