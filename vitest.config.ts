@@ -18,6 +18,7 @@ export const SLOW_SUITES = [
   'test/capacity.test.ts',
   'test/notifier-stack.test.ts',
   'test/preview.browser.test.ts',
+  'test/weekly-advisor-simulate.test.ts',
 ];
 
 export default defineConfig({

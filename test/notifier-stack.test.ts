@@ -88,7 +88,7 @@ describe('the packaged stack with every destination, budgets, token spikes and r
       if (statement.Resource === '*')
         for (const a of asList(statement.Action))
           expect(String(a)).toMatch(
-            /^(bedrock:\w+ModelInvocationLoggingConfiguration|cloudwatch:GetMetricData|cloudwatch:DescribeAlarms|ce:GetCostAndUsage)$/,
+            /^(bedrock:\w+ModelInvocationLoggingConfiguration|cloudwatch:GetMetricData|cloudwatch:DescribeAlarms|ce:GetCostAndUsage|logs:GetQueryResults)$/,
           );
     }
   });
@@ -113,6 +113,8 @@ describe('the packaged stack with every destination, budgets, token spikes and r
       'cron(30 6 * * ? *)',
       'rate(1 minute)',
       'pattern',
+      // The weekly advisor's schedule.
+      'cron(0 6 ? * MON *)',
     ]);
     expect(invokeConfig).toMatchObject({
       MaximumRetryAttempts: 2,

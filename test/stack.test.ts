@@ -15,6 +15,7 @@ import {
 } from '../dev/lib/ingest-bundle';
 import { monthToDateDocument } from '../functions/month-to-date/month-to-date';
 import { reconciliationDocument } from '../functions/reconcile/reconcile';
+import { savingsDocuments } from '../shared/advice/weekly';
 import { readEmfSeries } from '../shared/analysis/emf-reader';
 import {
   AWS_BEDROCK_METRIC,
@@ -68,8 +69,9 @@ async function emittedWith(
     unit: s.unit,
     dimensionNames: Object.keys(s.dimensions),
   }));
-  // The month-to-date and reconcile functions publish their own series.
+  // The month-to-date, reconcile and weekly advisor functions publish their own series.
   for (const s of readEmfSeries([
+    ...savingsDocuments('BedrockWatch', 'bedrock-watch', Date.now(), []),
     monthToDateDocument('BedrockWatch', 'bedrock-watch', Date.now(), 1),
     reconciliationDocument('BedrockWatch', 'bedrock-watch', Date.now(), {
       day: '2026-11-25',
@@ -437,16 +439,25 @@ describe('the packaged stack (serverless package, offline)', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
     ]);
+    expect(actions(direct, 'WeeklyAdvisorRole')).toEqual([
+      'logs:CreateLogStream',
+      'logs:GetQueryResults',
+      'logs:PutLogEvents',
+      'logs:StartQuery',
+      'sns:Publish',
+    ]);
     // Only actions without a resource type (Bedrock's logging configuration, GetMetricData, Cost
-    // Explorer's GetCostAndUsage) may name "*".
+    // Explorer's GetCostAndUsage, Logs Insights' GetQueryResults) may name "*".
     for (const { owner, statement } of policyStatements(direct).filter(
       (s) => s.statement.Effect === 'Allow',
     )) {
       if (statement.Resource === '*') {
-        expect(['LoggingConfigRole', 'MonthToDateRole', 'ReconcileRole']).toContain(owner);
+        expect(['LoggingConfigRole', 'MonthToDateRole', 'ReconcileRole', 'WeeklyAdvisorRole']).toContain(
+          owner,
+        );
         for (const a of asList(statement.Action))
           expect(String(a)).toMatch(
-            /^(bedrock:\w+ModelInvocationLoggingConfiguration|cloudwatch:GetMetricData|ce:GetCostAndUsage)$/,
+            /^(bedrock:\w+ModelInvocationLoggingConfiguration|cloudwatch:GetMetricData|ce:GetCostAndUsage|logs:GetQueryResults)$/,
           );
       }
     }
@@ -461,6 +472,8 @@ describe('the packaged stack (serverless package, offline)', () => {
       expect.objectContaining({ ScheduleExpression: 'rate(1 hour)' }),
       // The reconcile function, once a day (billReconciliation is on by default).
       expect.objectContaining({ ScheduleExpression: 'cron(30 6 * * ? *)', State: 'ENABLED' }),
+      // The weekly advisor, Mondays 06:00 UTC (its rule is the stack's own, deploy/stack/weekly-advisor.ts).
+      expect.objectContaining({ ScheduleExpression: 'cron(0 6 ? * MON *)', State: 'ENABLED' }),
     ]);
     expect(direct.Resources.MonthToDateLambdaFunction?.Properties.Role).toEqual({
       'Fn::GetAtt': ['MonthToDateRole', 'Arn'],

@@ -44,6 +44,7 @@ import { localIngestDependencies } from '../common/local-ingest';
 import { DecodedInput, decodeForReplay, type ReplayBatch, recordTimeOf } from '../input/shapes';
 import { ReplayInputError, streamBatches } from '../input/sources';
 import { simulateHourlyFunction } from './hourly';
+import { type WeeklyRun, weeklyAdvisorSimulation } from './weekly';
 
 /**
  * Default seconds from a record's timestamp to its datapoint being visible to alarms: Bedrock's
@@ -95,6 +96,22 @@ export interface SimulationResult {
   notifications: Notification[];
   batches: { total: number; failed: number };
   store: MetricStore;
+  /** The weekly advisor's runs (cli/simulate/weekly.ts): what it published and would send. */
+  weeklyAdvice: WeeklyRun[];
+}
+
+/** The JSON records a batch carries (the weekly advisor's Logs Insights stand-in reads them). */
+function recordsOf(batch: ReplayBatch): unknown[] {
+  const records: unknown[] = [];
+  for (const message of messagesOf(batch)) {
+    if (typeof message !== 'string' || !message.includes('ModelInvocationLog')) continue;
+    try {
+      records.push(JSON.parse(message));
+    } catch {
+      // Not a record: the handler counts it.
+    }
+  }
+  return records;
 }
 
 /** The raw lines a batch carries, when they can be read (to find record times). */
@@ -321,7 +338,7 @@ function fileBatch(
  * @throws ReplayInputError for unusable paths, ConfigError for a bad configuration document.
  */
 export async function runSimulation(options: SimulateOptions): Promise<SimulationResult> {
-  const simulation = createSimulation(options);
+  const simulation = await createSimulation(options);
   await streamBatches(
     options.paths,
     { maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS, timeOf: recordTimeOf },
@@ -339,7 +356,7 @@ export async function simulateBatches(
   batches: Iterable<ReplayBatch> | AsyncIterable<ReplayBatch>,
   options: Omit<SimulateOptions, 'paths'>,
 ): Promise<SimulationResult> {
-  const simulation = createSimulation(options);
+  const simulation = await createSimulation(options);
   for await (const batch of batches) await simulation.add(batch);
   return simulation.finish();
 }
@@ -348,7 +365,7 @@ export async function simulateBatches(
  * A simulation fed one batch at a time (`add`): each goes through the handler and is dropped, so
  * memory holds the metric store, not the input; `finish` evaluates the alarms.
  */
-function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
+async function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
   const names = ingestNames(options.stack ?? DEFAULT_STACK);
   const lagMs = options.deliveryLagSeconds * 1000;
   const store = new MetricStore();
@@ -364,8 +381,10 @@ function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
   const ingest = simulatedIngest(env, () => processingMs);
 
   let lastRecordMs: number | undefined;
+  let firstRecordMs: number | undefined;
   let failed = 0;
   let index = 0;
+  const weekly = await weeklyAdvisorSimulation(store, options.params, env, () => firstRecordMs);
   const add = async (batch: ReplayBatch): Promise<void> => {
     const { byMinute, newest } = newestPerMinute(batch);
     // The batch reaches the function once its newest record has been delivered. A batch whose
@@ -373,8 +392,11 @@ function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
     // time of the batch before it.
     if (newest !== undefined) {
       lastRecordMs = Math.max(lastRecordMs ?? newest, newest);
+      firstRecordMs = Math.min(firstRecordMs ?? newest, ...byMinute.keys());
       processingMs = newest + lagMs;
     }
+    weekly.add(recordsOf(batch));
+    await weekly.tick(processingMs);
     const output = await ingest(batch, names.ingestFunctionName, index);
     if (output.failed) failed++;
     fileBatch(store, output, {
@@ -403,6 +425,7 @@ function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
         { fromMs, toMs },
         { functionName: scheduledFunctionName(names, 'monthToDate') },
       );
+    const weeklyAdvice = toMs >= fromMs ? await weekly.finish(toMs) : [];
     const definitions = buildAlarmDefinitions(options.params, names);
     const timelines = evaluateAlarms(definitions, store, {
       fromMs,
@@ -421,6 +444,7 @@ function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
       notifications: notificationsOf(timelines),
       batches: { total: index, failed },
       store,
+      weeklyAdvice,
     };
   };
   return { add, finish };

@@ -3,7 +3,8 @@ import { DEFAULT_METRIC_SET } from '../../shared/contract/metrics';
 import { ConfigError, loadIngestConfig } from '../../shared/ingest/config';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { alertEnvironments } from './alert-environment';
-import type { FunctionKey, StackContext } from './names';
+import { type FunctionKey, ingestNames, type StackContext } from './names';
+import { advisorEnvironment } from './weekly-advisor';
 
 /**
  * A small young generation: the largest batch then peaks near 110 MiB instead of 134
@@ -88,5 +89,11 @@ export function functionEnvironments(
     loggingConfig: logs,
     notifier: { ...withMetrics, ...alerts.notifier },
     failoverSwitch: { ...logs, ...alerts.failoverSwitch },
+    // Prices, profiles and provisioned models as the ingest function reads them (the same configJson).
+    weeklyAdvisor: {
+      ...withMetrics,
+      ...(params.configJson !== '' ? { BEDROCK_WATCH_CONFIG: params.configJson } : {}),
+      ...advisorEnvironment(params, ingestNames(ctx)),
+    },
   };
 }

@@ -31,6 +31,7 @@ import { reconcileResources } from './reconcile';
 import { remediationResources } from './remediation';
 import { subscriptionResources } from './subscription';
 import { alarmTopics, topicOutputs, topicResources } from './topics';
+import { weeklyAdvisorResources } from './weekly-advisor';
 
 export { alarmResources } from './alarms';
 export { logicalId, type Output, type Resource, type Resources } from './cfn';
@@ -83,6 +84,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...board.resources,
     ...notifierResources(params, names),
     ...remediationResources(params, ctx, names),
+    ...weeklyAdvisorResources(params, names),
   };
   const Outputs: Record<string, Output> = {
     ...topicOutputs(),

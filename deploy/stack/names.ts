@@ -23,6 +23,7 @@ export const FUNCTION_KEYS = [
   'loggingConfig',
   'notifier',
   'failoverSwitch',
+  'weeklyAdvisor',
 ] as const;
 
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
@@ -46,6 +47,7 @@ export function ingestNames(ctx: StackContext) {
     loggingConfigLogGroupName: `/aws/lambda/${prefix}-loggingConfig`,
     monthToDateLogGroupName: `/aws/lambda/${prefix}-monthToDate`,
     reconcileLogGroupName: `/aws/lambda/${prefix}-reconcile`,
+    weeklyAdvisorLogGroupName: `/aws/lambda/${prefix}-weeklyAdvisor`,
     failureQueueName: `${prefix}-ingest-failures`,
     /** The Kinesis stream between the subscription and the function (ingestMode=kinesis). */
     streamName: `${prefix}-invocation-logs`,

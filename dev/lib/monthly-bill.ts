@@ -82,6 +82,21 @@ export const RECONCILIATION_RUN = {
   metrics: 3,
 };
 
+/**
+ * The weekly advisor: a run a week (30/7 a month), scanning the week's invocation log twice with
+ * Logs Insights (the planning query over the whole week, then the rows queries, which together
+ * cover it once more), up to 2 minutes at 1 GB while it polls the queries (an assumption: Logs
+ * Insights' run time is not measured here), and its 6 series (SavingsMonthlyUSD and
+ * SavingsFindings per basis), each written one hour a week.
+ */
+export const WEEKLY_ADVICE_RUN = {
+  runsPerMonth: 30 / 7,
+  scansPerRun: 2,
+  seconds: 120,
+  memoryGb: 1,
+  metrics: 6,
+};
+
 export interface ReferenceMonth {
   invocations: number;
   models: number;
@@ -258,6 +273,8 @@ interface DayOutput {
   attributionBytes: number;
   batches: number;
   records: number;
+  /** The invocation records' own bytes (what the weekly advisor's queries scan). */
+  recordBytes: number;
 }
 
 /** Runs a day of reference traffic through the pipeline in subscription-sized batches. */
@@ -289,6 +306,7 @@ function runDay(reference: ReferenceMonth, params: StackParameters): DayOutput {
     attributionBytes: 0,
     batches: 0,
     records: 0,
+    recordBytes: 0,
   };
   const flush = (events: LogEvent[], nowMs: number) => {
     if (events.length === 0) return;
@@ -330,6 +348,7 @@ function runDay(reference: ReferenceMonth, params: StackParameters): DayOutput {
       windowEnd = time + reference.batchWindowSeconds * 1000;
     }
     const message = referenceRecord(i, time, rand, reference, teams, teamModels);
+    out.recordBytes += Buffer.byteLength(message);
     window.push({ id: String(i), timestamp: time, message });
   });
   flush(window, windowEnd);
@@ -346,6 +365,22 @@ export function reconciliationUsd(): number {
     r.runsPerMonth * r.seconds * r.memoryGb * p.lambdaArmPerGbSecond;
   const metrics = (r.metrics * r.runsPerMonth * p.customMetricPerMonth) / p.hoursPerMonth;
   return costExplorer + lambda + metrics;
+}
+
+/**
+ * The weekly advisor's month for invocation logs of `logBytesPerMonth`: Logs Insights scans, its
+ * Lambda and its weekly metrics.
+ */
+export function weeklyAdviceUsd(logBytesPerMonth: number): { usd: number; gbScanned: number } {
+  const r = WEEKLY_ADVICE_RUN;
+  const p = LIST_PRICES;
+  // Each run scans one week of the log twice: over a month, the month's bytes twice.
+  const gbScanned = (r.scansPerRun * logBytesPerMonth) / 1e9;
+  const lambda =
+    (r.runsPerMonth / 1e6) * p.lambdaPerMillionRequests +
+    r.runsPerMonth * r.seconds * r.memoryGb * p.lambdaArmPerGbSecond;
+  const metrics = (r.metrics * r.runsPerMonth * p.customMetricPerMonth) / p.hoursPerMonth;
+  return { usd: gbScanned * p.logsInsightsPerGbScanned + lambda + metrics, gbScanned };
 }
 
 /** Alarm metrics as CloudWatch bills them: each metric an alarm reads, three for an anomaly band. */
@@ -434,6 +469,7 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
       30 +
     p.hoursPerMonth * HOURLY_RUN.gb * HOURLY_RUN.seconds;
   const insightMatchedEventsPerMonth = matchedPerDay * 30;
+  const advice = weeklyAdviceUsd(day.recordBytes * 30);
   const getMetricDataMetricsPerMonth = getMetricDataPerRun(params) * p.hoursPerMonth;
   const parts = {
     customMetrics:
@@ -450,6 +486,7 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
       (Math.max(0, insightMatchedEventsPerMonth - p.freeContributorInsightsEvents) / 1e6) *
         p.contributorInsightsPerMillionEvents,
     logsInsights: 0,
+    weeklyAdvice: advice.usd,
     getMetricData: (getMetricDataMetricsPerMonth / 1000) * p.getMetricDataPerThousandMetrics,
     lambdaRequests: (lambdaRequestsPerMonth / 1e6) * p.lambdaPerMillionRequests,
     lambdaCompute: lambdaGbSeconds * p.lambdaArmPerGbSecond,
@@ -479,7 +516,7 @@ export function estimateMonthlyBill(reference: ReferenceMonth): BillEstimate {
       namePrefix: 'bw',
       ingestLogGroupName: '/aws/lambda/bw-ingest',
     }).length,
-    logsInsightsGbScannedPerMonth: 0,
+    logsInsightsGbScannedPerMonth: round(advice.gbScanned),
     getMetricDataMetricsPerMonth,
     lambdaRequestsPerMonth,
     lambdaGbSeconds: round(lambdaGbSeconds),

@@ -47,7 +47,7 @@ const bytes = (data: SourceData) =>
       : Buffer.from(data);
 
 /** SHA-256 and HMAC-SHA-256 from node:crypto, in the shape the signer expects. */
-class NodeSha256 {
+export class NodeSha256 {
   private readonly hash;
   constructor(secret?: SourceData) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));

@@ -318,6 +318,16 @@ export const RECONCILIATION = {
   billedUsd: 'BilledCostUSD',
 } as const;
 
+/**
+ * Published once a week by the weekly advisor under `[service, Basis]` (unit None): the monthly
+ * saving its findings of one basis add up to (never summed across bases) and how many findings.
+ */
+export const SAVINGS = {
+  monthlyUsd: 'SavingsMonthlyUSD',
+  findings: 'SavingsFindings',
+  basisDimension: 'Basis',
+} as const;
+
 /** Every metric name the ingest function and its metric filters write (attribution dimensions may not take one). */
 export const INGEST_METRIC_NAMES: readonly string[] = [
   ...Object.values(METRIC).map((m) => m.name),

@@ -1,4 +1,11 @@
-import { DIM_MODEL_ID, DIM_SERVICE, METRIC, MONTH_TO_DATE, RECONCILIATION } from '../../contract/metrics';
+import {
+  DIM_MODEL_ID,
+  DIM_SERVICE,
+  METRIC,
+  MONTH_TO_DATE,
+  RECONCILIATION,
+  SAVINGS,
+} from '../../contract/metrics';
 import type { AlarmDefinition } from '../alarms/types';
 import { buildInsightRules } from '../insights';
 import type { StackParameters } from '../parameters';
@@ -74,6 +81,35 @@ function billDriftWidget(g: Grid, params: StackParameters): void {
 }
 
 /**
+ * The weekly advisor's last report: the monthly saving per basis, one line each and never a total
+ * (an exact saving and an upper bound do not add up), with the findings behind each.
+ */
+function savingsWidget(g: Grid, params: StackParameters): void {
+  const ns = params.metricsNamespace;
+  const line = (basis: string, name: string, label: string) => [
+    ns,
+    name,
+    DIM_SERVICE,
+    params.serviceName,
+    SAVINGS.basisDimension,
+    basis,
+    { stat: 'Maximum', label },
+  ];
+  g.add('metric', 12, 4, {
+    title: 'Savings: the weekly advisor (USD per month, per basis; never added up)',
+    region: REGION,
+    view: 'singleValue',
+    period: 604800,
+    metrics: [
+      line('exact', SAVINGS.monthlyUsd, 'exact'),
+      line('upper-bound', SAVINGS.monthlyUsd, 'upper bound'),
+      line('scenario', SAVINGS.monthlyUsd, 'scenario'),
+      line('exact', SAVINGS.findings, 'exact findings'),
+    ],
+  });
+}
+
+/**
  * Per Contributor Insights rule (attribution key × figure): the ten values with the most, from the
  * attribution lines (no metric series per value).
  */
@@ -131,6 +167,7 @@ export function executiveDashboard(
   );
   costWidgets(g, params);
   billDriftWidget(g, params);
+  savingsWidget(g, params);
   attributionWidgets(g, params, ctx);
   alarmStatus(g, alarms);
   return {
