@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { respondToCloudFormation } from '../common/cloudformation-response';
 import { withLambdaContext } from '../common/log-context';
 import {
   deliveredBodies,
@@ -329,28 +330,6 @@ export function createLoggingConfigHandler(deps: LoggingConfigDependencies) {
     await deps.respond(event.ResponseURL, body);
   };
   return middy(handle).use(withLambdaContext(deps.logger));
-}
-
-/** How long one attempt to deliver the answer may take, and how many attempts are made. */
-const RESPOND_TIMEOUT_MS = 5000;
-const RESPOND_ATTEMPTS = 3;
-
-async function respondToCloudFormation(url: string, body: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // The pre-signed URL expects no content type; fetch would otherwise add text/plain.
-      const response = await fetch(url, {
-        method: 'PUT',
-        body,
-        headers: { 'content-type': '' },
-        signal: AbortSignal.timeout(RESPOND_TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`CloudFormation response rejected: HTTP ${response.status}`);
-      return;
-    } catch (error) {
-      if (attempt >= RESPOND_ATTEMPTS) throw error;
-    }
-  }
 }
 
 /**
