@@ -5,10 +5,8 @@
  * each in a fresh process (dev/lib/bench-month-child.ts) so each peak RSS is its own. Figures only.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeBenchFile } from './bench-replay';
+import { type BenchFile, withBenchFile } from './bench-replay';
 
 export const MONTH_MODES = ['replay', 'simulate', 'simulate-full', 'preview'] as const;
 export type MonthMode = (typeof MONTH_MODES)[number];
@@ -47,7 +45,7 @@ export interface MonthMeasurement {
 }
 
 export interface MonthScale {
-  file: { records: number; bytes: number; days: number; recordsPerMinute: number };
+  file: BenchFile;
   replay: MonthMeasurement;
   simulate: MonthMeasurement;
   simulateFull: MonthMeasurement;
@@ -76,27 +74,18 @@ function measureInChild(mode: MonthMode, path: string): MonthMeasurement {
 const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
 
 /** Writes the month into a temporary folder and measures each mode once, replay first. */
-export async function monthScale(
+export function monthScale(
   options: { records: number; days: number },
   log: (line: string) => void,
 ): Promise<MonthScale> {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-bench-month-'));
-  const path = join(dir, 'month.jsonl');
-  try {
-    log(`month: writing ${options.records} records over ${options.days} days to ${path}`);
-    const { bytes } = await writeBenchFile(path, options.records, { days: options.days });
+  return withBenchFile('month.jsonl', options, log, (path, file) => {
     const measured = {} as Record<MonthMode, MonthMeasurement>;
     for (const mode of MONTH_MODES) {
       measured[mode] = measureInChild(mode, path);
       log(`month: ${mode} ${measured[mode].ms} ms, peak RSS ${measured[mode].peakRssMb} MB`);
     }
     return {
-      file: {
-        records: options.records,
-        bytes,
-        days: options.days,
-        recordsPerMinute: Number((options.records / (options.days * 1440)).toFixed(1)),
-      },
+      file,
       replay: measured.replay,
       simulate: measured.simulate,
       simulateFull: measured['simulate-full'],
@@ -104,7 +93,5 @@ export async function monthScale(
       simulateOverReplay: ratio(measured.simulate.ms, measured.replay.ms),
       simulateFullOverReplay: ratio(measured['simulate-full'].ms, measured.replay.ms),
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

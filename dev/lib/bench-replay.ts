@@ -124,7 +124,7 @@ export async function measureReplay(mode: 'floor' | 'replay', path: string): Pro
 
 /** Replay against its floor, at export scale: what `npm run bench` reports. */
 export interface ReplayScale {
-  file: { records: number; bytes: number; days: number; recordsPerMinute: number };
+  file: BenchFile;
   rounds: number;
   /** Medians over the rounds; peak RSS is the largest seen. */
   floor: Omit<ReplayMeasurement, 'mode'>;
@@ -164,19 +164,45 @@ function summarise(samples: ReplayMeasurement[]): Omit<ReplayMeasurement, 'mode'
   };
 }
 
+/** What a generated bench file holds. */
+export interface BenchFile {
+  records: number;
+  bytes: number;
+  days: number;
+  recordsPerMinute: number;
+}
+
+/**
+ * Writes `records` over `days` into a temporary folder as `name`, runs `measure` on its path, and
+ * removes the folder whatever happens.
+ */
+export async function withBenchFile<T>(
+  name: string,
+  options: { records: number; days: number },
+  log: (line: string) => void,
+  measure: (path: string, file: BenchFile) => T,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'bw-bench-'));
+  const path = join(dir, name);
+  try {
+    log(`${name}: writing ${options.records} records over ${options.days} days to ${path}`);
+    const { bytes } = await writeBenchFile(path, options.records, { days: options.days });
+    const recordsPerMinute = Number((options.records / (options.days * 1440)).toFixed(1));
+    return measure(path, { records: options.records, bytes, days: options.days, recordsPerMinute });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Writes the file into a temporary folder, then measures the floor and replay in alternation, each
  * in a fresh process, so machine noise hits both alike.
  */
-export async function replayScale(
+export function replayScale(
   options: { records: number; days: number; rounds: number },
   log: (line: string) => void,
 ): Promise<ReplayScale> {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-bench-replay-'));
-  const path = join(dir, 'export.jsonl');
-  try {
-    log(`replay: writing ${options.records} records over ${options.days} days to ${path}`);
-    const { bytes } = await writeBenchFile(path, options.records, { days: options.days });
+  return withBenchFile('export.jsonl', options, log, (path, file) => {
     const floors: ReplayMeasurement[] = [];
     const replays: ReplayMeasurement[] = [];
     for (let round = 0; round < options.rounds; round++) {
@@ -187,19 +213,12 @@ export async function replayScale(
     const floor = summarise(floors);
     const replay = summarise(replays);
     return {
-      file: {
-        records: options.records,
-        bytes,
-        days: options.days,
-        recordsPerMinute: Number((options.records / (options.days * 1440)).toFixed(1)),
-      },
+      file,
       rounds: options.rounds,
       floor,
       replay,
       replayOverFloor: Number((replay.ms / floor.ms).toFixed(2)),
       replayOverFloorCpu: Number((replay.cpuMs / floor.cpuMs).toFixed(2)),
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
