@@ -47,6 +47,8 @@ export interface ReplayBatch {
    * the simulator reuses them instead of parsing every record again.
    */
   recordTimes?: number[];
+  /** Each event's message as JSON.parse read it (undefined where it is not JSON), with `keepRecords`. */
+  records?: unknown[];
 }
 
 /** How raw lines are cut into batches. */
@@ -58,6 +60,11 @@ export interface LineBatchingOptions {
   maxBatchSpanMs?: number;
   /** A line's record time, when `maxBatchSpanMs` needs it. */
   timeOf?: (message: string, fallback: number) => number;
+  /**
+   * With `maxBatchSpanMs`: parse each line once here, take its time from the parsed record and hand
+   * the parsed records over with the batch (the simulator's weekly advisor reads them).
+   */
+  keepRecords?: boolean;
 }
 
 /**
@@ -67,6 +74,7 @@ export interface LineBatchingOptions {
 export class LineBatcher {
   private events: LogEvent[] = [];
   private times: number[] = [];
+  private records: unknown[] = [];
   private bytes = 0;
   private batches = 0;
   private firstTime = 0;
@@ -86,8 +94,12 @@ export class LineBatcher {
     const size = bytes ?? (typeof message === 'string' ? Buffer.byteLength(message) : 0);
     const span = this.options.maxBatchSpanMs;
     let time = Number.NaN;
+    let record: unknown;
     if (span !== undefined && typeof message === 'string') {
-      time = (this.options.timeOf ?? recordTimeOf)(message, Number.NaN);
+      if (this.options.keepRecords) {
+        record = parsedOrUndefined(message);
+        time = recordTimeOfParsed(record, Number.NaN);
+      } else time = (this.options.timeOf ?? recordTimeOf)(message, Number.NaN);
       if (Number.isFinite(time)) this.lastTime = time;
     }
     const n = this.events.length;
@@ -101,6 +113,7 @@ export class LineBatcher {
     if (this.events.length === 0) this.firstTime = this.lastTime;
     this.events.push({ id, timestamp, message });
     this.times.push(time);
+    if (this.options.keepRecords) this.records.push(record);
     this.bytes += size;
   }
 
@@ -120,21 +133,32 @@ export class LineBatcher {
       source: `${this.source}#batch${this.batches}`,
       event: new DecodedInput(payload),
       ...(this.options.maxBatchSpanMs !== undefined ? { recordTimes: this.times } : {}),
+      ...(this.options.keepRecords ? { records: this.records } : {}),
     });
     this.events = [];
     this.times = [];
+    this.records = [];
     this.bytes = 0;
   }
 }
 
 /** A raw line's record time (its `timestamp` field, strict ISO-8601), or `fallback` when it has none. */
 export function recordTimeOf(message: string, fallback: number): number {
+  return recordTimeOfParsed(parsedOrUndefined(message), fallback);
+}
+
+/** {@link recordTimeOf} of a line JSON.parse has read already. */
+function recordTimeOfParsed(record: unknown, fallback: number): number {
+  const timestamp = (record as { timestamp?: unknown } | null | undefined)?.timestamp;
+  const time = typeof timestamp === 'string' ? parseIsoTime(timestamp) : Number.NaN;
+  return Number.isFinite(time) ? time : fallback;
+}
+
+function parsedOrUndefined(message: string): unknown {
   try {
-    const timestamp = (JSON.parse(message) as { timestamp?: unknown } | null)?.timestamp;
-    const time = typeof timestamp === 'string' ? parseIsoTime(timestamp) : Number.NaN;
-    return Number.isFinite(time) ? time : fallback;
+    return JSON.parse(message);
   } catch {
-    return fallback;
+    return undefined;
   }
 }
 

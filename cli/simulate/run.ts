@@ -102,6 +102,8 @@ export interface SimulationResult {
 
 /** The JSON records a batch carries (the weekly advisor's Logs Insights stand-in reads them). */
 function recordsOf(batch: ReplayBatch): unknown[] {
+  // Parsed once already where the batcher read the records' times.
+  if (batch.records) return batch.records;
   const records: unknown[] = [];
   for (const message of messagesOf(batch)) {
     if (typeof message !== 'string' || !message.includes('ModelInvocationLog')) continue;
@@ -341,7 +343,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   const simulation = await createSimulation(options);
   await streamBatches(
     options.paths,
-    { maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS, timeOf: recordTimeOf },
+    { maxBatchSpanMs: SUBSCRIPTION_BATCH_SPAN_MS, keepRecords: true },
     simulation.add,
   );
   return simulation.finish();

@@ -43,7 +43,9 @@ export function insightsOver(rows: readonly Row[]) {
     .map((row) => ({ row, ms: parseIsoTime(row.timestamp ?? '') }))
     .filter((r) => Number.isFinite(r.ms))
     .sort((a, b) => a.ms - b.ms);
-  const queries = new Map<string, GetQueryResultsCommandOutput>();
+  // Each query is answered when its results are asked for, once, and then forgotten: a week's rows
+  // are not held twice over as result fields.
+  const queries = new Map<string, StartQueryCommandInput>();
   const inRange = (input: StartQueryCommandInput) => {
     const fromMs = (input.startTime ?? 0) * 1000;
     const toMs = ((input.endTime ?? 0) + 1) * 1000;
@@ -51,7 +53,7 @@ export function insightsOver(rows: readonly Row[]) {
   };
   const fields = (row: Record<string, string>) =>
     Object.entries(row).map(([field, value]) => ({ field, value }));
-  const start = (input: StartQueryCommandInput) => {
+  const answer = (input: StartQueryCommandInput): GetQueryResultsCommandOutput => {
     const found = inRange(input);
     let results: Record<string, string>[];
     if (input.queryString === PLAN_QUERY) {
@@ -61,17 +63,25 @@ export function insightsOver(rows: readonly Row[]) {
         bins.set(bin, (bins.get(bin) ?? 0) + 1);
       }
       results = [...bins].map(([ms, calls]) => ({ slot: slotText(ms), calls: String(calls) }));
-    } else if (input.queryString === ROWS_QUERY) {
-      results = found.slice(0, ROWS_PER_QUERY).map((r) => ({ ...r.row }));
-    } else throw new Error('the simulator answers the weekly advisor queries only');
-    const queryId = `q${queries.size + 1}`;
-    queries.set(queryId, { status: 'Complete', results: results.map(fields), $metadata: {} });
+    } else results = found.slice(0, ROWS_PER_QUERY).map((r) => ({ ...r.row }));
+    return { status: 'Complete', results: results.map(fields), $metadata: {} };
+  };
+  let started = 0;
+  const start = (input: StartQueryCommandInput) => {
+    if (input.queryString !== PLAN_QUERY && input.queryString !== ROWS_QUERY)
+      throw new Error('the simulator answers the weekly advisor queries only');
+    const queryId = `q${++started}`;
+    queries.set(queryId, input);
     return { queryId, $metadata: {} };
   };
   return {
     send: (command: { input: Record<string, unknown> }) => {
       const input = command.input;
-      if (typeof input.queryId === 'string') return Promise.resolve(queries.get(input.queryId));
+      if (typeof input.queryId === 'string') {
+        const asked = queries.get(input.queryId);
+        queries.delete(input.queryId);
+        return Promise.resolve(asked ? answer(asked) : undefined);
+      }
       return Promise.resolve(start(input as unknown as StartQueryCommandInput));
     },
   };
