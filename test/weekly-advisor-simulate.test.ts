@@ -14,6 +14,7 @@ import { CORPORA, NOW, PLANTED, rowsOf, run } from './support/weekly-advisor';
 describe('the simulated week', () => {
   it('runs the weekly advisor on the replayed records and files its savings for the dashboard', async () => {
     const sim = await runSimulation({
+      weeklyAdvisor: true,
       paths: PLANTED.map((c) => join(CORPORA, `${c}.jsonl`)),
       params: parseStackParameters({}),
       deliveryLagSeconds: 60,

@@ -20,7 +20,7 @@ export async function buildPreview(
   rawParams: Record<string, string>,
   region = DEFAULT_PREVIEW_REGION,
 ): Promise<PreviewPage> {
-  const result = await runSimulation(options);
+  const result = await runSimulation({ ...options, weeklyAdvisor: true });
   const isDerivable = derivable(options.params, result.names);
   const ctx = {
     store: result.store,

@@ -73,6 +73,12 @@ export interface SimulateOptions {
   untilMs?: number;
   /** The function's configuration document (a file path), as BEDROCK_WATCH_CONFIG. */
   configPath?: string;
+  /**
+   * Also run the weekly savings advisor on the simulated weeks (what the preview's Savings widget
+   * shows). Off for `simulate`, whose report is the alarms: holding a week of rows and running the
+   * checks costs about a quarter of a month's simulation.
+   */
+  weeklyAdvisor?: boolean;
   /** Stage and service of the stack, for alarm names (default DEFAULT_STACK, as serverless deploy). */
   stack?: { service: string; stage: string };
 }
@@ -96,7 +102,7 @@ export interface SimulationResult {
   notifications: Notification[];
   batches: { total: number; failed: number };
   store: MetricStore;
-  /** The weekly advisor's runs (cli/simulate/weekly.ts): what it published and would send. */
+  /** The weekly advisor's runs (cli/simulate/weekly.ts) with `weeklyAdvisor`: what it published and would send. */
   weeklyAdvice: WeeklyRun[];
 }
 
@@ -386,7 +392,9 @@ async function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
   let firstRecordMs: number | undefined;
   let failed = 0;
   let index = 0;
-  const weekly = await weeklyAdvisorSimulation(store, options.params, env, () => firstRecordMs);
+  const weekly = options.weeklyAdvisor
+    ? await weeklyAdvisorSimulation(store, options.params, env, () => firstRecordMs)
+    : undefined;
   const add = async (batch: ReplayBatch): Promise<void> => {
     const { byMinute, newest } = newestPerMinute(batch);
     // The batch reaches the function once its newest record has been delivered. A batch whose
@@ -397,8 +405,10 @@ async function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
       firstRecordMs = Math.min(firstRecordMs ?? newest, ...byMinute.keys());
       processingMs = newest + lagMs;
     }
-    weekly.add(recordsOf(batch));
-    await weekly.tick(processingMs);
+    if (weekly) {
+      weekly.add(recordsOf(batch));
+      await weekly.tick(processingMs);
+    }
     const output = await ingest(batch, names.ingestFunctionName, index);
     if (output.failed) failed++;
     fileBatch(store, output, {
@@ -427,7 +437,7 @@ async function createSimulation(options: Omit<SimulateOptions, 'paths'>) {
         { fromMs, toMs },
         { functionName: scheduledFunctionName(names, 'monthToDate') },
       );
-    const weeklyAdvice = toMs >= fromMs ? await weekly.finish(toMs) : [];
+    const weeklyAdvice = weekly && toMs >= fromMs ? await weekly.finish(toMs) : [];
     const definitions = buildAlarmDefinitions(options.params, names);
     const timelines = evaluateAlarms(definitions, store, {
       fromMs,
