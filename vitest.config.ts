@@ -31,7 +31,11 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: SLOW_SUITES } },
       // Simulating a multi-day scenario takes tens of seconds on a loaded 2-core machine.
-      { extends: true, test: { name: 'slow', include: SLOW_SUITES, testTimeout: 120_000 } },
+      // Hooks too: a cold Chromium launch right after `npm ci` took more than the default 10 s in CI.
+      {
+        extends: true,
+        test: { name: 'slow', include: SLOW_SUITES, testTimeout: 120_000, hookTimeout: 120_000 },
+      },
     ],
   },
 });
