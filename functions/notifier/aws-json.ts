@@ -62,12 +62,22 @@ export class NodeSha256 {
 
 const domain = (region: string) => (region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com');
 
+export interface SignedPostOptions {
+  /** Signing name and endpoint prefix: `dynamodb`, `sns`. */
+  service: string;
+  region: string;
+  credentials: () => Promise<AwsCredentials>;
+  /** Defaults to https://<service>.<region>.amazonaws.com (.com.cn in China). */
+  endpoint?: string;
+  fetch?: typeof fetch;
+  timeoutMs: number;
+}
+
 /**
- * A function calling one operation with a JSON body and resolving with the JSON answer.
- * @throws AwsJsonError for an error answer (the type AWS names, e.g. ResourceNotFoundException).
- * @example await createAwsJsonClient(opts)('GetItem', { TableName, Key })
+ * A function POSTing one body to a service's endpoint, signed with Signature V4, resolving with the
+ * answer's status and text: the transport the JSON client and the SNS publisher share.
  */
-export function createAwsJsonClient(options: AwsJsonClientOptions) {
+export function createSignedPost(options: SignedPostOptions) {
   const endpoint = new URL(
     options.endpoint ?? `https://${options.service}.${options.region}.${domain(options.region)}`,
   );
@@ -78,8 +88,10 @@ export function createAwsJsonClient(options: AwsJsonClientOptions) {
     sha256: NodeSha256,
   });
   const send = options.fetch ?? fetch;
-  return async (operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> => {
-    const payload = JSON.stringify(body);
+  return async (
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<{ ok: boolean; status: number; text: string }> => {
     const signed = await signer.sign({
       method: 'POST',
       protocol: endpoint.protocol,
@@ -87,20 +99,35 @@ export function createAwsJsonClient(options: AwsJsonClientOptions) {
       ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
       path: '/',
       query: {},
-      headers: {
-        host: endpoint.host,
-        'content-type': `application/x-amz-json-${options.jsonVersion}`,
-        'x-amz-target': `${options.targetPrefix}.${operation}`,
-      },
-      body: payload,
+      headers: { host: endpoint.host, ...headers },
+      body,
     });
     const response = await send(endpoint.toString(), {
       method: 'POST',
       headers: signed.headers,
-      body: payload,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      body,
+      signal: AbortSignal.timeout(options.timeoutMs),
     });
-    const text = await response.text();
+    return { ok: response.ok, status: response.status, text: await response.text() };
+  };
+}
+
+/**
+ * A function calling one operation with a JSON body and resolving with the JSON answer.
+ * @throws AwsJsonError for an error answer (the type AWS names, e.g. ResourceNotFoundException).
+ * @example await createAwsJsonClient(opts)('GetItem', { TableName, Key })
+ */
+export function createAwsJsonClient(options: AwsJsonClientOptions) {
+  const post = createSignedPost({ ...options, timeoutMs: options.timeoutMs ?? 5000 });
+  return async (operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const response = await post(
+      {
+        'content-type': `application/x-amz-json-${options.jsonVersion}`,
+        'x-amz-target': `${options.targetPrefix}.${operation}`,
+      },
+      JSON.stringify(body),
+    );
+    const text = response.text;
     let json: Record<string, unknown> = {};
     try {
       json = text ? (JSON.parse(text) as Record<string, unknown>) : {};

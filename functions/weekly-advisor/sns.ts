@@ -3,9 +3,8 @@
  * this project's dependencies (the Lambda runtime has it, the tests would not), and the advisor
  * makes one call a week. The message carries the `bedrockWatch=advice` attribute (ADVICE_ATTRIBUTE).
  */
-import { SignatureV4 } from '@smithy/signature-v4';
 import { ADVICE_ATTRIBUTE } from '../../shared/advice/weekly';
-import { type AwsCredentials, NodeSha256 } from '../notifier/aws-json';
+import { type AwsCredentials, createSignedPost } from '../notifier/aws-json';
 
 export interface SnsPublisherOptions {
   region: string;
@@ -46,36 +45,17 @@ export function publishBody(topicArn: string, subject: string, message: string):
  * @throws SnsPublishError when SNS answers with an error.
  */
 export function createSnsPublisher(options: SnsPublisherOptions) {
-  const domain = options.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  const endpoint = new URL(options.endpoint ?? `https://sns.${options.region}.${domain}`);
-  const signer = new SignatureV4({
-    service: 'sns',
-    region: options.region,
-    credentials: options.credentials,
-    sha256: NodeSha256,
-  });
-  const send = options.fetch ?? fetch;
+  const post = createSignedPost({ ...options, service: 'sns', timeoutMs: options.timeoutMs ?? 10_000 });
   return async (topicArn: string, subject: string, message: string): Promise<void> => {
-    const body = publishBody(topicArn, subject, message);
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
-      path: '/',
-      query: {},
-      headers: { host: endpoint.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body,
-    });
-    const response = await send(endpoint.toString(), {
-      method: 'POST',
-      headers: signed.headers,
-      body,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-    });
-    const text = await response.text();
+    const response = await post(
+      { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      publishBody(topicArn, subject, message),
+    );
     if (!response.ok)
-      throw new SnsPublishError(/<Code>([^<]{1,100})<\/Code>/.exec(text)?.[1] ?? 'Unknown', response.status);
+      throw new SnsPublishError(
+        /<Code>([^<]{1,100})<\/Code>/.exec(response.text)?.[1] ?? 'Unknown',
+        response.status,
+      );
   };
 }
 
