@@ -10,7 +10,7 @@ import type { IngestSummary } from '../../functions/ingest/ingest';
 import { BEDROCK_LOG_GROUP, BEDROCK_LOG_STREAM } from '../../shared/contract/bedrock-logs';
 import { parseStackParameters } from '../../shared/monitoring/parameters';
 import { benchHandler } from './bench-handler';
-import { sampleInvocationRecords } from './large-batch';
+import { kinesisRecord, sampleInvocationRecords } from './large-batch';
 
 /** What the stack configures for Kinesis mode, read from the template the deploy builds. */
 export interface KinesisSettings {
@@ -55,26 +55,6 @@ export interface KinesisBenchBatch {
   compressedBytes: number;
   /** The invocation records' own JSON lines, before CloudWatch Logs wraps and compresses them. */
   messageBytes: number;
-}
-
-/** One Kinesis record as Lambda delivers it from the stack's stream. */
-function kinesisRecord(data: string, index: number, nowMs: number) {
-  return {
-    kinesis: {
-      kinesisSchemaVersion: '1.0',
-      partitionKey: `partition-${index}`,
-      sequenceNumber: String(49_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000n + BigInt(index)),
-      data,
-      approximateArrivalTimestamp: nowMs / 1000,
-    },
-    eventSource: 'aws:kinesis',
-    eventVersion: '1.0',
-    eventID: `shardId-000000000000:${index}`,
-    eventName: 'aws:kinesis:record',
-    invokeIdentityArn: 'arn:aws:iam::123456789012:role/bedrock-watch-ingest',
-    awsRegion: 'us-east-1',
-    eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/bedrock-watch-bench-invocation-logs',
-  };
 }
 
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -11,7 +11,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { ESBUILD_OPTIONS } from '../../deploy/esbuild';
 import { INGEST_NODE_OPTIONS } from '../../deploy/stack/index';
-import { buildLargeBatch, type LargeBatch } from './large-batch';
+import { buildLargeBatch, kinesisRecord, type LargeBatch } from './large-batch';
 
 export interface Bundle {
   dir: string;
@@ -116,22 +116,7 @@ export function buildLargestKinesisBatch(nowMs: number): KinesisBatch {
   let decompressedBytes = 0;
   for (let i = 0; ; i++) {
     const data = recordData(largest, i);
-    const record = {
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: `partition-${i}`,
-        sequenceNumber: String(49_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000n + BigInt(i)),
-        data,
-        approximateArrivalTimestamp: nowMs / 1000,
-      },
-      eventSource: 'aws:kinesis',
-      eventVersion: '1.0',
-      eventID: `shardId-000000000000:${i}`,
-      eventName: 'aws:kinesis:record',
-      invokeIdentityArn: 'arn:aws:iam::123456789012:role/bedrock-watch-ingest',
-      awsRegion: 'us-east-1',
-      eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/bedrock-watch-dev-invocation-logs',
-    };
+    const record = kinesisRecord(data, i, nowMs);
     if (Buffer.byteLength(JSON.stringify({ Records: [...records, record] })) > SYNC_INVOCATION_PAYLOAD_BYTES)
       break;
     records.push(record);

@@ -105,3 +105,23 @@ export function buildLargeBatch(events = 10_000, limit = 1_000_000, nowMs?: numb
   }
   return best;
 }
+
+/** One Kinesis record as Lambda delivers it from the stack's stream. */
+export function kinesisRecord(data: string, index: number, nowMs: number) {
+  return {
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: `partition-${index}`,
+      sequenceNumber: String(49_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000n + BigInt(index)),
+      data,
+      approximateArrivalTimestamp: nowMs / 1000,
+    },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `shardId-000000000000:${index}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::123456789012:role/bedrock-watch-ingest',
+    awsRegion: 'us-east-1',
+    eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/bedrock-watch-dev-invocation-logs',
+  };
+}
