@@ -33,11 +33,27 @@ import { handleTestAlert } from './test-alert';
 /** Left at the end of an invocation for writing down what was sent. */
 const DEADLINE_MARGIN_MS = 4000;
 
+type SnsMessage = {
+  MessageId?: string;
+  TopicArn?: string;
+  Subject?: string | null;
+  Message?: string;
+  MessageAttributes?: Record<string, { Type?: string; Value?: string }>;
+};
+
 type NotifierEvent = {
-  Records?: { EventSource?: string; Sns?: { MessageId?: string; TopicArn?: string; Message?: string } }[];
+  Records?: { EventSource?: string; Sns?: SnsMessage }[];
   source?: string;
   bedrockWatchTest?: unknown;
 };
+
+/** SNS message attributes as Lambda gets them (`{ Type, Value }`), the string ones by name. */
+function stringAttributes(attributes: NonNullable<SnsMessage['MessageAttributes']>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, a] of Object.entries(attributes))
+    if (a?.Type === 'String' && typeof a.Value === 'string') out[name] = a.Value;
+  return out;
+}
 
 /**
  * The handler around `deps`: SNS records go through escalation, a scheduled event is the tick,
@@ -57,6 +73,8 @@ export function createNotifierHandler(deps: NotifierDeps, logger: Logger, metric
         ...(r.Sns?.MessageId ? { messageId: r.Sns.MessageId } : {}),
         topicArn: r.Sns?.TopicArn ?? '',
         message: r.Sns?.Message ?? '',
+        ...(typeof r.Sns?.Subject === 'string' ? { subject: r.Sns.Subject } : {}),
+        ...(r.Sns?.MessageAttributes ? { attributes: stringAttributes(r.Sns.MessageAttributes) } : {}),
       }));
       return handleNotifications(deps, records, options);
     }

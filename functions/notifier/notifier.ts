@@ -11,22 +11,9 @@ import {
   parseAlarmNotification,
   parseAlarmTime,
 } from '../../shared/alerts/alarm-event';
-import { type ContributorQuery, contributorQuery, rankContributors } from '../../shared/alerts/contributors';
-import {
-  DEFAULT_RETRY,
-  type DeliveryResult,
-  deliver,
-  type HttpSender,
-  networkErrorCode,
-} from '../../shared/alerts/delivery';
-import {
-  type AlertAction,
-  DESTINATIONS,
-  destinationRequest,
-  parseDestinationSecret,
-  STRICT_URLS,
-  type UrlPolicy,
-} from '../../shared/alerts/destinations/index';
+import { contributorQuery, rankContributors } from '../../shared/alerts/contributors';
+import { DEFAULT_RETRY, type DeliveryResult, deliver, networkErrorCode } from '../../shared/alerts/delivery';
+import { type AlertAction, DESTINATIONS, destinationRequest } from '../../shared/alerts/destinations/index';
 import {
   alarmsBehind,
   type Episode,
@@ -39,32 +26,14 @@ import {
 } from '../../shared/alerts/escalation';
 import { levelOfTopic, type NotifierConfig } from '../../shared/alerts/notifier-config';
 import { isRemediable, remediationDetail, remediationEntry } from '../../shared/alerts/remediation';
-import type { SecretRef } from '../../shared/alerts/routing';
-import type { StateStore } from '../../shared/alerts/state-store';
+import { isAdviceRecord, parseSavingsReport } from '../../shared/alerts/savings-report';
 import { type AlertLevel, type AlertView, alertView, type Contributors } from '../../shared/alerts/view';
 import type { Json } from '../../shared/json';
 import { HTTP_TIMEOUT_MS } from './http';
+import type { NotifierDeps } from './notifier-deps';
+import { deliverSavingsReport, destinationSecretOf, type ReportOutcome } from './reports';
 
-export interface NotifierDeps {
-  config: NotifierConfig;
-  store: StateStore<Episode>;
-  now: () => number;
-  runId: () => string;
-  /** A secret's value by name (cached by the caller); throws when it cannot be read. */
-  secret: (ref: SecretRef) => Promise<string>;
-  http: HttpSender;
-  sleep: (ms: number) => Promise<void>;
-  /** PutEvents; resolves with how many entries failed. */
-  putEvents?: (entries: ReturnType<typeof remediationEntry>[]) => Promise<{ failed: number }>;
-  /** DescribeAlarms of the stack's alarms in ALARM, and of alarms by name (raw API shapes). */
-  alarms: { inAlarm: () => Promise<Json[]>; byName: (names: string[]) => Promise<Json[]> };
-  /** GetMetricData for the contributor SEARCH; absent: messages list no contributors. */
-  search?: (q: ContributorQuery) => Promise<{ Label?: string; Values?: number[] }[]>;
-  log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
-  count: (metric: 'delivered' | 'failed' | 'rejected', reason?: string) => void;
-  /** Which destination URLs are allowed: strict unless a test lets its 127.0.0.1 receivers in. */
-  urlPolicy?: UrlPolicy;
-}
+export type { NotifierDeps } from './notifier-deps';
 
 /** When this run must be done (by `deps.now`): the function's timeout less a margin. */
 export interface RunOptions {
@@ -77,6 +46,17 @@ export const DEFAULT_RUN_MS = 25_000;
 export interface NotifierReport {
   outcomes: Outcome[];
   rejected: { reason: string; messageId?: string }[];
+  /** The weekly savings report's deliveries, when the invocation carried one (reports.ts). */
+  reports?: ReportOutcome[];
+}
+
+/** One SNS record as the handler passes it on: the message, its subject and its string attributes. */
+export interface NotificationRecord {
+  messageId?: string;
+  topicArn: string;
+  message: string;
+  subject?: string;
+  attributes?: Readonly<Record<string, string>>;
 }
 
 /** Some deliveries failed: thrown after all were tried, so Lambda retries and the failure queue keeps the event. */
@@ -135,20 +115,9 @@ function escalationDeps(deps: NotifierDeps, deadlineMs: number): EscalationDeps 
     const target = config.targets.find((t) => t.name === name);
     const view = await viewOf(ep, event, action);
     if (!target || !view) return notSent(true, `no target or view for ${name}`);
-    let secret: ReturnType<typeof parseDestinationSecret>;
-    try {
-      secret = parseDestinationSecret(
-        target.type,
-        await deps.secret(target.secret),
-        deps.urlPolicy ?? STRICT_URLS,
-      );
-    } catch (error) {
-      // An unreadable secret may be readable later; a malformed one is refused until it is fixed.
-      const unreadable = !(error instanceof Error) || error.name !== 'AlertSpecError';
-      return unreadable
-        ? notSent(false, `secret unreadable (${networkErrorCode(error)})`)
-        : notSent(true, error.message);
-    }
+    const read = await destinationSecretOf(deps, target);
+    if ('failed' in read) return read.failed;
+    const { secret } = read;
     return deliver(deps.http, destinationRequest(view, action, secret), {
       ...DEFAULT_RETRY,
       sleep: deps.sleep,
@@ -208,28 +177,46 @@ function rejectionOf(
   return incidentKeyOf(event, namePrefix) ? undefined : 'unknown-alarm';
 }
 
+/** The report an advice record holds: from one of our topics, in the advisor's words for this stack. */
+function adviceOf(record: NotificationRecord, config: NotifierConfig) {
+  if (!levelOfTopic(record.topicArn, config.topics)) return { rejected: 'unknown-topic' } as const;
+  return parseSavingsReport(record.subject, record.message, config.namePrefix);
+}
+
 /**
- * Handles the SNS records of one invocation: each alarm change goes through escalation.
+ * Handles the SNS records of one invocation: each alarm change goes through escalation; the weekly
+ * savings report goes once to the warning destinations (reports.ts).
  * @throws DeliveryFailedError when a delivery failed (after trying every other one).
  */
 export async function handleNotifications(
   deps: NotifierDeps,
-  records: readonly { messageId?: string; topicArn: string; message: string }[],
+  records: readonly NotificationRecord[],
   options: RunOptions = {},
 ): Promise<NotifierReport> {
-  const escalation = escalationDeps(deps, options.deadlineMs ?? deps.now() + DEFAULT_RUN_MS);
+  const deadlineMs = options.deadlineMs ?? deps.now() + DEFAULT_RUN_MS;
+  const escalation = escalationDeps(deps, deadlineMs);
   const report: NotifierReport = { outcomes: [], rejected: [] };
+  const reject = (reason: string, messageId: string | undefined) => {
+    deps.count('rejected', reason);
+    deps.log('warn', 'Notification rejected', { reason, messageId });
+    report.rejected.push({ reason, ...(messageId ? { messageId } : {}) });
+  };
   for (const record of records) {
+    // The weekly savings report, known by its attribute: delivered once, never escalated.
+    if (isAdviceRecord(record.attributes)) {
+      const advice = adviceOf(record, deps.config);
+      if ('rejected' in advice) reject(advice.rejected, record.messageId);
+      else {
+        const sent = await deliverSavingsReport(deps, advice, record.messageId, deadlineMs);
+        report.reports = [...(report.reports ?? []), ...sent];
+      }
+      continue;
+    }
     const event = parseAlarmNotification(record.message);
     const level = levelOfTopic(record.topicArn, deps.config.topics);
     const reason = rejectionOf(event, level, deps.config.namePrefix);
     if (reason || 'rejected' in event || !level) {
-      deps.count('rejected', reason);
-      deps.log('warn', 'Notification rejected', { reason, messageId: record.messageId });
-      report.rejected.push({
-        reason: reason ?? 'rejected',
-        ...(record.messageId ? { messageId: record.messageId } : {}),
-      });
+      reject(reason ?? 'rejected', record.messageId);
       continue;
     }
     if (event.state === 'ALARM') report.outcomes.push(...(await onAlarm(escalation, event, level)));

@@ -248,6 +248,12 @@ function scopeText(f: Finding): string {
   return [f.scope.model, f.scope.region, who].filter(Boolean).join(' ');
 }
 
+/** The first words of every weekly message: the notifier knows the report by them (and the attribute). */
+export const ADVICE_HEADLINE = 'Weekly savings report of';
+
+/** The line that stands for findings a message leaves out; chat destinations cut with the same words. */
+export const moreFindingsLine = (n: number) => `… ${n} more finding${n === 1 ? '' : 's'}`;
+
 export interface MessageContext {
   namePrefix: string;
   /** Calls read, and calls the week had beyond what was read (busy bins, the memory cap). */
@@ -270,7 +276,7 @@ export function adviceMessage(advice: Advice, ctx: MessageContext): { subject: s
       99,
     );
   const lines = [
-    `Weekly savings report of ${ctx.namePrefix}: ${ctx.calls} successful calls from ${advice.window.start} to ${advice.window.end}.`,
+    `${ADVICE_HEADLINE} ${ctx.namePrefix}: ${ctx.calls} successful calls from ${advice.window.start} to ${advice.window.end}.`,
     'Monthly figures extrapolate the week to 30 days; bases are never added together, and findings may overlap.',
   ];
   if (ctx.unread > 0 || ctx.rejected > 0)
@@ -285,7 +291,7 @@ export function adviceMessage(advice: Advice, ctx: MessageContext): { subject: s
       lines.push(
         `- ${f.check} ${scopeText(f)}: ${usd(f.monthlyUsd ?? 0)}/month, ${f.calls} calls. ${f.formula}`,
       );
-    if (s.findings > top.length) lines.push(`- and ${s.findings - top.length} more`);
+    if (s.findings > top.length) lines.push(moreFindingsLine(s.findings - top.length));
   }
   const descriptive = advice.findings.filter((f) => f.basis === 'descriptive').length;
   if (descriptive > 0) lines.push('', `${descriptive} usage observations (descriptive) back these up.`);

@@ -358,9 +358,13 @@ export const HOURLY_TOKENS = {
   baseline: 'TokensBaseline',
 } as const;
 
-/** Published by the notifier under `[service]` (unit Count): alert deliveries made, failed, and notifications it could not read. */
+/**
+ * Published by the notifier under `[service]` (unit Count): alert deliveries made, failed, skipped
+ * (a weekly savings report not sent to a paging destination), and notifications it could not read.
+ */
 export const NOTIFIER_METRICS = {
   delivered: 'AlertDeliveries',
   failed: 'AlertDeliveryFailures',
+  skipped: 'AlertDeliveriesSkipped',
   rejected: 'AlarmNotificationsRejected',
 } as const;

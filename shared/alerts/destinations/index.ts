@@ -4,6 +4,7 @@
  * secret parsing and sending follow from the table, and the compiler lists whatever else must change.
  */
 import { isObject } from '../../json';
+import type { SavingsReport } from '../savings-report';
 import { AlertSpecError } from '../spec-error';
 import type { AlertView } from '../view';
 import { OPSGENIE } from './opsgenie';
@@ -16,7 +17,7 @@ import { WEBHOOK } from './webhook';
 
 export { OPSGENIE_API, OPSGENIE_HOSTS } from './opsgenie';
 export { PAGERDUTY_ENDPOINT, PAGERDUTY_HOSTS } from './pagerduty';
-export type { AlertAction, Destination, HttpRequest } from './request';
+export type { AlertAction, Destination, HttpRequest, ReportRule } from './request';
 export { STRICT_URLS, type UrlPolicy } from './url';
 
 // biome-ignore lint/suspicious/noExplicitAny: each entry fixes its own secret type; the table only checks the shape.
@@ -75,4 +76,23 @@ export function destinationRequest(
 ): HttpRequest {
   const destination: AnyDestination = DESTINATIONS[secret.type];
   return destination.request(view, action, secret);
+}
+
+/**
+ * The weekly savings report's request to the destination `secret` describes, or why that kind gets
+ * none (the paging tools: a report must not open an incident).
+ * @example reportRequest(report, parseDestinationSecret('teams', url))
+ */
+export function reportRequest(
+  report: SavingsReport,
+  secret: DestinationSecret,
+): HttpRequest | { skip: string } {
+  const rule: AnyDestination['report'] = DESTINATIONS[secret.type].report;
+  return 'skip' in rule ? { skip: rule.skip } : rule.request(report, secret);
+}
+
+/** Why a kind of destination gets no savings report, or undefined when it gets one. */
+export function reportSkipOf(type: TargetType): string | undefined {
+  const rule: AnyDestination['report'] = DESTINATIONS[type].report;
+  return 'skip' in rule ? rule.skip : undefined;
 }

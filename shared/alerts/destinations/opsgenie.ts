@@ -79,4 +79,6 @@ export const OPSGENIE = {
     return { apiKey, apiUrl };
   },
   request: opsgenieRequest,
+  // A weekly FinOps report is not an incident: it must not page anyone or open an alert.
+  report: { skip: 'paging destination: a weekly savings report must not open an incident' },
 } satisfies Destination<OpsgenieSecret>;

@@ -79,4 +79,6 @@ export const PAGERDUTY = {
     return { routingKey, endpoint };
   },
   request: pagerDutyRequest,
+  // A weekly FinOps report is not an incident: it must not page anyone or open an alert.
+  report: { skip: 'paging destination: a weekly savings report must not open an incident' },
 } satisfies Destination<PagerDutySecret>;

@@ -1,4 +1,6 @@
 /** The HTTP request a destination gets: built purely, sent by the notifier's HTTP sender. */
+import { moreFindingsLine } from '../../advice/weekly';
+import type { SavingsReport } from '../savings-report';
 import type { AlertView } from '../view';
 import { checkedUrl, type UrlPolicy } from './url';
 
@@ -29,7 +31,12 @@ export interface Destination<S> {
    */
   parseSecret: (raw: string, json: Record<string, unknown> | undefined, urls: UrlPolicy) => S;
   request: (view: AlertView, action: AlertAction, secret: S) => HttpRequest;
+  /** What it does with the weekly savings report (not an alarm): the request, or why it gets none. */
+  report: ReportRule<S>;
 }
+
+/** A destination's way with the weekly savings report: a request of its own format, or a reason to skip. */
+export type ReportRule<S> = { request: (report: SavingsReport, secret: S) => HttpRequest } | { skip: string };
 
 /**
  * Cuts text to a destination's field limit (in UTF-16 units, what the limits count), marking the
@@ -57,6 +64,7 @@ export const postJson = (url: string, body: unknown, headers: Record<string, str
 export function incomingWebhook(
   label: string,
   request: (view: AlertView, action: AlertAction, url: string) => HttpRequest,
+  report: (report: SavingsReport, url: string) => HttpRequest,
 ): Destination<{ url: string }> {
   return {
     pages: false,
@@ -65,5 +73,41 @@ export function incomingWebhook(
       url: checkedUrl(json ? json.url : raw, `the ${label} webhook URL`, urls),
     }),
     request: (view, action, secret) => request(view, action, secret.url),
+    report: { request: (r, secret) => report(r, secret.url) },
   };
+}
+
+const isFinding = (line: string) => line.startsWith('- ');
+/** The advisor's own count of findings it left out of a basis (its "… N more findings" line). */
+const moreOf = (line: string): number | undefined => {
+  const m = /^… (\d+) more findings?$/.exec(line);
+  return m ? Number(m[1]) : undefined;
+};
+
+/**
+ * One paragraph's lines within `max` characters (joined by newlines, after `quote`): whole if it
+ * fits, else its first lines and as many findings as fit, then "… N more findings" counting those
+ * dropped and any the advisor had already left out. A line longer than the limit on its own is clipped
+ * (marked with …).
+ */
+export function fitParagraph(
+  lines: readonly string[],
+  max: number,
+  quote: (s: string) => string = (s) => s,
+): string {
+  const whole = lines.map(quote).join('\n');
+  if (whole.length <= max) return whole;
+  const head = lines.filter((l) => !isFinding(l) && moreOf(l) === undefined);
+  const findings = lines.filter(isFinding);
+  const before = lines.reduce((n, l) => n + (moreOf(l) ?? 0), 0);
+  const build = (kept: number) => {
+    const dropped = findings.length - kept + before;
+    return [...head, ...findings.slice(0, kept), ...(dropped > 0 ? [moreFindingsLine(dropped)] : [])]
+      .map(quote)
+      .join('\n');
+  };
+  let kept = findings.length;
+  let text = build(kept);
+  while (kept > 0 && text.length > max) text = build(--kept);
+  return clip(text, max);
 }

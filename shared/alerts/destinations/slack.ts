@@ -6,8 +6,9 @@
  * (thread_ts) needs a bot token and the Web API. So an incident's later messages (its escalation to
  * critical, its resolution) are new messages that name the same incident.
  */
+import type { SavingsReport } from '../savings-report';
 import { type AlertView, contributorLines, incidentLine, resolution } from '../view';
-import { type AlertAction, clip, type HttpRequest, incomingWebhook, postJson } from './request';
+import { type AlertAction, clip, fitParagraph, type HttpRequest, incomingWebhook, postJson } from './request';
 
 /** Slack reads `&`, `<` and `>` as markup (`<!channel>` would ping everyone): escape what we quote. */
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -86,4 +87,28 @@ export function slackRequest(view: AlertView, action: AlertAction, url: string):
   });
 }
 
-export const SLACK = incomingWebhook('slack', slackRequest);
+/** Slack's limit of blocks per message: the header and the closing context leave the rest for paragraphs. */
+const MAX_BLOCKS = 50;
+
+/**
+ * The weekly savings report: its subject as the header, one section per paragraph of the advisor's
+ * text (each within 3000 characters, its last findings replaced by "… N more findings" when not),
+ * and a context line saying it is a report, not an alarm.
+ * @example slackReportRequest(report, 'https://hooks.slack.com/services/…')
+ */
+export function slackReportRequest(report: SavingsReport, url: string): HttpRequest {
+  const paragraphs = report.paragraphs.slice(0, MAX_BLOCKS - 2).map((p) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: fitParagraph(p, 3000, esc) },
+  }));
+  return postJson(url, {
+    text: esc(report.subject),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: clip(report.subject, 150), emoji: true } },
+      ...paragraphs,
+      context('Weekly savings report of bedrock-watch: a FinOps summary, not an alarm; nothing is paged.'),
+    ],
+  });
+}
+
+export const SLACK = incomingWebhook('slack', slackRequest, slackReportRequest);

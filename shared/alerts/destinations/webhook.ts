@@ -3,6 +3,7 @@
  * destinations do not cover (an internal incident tool, a chat bot).
  */
 import { isObject } from '../../json';
+import type { SavingsReport } from '../savings-report';
 import type { AlertView } from '../view';
 import { type AlertAction, type Destination, type HttpRequest, postJson } from './request';
 import { checkedUrl } from './url';
@@ -26,6 +27,27 @@ export function webhookRequest(
   );
 }
 
+/**
+ * The weekly savings report, whole (a webhook has no length limit): `action: "report"` and a
+ * `report` object in place of `alert`, so a receiver tells the two apart by `action`.
+ * @example webhookReportRequest(report, { url, headers: {} })
+ */
+export function webhookReportRequest(
+  report: SavingsReport,
+  secret: { url: string; headers: Record<string, string> },
+): HttpRequest {
+  return postJson(
+    secret.url,
+    {
+      version: WEBHOOK_PAYLOAD_VERSION,
+      source: 'bedrock-watch',
+      action: 'report',
+      report: { kind: 'savings', subject: report.subject, text: report.text, paragraphs: report.paragraphs },
+    },
+    secret.headers,
+  );
+}
+
 const stringMap = (v: unknown): Record<string, string> =>
   isObject(v)
     ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
@@ -39,4 +61,5 @@ export const WEBHOOK = {
     headers: stringMap(json?.headers),
   }),
   request: webhookRequest,
+  report: { request: webhookReportRequest },
 } satisfies Destination<{ url: string; headers: Record<string, string> }>;
