@@ -121,6 +121,8 @@ export const TARGETS =
 export function testNotifier(options: {
   receiverUrl: string;
   escalationPolicy: string;
+  /** The warning level's policy; `0:slack` unless told. */
+  warningPolicy?: string;
   clock: { now: number };
   eventBus?: string;
   /** The hold before resolving; 0 unless told (resolve with the OK, as the tests before the hold expect). */
@@ -136,7 +138,7 @@ export function testNotifier(options: {
       service: 'bedrock-watch',
       targets: TARGETS,
       escalationPolicy: options.escalationPolicy,
-      warningPolicy: '0:slack',
+      warningPolicy: options.warningPolicy ?? '0:slack',
       tableName: `${PREFIX}-alert-state`,
       topics: { warning: `${PREFIX}-warning`, critical: `${PREFIX}-critical` },
       // As deploy writes them: the region left for the notifier to fill in.
