@@ -1,8 +1,9 @@
 /**
  * The weekly savings report as the notifier passes it on: the advisor's SNS message (marked with
  * the `bedrockWatch=advice` attribute) read back into its paragraphs; destinations/request.ts
- * fits a paragraph to a chat destination's limits (fitParagraph). The text is the advisor's own (shared/advice/weekly.ts): check names, scopes, call
- * counts, dollars and formulas, no prompt or response text.
+ * fits a paragraph to a chat destination's limits (fitParagraph). The text is the advisor's own
+ * (shared/advice/weekly.ts): check names, scopes, call counts, dollars and formulas, no prompt or
+ * response text.
  */
 import { ADVICE_ATTRIBUTE, ADVICE_HEADLINE } from '../advice/weekly';
 
