@@ -62,7 +62,7 @@ function build(kind: string, values: Record<string, unknown>): unknown {
   return regionalDestinationTemplate(organizationId, region, ingestNames(ctx));
 }
 
-async function main(argv: string[]): Promise<number> {
+function main(argv: string[]): number {
   const args = parseCli(
     'organization-template',
     USAGE,

@@ -103,8 +103,8 @@ export function organizationResources(params: StackParameters, names: IngestName
     OrganizationDestinationRole: destinationRole(params, names),
     OrganizationDestination: {
       // Logs sends a test record when the destination is created: the stream must be ACTIVE and the
-      // role usable, which the stream's creation time (tens of seconds) gives it.
-      DependsOn: ['IngestStream', 'OrganizationDestinationRole'],
+      // role usable (its GetAtt orders it first), which the stream's creation time gives it time for.
+      DependsOn: ['IngestStream'],
       ...destinationResource(
         params.organizationId,
         names,
