@@ -108,16 +108,17 @@ function loggingResources(opts: MemberOptions, logGroupName: string): Resources 
 
 /**
  * The subscription to the central destination. With a destination policy that admits an
- * organization, Logs checks the sender's permission through a role of the sender that it assumes.
+ * organization, Logs checks the sender's permission through a role of the sender that it assumes
+ * (CreateSubscriptionFilter-IAMrole, docs/organization.md).
  */
 function subscriptionResources(opts: MemberOptions, logGroupName: string): Resources {
   return {
     SubscriptionRole: {
       Type: 'AWS::IAM::Role',
       Properties: {
-        AssumeRolePolicyDocument: assumeRole('logs.amazonaws.com', {
-          StringLike: { 'aws:SourceArn': arn('logs', '*') },
-        }),
+        // The trust AWS gives for this role has no condition: which ARN Logs presents when it checks
+        // the organization's permission is not documented. It may only write its own group.
+        AssumeRolePolicyDocument: assumeRole('logs.amazonaws.com'),
         Policies: [
           {
             PolicyName: 'send-invocation-logs',
