@@ -19,6 +19,7 @@ export const SLOW_SUITES = [
   'test/notifier-stack.test.ts',
   'test/preview.browser.test.ts',
   'test/weekly-advisor-simulate.test.ts',
+  'test/organization-template.test.ts',
 ];
 
 export default defineConfig({

@@ -27,6 +27,7 @@ import { metricFilterResources } from './metric-filters';
 import { monthToDateResources } from './month-to-date';
 import { type FunctionKey, ingestNames, type StackContext } from './names';
 import { notifierOutputs, notifierResources } from './notifier';
+import { organizationOutputs, organizationResources } from './organization';
 import { reconcileResources } from './reconcile';
 import { remediationResources } from './remediation';
 import { subscriptionResources } from './subscription';
@@ -76,6 +77,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...reconcileResources(names),
     ...logging.customResource,
     ...subscriptionResources(params, logGroup, names),
+    ...organizationResources(params, names),
     ...feedbackResources(params, names),
     ...metricFilterResources(params, logGroup),
     ...topicResources(params, ctx, names),
@@ -93,6 +95,7 @@ export function buildStack(params: StackParameters, ctx: StackContext): StackFra
     ...feedbackOutputs(params),
     ...board.outputs,
     ...notifierOutputs(params),
+    ...organizationOutputs(params),
   };
   const extensions = ingestFunctionExtensions(params);
   return {

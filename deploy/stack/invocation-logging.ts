@@ -23,7 +23,9 @@ export interface InvocationLogGroup {
 }
 
 /** Which log group the invocation logs go to. */
-export function invocationLogGroup(params: StackParameters): InvocationLogGroup {
+export function invocationLogGroup(
+  params: Pick<StackParameters, 'existingLogGroup' | 'invocationLogGroupName'>,
+): InvocationLogGroup {
   const managed = params.existingLogGroup === '';
   return { managed, name: managed ? params.invocationLogGroupName : params.existingLogGroup };
 }
@@ -66,11 +68,12 @@ function logGroupResource(params: StackParameters, group: InvocationLogGroup): R
 }
 
 /** Days the invocation logs (and large bodies) are kept: 1 with `invocationText=short`, the text being in them. */
-export const invocationLogRetention = (params: StackParameters): number =>
-  params.invocationText === 'short' ? 1 : params.invocationLogRetentionDays;
+export const invocationLogRetention = (
+  params: Pick<StackParameters, 'invocationText' | 'invocationLogRetentionDays'>,
+): number => (params.invocationText === 'short' ? 1 : params.invocationLogRetentionDays);
 
-/** The role Bedrock writes the group with, the stack's own group or an adopted one. */
-function bedrockLoggingRole(group: InvocationLogGroup): Resources {
+/** The role Bedrock writes the group with, the stack's own group or an adopted one (or a member's, deploy/member/). */
+export function bedrockLoggingRole(group: InvocationLogGroup): Resources {
   return {
     BedrockLoggingRole: {
       Type: 'AWS::IAM::Role',

@@ -147,6 +147,13 @@ export interface StackParameters {
   billReconciliation: boolean;
   /** The bill-drift alarm: the day's estimate is more than this many percent off the bill. */
   billDriftWarningPct: number;
+  /**
+   * An AWS Organization (o-…) whose member accounts send invocation records through Logs
+   * destinations to this stack's stream; '' = none. Needs ingestMode=kinesis (docs/organization.md).
+   */
+  organizationId: string;
+  /** Regions, besides the stack's own, that members send from (each gets a destination template). */
+  sourceRegions: string[];
 }
 
 export const DEFAULT_STACK_PARAMETERS: StackParameters = {
@@ -222,6 +229,8 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   failoverSwitch: false,
   billReconciliation: true,
   billDriftWarningPct: 5,
+  organizationId: '',
+  sourceRegions: [],
 };
 
 /** A parameter is wrong: raised while packaging, naming the parameter. */
@@ -580,6 +589,32 @@ function checkParameters(params: StackParameters): void {
   checkConsistency(params);
   checkInvocationText(params);
   checkAlertParameters(params);
+  checkOrganization(params);
+}
+
+/** An organization id as AWS Organizations gives it: `o-` and 10 to 32 lowercase letters or digits. */
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/**
+ * The organization mode: a well-formed id, regions that are region ids, and Kinesis mode, the only
+ * one a cross-account Logs destination can deliver to (refused rather than implied: the mode
+ * changes the stack's shape and bill, so it is the user's to choose).
+ */
+function checkOrganization(params: StackParameters): void {
+  const { organizationId: id, sourceRegions: regions } = params;
+  if (id !== '' && !ORGANIZATION_ID.test(id))
+    fail(
+      `organizationId: "${id}" is not an AWS Organizations id (o- and 10 to 32 lowercase letters or digits)`,
+    );
+  for (const region of regions)
+    if (!REGION_ID.test(region)) fail(`sourceRegions: "${region}" is not a region id such as eu-west-1`);
+  if (new Set(regions).size !== regions.length) fail('sourceRegions: a region is named twice');
+  if (id === '' && regions.length > 0)
+    fail('sourceRegions: needs organizationId (regions of whose accounts?)');
+  if (id !== '' && params.ingestMode !== 'kinesis')
+    fail(
+      'organizationId: member accounts send through Logs destinations, which deliver only to Kinesis: add ingestMode=kinesis',
+    );
 }
 
 /** `invocationText` and the KMS key: both act on the stack's own log group, which an adopted one is not. */
