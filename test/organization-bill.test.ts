@@ -67,6 +67,29 @@ describe('the organization month (central monitor)', () => {
     expect(at200.central.logIngestion).toBeGreaterThan(at20.central.logIngestion ?? 0);
   });
 
+  it('counts a caller per role and account, fewer when the roles share names across accounts (a what-if)', () => {
+    const shared = estimateOrganizationBill(
+      {
+        ...ORGANIZATION_REFERENCE,
+        accounts: 20,
+        metricSet: 'essential',
+        msPerRecord: 0.05,
+        sampleMinutes: 2,
+        callersNamedApart: false,
+      },
+      SETTINGS,
+    );
+
+    expect(shared.attributionLinesByKeyPerMonth.caller).toBeLessThan(
+      at20.attributionLinesByKeyPerMonth.caller ?? 0,
+    );
+    expect(shared.attributionLinesByKeyPerMonth.account).toBe(at20.attributionLinesByKeyPerMonth.account);
+    // Without the model, a value writes at most one line a minute per invocation.
+    expect(at20.modelFreeLinesByKeyPerMonth.region).toBeLessThan(
+      at20.attributionLinesByKeyPerMonth.region ?? 0,
+    );
+  });
+
   it('bills each member its own invocation log, the same at any number of accounts', () => {
     expect(at20.memberPerAccount.invocationLogIngestion).toBeGreaterThan(0);
     expect(at20.memberPerAccountUsd).toBeCloseTo(month(40).memberPerAccountUsd, 1);

@@ -56,8 +56,10 @@ export interface OrganizationMonth {
   /** Teams across the organization (requestMetadata.team), each calling `modelsPerTeam` models. */
   teams: number;
   modelsPerTeam: number;
-  /** Caller roles per account, named apart in every account (so `caller` counts accounts × this). */
+  /** Caller roles per account, named apart in every account (so `caller` counts accounts × this)... */
   callersPerAccount: number;
+  /** ...unless false (a what-if): the same role names in every account, so `caller` counts this many. */
+  callersNamedApart?: boolean;
   errorRate: number;
   metricSet: MetricSet;
   /** Measured handler time per record (the bench's ingest measurement). */
@@ -104,7 +106,8 @@ function memberRecord(i: number, time: number, rand: () => number, month: Organi
   const models = MODELS.slice(0, month.models);
   const modelId = models[(t + Math.floor(rand() * month.modelsPerTeam) * 3) % models.length] as string;
   const account = accountId(a);
-  const role = `app-${String(Math.floor(rand() * month.callersPerAccount) + 1).padStart(2, '0')}-${account}`;
+  const roleName = `app-${String(Math.floor(rand() * month.callersPerAccount) + 1).padStart(2, '0')}`;
+  const role = month.callersNamedApart === false ? roleName : `${roleName}-${account}`;
   const record: Record<string, unknown> = {
     schemaType: INVOCATION_SCHEMA_TYPE,
     timestamp: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -481,8 +484,11 @@ export const MINUTE_BATCHES = { batchSize: 5000, batchingWindowSeconds: 60 };
 export function organizationPart(msPerRecord: number): { result: Record<string, unknown>; lines: string[] } {
   const settings = kinesisSettings();
   const sets = ['complete', 'essential'] as const;
-  const at = (accounts: number, metricSet: MetricSet, mapping: KinesisSettings = settings) =>
-    estimateOrganizationBill({ ...ORGANIZATION_REFERENCE, accounts, metricSet, msPerRecord }, mapping);
+  const at = (accounts: number, metricSet: MetricSet, mapping = settings, callersNamedApart = true) =>
+    estimateOrganizationBill(
+      { ...ORGANIZATION_REFERENCE, accounts, metricSet, msPerRecord, callersNamedApart },
+      mapping,
+    );
   const target200 = (at20: OrganizationBill) =>
     round(
       Math.min(ORGANIZATION_TARGET.accounts20Usd, at20.centralUsd) * (1 + ORGANIZATION_TARGET.growthAt200),
@@ -506,6 +512,12 @@ export function organizationPart(msPerRecord: number): { result: Record<string, 
     accounts20: at(20, 'essential', minuteMapping),
     accounts200: at(200, 'essential', minuteMapping),
   };
+  const bounded = {
+    mapping: MINUTE_BATCHES,
+    callers: ORGANIZATION_REFERENCE.callersPerAccount,
+    accounts20: at(20, 'essential', minuteMapping, false),
+    accounts200: at(200, 'essential', minuteMapping, false),
+  };
   const full = sets.map((metricSet) =>
     fullStackComparison(metricSet, msPerRecord, ORGANIZATION_REFERENCE.regions.length),
   );
@@ -522,6 +534,7 @@ export function organizationPart(msPerRecord: number): { result: Record<string, 
     `  what drives it: attribution lines, one per value, model, minute and invocation (200 accounts, essential: ${perKeyText(bills[1]?.accounts200.attributionLinesByKeyPerMonth ?? {})}); their ingestion and the rules' matched events grow with the calls`,
     `    what-if, the mapping batching a minute (BatchSize ${MINUTE_BATCHES.batchSize}, window ${MINUTE_BATCHES.batchingWindowSeconds} s), essential: $${whatIf.accounts20.centralUsd} at 20, $${w.centralUsd} at 200 (${millions(w.attributionLinesPerMonth)} lines: ${perKeyText(w.attributionLinesByKeyPerMonth)})`,
     `    what-if, and lines per value and minute without the model: ${perKeyText(w.modelFreeLinesByKeyPerMonth)} lines at 200 accounts`,
+    `    what-if, minute batches and ${bounded.callers} callers in all (the same role names in every account): $${bounded.accounts20.centralUsd} at 20, $${bounded.accounts200.centralUsd} at 200 (${perKeyText(bounded.accounts200.attributionLinesByKeyPerMonth)}; without the model: ${perKeyText(bounded.accounts200.modelFreeLinesByKeyPerMonth)})`,
   );
   for (const f of full)
     lines.push(
@@ -536,6 +549,7 @@ export function organizationPart(msPerRecord: number): { result: Record<string, 
       },
       bills,
       whatIfMinuteBatches: whatIf,
+      whatIfMinuteBatchesBoundedCallers: bounded,
       fullStackEverywhere: full,
       interRegionPerGb: INTER_REGION_PER_GB,
     },
