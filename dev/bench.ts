@@ -17,6 +17,7 @@ import priceData from '../shared/ingest/price-table.json';
 import { benchConfig, benchHandler } from './lib/bench-handler';
 import { measureKinesisPart } from './lib/bench-kinesis-part';
 import { type MonthScale, monthScale } from './lib/bench-month';
+import { organizationPart } from './lib/bench-organization';
 import { type ReplayScale, replayScale } from './lib/bench-replay';
 import { billLines } from './lib/bill-lines';
 import { buildIngestBundle, measurePeakMemory, medianImportMs } from './lib/ingest-bundle';
@@ -30,7 +31,8 @@ const USAGE = `usage: npm run -s bench -- [--json] [--rounds N] [--only ingest|k
 Measures, in one run so the ratios hold on a noisy machine:
   ingest   the function on its largest batch (10,000 events) against the parsing floor and a naive
            one-document-per-record baseline; EMF bytes per record; bundle size, cold import and peak
-           memory as deployed; the monthly bill of a reference month
+           memory as deployed; the monthly bill of a reference month, and of an organization's
+           central monitor at 20 and 200 member accounts (dev/lib/bench-organization.ts)
   kinesis  the function on Kinesis batches as the stack's event source mapping delivers them
            (BatchSize records, each a gzipped subscription payload of 100 calls, or of one): log
            events and Kinesis records per second, and the capacity plan for 1M, 10M and 100M calls
@@ -271,6 +273,7 @@ async function measureIngest(): Promise<{ result: Record<string, unknown>; lines
   const emfBytesPerRecord = emfBytesPerRecordAt1000(batch, NOW);
   const bundle = await bundleFigures();
   const { bill, essential, withoutAttribution } = monthlyBills(ingestMs / batch.events);
+  const organization = organizationPart(ingestMs / batch.events);
   const result = {
     batch: {
       events: batch.events,
@@ -304,6 +307,7 @@ async function measureIngest(): Promise<{ result: Record<string, unknown>; lines
     monthlyBillEssentialUsd: essential.totalUsd,
     monthlyBillEssential: essential,
     monthlyBillWithoutAttributionUsd: withoutAttribution.totalUsd,
+    organization: organization.result,
     listPrices: LIST_PRICES,
     targets: {
       ingestOverFloor: '<= 1.35',
@@ -329,6 +333,7 @@ async function measureIngest(): Promise<{ result: Record<string, unknown>; lines
     billLines('essential', essential, '<= $12'),
     `  without attribution (complete): $${result.monthlyBillWithoutAttributionUsd} (${withoutAttribution.distinctSeries} series; custom metrics $${withoutAttribution.parts.customMetrics})`,
     `  prices: CloudWatch/Lambda us-east-1 list prices as of ${LIST_PRICES.date}`,
+    ...organization.lines,
   ];
   return { result, lines };
 }

@@ -15,9 +15,9 @@ const USAGE = `usage: bedrock-watch preview [--out FILE.html] [--open] [--region
                               [--config FILE] [--stage NAME] [--delivery-lag SECONDS] [--until ISO-TIME] [PATH ...]
        (from a clone: npm run -s preview -- ...)
 
-Renders the operations, model-comparison, executive (and regions) dashboards the stack would deploy
-for the given parameters, from the data the replayed logs produce, with alarm thresholds and the
-alarm simulator's ALARM intervals, into one HTML file that works offline.
+Renders the operations, model-comparison, executive (regions, organization) dashboards the stack
+would deploy for the given parameters, from the data the replayed logs produce, with alarm thresholds
+and the alarm simulator's ALARM intervals, into one HTML file that works offline.
 
 ${SIMULATE_FLAGS_USAGE}
   --out FILE.html       where to write it (default ${DEFAULT_OUT})

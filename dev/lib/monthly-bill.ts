@@ -137,14 +137,14 @@ export const DEFAULT_REFERENCE: Omit<ReferenceMonth, 'msPerRecord'> = {
 };
 
 /** The month-to-date function: one run an hour, about a second at 128 MB; the notifier is off. */
-const HOURLY_RUN = { gb: 0.125, seconds: 1 };
+export const HOURLY_RUN = { gb: 0.125, seconds: 1 };
 /** START, END and REPORT lines Lambda writes per invocation, bytes. */
-const PLATFORM_BYTES_PER_INVOCATION = 350;
+export const PLATFORM_BYTES_PER_INVOCATION = 350;
 /** The health metrics (Powertools, `[service]`) per batch, bytes. */
-const HEALTH_BYTES_PER_BATCH = 600;
+export const HEALTH_BYTES_PER_BATCH = 600;
 
-const MODELS = (priceData as PriceData).prices.slice(0, 40).map((p) => p.modelId);
-const ERRORS = [
+export const MODELS = (priceData as PriceData).prices.slice(0, 40).map((p) => p.modelId);
+export const ERRORS = [
   'ThrottlingException',
   'ValidationException',
   'ModelTimeoutException',
@@ -384,7 +384,7 @@ export function weeklyAdviceUsd(logBytesPerMonth: number): { usd: number; gbScan
 }
 
 /** Alarm metrics as CloudWatch bills them: each metric an alarm reads, three for an anomaly band. */
-function alarmCounts(params: StackParameters): { alarmMetrics: number; compositeAlarms: number } {
+export function alarmCounts(params: StackParameters): { alarmMetrics: number; compositeAlarms: number } {
   const names = {
     namePrefix: 'bw',
     ingestFunctionName: 'bw-ingest',
@@ -407,7 +407,7 @@ function alarmCounts(params: StackParameters): { alarmMetrics: number; composite
 }
 
 /** Metrics the hourly function requests with GetMetricData per run: the month's cost, then its scopes. */
-function getMetricDataPerRun(params: StackParameters): number {
+export function getMetricDataPerRun(params: StackParameters): number {
   const hourly = hourlySettings(params);
   return 1 + (hourly?.costScopes.length ?? 0) + 3 * (hourly?.tokenScopes.length ?? 0);
 }

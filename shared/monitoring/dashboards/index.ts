@@ -10,14 +10,15 @@ import { executiveDashboard } from './executive';
 import type { DashboardDefinition, StackNames } from './grid';
 import { modelComparisonDashboard } from './model-comparison';
 import { operationsDashboard } from './operations';
+import { organizationDashboard } from './organization';
 
 export type { DashboardDefinition, ExpressionLine, MetricLine, StackNames, Widget } from './grid';
 export { ACCOUNT, PARTITION, REGION } from './grid';
 export { dashboardName, dashboardNameIn, SETTINGS_REGION } from './names';
 
 /**
- * Every dashboard of the stack: operations, model comparison, executive, and cross-region when
- * `dashboardRegions` is set. `alarms` feeds the executive view's alarm-status widget.
+ * Every dashboard of the stack: operations, model comparison, executive, cross-region when
+ * `dashboardRegions` is set, and organization when `attributionKeys` lists `account`. `alarms` feeds the executive view's alarm-status widget.
  * @example buildDashboards(params, ctx, alarms).map((d) => d.key) // ['operations', 'model-comparison', 'executive']
  */
 export function buildDashboards(
@@ -30,5 +31,6 @@ export function buildDashboards(
     modelComparisonDashboard(params, ctx),
     executiveDashboard(params, ctx, alarms),
     crossRegionDashboard(params, ctx),
+    organizationDashboard(params, ctx),
   ].filter((d): d is DashboardDefinition => d !== undefined);
 }
