@@ -1,6 +1,10 @@
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runSimulation } from '../cli/simulate/run';
 import { functionEnvironment } from '../deploy/stack/environment';
+import { firstAlarmMinute } from '../dev/lib/scenario-check';
+import { SCENARIOS } from '../dev/lib/scenarios';
 import { parseAccountBudgets } from '../shared/alerts/budgets';
 import { insightRuleName } from '../shared/alerts/contributors';
 import type { Invocation } from '../shared/ingest/2-parse';
@@ -12,6 +16,7 @@ import { buildAlarmDefinitions, type StackNames, scopeToken } from '../shared/mo
 import { hourlySettings, seriesAccounts } from '../shared/monitoring/alerting';
 import { buildInsightRules } from '../shared/monitoring/insights';
 import { parseStackParameters, StackParameterError } from '../shared/monitoring/parameters';
+import { EVENTS_DIR } from './support/helpers';
 
 const CTX: StackNames = {
   namePrefix: 'bedrock-watch-test',
@@ -303,5 +308,40 @@ describe('per-account series', () => {
     expect([...(loadIngestConfig({ BEDROCK_WATCH_ACCOUNTS: `${A}, ${B}` }).accounts ?? [])]).toEqual([A, B]);
     expect(loadIngestConfig({}).accounts).toBeUndefined();
     expect(() => loadIngestConfig({ BEDROCK_WATCH_ACCOUNTS: '1234' })).toThrow(ConfigError);
+  });
+});
+
+describe('the organization-runaway scenario (three accounts, two regions)', () => {
+  it("fires only the runaway account's budget alarms; the other accounts' alarms exist and stay quiet", async () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'organization-runaway');
+    if (!scenario) throw new Error('organization-runaway is missing from dev/lib/scenarios.ts');
+
+    const result = await runSimulation({
+      paths: [join(EVENTS_DIR, 'scenarios', scenario.name)],
+      params: parseStackParameters(scenario.params),
+      deliveryLagSeconds: scenario.deliveryLagSeconds,
+    });
+
+    const start = Date.parse(scenario.traffic.start);
+    const fired = result.timelines
+      .filter((t) => firstAlarmMinute(t, start) !== undefined)
+      .map((t) => t.definition.key);
+    expect(fired.sort()).toEqual(
+      [
+        `budget-50-${scopeToken(`account=${B}`)}`,
+        `budget-75-${scopeToken(`account=${B}`)}`,
+        `budget-90-${scopeToken(`account=${B}`)}`,
+        `budget-projection-${scopeToken(`account=${B}`)}`,
+      ].sort(),
+    );
+    const simulatedKeys = result.timelines.filter((t) => t.simulated).map((t) => t.definition.key);
+    for (const account of [A, B, C])
+      expect(simulatedKeys).toEqual(
+        expect.arrayContaining([
+          `error-rate-warning-account-${account}`,
+          `error-rate-critical-account-${account}`,
+          `budget-90-${scopeToken(`account=${account}`)}`,
+        ]),
+      );
   });
 });
