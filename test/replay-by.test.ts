@@ -216,15 +216,33 @@ describe('replay --by on the command line', () => {
     expect(Object.keys(report.by as object)).toEqual(['account']);
   });
 
-  it.each([['accountId'], ['region'], ['caller,region']])(
-    'refuses --attribute %s, pointing to --by (the record fields are not requestMetadata)',
-    async (keys) => {
+  it.each([
+    ['accountId', 'account'],
+    ['caller,accountId', 'account'],
+    ['awsRegion', 'region'],
+  ])(
+    'refuses --attribute %s, pointing to the built-in key %s (record fields are not requestMetadata)',
+    async (keys, builtIn) => {
       const { result, stdout, stderr } = await cli(['--attribute', keys, CORPUS]);
       expect(result).toBe(2);
       expect(stdout).toBe('');
-      expect(stderr).toMatch(/--attribute .*(accountId|region).* --by account,region/);
+      expect(stderr).toContain(`built-in key "${builtIn}"`);
     },
   );
+
+  it('attributes by the built-in account and region keys, adding up to the totals', async () => {
+    const { result, stdout } = await cli(['--json', '--attribute', 'account,region', CORPUS]);
+    expect(result).toBe(0);
+    const report = JSON.parse(stdout) as {
+      totals: { invocations: number };
+      attribution: Record<string, { value: string; invocations: number }[]>;
+    };
+    for (const key of ['account', 'region']) {
+      const values = report.attribution[key] ?? [];
+      expect(values.reduce((n, v) => n + v.invocations, 0)).toBe(report.totals.invocations);
+    }
+    expect(report.attribution.region?.map((v) => v.value)).toContain('eu-central-1');
+  });
 
   it.each([
     ['accountId', /called account/],

@@ -78,6 +78,7 @@ describe('alarm scenarios (events/scenarios, simulated through the real handler)
         'quiet-night',
         'cost-runaway',
         'budget-runaway',
+        'organization-runaway',
         'token-spike',
         'answer-quality',
         'concurrency-pressure',

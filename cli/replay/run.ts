@@ -110,7 +110,6 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     // Without --now the clock only stamps the health metrics' delivery lag.
     now: () => options.nowMs ?? Date.now(),
   });
-  refuseRecordFieldsAsAttribution(deps.config.attribution.keys);
   const modelIds = new ModelIdLimiter(deps.config.maxModelIds);
   const foldedModelId = (modelId: string) => (modelIds.isFolded(modelId) ? OTHER : modelId);
   const by =
@@ -202,22 +201,6 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
       ...(by ? { by: by.summary() } : {}),
     },
   };
-}
-
-/** Record fields that read like requestMetadata keys, and what to use instead. */
-const RECORD_FIELDS = new Set(['accountId', 'region']);
-
-/**
- * Attribution reads the caller and requestMetadata; `accountId` and `region` are fields of the
- * record itself, so as keys they would silently make every call `Unattributed`.
- * @throws ReplayInputError naming the key and `--by`
- */
-function refuseRecordFieldsAsAttribution(keys: readonly string[]): void {
-  const field = keys.find((k) => RECORD_FIELDS.has(k));
-  if (field === undefined) return;
-  throw new ReplayInputError(
-    `attribution key ${field} (--attribute or the configuration): ${field} is a field of every record, not a requestMetadata key, so every call would be Unattributed; group by account and region with --by account,region`,
-  );
 }
 
 /** A promise's value or its rejection, without throwing. */

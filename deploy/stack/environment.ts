@@ -1,6 +1,7 @@
 import { parseTeamBudgets } from '../../shared/alerts/budgets';
 import { DEFAULT_METRIC_SET } from '../../shared/contract/metrics';
 import { ConfigError, loadIngestConfig } from '../../shared/ingest/config';
+import { seriesAccounts } from '../../shared/monitoring/alerting';
 import type { StackParameters } from '../../shared/monitoring/parameters';
 import { alertEnvironments } from './alert-environment';
 import { type FunctionKey, ingestNames, type StackContext } from './names';
@@ -40,6 +41,9 @@ export function functionEnvironment(params: StackParameters): Record<string, str
     (b) => `${b.key}/${Object.values(b.dimensions)[0]}`,
   );
   if (budgeted.length > 0) environment.BEDROCK_WATCH_BUDGETED_VALUES = JSON.stringify(budgeted);
+  // Watched and budgeted accounts get their own few series; every other account none.
+  const accounts = seriesAccounts(params);
+  if (accounts.length > 0) environment.BEDROCK_WATCH_ACCOUNTS = accounts.join(',');
   if (params.configJson !== '') environment.BEDROCK_WATCH_CONFIG = params.configJson;
   // The function reads these at start; reading them here makes a bad value fail the package instead.
   loadIngestConfig(environment, noInlineFiles);

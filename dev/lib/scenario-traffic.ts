@@ -21,10 +21,15 @@ export interface ModelLoad {
    * `baseErrorRate` from the same roll, so a load without them generates the same traffic.
    */
   baseFailures?: { errorCode: string; rate: number }[];
+  /** The account and region the calls come from (an organization's traffic); 123456789012 in us-east-1 by default. */
+  accountId?: string;
+  region?: string;
 }
 
 export interface Incident {
   modelId: string;
+  /** Only this account's load of the model (every account's when absent). */
+  accountId?: string;
   /** Minutes from the scenario start. */
   fromMinute: number;
   toMinute: number;
@@ -56,10 +61,14 @@ const shapeAt = (timeMs: number) => {
   return hour >= 8 && hour < 20 ? 1 : 1 / 3;
 };
 
+const DEFAULT_ACCOUNT = '123456789012';
+const DEFAULT_REGION = 'us-east-1';
+
 function record(
   modelId: string,
   timeMs: number,
   requestId: string,
+  origin: { accountId: string; region: string },
   outcome: {
     errorCode?: string;
     latencyMs: number;
@@ -72,9 +81,9 @@ function record(
     schemaType: INVOCATION_SCHEMA_TYPE,
     schemaVersion: '1.0',
     timestamp: new Date(timeMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    accountId: '123456789012',
-    identity: { arn: 'arn:aws:sts::123456789012:assumed-role/app-role/session' },
-    region: 'us-east-1',
+    accountId: origin.accountId,
+    identity: { arn: `arn:aws:sts::${origin.accountId}:assumed-role/app-role/session` },
+    region: origin.region,
     requestId,
     operation: 'Converse',
     modelId,
@@ -118,6 +127,8 @@ export interface Call {
   latencyMs: number;
   inputTokens: number;
   outputTokens: number;
+  accountId?: string;
+  region?: string;
 }
 
 /** The error code of a call from its failure roll: an incident's first, then the load's normal mix. */
@@ -163,7 +174,11 @@ export class CallSource {
     const calls: Call[] = [];
     for (const load of this.spec.models) {
       const active = this.spec.incidents.filter(
-        (i) => i.modelId === load.modelId && minute >= i.fromMinute && minute < i.toMinute,
+        (i) =>
+          i.modelId === load.modelId &&
+          (i.accountId === undefined || i.accountId === load.accountId) &&
+          minute >= i.fromMinute &&
+          minute < i.toMinute,
       );
       const factor = (key: 'latencyFactor' | 'volumeFactor' | 'outputTokensFactor') =>
         active.reduce((f, i) => f * (i[key] ?? 1), 1);
@@ -190,6 +205,8 @@ export class CallSource {
           latencyMs: Math.max(50, this.lognormal(load.latencyMedianMs * factor('latencyFactor'), 0.35)),
           inputTokens: Math.max(1, this.lognormal(load.inputTokens, 0.4)),
           outputTokens: Math.max(1, this.lognormal(load.outputTokens * factor('outputTokensFactor'), 0.4)),
+          ...(load.accountId ? { accountId: load.accountId } : {}),
+          ...(load.region ? { region: load.region } : {}),
         });
       }
     }
@@ -212,7 +229,8 @@ export class CallSource {
 
 /** One call as a raw invocation-log line. */
 export function recordOf(call: Call): string {
-  return record(call.modelId, call.timeMs, call.requestId, {
+  const origin = { accountId: call.accountId ?? DEFAULT_ACCOUNT, region: call.region ?? DEFAULT_REGION };
+  return record(call.modelId, call.timeMs, call.requestId, origin, {
     ...(call.errorCode ? { errorCode: call.errorCode } : {}),
     ...(call.stopReason ? { stopReason: call.stopReason } : {}),
     latencyMs: call.latencyMs,

@@ -97,6 +97,70 @@ const BASE: TrafficSpec['models'] = [
   { modelId: NOVA, perMinute: 4, latencyMedianMs: 900, inputTokens: 500, outputTokens: 200 },
 ];
 const watched = { watchedModels: HAIKU };
+
+/** The organization scenario's three accounts (member accounts of one organization). */
+const ORG_A = '111122223333';
+const ORG_B = '444455556666';
+const ORG_C = '777788889999';
+/** Account B's budget token in alarm keys (scopeToken of `account=444455556666`). */
+const ORG_B_TOKEN = 'account-444455556666-18fuxu7';
+/** Each account's calls, with the healthy failure mix, in two regions: B's Haiku runs away. */
+const ORGANIZATION: TrafficSpec['models'] = [
+  {
+    modelId: HAIKU,
+    accountId: ORG_A,
+    region: 'us-east-1',
+    perMinute: 4,
+    inputTokens: 600,
+    outputTokens: 250,
+    ...HEALTHY,
+  },
+  {
+    modelId: NOVA,
+    accountId: ORG_A,
+    region: 'eu-central-1',
+    perMinute: 3,
+    inputTokens: 500,
+    outputTokens: 200,
+    ...HEALTHY,
+  },
+  {
+    modelId: NOVA,
+    accountId: ORG_B,
+    region: 'us-east-1',
+    perMinute: 3,
+    inputTokens: 500,
+    outputTokens: 200,
+    ...HEALTHY,
+  },
+  {
+    modelId: HAIKU,
+    accountId: ORG_B,
+    region: 'eu-central-1',
+    perMinute: 4,
+    inputTokens: 600,
+    outputTokens: 250,
+    ...HEALTHY,
+  },
+  {
+    modelId: HAIKU,
+    accountId: ORG_C,
+    region: 'eu-central-1',
+    perMinute: 2,
+    inputTokens: 600,
+    outputTokens: 250,
+    ...HEALTHY,
+  },
+  {
+    modelId: NOVA,
+    accountId: ORG_C,
+    region: 'us-east-1',
+    perMinute: 3,
+    inputTokens: 500,
+    outputTokens: 200,
+    ...HEALTHY,
+  },
+];
 const rates = (scope: string, family: 'error-rate' | 'throttle-rate') => [
   { family, scope, level: 'warning' as const },
   { family, scope, level: 'critical' as const },
@@ -330,6 +394,66 @@ export const SCENARIOS: Scenario[] = [
         { family: 'budget', scope: HAIKU, key: `budget-90-${HAIKU_TOKEN}`, withinMinutes: [511, 570] },
       ],
       quiet: [...rates('all', 'error-rate'), { family: 'latency-p95', scope: 'all' }],
+      othersQuiet: true,
+    },
+  },
+  {
+    name: 'organization-runaway',
+    description:
+      "Three accounts of an organization in two regions (us-east-1, eu-central-1) send their calls to one monitor. From 03:00 on the first of the month an agent loop in account 444455556666 calls Haiku in eu-central-1 four times as often with five times longer answers: that account's budget alarms cross 50, 75 and 90 % in order and its projection warns first, while the other two accounts' budgets, every account's error rate and every other alarm stay quiet.",
+    traffic: {
+      seed: 23,
+      start: '2025-11-01T00:00:00Z',
+      minutes: 720,
+      dailyShape: false,
+      models: ORGANIZATION,
+      incidents: [
+        {
+          modelId: HAIKU,
+          accountId: ORG_B,
+          fromMinute: 180,
+          toMinute: 720,
+          volumeFactor: 4,
+          outputTokensFactor: 5,
+        },
+      ],
+    },
+    params: {
+      attributionKeys: 'account,region',
+      watchedAccounts: [ORG_A, ORG_B, ORG_C].join(','),
+      accountBudgets: `${ORG_A}=250,${ORG_B}=16,${ORG_C}=150`,
+    },
+    deliveryLagSeconds: 60,
+    expect: {
+      fires: [
+        { family: 'budget-projection', scope: `account=${ORG_B}`, withinMinutes: [300, 420] },
+        {
+          family: 'budget',
+          scope: `account=${ORG_B}`,
+          key: `budget-50-${ORG_B_TOKEN}`,
+          withinMinutes: [450, 520],
+        },
+        {
+          family: 'budget',
+          scope: `account=${ORG_B}`,
+          key: `budget-75-${ORG_B_TOKEN}`,
+          withinMinutes: [570, 640],
+        },
+        {
+          family: 'budget',
+          scope: `account=${ORG_B}`,
+          key: `budget-90-${ORG_B_TOKEN}`,
+          withinMinutes: [641, 700],
+        },
+      ],
+      quiet: [
+        ...[ORG_A, ORG_C].flatMap((account) => [
+          { family: 'budget', scope: `account=${account}` },
+          { family: 'budget-projection', scope: `account=${account}` },
+        ]),
+        ...[ORG_A, ORG_B, ORG_C].flatMap((account) => rates(account, 'error-rate')),
+        ...rates('all', 'error-rate'),
+      ],
       othersQuiet: true,
     },
   },

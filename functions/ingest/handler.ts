@@ -5,6 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { accountOfArn } from '../../shared/ingest/6-attribute';
 import { createIngestHandler, type IngestDependencies, type IngestSummary } from './ingest';
 import { loadIngestSettings } from './settings';
 import { SinkMetrics } from './sink-metrics';
@@ -12,8 +13,9 @@ import { SinkMetrics } from './sink-metrics';
 /** Production wiring: settings from the environment, the bundled price table, stdout for every EMF document. */
 export function createDefaultDependencies(
   env: Readonly<Record<string, string | undefined>> = process.env,
+  ownAccount?: string,
 ): IngestDependencies {
-  const settings = loadIngestSettings(env);
+  const settings = loadIngestSettings(env, ownAccount);
   const { namespace, service } = settings.config;
   // Raw stdout, not console.log: Lambda's console wrapper would prefix the JSON and break EMF.
   const emit = (line: string) => {
@@ -32,6 +34,9 @@ let production: ReturnType<typeof createIngestHandler> | undefined;
 
 /** A bad setting fails the first invocation (ConfigError in the log), not the module's import. */
 export const handler = async (event: unknown, context: Context): Promise<IngestSummary> => {
-  production ??= createIngestHandler(createDefaultDependencies());
+  // The function's own account (from its ARN): callers of other accounts carry theirs.
+  production ??= createIngestHandler(
+    createDefaultDependencies(process.env, accountOfArn(context.invokedFunctionArn)),
+  );
   return await production(event, context);
 };

@@ -146,6 +146,7 @@ export function createIngestHandler(deps: IngestDependencies, local: LocalRun = 
       priceTable: deps.priceTable,
       emf: { namespace: config.namespace, service: config.service, metricSet: config.metricSet },
       budgetedValues: config.budgetedValues,
+      ...(config.accounts ? { accounts: config.accounts } : {}),
       ...(deps.profiles ? { inferenceProfiles: deps.profiles.profiles } : {}),
       ...(deps.attribution ? { attribution: deps.attribution } : {}),
       modelIds,

@@ -13,16 +13,20 @@ import type { IngestDependencies } from './ingest';
 export type IngestSettings = Pick<IngestDependencies, 'config' | 'priceTable' | 'attribution' | 'profiles'>;
 
 /**
- * The settings as the function reads them from `env`.
+ * The settings as the function reads them from `env`; `ownAccount` is the account whose callers
+ * are named without it (the function's own; unset, the first caller's).
  * @throws ConfigError for a bad setting.
  */
-export function loadIngestSettings(env: Readonly<Record<string, string | undefined>>): IngestSettings {
+export function loadIngestSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  ownAccount?: string,
+): IngestSettings {
   const config = loadIngestConfig(env);
   return {
     config,
     priceTable: createPriceTable(priceData as PriceData, config.priceOverlay),
     ...(config.attribution.keys.length > 0
-      ? { attribution: new AttributionResolver(config.attribution) }
+      ? { attribution: new AttributionResolver(config.attribution, ownAccount) }
       : {}),
     profiles: createProfileResolver({
       configured: config.inferenceProfiles,

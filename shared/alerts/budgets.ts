@@ -93,3 +93,30 @@ export function budgetScopes(monthlyUsd: number, modelSpec: string, teamSpec: st
     ...parseTeamBudgets(teamSpec).map(({ key: _key, ...scope }) => scope),
   ];
 }
+
+/** A 12-digit AWS account id, as invocation records carry it. */
+export const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * `account=usd,…` (`,` or `;` between entries) → one budget per AWS account, read from the
+ * per-account cost series (dimension `Account`) the ingest function writes for named accounts.
+ * @throws AlertSpecError naming the entry that is not `12-digit account=usd`, or an account given twice.
+ * @example parseAccountBudgets('111122223333=500')[0]?.id // 'account=111122223333'
+ */
+export function parseAccountBudgets(spec: string): BudgetScope[] {
+  const seen = new Set<string>();
+  return specEntries(spec.replaceAll(',', ';')).map((entry) => {
+    const match = new RegExp(`^([^=]+)=${AMOUNT}$`).exec(entry);
+    const account = match?.[1]?.trim() ?? '';
+    if (!match || !ACCOUNT_ID.test(account))
+      throw new AlertSpecError(`"${entry}" is not account=usd with a 12-digit account id (111122223333=500)`);
+    if (seen.has(account)) throw new AlertSpecError(`"${account}" has two budgets`);
+    seen.add(account);
+    return {
+      id: `account=${account}`,
+      label: `account ${account}`,
+      dimensions: { [dimensionNameOf('account')]: account },
+      usd: amount(match[2] as string, entry),
+    };
+  });
+}

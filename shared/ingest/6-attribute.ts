@@ -1,5 +1,6 @@
 /**
- * Attribution: which team, tenant or caller an invocation belongs to, with bounded cardinality.
+ * Attribution: which team, tenant, caller, account or region an invocation belongs to, with bounded
+ * cardinality.
  * Values become CloudWatch dimension values, so they are sanitised and capped here, once; the
  * ModelId dimension is capped here too.
  */
@@ -7,12 +8,33 @@ import type { Invocation } from './2-parse';
 
 /** The attribution key that reads the caller from `identity.arn` instead of requestMetadata. */
 export const CALLER_KEY = 'caller';
+/** The attribution keys that read the record's `accountId` and `region` instead of requestMetadata. */
+export const ACCOUNT_KEY = 'account';
+export const REGION_KEY = 'region';
+/**
+ * The keys read from the record itself, with their dimension (log field) names. A requestMetadata
+ * key of the same name is never read: the record's own field is the truth for these.
+ */
+/** The dimension of the per-account series (watchedAccounts, accountBudgets) and the account key's field. */
+export const DIM_ACCOUNT = 'Account';
+export const BUILT_IN_KEYS: Readonly<Record<string, string>> = {
+  [CALLER_KEY]: 'Caller',
+  [ACCOUNT_KEY]: DIM_ACCOUNT,
+  [REGION_KEY]: 'Region',
+};
+/** Names people write for a built-in key (the record's field names) → the key to write instead. */
+export const BUILT_IN_ALIASES: Readonly<Record<string, string>> = {
+  accountId: ACCOUNT_KEY,
+  Account: ACCOUNT_KEY,
+  Region: REGION_KEY,
+  awsRegion: REGION_KEY,
+};
 export const UNATTRIBUTED = 'Unattributed';
 export const OTHER = 'Other';
 const MAX_VALUE_LENGTH = 64;
 
 export interface AttributionConfig {
-  /** `caller` and/or requestMetadata keys, in order. */
+  /** Built-in keys (`caller`, `account`, `region`) and/or requestMetadata keys, in order. */
   keys: string[];
   /** Distinct values per key (beyond the allow-list) one function instance reports before `Other`. */
   maxValues: number;
@@ -22,10 +44,18 @@ export interface AttributionConfig {
 
 export const NO_ATTRIBUTION: AttributionConfig = { keys: [], maxValues: 25, allow: {} };
 
-/** The CloudWatch dimension name of an attribution key: `Caller`, or the metadata key itself. */
+/** The CloudWatch dimension name of an attribution key: `Caller`, `Account`, `Region`, or the metadata key itself. */
 export function dimensionNameOf(key: string): string {
-  return key === CALLER_KEY ? 'Caller' : key;
+  return Object.hasOwn(BUILT_IN_KEYS, key) ? (BUILT_IN_KEYS[key] as string) : key;
 }
+
+/** The 12-digit account of an IAM/STS (or any) ARN. */
+export function accountOfArn(arn: string | undefined): string | undefined {
+  return /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(arn ?? '')?.[1];
+}
+
+/** Room left for the name in a caller value that carries its account: ` (` + 12 digits + `)`. */
+const MAX_NAME_WITH_ACCOUNT = MAX_VALUE_LENGTH - 15;
 
 /**
  * The caller's stable name from an IAM/STS ARN: the role name without the session part, the user
@@ -67,12 +97,33 @@ export class AttributionResolver {
   private readonly seen = new Map<string, Set<string>>();
   private readonly allow: Map<string, Set<string>>;
 
-  constructor(readonly config: AttributionConfig) {
+  /**
+   * The account whose callers are named by their role or user name alone; a caller of any other
+   * account carries it (`app-role (111122223333)`), so the same role name in two accounts stays two
+   * callers. The function sets its own account (from its ARN); left unset, the first caller's
+   * account is adopted (the local tools: the input's first record), so single-account input reads
+   * exactly as before.
+   */
+  constructor(
+    readonly config: AttributionConfig,
+    private homeAccount?: string,
+  ) {
     this.allow = new Map(Object.entries(config.allow).map(([k, v]) => [k, new Set(v.map(sanitiseValue))]));
   }
 
+  private caller(invocation: Invocation): string | undefined {
+    const name = callerFromArn(invocation.callerArn);
+    if (name === undefined) return undefined;
+    const account = accountOfArn(invocation.callerArn) ?? invocation.accountId;
+    this.homeAccount ??= account;
+    if (account === undefined || account === this.homeAccount) return name;
+    return `${sanitiseValue(name).slice(0, MAX_NAME_WITH_ACCOUNT).trim()} (${account})`;
+  }
+
   private raw(key: string, invocation: Invocation): string | undefined {
-    if (key === CALLER_KEY) return callerFromArn(invocation.callerArn);
+    if (key === CALLER_KEY) return this.caller(invocation);
+    if (key === ACCOUNT_KEY) return invocation.accountId;
+    if (key === REGION_KEY) return invocation.region;
     return Object.hasOwn(invocation.requestMetadata, key) ? invocation.requestMetadata[key] : undefined;
   }
 

@@ -183,3 +183,55 @@ export function aggregateAttribution(
       order(a.modelId, b.modelId),
   );
 }
+
+/** What one named account did in one UTC minute: the per-account series' figures. */
+export interface AccountMinuteBucket {
+  minuteStartMs: number;
+  account: string;
+  invocations: number;
+  errors: Record<ErrorClass, number>;
+  costUsd: number;
+  pricedInvocations: number;
+}
+
+/**
+ * Groups the calls of the named accounts (the record's `accountId`) per UTC minute × account;
+ * every other account's calls are left out (they are in the all-models series and, with the
+ * `account` attribution key, in the attribution lines). Ordered by minute, then account.
+ */
+export function aggregateAccounts(
+  invocations: readonly Invocation[],
+  price: (invocation: Invocation) => PriceResult,
+  accounts: ReadonlySet<string>,
+): AccountMinuteBucket[] {
+  const buckets = new Map<string, AccountMinuteBucket>();
+  for (const inv of invocations) {
+    const account = inv.accountId;
+    if (account === undefined || !accounts.has(account)) continue;
+    const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
+    const key = tupleKey(minuteStartMs, account);
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      bucket = {
+        minuteStartMs,
+        account,
+        invocations: 0,
+        errors: zeroErrors(),
+        costUsd: 0,
+        pricedInvocations: 0,
+      };
+      buckets.set(key, bucket);
+    }
+    bucket.invocations++;
+    if (inv.errorClass) bucket.errors[inv.errorClass]++;
+    const priced = price(inv);
+    if (priced.kind === 'priced') {
+      bucket.costUsd += priced.usd;
+      bucket.pricedInvocations++;
+    }
+  }
+  return [...buckets.values()].sort(
+    (a, b) =>
+      a.minuteStartMs - b.minuteStartMs || (a.account < b.account ? -1 : a.account > b.account ? 1 : 0),
+  );
+}

@@ -1,3 +1,4 @@
+import { ERROR_CLASSES, ERROR_GROUP_OF } from '../contract/error-classes';
 import { EMF_MAX_VALUES_PER_METRIC, isCloudWatchValue } from '../contract/limits';
 import {
   ATTRIBUTION_COUNTERS,
@@ -9,6 +10,7 @@ import {
   DIM_MODEL_ID,
   DIM_SERVICE,
   dimensionSetsOf,
+  ERROR_METRICS,
   METRIC,
   type MetricSet,
   type MetricSpec,
@@ -17,7 +19,8 @@ import {
   QUALITY_PROPERTIES,
   roundUsd,
 } from '../contract/metrics';
-import type { AttributionMinuteBucket, ModelMinuteBucket } from './7-aggregate';
+import { DIM_ACCOUNT } from './6-attribute';
+import type { AccountMinuteBucket, AttributionMinuteBucket, ModelMinuteBucket } from './7-aggregate';
 
 export interface EmfOptions {
   namespace: string;
@@ -277,6 +280,36 @@ export function toBudgetEmfDocuments(
       options,
       sum.minute,
       { [DIM_SERVICE]: options.service, [sum.dimension]: sum.value },
+      documents,
+    );
+  }
+  return documents;
+}
+
+/** The error classes the error-rate alarm counts: the per-account series carry only these. */
+const SERVICE_CLASSES = ERROR_CLASSES.filter((c) => ERROR_GROUP_OF[c] === 'server');
+const ACCOUNT_SETS = [[DIM_SERVICE, DIM_ACCOUNT]] as const;
+
+/**
+ * One document per named account and minute under `[service, Account]`: calls, cost (when a call
+ * could be priced) and the service error classes. That is what an account's error-rate and budget
+ * alarms read, five series an account at most; tokens and latency per account stay in the
+ * attribution lines, ranked by Contributor Insights, where more accounts add no series.
+ */
+export function toAccountEmfDocuments(
+  buckets: readonly AccountMinuteBucket[],
+  options: EmfOptions,
+): string[] {
+  const documents: string[] = [];
+  for (const b of buckets) {
+    const writer = new DocumentWriter(ACCOUNT_SETS);
+    writer.counter(METRIC.invocations, b.invocations);
+    if (b.pricedInvocations > 0) writer.counter(METRIC.cost, roundUsd(b.costUsd), true);
+    for (const c of SERVICE_CLASSES) writer.counter(ERROR_METRICS[c], b.errors[c]);
+    writer.finish(
+      options,
+      b.minuteStartMs,
+      { [DIM_SERVICE]: options.service, [DIM_ACCOUNT]: b.account },
       documents,
     );
   }

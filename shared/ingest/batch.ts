@@ -21,11 +21,18 @@ import {
 import { type AttributionResolver, dimensionNameOf, type ModelIdLimiter } from './6-attribute';
 import {
   type AttributionMinuteBucket,
+  aggregateAccounts,
   aggregateAttribution,
   aggregateByMinute,
   type ModelMinuteBucket,
 } from './7-aggregate';
-import { type EmfOptions, toAttributionLines, toBudgetEmfDocuments, toEmfDocuments } from './8-emf';
+import {
+  type EmfOptions,
+  toAccountEmfDocuments,
+  toAttributionLines,
+  toBudgetEmfDocuments,
+  toEmfDocuments,
+} from './8-emf';
 
 export interface BatchDependencies {
   /** The injected clock (epoch ms). */
@@ -43,6 +50,8 @@ export interface BatchDependencies {
    * series (`CostUSD` under `[service, <Dim>]`); every other value is in the attribution lines only.
    */
   budgetedValues?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Accounts with their own series (`[service, Account]`); none when absent. */
+  accounts?: ReadonlySet<string>;
 }
 
 export interface RecordCounts {
@@ -207,6 +216,17 @@ export function parseBatch(
   };
 }
 
+/** The per-account series' documents, when accounts are named (watchedAccounts, accountBudgets). */
+function accountDocuments(
+  invocations: readonly Invocation[],
+  priceOf: (invocation: Invocation) => PriceResult,
+  deps: BatchDependencies,
+): string[] {
+  return deps.accounts
+    ? toAccountEmfDocuments(aggregateAccounts(invocations, priceOf, deps.accounts), deps.emf)
+    : [];
+}
+
 /** Price, aggregate and write the EMF of a parsed batch. Prints nothing. */
 export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): BatchResult {
   const { invocations } = batch;
@@ -285,6 +305,7 @@ export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): Batc
       ...toEmfDocuments(buckets, deps.emf),
       ...toBudgetEmfDocuments(attributionBuckets, deps.budgetedValues ?? new Map(), deps.emf),
       ...toAttributionLines(attributionBuckets, deps.emf),
+      ...accountDocuments(invocations, priceOf, deps),
     ],
     ...(invocations.length > 0 ? { maxDeliveryLagMs: Math.max(0, deps.nowMs - oldest) } : {}),
     unpricedModels: [...new Set([...unpriced.values()].map((u) => u.modelId))].sort(),

@@ -18,7 +18,8 @@ import { implausibleRate } from '../pricing/plausibility';
 import type { ModelPrice, PriceData } from './5-price';
 import {
   type AttributionConfig,
-  CALLER_KEY,
+  BUILT_IN_ALIASES,
+  BUILT_IN_KEYS,
   DEFAULT_MAX_MODEL_IDS,
   dimensionNameOf,
   sanitiseValue,
@@ -46,6 +47,11 @@ export interface IngestConfig {
    * a JSON array of `key/value`): the only values with a cost series.
    */
   budgetedValues: Map<string, Set<string>>;
+  /**
+   * Accounts with their own series (BEDROCK_WATCH_ACCOUNTS, comma-separated 12-digit ids: the
+   * watched and budgeted accounts); absent when none is named.
+   */
+  accounts?: ReadonlySet<string>;
 }
 
 /** BEDROCK_WATCH_METRIC_SET and BEDROCK_WATCH_BUDGETED_VALUES. */
@@ -96,7 +102,7 @@ const RESERVED = new Set<string>([
   DIM_SERVICE,
   DIM_MODEL_ID,
   DIM_REASON,
-  'Caller',
+  ...Object.values(BUILT_IN_KEYS),
   ...INGEST_METRIC_NAMES,
   ...ATTRIBUTION_LINE_FIELDS,
   '_aws',
@@ -289,10 +295,15 @@ function parseAttribution(
   if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))
     throw new ConfigError('attribution.keys: expected a list of keys');
   for (const key of keys as string[]) {
-    if (key === CALLER_KEY) continue;
+    if (Object.hasOwn(BUILT_IN_KEYS, key)) continue;
+    if (Object.hasOwn(BUILT_IN_ALIASES, key)) {
+      throw new ConfigError(
+        `attribution key "${key}": the record's ${BUILT_IN_ALIASES[key]} is the built-in key "${BUILT_IN_ALIASES[key]}"; a requestMetadata key of this name would attribute every call to Unattributed`,
+      );
+    }
     if (!METADATA_KEY.test(key) || RESERVED.has(dimensionNameOf(key))) {
       throw new ConfigError(
-        `attribution key "${key}": must be "caller" or a requestMetadata key (letter first, then letters, digits, _ . -; at most 64) that is not a metric or dimension name`,
+        `attribution key "${key}": must be "caller", "account", "region" or a requestMetadata key (letter first, then letters, digits, _ . -; at most 64) that is not a metric or dimension name`,
       );
     }
   }
@@ -382,7 +393,20 @@ export function loadIngestConfig(
     resolveInferenceProfiles,
     provisionedModels: provisioned,
     ...parseMetricSettings(env, attribution),
+    ...readAccounts(env),
   };
+}
+
+/** BEDROCK_WATCH_ACCOUNTS: the accounts with their own series, each a 12-digit id. */
+function readAccounts(env: Env): Pick<IngestConfig, 'accounts'> {
+  const ids = (env.BEDROCK_WATCH_ACCOUNTS ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const bad = ids.find((id) => !/^\d{12}$/.test(id));
+  if (bad !== undefined)
+    throw new ConfigError(`BEDROCK_WATCH_ACCOUNTS "${bad}" is not a 12-digit account id`);
+  return ids.length > 0 ? { accounts: new Set(ids) } : {};
 }
 
 /** The environment the settings come from (`process.env` in Lambda). */

@@ -3,14 +3,26 @@
  * token-spike scopes exist, whether the notifier is deployed, and what the hourly (month-to-date)
  * function must publish for them. Read by the alarm definitions, deploy/ and the alarm simulator.
  */
-import { type BudgetScope, budgetScopes } from '../alerts/budgets';
+import { type BudgetScope, budgetScopes, parseAccountBudgets } from '../alerts/budgets';
 import type { HourlySettings } from '../alerts/hourly-settings';
 import { DIM_MODEL_ID } from '../contract/metrics';
 import type { StackParameters } from './parameters';
 
-/** Every budget of the stack, all models first. */
+/** Every budget of the stack, all models first, accounts last. */
 export function stackBudgets(params: StackParameters): BudgetScope[] {
-  return budgetScopes(params.monthlyBudgetUsd, params.modelBudgets, params.teamBudgets);
+  return [
+    ...budgetScopes(params.monthlyBudgetUsd, params.modelBudgets, params.teamBudgets),
+    ...parseAccountBudgets(params.accountBudgets),
+  ];
+}
+
+/**
+ * The accounts the ingest function writes per-account series for: the watched ones, then those
+ * with only a budget (whose alarm reads the cost series), each once.
+ */
+export function seriesAccounts(params: StackParameters): string[] {
+  const budgeted = parseAccountBudgets(params.accountBudgets).map((b) => b.id.slice('account='.length));
+  return [...new Set([...params.watchedAccounts, ...budgeted])];
 }
 
 /** The scopes whose hourly tokens are compared with their baseline: all models, then each watched model. */

@@ -2,7 +2,7 @@
  * Deploy-time parameters: one definition with defaults and validation, read by serverless.yml
  * (through deploy/resources.cjs), the alarm and dashboard definitions, and local tools.
  */
-import { budgetScopes, parseTeamBudgets } from '../alerts/budgets';
+import { ACCOUNT_ID, budgetScopes, parseAccountBudgets, parseTeamBudgets } from '../alerts/budgets';
 import { isPager, parsePolicy, parseTargets } from '../alerts/routing';
 import { AlertSpecError } from '../alerts/spec-error';
 import { BEDROCK_LOG_GROUP } from '../contract/bedrock-logs';
@@ -61,6 +61,8 @@ export interface StackParameters {
   /** Inline JSON for BEDROCK_WATCH_CONFIG: price overlay, profile map, attribution allow-lists. */
   configJson: string;
   watchedModels: string[];
+  /** 12-digit accounts with their own cost, call and error series and alarms (docs/attribution.md). */
+  watchedAccounts: string[];
   warningEmail: string;
   criticalEmail: string;
   latencyP95WarningMs: number;
@@ -111,6 +113,8 @@ export interface StackParameters {
   modelBudgets: string;
   /** Per attribution value: `key/value=usd` (`team/search=300`), separated by `;`; the key must be attributed. */
   teamBudgets: string;
+  /** Per AWS account: `account=usd`, separated by `,` or `;` (such an account gets its cost series). */
+  accountBudgets: string;
   /**
    * Alarm when any single attribution value (a team, a caller) spends more than this in an hour,
    * USD; 0 = no alarm (Contributor Insights, docs/attribution.md).
@@ -179,6 +183,7 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   resolveInferenceProfiles: true,
   configJson: '',
   watchedModels: [],
+  watchedAccounts: [],
   warningEmail: '',
   criticalEmail: '',
   latencyP95WarningMs: 3000,
@@ -212,6 +217,7 @@ export const DEFAULT_STACK_PARAMETERS: StackParameters = {
   monthlyBudgetUsd: 0,
   modelBudgets: '',
   teamBudgets: '',
+  accountBudgets: '',
   topContributorCostPerHourUsd: 0,
   topContributorTokensPerHour: 0,
   budgetProjectionMinSpentPct: 10,
@@ -651,7 +657,16 @@ function checked<T>(name: string, parse: () => T): T {
  */
 function checkAlertParameters(params: StackParameters): void {
   checked('modelBudgets', () => budgetScopes(0, params.modelBudgets, ''));
+  checked('accountBudgets', () => parseAccountBudgets(params.accountBudgets));
+  const account = params.watchedAccounts.find((a, i, all) => !ACCOUNT_ID.test(a) || all.indexOf(a) !== i);
+  if (account !== undefined)
+    throw new StackParameterError(
+      `watchedAccounts: "${account}" is not a 12-digit account id, or is listed twice`,
+    );
   for (const team of checked('teamBudgets', () => parseTeamBudgets(params.teamBudgets))) {
+    // One cost series per account: the accountBudgets one, which needs no attribution.
+    if (team.key === 'account')
+      throw new StackParameterError(`teamBudgets: "${team.id}": give an account's budget in accountBudgets`);
     if (!params.attributionKeys.includes(team.key))
       throw new StackParameterError(
         `teamBudgets: "${team.key}" is not in attributionKeys, so no cost is published per ${team.key}`,

@@ -1,9 +1,10 @@
 /**
  * Alarm definitions as plain data, generated from the metric contract and the stack parameters.
  * deploy/ turns them into CloudFormation; a local alarm simulator can evaluate the same data.
- * To add an alarm, add it to its family's file (latency, rates, anomaly, quality, quota, concurrency, scheduled, pipeline).
+ * To add an alarm, add it to its family's file (latency, rates, anomaly, quality, quota, concurrency, scheduled, pipeline, accounts).
  */
 import type { StackParameters } from '../parameters';
+import { accountAlarms } from './accounts';
 import { alertAlarms } from './alerts';
 import { anomalyAlarms } from './anomaly';
 import { billDriftAlarms } from './bill-drift';
@@ -35,7 +36,7 @@ export type {
 
 /**
  * Every alarm of the stack: per scope (all models, then each watched model) latency, rates and
- * anomalies; then quotas; then the scheduled functions' runs; then pipeline health. Pure: the same parameters give the same
+ * anomalies; then each watched account's error rate; then quotas; then the scheduled functions' runs; then pipeline health. Pure: the same parameters give the same
  * definitions, in the same order (the template and its logical ids follow that order).
  * @example buildAlarmDefinitions(parseStackParameters({}), ctx)[0]?.key // 'latency-p95-warning-all'
  */
@@ -47,6 +48,7 @@ export function buildAlarmDefinitions(params: StackParameters, ctx: StackNames):
       ...anomalyAlarms(params, ctx, scope),
       ...qualityAlarms(params, ctx, scope),
     ]),
+    ...accountAlarms(params, ctx),
     ...quotaAlarms(params, ctx),
     ...estimatedQuotaAlarms(params, ctx),
     ...concurrencyAlarms(params, ctx),
