@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KINESIS_PRICES } from '../dev/lib/bench-capacity';
-import type { KinesisSettings } from '../dev/lib/bench-kinesis';
+import { type KinesisSettings, kinesisSettings } from '../dev/lib/bench-kinesis';
 import {
   estimateOrganizationBill,
   ORGANIZATION_REFERENCE,
@@ -10,14 +10,8 @@ import {
 import { LIST_PRICES } from '../dev/lib/monthly-bill';
 import { buildDashboards } from '../shared/monitoring/dashboards';
 
-// The stack's Kinesis mapping as packaged (test/bench-kinesis.test.ts reads it from the template).
-const SETTINGS: KinesisSettings = {
-  shards: 1,
-  batchSize: 100,
-  batchingWindowSeconds: 10,
-  parallelizationFactor: 1,
-  memoryMb: 512,
-};
+// The organization stack's Kinesis mapping as packaged (KINESIS_BATCHING.organization).
+const SETTINGS: KinesisSettings = kinesisSettings(organizationParameters({ metricSet: 'complete' }));
 // Two sampled minutes of each kind keep the test small; the bench samples ten.
 const month = (accounts: number, metricSet: 'complete' | 'essential' = 'essential') =>
   estimateOrganizationBill(
@@ -41,12 +35,7 @@ describe('the organization month (central monitor)', () => {
   });
 
   it('ranks account and region with rules of their own, and deploys the organization dashboard', () => {
-    const params = organizationParameters({
-      ...ORGANIZATION_REFERENCE,
-      accounts: 20,
-      metricSet: 'essential',
-      msPerRecord: 0,
-    });
+    const params = organizationParameters({ metricSet: 'essential' });
     const ctx = { namePrefix: 'bw', ingestFunctionName: 'f', ingestLogGroupName: 'g', failureQueueName: 'q' };
 
     expect(params.attributionKeys).toEqual(['caller', 'team', 'account', 'region']);
@@ -62,32 +51,21 @@ describe('the organization month (central monitor)', () => {
 
     expect(at200.distinctSeries).toBe(at20.distinctSeries);
     expect(at200.central.customMetrics).toBe(at20.central.customMetrics);
-    // What does grow: the attribution lines, one per value, model and invocation-minute.
-    expect(at200.attributionLinesPerMonth).toBeGreaterThan(5 * at20.attributionLinesPerMonth);
-    expect(at200.central.logIngestion).toBeGreaterThan(at20.central.logIngestion ?? 0);
+    // What does grow: the account lines (one per account and minute); callers and teams are capped.
+    expect(at200.attributionLinesPerMonth).toBeGreaterThan(at20.attributionLinesPerMonth);
   });
 
-  it('counts a caller per role and account, fewer when the roles share names across accounts (a what-if)', () => {
-    const shared = estimateOrganizationBill(
-      {
-        ...ORGANIZATION_REFERENCE,
-        accounts: 20,
-        metricSet: 'essential',
-        msPerRecord: 0.05,
-        sampleMinutes: 2,
-        callersNamedApart: false,
-      },
-      SETTINGS,
-    );
-
-    expect(shared.attributionLinesByKeyPerMonth.caller).toBeLessThan(
-      at20.attributionLinesByKeyPerMonth.caller ?? 0,
-    );
-    expect(shared.attributionLinesByKeyPerMonth.account).toBe(at20.attributionLinesByKeyPerMonth.account);
-    // Without the model, a value writes at most one line a minute per invocation.
-    expect(at20.modelFreeLinesByKeyPerMonth.region).toBeLessThan(
-      at20.attributionLinesByKeyPerMonth.region ?? 0,
-    );
+  it('batches a minute, keeps every account apart, and writes account and region lines for all models', () => {
+    expect(SETTINGS.batchSize).toBe(10_000);
+    expect(SETTINGS.batchingWindowSeconds).toBe(60);
+    const at200 = month(200);
+    const minutes = 30 * 24 * 60;
+    // No model in the line and a batch a minute: an account (a region) writes about a line a minute,
+    // two where a batch straddles a minute, whatever the number of models; the 200 accounts are all
+    // kept apart (their cap is 1,000, not attributionMaxValues' 25).
+    expect(at200.attributionLinesByKeyPerMonth.account).toBeLessThanOrEqual(2 * 200 * minutes);
+    expect(at200.attributionLinesByKeyPerMonth.account).toBeGreaterThan(150 * minutes);
+    expect(at200.attributionLinesByKeyPerMonth.region).toBeLessThanOrEqual(2 * 2 * minutes);
   });
 
   it('bills each member its own invocation log, the same at any number of accounts', () => {

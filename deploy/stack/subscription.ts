@@ -98,8 +98,7 @@ function kinesisSubscription(
         FunctionName: ref(FUNCTION_IDS.ingest),
         EventSourceArn: arnOf('IngestStream'),
         StartingPosition: 'TRIM_HORIZON',
-        BatchSize: 100,
-        MaximumBatchingWindowInSeconds: 10,
+        ...kinesisBatching(params),
         // A bad record is isolated by halving the batch instead of blocking the shard.
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: params.maximumRetryAttempts,
@@ -109,6 +108,21 @@ function kinesisSubscription(
     },
   };
 }
+
+/**
+ * How the mapping batches the stream. One account: 100 records or 10 s, alarms see a call within
+ * seconds. An organization: up to 10,000 records (Lambda's 6 MB payload caps it first) or 60 s —
+ * each batch writes one attribution line per value, model and minute, so batches of 10 s at a
+ * hundred accounts' volume would write a line for nearly every call (docs/organization.md, the
+ * bill); a minute's batch adds at most a minute of lag, against the 15-minute lag alarm.
+ */
+export const KINESIS_BATCHING = {
+  account: { BatchSize: 100, MaximumBatchingWindowInSeconds: 10 },
+  organization: { BatchSize: 10_000, MaximumBatchingWindowInSeconds: 60 },
+} as const;
+
+const kinesisBatching = (params: StackParameters) =>
+  KINESIS_BATCHING[params.organizationId === '' ? 'account' : 'organization'];
 
 function directSubscription(params: StackParameters, group: InvocationLogGroup): Resources {
   return {

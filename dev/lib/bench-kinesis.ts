@@ -8,7 +8,7 @@ import { localLambdaContext } from '../../cli/common/lambda-context';
 import { buildStack } from '../../deploy/stack/index';
 import type { IngestSummary } from '../../functions/ingest/ingest';
 import { BEDROCK_LOG_GROUP, BEDROCK_LOG_STREAM } from '../../shared/contract/bedrock-logs';
-import { parseStackParameters } from '../../shared/monitoring/parameters';
+import { parseStackParameters, type StackParameters } from '../../shared/monitoring/parameters';
 import { benchHandler } from './bench-handler';
 import { kinesisRecord, sampleInvocationRecords } from './large-batch';
 
@@ -22,8 +22,10 @@ export interface KinesisSettings {
   memoryMb: number;
 }
 
-export function kinesisSettings(): KinesisSettings {
-  const stack = buildStack(parseStackParameters({ ingestMode: 'kinesis' }), {
+export function kinesisSettings(
+  params: StackParameters = parseStackParameters({ ingestMode: 'kinesis' }),
+): KinesisSettings {
+  const stack = buildStack(params, {
     service: 'bedrock-watch',
     stage: 'bench',
   });

@@ -56,10 +56,8 @@ export interface OrganizationMonth {
   /** Teams across the organization (requestMetadata.team), each calling `modelsPerTeam` models. */
   teams: number;
   modelsPerTeam: number;
-  /** Caller roles per account, named apart in every account (so `caller` counts accounts × this)... */
+  /** Caller roles per account (callers are told apart by account, so `caller` has accounts × this values). */
   callersPerAccount: number;
-  /** ...unless false (a what-if): the same role names in every account, so `caller` counts this many. */
-  callersNamedApart?: boolean;
   errorRate: number;
   metricSet: MetricSet;
   /** Measured handler time per record (the bench's ingest measurement). */
@@ -86,13 +84,17 @@ const MINUTES_PER_HALF_MONTH = 12 * 60 * DAYS;
 
 export const ORGANIZATION_KEYS = 'caller,team,account,region';
 
-/** The central stack's parameters: Kinesis mode, caller, team, account and region attributed, every value kept. */
-export function organizationParameters(month: OrganizationMonth): StackParameters {
+/**
+ * The central stack's parameters: organization mode (Kinesis, the mapping batching a minute),
+ * caller, team, account and region attributed, every other parameter at its default (so callers and
+ * teams are capped at attributionMaxValues' default, accounts and regions at 1,000 each).
+ */
+export function organizationParameters(month: Pick<OrganizationMonth, 'metricSet'>): StackParameters {
   return parseStackParameters({
     metricSet: month.metricSet,
     ingestMode: 'kinesis',
+    organizationId: 'o-bench0000000',
     attributionKeys: ORGANIZATION_KEYS,
-    attributionMaxValues: String(month.accounts * month.callersPerAccount + 5),
   });
 }
 
@@ -107,7 +109,7 @@ function memberRecord(i: number, time: number, rand: () => number, month: Organi
   const modelId = models[(t + Math.floor(rand() * month.modelsPerTeam) * 3) % models.length] as string;
   const account = accountId(a);
   const roleName = `app-${String(Math.floor(rand() * month.callersPerAccount) + 1).padStart(2, '0')}`;
-  const role = month.callersNamedApart === false ? roleName : `${roleName}-${account}`;
+  const role = roleName;
   const record: Record<string, unknown> = {
     schemaType: INVOCATION_SCHEMA_TYPE,
     timestamp: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -116,8 +118,7 @@ function memberRecord(i: number, time: number, rand: () => number, month: Organi
     requestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     operation: 'Converse',
     modelId,
-    // account and region as requestMetadata too: the values the built-in keys read from the record.
-    requestMetadata: { team: `team-${String(t + 1).padStart(3, '0')}`, account, region },
+    requestMetadata: { team: `team-${String(t + 1).padStart(3, '0')}` },
     identity: { arn: `arn:aws:sts::${account}:assumed-role/${role}/s` },
   };
   if (rand() < month.errorRate) record.errorCode = ERRORS[Math.floor(rand() * ERRORS.length)];
@@ -138,8 +139,6 @@ interface Sample {
   attributionLines: number;
   /** Attribution lines per key (continuation lines of long latency lists count for their key too). */
   linesByKey: Record<string, number>;
-  /** The lines there would be per key if a line were per value and minute, not per value, model and minute. */
-  modelFreeLinesByKey: Record<string, number>;
   attributionBytes: number;
   matchedEvents: number;
   invocations: number;
@@ -153,7 +152,6 @@ const emptySample = (): Sample => ({
   emfBytes: 0,
   attributionLines: 0,
   linesByKey: {},
-  modelFreeLinesByKey: {},
   attributionBytes: 0,
   matchedEvents: 0,
   invocations: 0,
@@ -213,7 +211,6 @@ function runSample(
       },
     );
     const emf: string[] = [];
-    const modelFree = new Set<string>();
     for (const doc of result.documents) {
       if (!doc.startsWith(`{"${ATTRIBUTION_RECORD_FIELD}"`)) {
         emf.push(doc);
@@ -226,13 +223,8 @@ function runSample(
       for (const rule of rules) if (contributionOf(rule, line)) out.matchedEvents++;
       const key = params.attributionKeys.find((k) => typeof line[dimensionNameOf(k)] === 'string') ?? '?';
       out.linesByKey[key] = (out.linesByKey[key] ?? 0) + 1;
-      modelFree.add(JSON.stringify([key, line[dimensionNameOf(key)], line.Timestamp]));
     }
     for (const key of readEmfSeries(emf).keys()) out.series.add(key);
-    for (const entry of modelFree) {
-      const key = JSON.parse(entry)[0] as string;
-      out.modelFreeLinesByKey[key] = (out.modelFreeLinesByKey[key] ?? 0) + 1;
-    }
     out.emfBytes += HEALTH_BYTES_PER_BATCH;
   };
   let batch: LogEvent[] = [];
@@ -262,8 +254,6 @@ export interface OrganizationBill {
   distinctSeries: number;
   attributionLinesPerMonth: number;
   attributionLinesByKeyPerMonth: Record<string, number>;
-  /** What-if: the lines per key if each were per value and minute (no model): not what the stack writes. */
-  modelFreeLinesByKeyPerMonth: Record<string, number>;
   attributionGbPerMonth: number;
   insightRules: number;
   insightMatchedEventsPerMonth: number;
@@ -298,7 +288,6 @@ function scaleSamples(busy: Sample, quiet: Sample, sampleMinutes: number) {
     emfBytes: month((s) => s.emfBytes),
     attributionLines: month((s) => s.attributionLines),
     linesByKey: perKey((s) => s.linesByKey),
-    modelFreeLinesByKey: perKey((s) => s.modelFreeLinesByKey),
     attributionBytes: month((s) => s.attributionBytes),
     matchedEvents: month((s) => s.matchedEvents),
     invocations: month((s) => s.invocations),
@@ -399,7 +388,6 @@ export function estimateOrganizationBill(
     distinctSeries: series,
     attributionLinesPerMonth: Math.round(m.attributionLines),
     attributionLinesByKeyPerMonth: m.linesByKey,
-    modelFreeLinesByKeyPerMonth: m.modelFreeLinesByKey,
     attributionGbPerMonth: round(m.attributionBytes / 1e9),
     insightRules: rules,
     insightMatchedEventsPerMonth: Math.round(m.matchedEvents),
@@ -472,9 +460,6 @@ export function fullStackComparison(
 /** Issue 23's target for the central monitor: $60 a month at 20 accounts, within 10 % of that at 200. */
 export const ORGANIZATION_TARGET = { accounts20Usd: 60, growthAt200: 0.1 };
 
-/** The mapping batching a minute's records: the largest window that still feeds alarms within minutes (a what-if). */
-export const MINUTE_BATCHES = { batchSize: 5000, batchingWindowSeconds: 60 };
-
 /**
  * The bench's organization part: the reference month at 20 and 200 accounts in both metric sets
  * (the 200-account target is the 20-account month plus 10 %, and at most $66), what drives it (a
@@ -482,13 +467,11 @@ export const MINUTE_BATCHES = { batchSize: 5000, batchingWindowSeconds: 60 };
  * and what a full stack in every account would cost instead.
  */
 export function organizationPart(msPerRecord: number): { result: Record<string, unknown>; lines: string[] } {
-  const settings = kinesisSettings();
+  // The mapping as the organization stack packages it (KINESIS_BATCHING.organization).
+  const settings = kinesisSettings(organizationParameters({ metricSet: 'complete' }));
   const sets = ['complete', 'essential'] as const;
-  const at = (accounts: number, metricSet: MetricSet, mapping = settings, callersNamedApart = true) =>
-    estimateOrganizationBill(
-      { ...ORGANIZATION_REFERENCE, accounts, metricSet, msPerRecord, callersNamedApart },
-      mapping,
-    );
+  const at = (accounts: number, metricSet: MetricSet) =>
+    estimateOrganizationBill({ ...ORGANIZATION_REFERENCE, accounts, metricSet, msPerRecord }, settings);
   const target200 = (at20: OrganizationBill) =>
     round(
       Math.min(ORGANIZATION_TARGET.accounts20Usd, at20.centralUsd) * (1 + ORGANIZATION_TARGET.growthAt200),
@@ -506,18 +489,6 @@ export function organizationPart(msPerRecord: number): { result: Record<string, 
         accounts200.centralUsd <= target200(accounts20),
     };
   });
-  const minuteMapping = { ...settings, ...MINUTE_BATCHES };
-  const whatIf = {
-    mapping: MINUTE_BATCHES,
-    accounts20: at(20, 'essential', minuteMapping),
-    accounts200: at(200, 'essential', minuteMapping),
-  };
-  const bounded = {
-    mapping: MINUTE_BATCHES,
-    callers: ORGANIZATION_REFERENCE.callersPerAccount,
-    accounts20: at(20, 'essential', minuteMapping, false),
-    accounts200: at(200, 'essential', minuteMapping, false),
-  };
   const full = sets.map((metricSet) =>
     fullStackComparison(metricSet, msPerRecord, ORGANIZATION_REFERENCE.regions.length),
   );
@@ -529,13 +500,11 @@ export function organizationPart(msPerRecord: number): { result: Record<string, 
     lines.push(...organizationLines(b.accounts200, `<= $${b.target200Usd}`));
     lines.push(`    ${b.metricSet}: target ${b.meetsTarget ? 'met' : 'not met'}`);
   }
-  const w = whatIf.accounts200;
-  lines.push(
-    `  what drives it: attribution lines, one per value, model, minute and invocation (200 accounts, essential: ${perKeyText(bills[1]?.accounts200.attributionLinesByKeyPerMonth ?? {})}); their ingestion and the rules' matched events grow with the calls`,
-    `    what-if, the mapping batching a minute (BatchSize ${MINUTE_BATCHES.batchSize}, window ${MINUTE_BATCHES.batchingWindowSeconds} s), essential: $${whatIf.accounts20.centralUsd} at 20, $${w.centralUsd} at 200 (${millions(w.attributionLinesPerMonth)} lines: ${perKeyText(w.attributionLinesByKeyPerMonth)})`,
-    `    what-if, and lines per value and minute without the model: ${perKeyText(w.modelFreeLinesByKeyPerMonth)} lines at 200 accounts`,
-    `    what-if, minute batches and ${bounded.callers} callers in all (the same role names in every account): $${bounded.accounts20.centralUsd} at 20, $${bounded.accounts200.centralUsd} at 200 (${perKeyText(bounded.accounts200.attributionLinesByKeyPerMonth)}; without the model: ${perKeyText(bounded.accounts200.modelFreeLinesByKeyPerMonth)})`,
-  );
+  const at200 = bills[1]?.accounts200;
+  if (at200)
+    lines.push(
+      `  what grows with the accounts: the attribution lines (200 accounts, essential: ${perKeyText(at200.attributionLinesByKeyPerMonth)}), one per value, model (caller, team) and minute in each batch, bounded by the value caps; account and region lines sum every model`,
+    );
   for (const f of full)
     lines.push(
       `  a full stack in every account instead (${f.metricSet}): $${f.perAccountUsd} each, $${f.accounts20Usd.perAccount} at 20 accounts, $${f.accounts200Usd.perAccount} at 200; one per account and region: $${f.accounts20Usd.perAccountAndRegion} and $${f.accounts200Usd.perAccountAndRegion}`,
@@ -548,8 +517,6 @@ export function organizationPart(msPerRecord: number): { result: Record<string, 
         accounts200Usd: '<= the 20-account month + 10 % (and <= 66)',
       },
       bills,
-      whatIfMinuteBatches: whatIf,
-      whatIfMinuteBatchesBoundedCallers: bounded,
       fullStackEverywhere: full,
       interRegionPerGb: INTER_REGION_PER_GB,
     },

@@ -29,6 +29,22 @@ export const BUILT_IN_ALIASES: Readonly<Record<string, string>> = {
   Region: REGION_KEY,
   awsRegion: REGION_KEY,
 };
+/**
+ * Account and region: values the organization's own structure bounds (its accounts, AWS's
+ * regions), ranked from the lines only, so they are kept apart up to this many each, whatever
+ * `maxValues` says for callers and metadata keys (an organization monitor folding its 26th account
+ * into `Other` would hide it).
+ */
+export const BUILT_IN_MAX_VALUES: Readonly<Record<string, number>> = {
+  [ACCOUNT_KEY]: 1000,
+  [REGION_KEY]: 1000,
+};
+/**
+ * The dimensions whose attribution lines are per value and minute, not per value, model and minute:
+ * an organization's accounts and regions are ranked by what they spend in all, and a line per model
+ * as well would grow the lines (and the bill) with the number of accounts.
+ */
+export const MODEL_FREE_DIMENSIONS: ReadonlySet<string> = new Set([DIM_ACCOUNT, 'Region']);
 export const UNATTRIBUTED = 'Unattributed';
 export const OTHER = 'Other';
 const MAX_VALUE_LENGTH = 64;
@@ -140,7 +156,7 @@ export class AttributionResolver {
       this.seen.set(key, seen);
     }
     if (seen.has(value)) return value;
-    if (seen.size >= this.config.maxValues) return OTHER;
+    if (seen.size >= (BUILT_IN_MAX_VALUES[key] ?? this.config.maxValues)) return OTHER;
     seen.add(value);
     return value;
   }

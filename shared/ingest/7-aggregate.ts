@@ -5,6 +5,7 @@ import { tupleKey } from '../keys';
 import type { Feedback } from './2-feedback';
 import type { Invocation } from './2-parse';
 import type { PriceResult } from './5-price';
+import { MODEL_FREE_DIMENSIONS } from './6-attribute';
 import { isEmptyAnswer } from './quality';
 
 /** The call and token counters shared by buckets and summaries. */
@@ -123,6 +124,7 @@ export interface AttributionMinuteBucket extends AttributionCounterValues {
   /** The dimension name (`Caller`, `team`, …) and its value. */
   dimension: string;
   value: string;
+  /** The reported model id; '' on account and region lines, which sum every model. */
   modelId: string;
   costUsd: number;
   pricedInvocations: number;
@@ -145,14 +147,16 @@ export function aggregateAttribution(
     const priced = price(inv);
     const modelId = modelIdOf(inv);
     for (const [dimension, value] of Object.entries(attributes(inv))) {
-      const key = tupleKey(minuteStartMs, dimension, value, modelId);
+      // Account and region lines sum every model: '' stands for "all models" (no ModelId field).
+      const lineModel = MODEL_FREE_DIMENSIONS.has(dimension) ? '' : modelId;
+      const key = tupleKey(minuteStartMs, dimension, value, lineModel);
       let bucket = buckets.get(key);
       if (!bucket) {
         bucket = {
           minuteStartMs,
           dimension,
           value,
-          modelId,
+          modelId: lineModel,
           invocations: 0,
           errors: 0,
           inputTokens: 0,

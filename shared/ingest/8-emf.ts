@@ -210,9 +210,9 @@ export function toAttributionLines(
   return lines;
 }
 
-/** The line's opening: record type, timestamp, service, attribution value and model. */
+/** The line's opening: record type, timestamp, service, attribution value and model (none on an all-models line). */
 function attributionHead(bucket: AttributionMinuteBucket, options: EmfOptions): string {
-  return `{${jsonOf(ATTRIBUTION_RECORD_FIELD)}:${jsonOf(ATTRIBUTION_RECORD)},"Timestamp":${bucket.minuteStartMs},${jsonOf(DIM_SERVICE)}:${JSON.stringify(options.service)},${JSON.stringify(bucket.dimension)}:${JSON.stringify(bucket.value)},${jsonOf(DIM_MODEL_ID)}:${JSON.stringify(bucket.modelId)}`;
+  return `{${jsonOf(ATTRIBUTION_RECORD_FIELD)}:${jsonOf(ATTRIBUTION_RECORD)},"Timestamp":${bucket.minuteStartMs},${jsonOf(DIM_SERVICE)}:${JSON.stringify(options.service)},${JSON.stringify(bucket.dimension)}:${JSON.stringify(bucket.value)}${bucket.modelId === '' ? '' : `,${jsonOf(DIM_MODEL_ID)}:${JSON.stringify(bucket.modelId)}`}`;
 }
 
 /** The first line's `"name":value` fields: non-zero counters, tokens, cost and latency percentiles. */

@@ -14,7 +14,7 @@ import {
   METRIC,
   type MetricSet,
 } from '../contract/metrics';
-import { dimensionNameOf } from '../ingest/6-attribute';
+import { dimensionNameOf, MODEL_FREE_DIMENSIONS } from '../ingest/6-attribute';
 import type { StackParameters } from './parameters';
 
 /** What a rule ranks contributors by; each is a field of the attribution line. */
@@ -130,7 +130,11 @@ export function buildQueryDefinitions(params: StackParameters, ctx: InsightConte
     const field = dimensionNameOf(attributionKey);
     const token = attributionKey.replace(/[^A-Za-z0-9]+/g, '-');
     const folder = `${ctx.namePrefix}`;
-    return [
+    // Account and region lines sum every model (MODEL_FREE_DIMENSIONS): no query per model for them.
+    const perModel = !MODEL_FREE_DIMENSIONS.has(field);
+    const by = perModel ? `${field}, ${DIM_MODEL_ID}` : field;
+    const andModel = perModel ? ' and model' : '';
+    const queries: QueryDefinition[] = [
       {
         key: `${token}-cost`,
         name: `${folder}/cost and tokens per ${attributionKey}`,
@@ -143,6 +147,19 @@ export function buildQueryDefinitions(params: StackParameters, ctx: InsightConte
         logGroupNames: [ctx.ingestLogGroupName],
       },
       {
+        key: `${token}-latency`,
+        name: `${folder}/latency percentiles per ${attributionKey}${andModel}`,
+        queryString: [
+          LINES,
+          `| filter ispresent(${field}) and ispresent(LatencyP95)`,
+          `| stats pct(LatencyP50, 50) as p50ofMinutes, pct(LatencyP95, 95) as p95ofMinutes, max(LatencyMax) as maxMs, sum(${METRIC.invocations.name}) as calls by ${by}`,
+          '| sort p95ofMinutes desc',
+        ].join('\n'),
+        logGroupNames: [ctx.ingestLogGroupName],
+      },
+    ];
+    if (perModel)
+      queries.splice(1, 0, {
         key: `${token}-model-cost`,
         name: `${folder}/cost per ${attributionKey} and model`,
         queryString: [
@@ -152,18 +169,7 @@ export function buildQueryDefinitions(params: StackParameters, ctx: InsightConte
           '| sort costUsd desc',
         ].join('\n'),
         logGroupNames: [ctx.ingestLogGroupName],
-      },
-      {
-        key: `${token}-latency`,
-        name: `${folder}/latency percentiles per ${attributionKey} and model`,
-        queryString: [
-          LINES,
-          `| filter ispresent(${field}) and ispresent(LatencyP95)`,
-          `| stats pct(LatencyP50, 50) as p50ofMinutes, pct(LatencyP95, 95) as p95ofMinutes, max(LatencyMax) as maxMs, sum(${METRIC.invocations.name}) as calls by ${field}, ${DIM_MODEL_ID}`,
-          '| sort p95ofMinutes desc',
-        ].join('\n'),
-        logGroupNames: [ctx.ingestLogGroupName],
-      },
-    ];
+      });
+    return queries;
   });
 }
