@@ -3,14 +3,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../cli/simulate/run';
 import { functionEnvironment } from '../deploy/stack/environment';
+import { buildStack } from '../deploy/stack/index';
 import { firstAlarmMinute } from '../dev/lib/scenario-check';
 import { SCENARIOS } from '../dev/lib/scenarios';
 import { parseAccountBudgets } from '../shared/alerts/budgets';
 import { insightRuleName } from '../shared/alerts/contributors';
 import type { Invocation } from '../shared/ingest/2-parse';
 import { AttributionResolver, accountOfArn, dimensionNameOf } from '../shared/ingest/6-attribute';
-import { aggregateAccounts } from '../shared/ingest/7-aggregate';
-import { toAccountEmfDocuments } from '../shared/ingest/8-emf';
+import { aggregateAccounts, aggregateAttribution } from '../shared/ingest/7-aggregate';
+import { toAccountEmfDocuments, toAttributionLines } from '../shared/ingest/8-emf';
 import { ConfigError, loadIngestConfig } from '../shared/ingest/config';
 import { buildAlarmDefinitions, type StackNames, scopeToken } from '../shared/monitoring/alarms/index';
 import { hourlySettings, seriesAccounts } from '../shared/monitoring/alerting';
@@ -116,6 +117,54 @@ describe('account and region as built-in attribution keys', () => {
     );
     expect(dims).not.toContain('Account');
     expect(dims).not.toContain('Region');
+  });
+});
+
+describe('account and region lines in an organization', () => {
+  it('keeps a 26th account apart although attributionMaxValues is 25, and still folds the 26th caller', () => {
+    const resolver = new AttributionResolver({ keys: ['account', 'team'], maxValues: 25, allow: {} });
+    const seen = Array.from({ length: 30 }, (_, i) =>
+      resolver.resolve(inv({ accountId: String(100_000_000_000 + i), requestMetadata: { team: `t${i}` } })),
+    );
+
+    expect(seen[29]?.account).toBe('100000000029');
+    expect(seen[24]?.team).toBe('t24');
+    expect(seen[25]?.team).toBe('Other');
+  });
+
+  it('writes one line per account and minute for all models (no ModelId), and per model for the caller', () => {
+    const resolver = new AttributionResolver({ keys: ['account', 'caller'], maxValues: 25, allow: {} });
+    const calls = ['model-a', 'model-b', 'model-a'].map((modelId, i) =>
+      inv({ requestId: `r${i}`, modelId, accountId: A, callerArn: roleIn(A), inputTokens: 10 }),
+    );
+    const buckets = aggregateAttribution(
+      calls,
+      () => ({ kind: 'not-billable' }),
+      (i) => Object.fromEntries(Object.entries(resolver.resolve(i)).map(([k, v]) => [dimensionNameOf(k), v])),
+    );
+    const lines = toAttributionLines(buckets, { namespace: 'N', service: 's', metricSet: 'complete' }).map(
+      (l) => JSON.parse(l) as Record<string, unknown>,
+    );
+    const accountLines = lines.filter((l) => l.Account !== undefined);
+    const callerLines = lines.filter((l) => l.Caller !== undefined);
+
+    expect(accountLines).toHaveLength(1);
+    expect(accountLines[0]).not.toHaveProperty('ModelId');
+    expect(accountLines[0]?.Invocations).toBe(3);
+    expect(accountLines[0]?.InputTokens).toBe(30);
+    expect(callerLines.map((l) => l.ModelId).sort()).toEqual(['model-a', 'model-b']);
+  });
+
+  it("batches the organization stack's stream a minute, and one account's as before", () => {
+    const mapping = (extra: Record<string, string>) =>
+      buildStack(parseStackParameters({ ingestMode: 'kinesis', ...extra }), { service: 'bw', stage: 't' })
+        .Resources.IngestStreamMapping?.Properties;
+
+    expect(mapping({})).toMatchObject({ BatchSize: 100, MaximumBatchingWindowInSeconds: 10 });
+    expect(mapping({ organizationId: 'o-abcdefghij' })).toMatchObject({
+      BatchSize: 10_000,
+      MaximumBatchingWindowInSeconds: 60,
+    });
   });
 });
 

@@ -65,7 +65,8 @@ describe('the organization month (central monitor)', () => {
     // kept apart (their cap is 1,000, not attributionMaxValues' 25).
     expect(at200.attributionLinesByKeyPerMonth.account).toBeLessThanOrEqual(2 * 200 * minutes);
     expect(at200.attributionLinesByKeyPerMonth.account).toBeGreaterThan(150 * minutes);
-    expect(at200.attributionLinesByKeyPerMonth.region).toBeLessThanOrEqual(2 * 2 * minutes);
+    // Two regions: a handful of lines a minute (a busy minute's latency list continues on more lines).
+    expect(at200.attributionLinesByKeyPerMonth.region).toBeLessThan(10 * minutes);
   });
 
   it('bills each member its own invocation log, the same at any number of accounts', () => {
