@@ -7,6 +7,7 @@ import { buildStack } from '../deploy/stack/index';
 import { ingestNames } from '../deploy/stack/names';
 import { regionalDestinationTemplate } from '../deploy/stack/organization';
 import { desiredLoggingConfig, parseLoggingProperties } from '../functions/logging-config/invocation-logging';
+import { buildDashboards } from '../shared/monitoring/dashboards/index';
 import {
   DEFAULT_STACK_PARAMETERS,
   parseStackParameters,
@@ -79,6 +80,82 @@ describe('organization parameters (issue 23, item 2)', () => {
     [{ ingestMode: 'kinesis', sourceRegions: 'eu-west-1' }, 'sourceRegions: needs organizationId'],
   ])('refuses %j', (raw, message) => {
     expect(refusal(raw)).toContain(message);
+  });
+
+  const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+  const central = { organizationId: ORG, ingestMode: 'kinesis' };
+
+  it("refuses quotas: Bedrock's quotas are one account's, the central series the organization's", () => {
+    expect(refusal({ ...central, quotas: `${HAIKU}=200000:100` })).toContain(
+      "quotas: Bedrock's quotas are per account and Region",
+    );
+    expect(parseStackParameters({ ingestMode: 'kinesis', quotas: `${HAIKU}=200000:100` }).quotas).toEqual({
+      [HAIKU]: { tokensPerMinute: 200000, requestsPerMinute: 100 },
+    });
+  });
+
+  it('refuses watched models under essential (their alarms would read AWS/Bedrock) and takes them under complete', () => {
+    expect(refusal({ ...central, metricSet: 'essential', watchedModels: HAIKU })).toContain(
+      'use metricSet=complete',
+    );
+    expect(
+      parseStackParameters({ ...central, metricSet: 'complete', watchedModels: HAIKU }).watchedModels,
+    ).toEqual([HAIKU]);
+    expect(parseStackParameters({ metricSet: 'essential', watchedModels: HAIKU }).watchedModels).toEqual([
+      HAIKU,
+    ]);
+  });
+});
+
+describe("the central monitor's dashboards (issue 23, item 3)", () => {
+  const NAMES = {
+    namePrefix: 'bw',
+    ingestFunctionName: 'bw-ingest',
+    ingestLogGroupName: '/aws/lambda/bw-ingest',
+    failureQueueName: 'bw-q',
+  };
+  const metricWidgets = (raw: Record<string, unknown>) =>
+    buildDashboards(parseStackParameters(raw), NAMES, []).flatMap((d) =>
+      d.body.widgets.filter((w) => w.type === 'metric'),
+    );
+  const readsBedrock = (w: { properties: Record<string, unknown> }) =>
+    /AWS\/Bedrock/.test(JSON.stringify(w.properties.metrics ?? []));
+  const NOTE = / \((this account only|AWS\/Bedrock lines: this account only)\)$/;
+
+  it.each(['essential', 'complete'])(
+    'under %s, says on every widget that reads AWS/Bedrock that it counts this account only, and on no other',
+    (metricSet) => {
+      const widgets = metricWidgets({
+        organizationId: ORG,
+        ingestMode: 'kinesis',
+        metricSet,
+        attributionKeys: 'account',
+      });
+      const bedrock = widgets.filter(readsBedrock);
+
+      expect(bedrock.length).toBeGreaterThan(0);
+      expect(bedrock.filter((w) => !NOTE.test(String(w.properties.title)))).toEqual([]);
+      expect(widgets.filter((w) => !readsBedrock(w) && NOTE.test(String(w.properties.title)))).toEqual([]);
+    },
+  );
+
+  it('marks a widget of AWS/Bedrock lines only as such, and one that mixes them with ours by its AWS/Bedrock lines', () => {
+    const titles = metricWidgets({ organizationId: ORG, ingestMode: 'kinesis', metricSet: 'essential' }).map(
+      (w) => w.properties.title,
+    );
+
+    expect(titles).toContain('Invocations per model (this account only)');
+    expect(titles).toContain('Pipeline: lag and failures (AWS/Bedrock lines: this account only)');
+    expect(titles).toContain('Errors by class (all models)');
+  });
+
+  it('leaves the titles of a stack that is no central monitor alone', () => {
+    const titles = metricWidgets({ ingestMode: 'kinesis', metricSet: 'essential' }).map((w) =>
+      String(w.properties.title),
+    );
+
+    expect(titles).toContain('Invocations per model');
+    expect(titles.filter((t) => t.includes('this account only'))).toEqual([]);
   });
 });
 

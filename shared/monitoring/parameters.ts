@@ -604,7 +604,8 @@ const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 /**
  * The organization mode: a well-formed id, regions that are region ids, and Kinesis mode, the only
  * one a cross-account Logs destination can deliver to (refused rather than implied: the mode
- * changes the stack's shape and bill, so it is the user's to choose).
+ * changes the stack's shape and bill, so it is the user's to choose). No alarm that would read the
+ * central account's own AWS/Bedrock metrics or quotas as if they were the organization's.
  */
 function checkOrganization(params: StackParameters): void {
   const { organizationId: id, sourceRegions: regions } = params;
@@ -620,6 +621,16 @@ function checkOrganization(params: StackParameters): void {
   if (id !== '' && params.ingestMode !== 'kinesis')
     fail(
       'organizationId: member accounts send through Logs destinations, which deliver only to Kinesis: add ingestMode=kinesis',
+    );
+  if (id === '') return;
+  // The central account's AWS/Bedrock metrics and Bedrock quotas are its own, not the members'.
+  if (Object.keys(params.quotas).length > 0)
+    fail(
+      "quotas: Bedrock's quotas are per account and Region, and the organization monitor's per-model series add up every member account: its quota alarms would hold the organization's use against one account's quota",
+    );
+  if (params.metricSet === 'essential' && params.watchedModels.length > 0)
+    fail(
+      "watchedModels: with metricSet=essential a watched model's alarms read AWS/Bedrock, which in the central account counts its own calls only, not the members': use metricSet=complete, whose per-model series count every member's calls",
     );
 }
 

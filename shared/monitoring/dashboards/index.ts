@@ -5,6 +5,7 @@
  */
 import type { AlarmDefinition } from '../alarms/types';
 import type { StackParameters } from '../parameters';
+import { markAccountLocal } from './account-local';
 import { crossRegionDashboard } from './cross-region';
 import { executiveDashboard } from './executive';
 import type { DashboardDefinition, StackNames } from './grid';
@@ -19,6 +20,7 @@ export { dashboardName, dashboardNameIn, SETTINGS_REGION } from './names';
 /**
  * Every dashboard of the stack: operations, model comparison, executive, cross-region when
  * `dashboardRegions` is set, and organization when `attributionKeys` lists `account`. `alarms` feeds the executive view's alarm-status widget.
+ * In an organization's central monitor, widgets that read AWS/Bedrock say they count this account only.
  * @example buildDashboards(params, ctx, alarms).map((d) => d.key) // ['operations', 'model-comparison', 'executive']
  */
 export function buildDashboards(
@@ -26,11 +28,12 @@ export function buildDashboards(
   ctx: StackNames,
   alarms: AlarmDefinition[],
 ): DashboardDefinition[] {
-  return [
+  const dashboards = [
     operationsDashboard(params, ctx),
     modelComparisonDashboard(params, ctx),
     executiveDashboard(params, ctx, alarms),
     crossRegionDashboard(params, ctx),
     organizationDashboard(params, ctx),
   ].filter((d): d is DashboardDefinition => d !== undefined);
+  return markAccountLocal(dashboards, params.organizationId !== '');
 }
