@@ -14,6 +14,7 @@ import {
   invocationLogGroup,
   invocationLogRetention,
   LOGGING_CONFIG_SERVICE_TIMEOUT_SECONDS,
+  loggingSettingStatements,
 } from '../stack/invocation-logging';
 import { ingestNames, type StackContext } from '../stack/names';
 import { memberDestinationArn } from '../stack/organization';
@@ -52,29 +53,11 @@ function loggingResources(opts: MemberOptions, logGroupName: string): Resources 
       Type: 'AWS::Logs::LogGroup',
       Properties: { LogGroupName: own.functionLogGroupName, RetentionInDays: 30 },
     },
-    LoggingConfigRole: functionRole('manage-invocation-logging', own.functionLogGroupName, [
-      {
-        // These Bedrock actions have no resource type: IAM accepts only "*" as their resource.
-        Effect: 'Allow',
-        Action: [
-          'bedrock:GetModelInvocationLoggingConfiguration',
-          'bedrock:PutModelInvocationLoggingConfiguration',
-          'bedrock:DeleteModelInvocationLoggingConfiguration',
-        ],
-        Resource: '*',
-      },
-      {
-        Effect: 'Allow',
-        Action: ['iam:PassRole'],
-        Resource: arnOf('BedrockLoggingRole'),
-        Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
-      },
-      {
-        Effect: 'Allow',
-        Action: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
-        Resource: arn('ssm', `parameter${own.previousConfigParameter}`),
-      },
-    ]),
+    LoggingConfigRole: functionRole(
+      'manage-invocation-logging',
+      own.functionLogGroupName,
+      loggingSettingStatements(own.previousConfigParameter, true),
+    ),
     LoggingConfigFunction: {
       Type: 'AWS::Lambda::Function',
       DependsOn: ['LoggingConfigLogGroup'],

@@ -164,14 +164,16 @@ function largeDataBucketResources(params: StackParameters): Resources {
   };
 }
 
-/** The logging-config function's role: the account's logging configuration, and where it keeps the old one. */
-function loggingConfigRole(
-  ctx: StackContext,
-  names: IngestNames,
-  group: InvocationLogGroup,
-  managesLogging: boolean,
-) {
-  return functionRole('manage-invocation-logging', names.loggingConfigLogGroupName, [
+/**
+ * What a function that sets Bedrock's logging may do: read, put and delete the account's setting,
+ * pass Bedrock's role for the stack's group (`passRole`) and keep the earlier setting in the SSM
+ * parameter `parameterName`. The central stack's and the member template's functions share it.
+ */
+export function loggingSettingStatements(
+  parameterName: string,
+  passRole: boolean,
+): Record<string, unknown>[] {
+  return [
     {
       // These Bedrock actions have no resource type: IAM accepts only "*" here.
       Effect: 'Allow',
@@ -182,11 +184,9 @@ function loggingConfigRole(
       ],
       Resource: '*',
     },
-    ...(managesLogging
+    ...(passRole
       ? [
           {
-            // The earlier setting's role, for the restore on delete, is granted by
-            // EarlierLoggingRolePassPolicy (below), once the function has read it.
             Effect: 'Allow',
             Action: ['iam:PassRole'],
             Resource: arnOf('BedrockLoggingRole'),
@@ -197,8 +197,24 @@ function loggingConfigRole(
     {
       Effect: 'Allow',
       Action: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
-      Resource: arn('ssm', `parameter${previousConfigParameter(ctx)}`),
+      Resource: arn('ssm', `parameter${parameterName}`),
     },
+  ];
+}
+
+/**
+ * The logging-config function's role: the account's logging configuration, and where it keeps the
+ * old one. The earlier setting's role, for the restore on delete, is granted by
+ * EarlierLoggingRolePassPolicy (below), once the function has read it.
+ */
+function loggingConfigRole(
+  ctx: StackContext,
+  names: IngestNames,
+  group: InvocationLogGroup,
+  managesLogging: boolean,
+) {
+  return functionRole('manage-invocation-logging', names.loggingConfigLogGroupName, [
+    ...loggingSettingStatements(previousConfigParameter(ctx), managesLogging),
     ...(managesLogging
       ? [
           {

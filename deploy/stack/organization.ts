@@ -7,8 +7,9 @@
  */
 
 import type { StackParameters } from '../../shared/monitoring/parameters';
-import { arnOf, assumeRole, type Output, type Resource, type Resources, ref, sub } from './cfn';
+import { arnOf, type Output, type Resource, type Resources, ref, sub } from './cfn';
 import type { IngestNames } from './names';
+import { logsToStreamRole } from './subscription';
 
 /** The destination's name in every region: the stream's, so a member can derive it. */
 export const destinationName = (names: Pick<IngestNames, 'streamName'>) => names.streamName;
@@ -70,30 +71,11 @@ export function destinationResource(
  */
 function destinationRole(params: StackParameters, names: IngestNames): Resource {
   const regions = ['${AWS::Region}', ...params.sourceRegions];
-  return {
-    Type: 'AWS::IAM::Role',
-    Properties: {
-      RoleName: destinationRoleName(names),
-      AssumeRolePolicyDocument: assumeRole('logs.amazonaws.com', {
-        StringLike: { 'aws:SourceArn': regions.map((r) => sub(`arn:\${AWS::Partition}:logs:${r}:*:*`)) },
-      }),
-      Policies: [
-        {
-          PolicyName: 'put-records',
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Action: ['kinesis:PutRecord'],
-                Resource: sub(arnIn('kinesis', '${AWS::Region}', `stream/${names.streamName}`)),
-              },
-            ],
-          },
-        },
-      ],
-    },
-  };
+  return logsToStreamRole(
+    regions.map((r) => sub(`arn:\${AWS::Partition}:logs:${r}:*:*`)),
+    sub(arnIn('kinesis', '${AWS::Region}', `stream/${names.streamName}`)),
+    destinationRoleName(names),
+  );
 }
 
 /** The central stack's organization resources; none without `organizationId`. */

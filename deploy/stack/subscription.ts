@@ -6,7 +6,7 @@
 
 import { INVOCATION_SCHEMA_TYPE } from '../../shared/contract/bedrock-logs';
 import type { StackParameters } from '../../shared/monitoring/parameters';
-import { arn, arnOf, assumeRole, type Resources, ref } from './cfn';
+import { arn, arnOf, assumeRole, type Resource, type Resources, ref } from './cfn';
 import { dependsOnLogGroup, type InvocationLogGroup } from './invocation-logging';
 import { FUNCTION_IDS, type IngestNames, subscriptionDestination } from './names';
 
@@ -34,6 +34,31 @@ export function subscriptionResources(
 }
 
 /**
+ * The role CloudWatch Logs assumes to deliver subscription records (from log groups matching
+ * `sourceArns`) to one stream: kinesis:PutRecord on that stream and nothing else.
+ */
+export function logsToStreamRole(sourceArns: unknown, streamArn: unknown, roleName?: string): Resource {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      ...(roleName === undefined ? {} : { RoleName: roleName }),
+      AssumeRolePolicyDocument: assumeRole('logs.amazonaws.com', {
+        StringLike: { 'aws:SourceArn': sourceArns },
+      }),
+      Policies: [
+        {
+          PolicyName: 'put-records',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: ['kinesis:PutRecord'], Resource: streamArn }],
+          },
+        },
+      ],
+    },
+  };
+}
+
+/**
  * CloudWatch Logs tests the destination with the role when the subscription filter is created, and
  * a role just created may not be usable yet (IAM is eventually consistent and says nothing when it
  * is done). So the role is created first, then the stream (CloudFormation waits until it is ACTIVE,
@@ -57,31 +82,7 @@ function kinesisSubscription(
         StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
       },
     },
-    LogsToKinesisRole: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: assumeRole('logs.amazonaws.com', {
-          StringLike: {
-            'aws:SourceArn': arn('logs', '*'),
-          },
-        }),
-        Policies: [
-          {
-            PolicyName: 'put-records',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                {
-                  Effect: 'Allow',
-                  Action: ['kinesis:PutRecord'],
-                  Resource: arn('kinesis', `stream/${names.streamName}`),
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
+    LogsToKinesisRole: logsToStreamRole(arn('logs', '*'), arn('kinesis', `stream/${names.streamName}`)),
     InvocationSubscription: {
       Type: 'AWS::Logs::SubscriptionFilter',
       DependsOn: [...dependsOnLogGroup(group), 'IngestStreamMapping', ...afterRoomCheck(params)],

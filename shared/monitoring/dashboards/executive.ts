@@ -12,12 +12,12 @@ import type { StackParameters } from '../parameters';
 import { ACCOUNT, type DashboardDefinition, Grid, PARTITION, REGION, type StackNames } from './grid';
 import { dashboardName } from './names';
 
-/** Month to date and its projection, calls, cost per day and the five most expensive models. */
-function costWidgets(g: Grid, params: StackParameters): void {
+/** The hourly function's month to date and its projection, as one single-value widget. */
+export function monthToDateWidget(g: Grid, params: StackParameters, title: string, width: number): void {
   const ns = params.metricsNamespace;
   const svc = [DIM_SERVICE, params.serviceName];
-  g.add('metric', 6, 4, {
-    title: 'Month to date (USD)',
+  g.add('metric', width, 4, {
+    title,
     region: REGION,
     view: 'singleValue',
     period: 3600,
@@ -26,6 +26,13 @@ function costWidgets(g: Grid, params: StackParameters): void {
       [ns, MONTH_TO_DATE.projected, ...svc, { stat: 'Maximum', label: 'projected month' }],
     ],
   });
+}
+
+/** Month to date and its projection, calls, cost per day and the five most expensive models. */
+function costWidgets(g: Grid, params: StackParameters): void {
+  const ns = params.metricsNamespace;
+  const svc = [DIM_SERVICE, params.serviceName];
+  monthToDateWidget(g, params, 'Month to date (USD)', 6);
   g.add('metric', 6, 4, {
     title: 'Calls and unpriced calls (shown range)',
     region: REGION,

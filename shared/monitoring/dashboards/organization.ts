@@ -1,7 +1,8 @@
 import { ERROR_CLASSES } from '../../contract/error-classes';
-import { DIM_SERVICE, ERROR_METRICS, METRIC, MONTH_TO_DATE } from '../../contract/metrics';
+import { DIM_SERVICE, ERROR_METRICS, METRIC } from '../../contract/metrics';
 import { buildInsightRules, type InsightRuleDefinition } from '../insights';
 import type { StackParameters } from '../parameters';
+import { monthToDateWidget } from './executive';
 import { allModelsSum, type DashboardDefinition, Grid, REGION, type StackNames } from './grid';
 import { dashboardName } from './names';
 
@@ -49,16 +50,7 @@ function totals(g: Grid, params: StackParameters): void {
       [ns, METRIC.cost.name, ...svc, { stat: 'Sum', label: 'cost (USD)' }],
     ],
   });
-  g.add('metric', 12, 4, {
-    title: 'Organization month to date (USD)',
-    region: REGION,
-    view: 'singleValue',
-    period: 3600,
-    metrics: [
-      [ns, MONTH_TO_DATE.cost, ...svc, { stat: 'Maximum', label: 'so far' }],
-      [ns, MONTH_TO_DATE.projected, ...svc, { stat: 'Maximum', label: 'projected month' }],
-    ],
-  });
+  monthToDateWidget(g, params, 'Organization month to date (USD)', 12);
   g.chart(
     'Cost per hour, all accounts and regions (USD)',
     [[ns, METRIC.cost.name, ...svc, { stat: 'Sum', label: 'cost per hour' }]],
