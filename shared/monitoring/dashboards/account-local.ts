@@ -9,8 +9,8 @@ import type { DashboardDefinition, MetricLine, Widget } from './grid';
 const ACCOUNT_LOCAL = /^AWS\/Bedrock(Mantle)?$/;
 const ACCOUNT_LOCAL_SEARCH = /\{AWS\/Bedrock(Mantle)?[,}]/;
 
-export const THIS_ACCOUNT_ONLY = '(this account only)';
-export const AWS_LINES_THIS_ACCOUNT_ONLY = '(AWS/Bedrock lines: this account only)';
+const THIS_ACCOUNT_ONLY = '(this account only)';
+const AWS_LINES_THIS_ACCOUNT_ONLY = '(AWS/Bedrock lines: this account only)';
 
 type Source = 'account-local' | 'other' | 'math';
 
@@ -35,7 +35,7 @@ function marked(widget: Widget): Widget {
 /**
  * The dashboards with every widget that reads AWS/Bedrock or AWS/BedrockMantle marked, when the
  * stack is an organization's central monitor; unchanged otherwise.
- * @example markAccountLocal(dashboards, true)[0].body.widgets[0].properties.title
+ * @example markAccountLocal(dashboards, true)[0].body.widgets[1].properties.title
  * // 'Invocations per model (this account only)' under metricSet=essential
  */
 export function markAccountLocal(dashboards: DashboardDefinition[], central: boolean): DashboardDefinition[] {
