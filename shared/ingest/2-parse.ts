@@ -96,31 +96,11 @@ class FieldError extends Error {
   }
 }
 
-function requiredString(record: Json, key: string): string {
-  const value = record[key];
-  if (typeof value !== 'string' || value.length === 0) throw new FieldError(key);
-  return value;
-}
-
-function optionalString(record: Json, key: string, path = key): string | undefined {
-  const value = record[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new FieldError(path);
-  return value;
-}
-
 /** Token counts must be non-negative integers; anything else would poison sums and prices. */
 function optionalCount(section: Json | undefined, key: string, path: string): number | undefined {
   const value = section?.[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new FieldError(path);
-  return value;
-}
-
-function optionalSection(record: Json, key: string): Json | undefined {
-  const value = record[key];
-  if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw new FieldError(key);
   return value;
 }
 
@@ -171,8 +151,7 @@ function readBodyFacts(operation: string, output: Json | undefined): BodyFacts {
   return {};
 }
 
-function readMetadata(record: Json): Record<string, string> {
-  const raw = record.requestMetadata;
+function readMetadata(raw: unknown): Record<string, string> {
   if (raw === undefined || raw === null) return {};
   if (!isObject(raw)) throw new FieldError('requestMetadata');
   for (const key in raw) {
@@ -229,45 +208,131 @@ export function parseLogLine(
   }
 }
 
+/**
+ * The top-level fields an invocation record is read from. Records come in many key orders, so
+ * reading fields by name from each would miss V8's property caches on every read: one pass over
+ * the record's own keys collects them into this one fixed shape instead.
+ */
+class RecordFields {
+  schemaType: unknown = undefined;
+  timestamp: unknown = undefined;
+  requestId: unknown = undefined;
+  operation: unknown = undefined;
+  modelId: unknown = undefined;
+  region: unknown = undefined;
+  inferenceRegion: unknown = undefined;
+  identity: unknown = undefined;
+  requestMetadata: unknown = undefined;
+  input: unknown = undefined;
+  output: unknown = undefined;
+  errorCode: unknown = undefined;
+  accountId: unknown = undefined;
+}
+
+function recordFields(record: Json): RecordFields {
+  const f = new RecordFields();
+  for (const key in record) {
+    switch (key) {
+      case 'schemaType':
+        f.schemaType = record[key];
+        break;
+      case 'timestamp':
+        f.timestamp = record[key];
+        break;
+      case 'requestId':
+        f.requestId = record[key];
+        break;
+      case 'operation':
+        f.operation = record[key];
+        break;
+      case 'modelId':
+        f.modelId = record[key];
+        break;
+      case 'region':
+        f.region = record[key];
+        break;
+      case 'inferenceRegion':
+        f.inferenceRegion = record[key];
+        break;
+      case 'identity':
+        f.identity = record[key];
+        break;
+      case 'requestMetadata':
+        f.requestMetadata = record[key];
+        break;
+      case 'input':
+        f.input = record[key];
+        break;
+      case 'output':
+        f.output = record[key];
+        break;
+      case 'errorCode':
+        f.errorCode = record[key];
+        break;
+      case 'accountId':
+        f.accountId = record[key];
+        break;
+    }
+  }
+  return f;
+}
+
 /** An invocation record's parsed JSON → an {@link Invocation} or a reasoned {@link Rejection}. */
 export function readInvocation(record: unknown, context: ParseContext): ParseResult {
-  if (!isObject(record) || record.schemaType !== INVOCATION_SCHEMA_TYPE)
-    return reject(context, 'not-invocation-record');
-
+  if (!isObject(record)) return reject(context, 'not-invocation-record');
+  const fields = recordFields(record);
+  if (fields.schemaType !== INVOCATION_SCHEMA_TYPE) return reject(context, 'not-invocation-record');
   try {
-    return readInvocationRecord(record, context);
+    return readInvocationRecord(fields, context);
   } catch (error) {
     if (error instanceof FieldError) {
-      const requestIdValue = typeof record.requestId === 'string' ? record.requestId : undefined;
+      const requestIdValue = typeof fields.requestId === 'string' ? fields.requestId : undefined;
       return reject(context, `invalid-field:${error.path}`, requestIdValue);
     }
     throw error;
   }
 }
 
+function requiredString(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new FieldError(path);
+  return value;
+}
+
+function optionalString(value: unknown, path: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new FieldError(path);
+  return value;
+}
+
+function optionalSection(value: unknown, path: string): Json | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw new FieldError(path);
+  return value;
+}
+
 /**
  * The fields of an invocation record, in a fixed order: every field is checked before the time
  * window, so a malformed record is rejected for its field wherever it falls. Throws `FieldError`.
  */
-function readInvocationRecord(record: Json, context: ParseContext): ParseResult {
-  const timestamp = requiredString(record, 'timestamp');
+function readInvocationRecord(record: RecordFields, context: ParseContext): ParseResult {
+  const timestamp = requiredString(record.timestamp, 'timestamp');
   // Strict ISO-8601, zoneless read as UTC: the same instant in Lambda and in replay on any laptop.
   const timeMs = parseIsoTime(timestamp);
   if (!Number.isFinite(timeMs)) throw new FieldError('timestamp');
-  const requestId = requiredString(record, 'requestId');
-  const operation = requiredString(record, 'operation');
-  const modelId = requiredString(record, 'modelId');
+  const requestId = requiredString(record.requestId, 'requestId');
+  const operation = requiredString(record.operation, 'operation');
+  const modelId = requiredString(record.modelId, 'modelId');
   // The model id becomes a CloudWatch dimension value: it must be printable ASCII within 1024.
   if (modelId.length > DIMENSION_VALUE_MAX_LENGTH || !DIMENSION_SAFE.test(modelId)) {
     throw new FieldError('modelId');
   }
-  const region = requiredString(record, 'region');
-  const inferenceRegion = optionalString(record, 'inferenceRegion');
-  const identity = optionalSection(record, 'identity');
-  const callerArn = identity ? optionalString(identity, 'arn', 'identity.arn') : undefined;
-  const requestMetadata = readMetadata(record);
-  const input = optionalSection(record, 'input');
-  const output = optionalSection(record, 'output');
+  const region = requiredString(record.region, 'region');
+  const inferenceRegion = optionalString(record.inferenceRegion, 'inferenceRegion');
+  const identity = optionalSection(record.identity, 'identity');
+  const callerArn = identity ? optionalString(identity.arn, 'identity.arn') : undefined;
+  const requestMetadata = readMetadata(record.requestMetadata);
+  const input = optionalSection(record.input, 'input');
+  const output = optionalSection(record.output, 'output');
   const inputTokens = optionalCount(input, 'inputTokenCount', 'input.inputTokenCount');
   const cacheReadInputTokens = optionalCount(
     input,
@@ -280,7 +345,7 @@ function readInvocationRecord(record: Json, context: ParseContext): ParseResult 
     'input.cacheWriteInputTokenCount',
   );
   const outputTokens = optionalCount(output, 'outputTokenCount', 'output.outputTokenCount');
-  const errorCode = optionalString(record, 'errorCode');
+  const errorCode = optionalString(record.errorCode, 'errorCode');
   // Bedrock writes errorCode only on failed calls: an empty one is malformed, neither a success to
   // bill nor an error of some class.
   if (errorCode !== undefined && errorCode.trim() === '') throw new FieldError('errorCode');
