@@ -11,7 +11,12 @@
 const ISO_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
 
-const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Days in a month (1-12) of the Gregorian calendar; arithmetic, as it runs once per record. */
+const daysIn = (year: number, month: number) =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+    ? 29
+    : (MONTH_DAYS[month - 1] as number);
 
 /**
  * Epoch ms of an ISO-8601 date (`2025-10-20`, midnight UTC) or date-time (`2025-10-20T10:00:00Z`,

@@ -69,28 +69,30 @@ export function aggregateByMinute(
   feedback: readonly Feedback[] = [],
   feedbackModelIdOf: (feedback: Feedback) => string = (f) => f.modelId,
 ): ModelMinuteBucket[] {
-  const buckets = new Map<string, ModelMinuteBucket>();
+  // Minute, then model id: two lookups instead of a key string built for every call.
+  const byMinute = new Map<number, Map<string, ModelMinuteBucket>>();
+  const all: ModelMinuteBucket[] = [];
+  const bucketOf = (minuteStartMs: number, modelId: string): ModelMinuteBucket => {
+    let models = byMinute.get(minuteStartMs);
+    if (!models) {
+      models = new Map();
+      byMinute.set(minuteStartMs, models);
+    }
+    let bucket = models.get(modelId);
+    if (!bucket) {
+      bucket = emptyBucket(minuteStartMs, modelId);
+      models.set(modelId, bucket);
+      all.push(bucket);
+    }
+    return bucket;
+  };
   // Feedback joins the model's bucket of its own minute (one is made when no call was logged then).
   for (const f of feedback) {
     const minuteStartMs = Math.floor(f.timeMs / MINUTE_MS) * MINUTE_MS;
-    const modelId = feedbackModelIdOf(f);
-    const key = tupleKey(minuteStartMs, modelId);
-    let bucket = buckets.get(key);
-    if (!bucket) {
-      bucket = emptyBucket(minuteStartMs, modelId);
-      buckets.set(key, bucket);
-    }
-    bucket.feedbackScores.push(f.score);
+    bucketOf(minuteStartMs, feedbackModelIdOf(f)).feedbackScores.push(f.score);
   }
   for (const inv of invocations) {
-    const minuteStartMs = Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS;
-    const modelId = modelIdOf(inv);
-    const key = tupleKey(minuteStartMs, modelId);
-    let bucket = buckets.get(key);
-    if (!bucket) {
-      bucket = emptyBucket(minuteStartMs, modelId);
-      buckets.set(key, bucket);
-    }
+    const bucket = bucketOf(Math.floor(inv.timeMs / MINUTE_MS) * MINUTE_MS, modelIdOf(inv));
     bucket.invocations++;
     if (inv.errorClass) bucket.errors[inv.errorClass]++;
     bucket.inputTokens += inv.inputTokens ?? 0;
@@ -112,7 +114,7 @@ export function aggregateByMinute(
       bucket.unpricedInvocations++;
     }
   }
-  return [...buckets.values()].sort(
+  return all.sort(
     (a, b) =>
       a.minuteStartMs - b.minuteStartMs || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0),
   );

@@ -134,20 +134,18 @@ function readEvent(
   const options = { nowMs, logEventId: event.id, timeWindow };
   const line = parseLogLine(event.message, options);
   if (!line.ok) return line;
-  const fed = readFeedback(line.record, options);
-  if (fed) {
-    if (!fed.ok) return fed;
-    return {
-      ok: true,
-      timeMs: fed.feedback.timeMs,
-      requestId: fed.feedback.requestId,
-      feedback: fed.feedback,
-    };
-  }
+  // Invocations first: nearly every line is one, and a feedback record is told apart only when
+  // the line is no invocation record (the two schema types exclude each other).
   const result = readInvocation(line.record, options);
-  if (!result.ok) return result;
-  const { invocation } = result;
-  return { ok: true, timeMs: invocation.timeMs, requestId: invocation.requestId, invocation };
+  if (result.ok) {
+    const { invocation } = result;
+    return { ok: true, timeMs: invocation.timeMs, requestId: invocation.requestId, invocation };
+  }
+  if (result.rejection.reason !== 'not-invocation-record') return result;
+  const fed = readFeedback(line.record, options);
+  if (!fed) return result;
+  if (!fed.ok) return fed;
+  return { ok: true, timeMs: fed.feedback.timeMs, requestId: fed.feedback.requestId, feedback: fed.feedback };
 }
 
 /**
@@ -227,24 +225,40 @@ function accountDocuments(
     : [];
 }
 
+/** The price rule of a model id in a region, made once per batch (model, then region: no key string per call). */
+function ruleOf(
+  rules: Map<string, Map<string, PriceRule>>,
+  billedAs: string,
+  region: string,
+  deps: BatchDependencies,
+): PriceRule {
+  let byRegion = rules.get(billedAs);
+  if (!byRegion) {
+    byRegion = new Map();
+    rules.set(billedAs, byRegion);
+  }
+  let rule = byRegion.get(region);
+  if (!rule) {
+    rule = priceRuleFor(billedAs, region, deps.priceTable, deps.inferenceProfiles);
+    byRegion.set(region, rule);
+  }
+  return rule;
+}
+
 /** Price, aggregate and write the EMF of a parsed batch. Prints nothing. */
 export function completeBatch(batch: ParsedBatch, deps: BatchDependencies): BatchResult {
   const { invocations } = batch;
   // Priced once per invocation (model and attribution series must agree to the cent), with one
   // rule per model id and region: a batch holds thousands of calls to a handful of models.
-  const rules = new Map<string, PriceRule>();
+  const rules = new Map<string, Map<string, PriceRule>>();
   const prices = new Map<Invocation, PriceResult>();
   const unpriced = new Map<string, UnpricedReason>();
   for (const invocation of invocations) {
     // A prompt router's call bills as the model it chose (when the trace says so).
-    const billedAs = billedModelIdOf(invocation);
-    const key = tupleKey(billedAs, invocation.region);
-    let rule = rules.get(key);
-    if (!rule) {
-      rule = priceRuleFor(billedAs, invocation.region, deps.priceTable, deps.inferenceProfiles);
-      rules.set(key, rule);
-    }
-    const price = applyPriceRule(rule, invocation);
+    const price = applyPriceRule(
+      ruleOf(rules, billedModelIdOf(invocation), invocation.region, deps),
+      invocation,
+    );
     if (price.kind === 'unpriced') {
       const { modelId, region } = invocation;
       const reasonKey = tupleKey(modelId, region, price.reason);
